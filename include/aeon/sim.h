@@ -1,0 +1,77 @@
+/* The simulation: built from a deck, owns the process grid, mesh, physics,
+ * integrator, timers and output, and runs the step loop. */
+#ifndef AEON_SIM_H
+#define AEON_SIM_H
+
+#include <stdio.h>
+
+#include <mpi.h>
+
+#include "aeon/deck.h"
+#include "aeon/error.h"
+#include "aeon/mesh.h"
+#include "aeon/timer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct aeon_sim aeon_sim;
+
+/* How a simulation is run (not part of the deck). */
+typedef struct aeon_sim_options {
+  int force;     /* write into an existing, non-empty run directory */
+  int no_files;  /* write no files at all (tests, benchmarks) */
+  int quiet;     /* no banner, progress lines or timing table */
+  FILE *log;     /* where rank 0 prints (NULL: stdout) */
+} aeon_sim_options;
+
+/* Registers the built-in physics modules and time integrators (idempotent). */
+aeon_err aeon_initialize(void);
+/* Builds the set of every declared parameter: core modules, physics modules, integrators. */
+aeon_err aeon_params_all(aeon_paramset **ps);
+/* Parameters of the sim itself (run.*, time.*, output.*). */
+extern const aeon_param_decl aeon_sim_params[];
+/* Number of entries in aeon_sim_params. */
+extern const int aeon_sim_nparams;
+
+/* Builds a simulation from deck text (same on every rank) and --set overrides; collective over comm.
+ * Every rank returns the same error code on failure, and no file has been written then. */
+aeon_err aeon_sim_create(MPI_Comm comm, const char *deck_text, size_t len, const char *deck_name, int nset,
+                         const char *const *sets, const aeon_sim_options *opt, aeon_sim **sim);
+/* Reads the deck file on rank 0, broadcasts it and calls aeon_sim_create. */
+aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, const char *const *sets,
+                                   const aeon_sim_options *opt, aeon_sim **sim);
+/* Frees the simulation (collective). */
+void aeon_sim_destroy(aeon_sim *sim);
+/* Runs to run.t_final (or run.max_steps) with output, progress and the timing table. */
+aeon_err aeon_sim_run(aeon_sim *sim);
+/* Advances one step without any output (collective). */
+aeon_err aeon_sim_step(aeon_sim *sim);
+/* Computes the diagnostics now: l2[i] (weighted by the cell volume) and max[i] for i < ndiag (collective). */
+aeon_err aeon_sim_diagnostics(aeon_sim *sim, double *l2, double *max);
+/* Returns the number of diagnostics and, if names is not NULL, their names. */
+int aeon_sim_ndiag(const aeon_sim *sim, const char *const **names);
+/* Returns the mesh. */
+const aeon_mesh *aeon_sim_mesh(const aeon_sim *sim);
+/* Returns the evolved fields (ghosts filled). */
+const aeon_fields *aeon_sim_fields(aeon_sim *sim);
+/* Returns the names of the evolved variables. */
+const char *const *aeon_sim_var_names(const aeon_sim *sim);
+/* Returns the current time. */
+double aeon_sim_time(const aeon_sim *sim);
+/* Returns the time step size. */
+double aeon_sim_dt(const aeon_sim *sim);
+/* Returns the number of steps taken. */
+long aeon_sim_stepno(const aeon_sim *sim);
+/* Returns the run directory ("" when writing no files). */
+const char *aeon_sim_rundir(const aeon_sim *sim);
+/* Returns the simulation's per-task timers (read-only). */
+const aeon_timers *aeon_sim_timers(const aeon_sim *sim);
+/* Gathers the interior of variable v into global[N2][N1][N0] on rank 0 (collective; global unused elsewhere). */
+aeon_err aeon_sim_gather(aeon_sim *sim, int v, double *global);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

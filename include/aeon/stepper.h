@@ -1,0 +1,58 @@
+/* Explicit Runge-Kutta integrators for the method of lines, registered by name
+ * (time.integrator). Each is a Butcher tableau with a single sub-diagonal
+ * (stage s reads u0 + a[s] dt k[s-1]), which covers classical RK4 and the
+ * second-order midpoint/Heun methods and needs only four field sets. */
+#ifndef AEON_STEPPER_H
+#define AEON_STEPPER_H
+
+#include "aeon/error.h"
+#include "aeon/mesh.h"
+#include "aeon/physics.h"
+#include "aeon/timer.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AEON_RK_MAX_STAGES 8
+
+typedef struct aeon_rk_method {
+  const char *name;  /* deck value of time.integrator */
+  const char *doc;   /* one line */
+  int order;         /* formal order of accuracy */
+  int nstage;
+  double a[AEON_RK_MAX_STAGES]; /* stage s input: u0 + a[s] * dt * k[s-1] (a[0] unused) */
+  double b[AEON_RK_MAX_STAGES]; /* weights: u1 = u0 + dt * sum b[s] k[s] */
+  double c[AEON_RK_MAX_STAGES]; /* stage times: t0 + c[s] dt */
+} aeon_rk_method;
+
+/* Registers a method (the struct must outlive the program). */
+aeon_err aeon_rk_register(const aeon_rk_method *m);
+/* Returns the method called name, or NULL. */
+const aeon_rk_method *aeon_rk_find(const char *name);
+/* Returns the number of registered methods. */
+int aeon_rk_count(void);
+/* Returns registered method i. */
+const aeon_rk_method *aeon_rk_get(int i);
+/* Registers the built-in methods rk4 and rk2; safe to call twice. */
+aeon_err aeon_rk_register_builtins(void);
+
+/* A method-of-lines integrator bound to a mesh, a physics module and a method. */
+typedef struct aeon_mol aeon_mol;
+
+/* Creates the integrator: state, stage and rhs fields, and the ghost-exchange plan (all allocated here, once). */
+aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void *self,
+                         const aeon_rk_method *rk, aeon_timers *timers, aeon_mol **mol);
+/* Frees the integrator and its fields. */
+void aeon_mol_destroy(aeon_mol *mol);
+/* Returns the evolved state (ghosts valid after aeon_mol_fill_ghosts or initial data). */
+aeon_fields *aeon_mol_state(aeon_mol *mol);
+/* Advances the state from t to t + dt; every stage overlaps the ghost exchange with the interior rhs. Allocates nothing. */
+aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt);
+/* Fills the ghosts of the state from neighbours and symmetry faces (before output or diagnostics). */
+aeon_err aeon_mol_fill_ghosts(aeon_mol *mol);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Aeon needs, only those missing. Idempotent.
+# Usage: scripts/install-deps.sh [--with-fuzz] [--quiet]
+set -euo pipefail
+
+PKGS=(build-essential cmake pkg-config git
+      libopenmpi-dev openmpi-bin
+      libhdf5-openmpi-dev hdf5-tools
+      petsc-dev
+      libfftw3-dev libfftw3-mpi-dev
+      libhwloc-dev libyaml-dev check
+      libssl-dev libopenblas-dev liblapacke-dev
+      python3 python3-numpy python3-h5py python3-matplotlib)
+FUZZ_PKGS=(clang libclang-rt-14-dev)
+
+want=("${PKGS[@]}")
+for a in "$@"; do
+  case "$a" in
+    --with-fuzz) want+=("${FUZZ_PKGS[@]}") ;;
+    --quiet) ;;
+    *) echo "install-deps.sh: unknown option '$a' (known: --with-fuzz, --quiet)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#want[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: missing: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO="sudo -n"
+  else
+    echo "install-deps: not root and no password-less sudo." >&2
+    echo "  Ask an administrator to run:" >&2
+    echo "    apt-get update && apt-get install -y ${missing[*]}" >&2
+    echo "  or run this script as root." >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: installed ${#missing[@]} packages"

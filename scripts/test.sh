@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs the whole test suite:
+#   1. Release build, every test (Check unit tests, MPI tests at 1-4 ranks, CLI tests)
+#   2. build with -fsanitize=address,undefined, unit + MPI + CLI tests again
+#   3. the deck parser's libFuzzer target for AEON_FUZZ_SECONDS (default 60)
+# Stages can be skipped: AEON_SKIP_SANITIZE=1, AEON_SKIP_FUZZ=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh --with-fuzz
+source scripts/env.sh
+start=$(date +%s)
+
+echo "== stage 1: Release build and full test suite"
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build-test -j "$JOBS"
+(cd build-test && ctest --output-on-failure -j 2 --timeout 900)
+
+if [ "${AEON_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== stage 2: AddressSanitizer + UndefinedBehaviorSanitizer"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAEON_SANITIZE=ON -DAEON_BENCH=OFF >/dev/null
+  cmake --build build-asan -j "$JOBS"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0
+  export LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd build-asan && ctest --output-on-failure -j 2 --timeout 1800 -E "${AEON_ASAN_EXCLUDE:-^$}")
+fi
+
+if [ "${AEON_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== stage 3: libFuzzer on the deck parser"
+  bash scripts/fuzz.sh
+fi
+echo "test.sh: all stages passed in $(( $(date +%s) - start )) s"

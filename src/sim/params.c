@@ -1,0 +1,53 @@
+/* The parameters of the simulation itself and the set of all parameters. */
+#include "aeon/parallel.h"
+#include "aeon/physics.h"
+#include "aeon/sim.h"
+#include "aeon/stepper.h"
+
+const aeon_param_decl aeon_sim_params[] = {
+  {"physics", AEON_PT_ENUM, NULL, AEON_NORANGE, "(set from the registry)", "physics module to evolve", AEON_RESTART_FIXED},
+  {"run.t_final", AEON_PT_REAL, "1.0", 0, 1e300, NULL, "simulation time at which the run ends", AEON_RESTART_CHANGEABLE},
+  {"run.max_steps", AEON_PT_INT, "1000000", 0, 1e15, NULL, "stop after this many steps even before t_final", AEON_RESTART_CHANGEABLE},
+  {"time.integrator", AEON_PT_ENUM, "rk4", AEON_NORANGE, "rk4|(set from the registry)", "Runge-Kutta method of the method of lines", AEON_RESTART_FIXED},
+  {"time.cfl", AEON_PT_REAL, "0.25", 1e-6, 1, NULL, "Courant factor: dt = cfl * min(dx), shrunk so that t_final is hit exactly", AEON_RESTART_FIXED},
+  {"output.dir", AEON_PT_STRING, "", AEON_NORANGE, NULL, "run directory (default: the deck's file name without .yaml)", AEON_RESTART_CHANGEABLE},
+  {"output.fields_every", AEON_PT_INT, "0", 0, 1e9, NULL, "write HDF5+XDMF fields every N steps (0: never)", AEON_RESTART_CHANGEABLE},
+  {"output.norms_every", AEON_PT_INT, "1", 0, 1e9, NULL, "append a row to norms.dat every N steps (0: first and last only)", AEON_RESTART_CHANGEABLE},
+  {"output.progress_seconds", AEON_PT_REAL, "5", 0, 1e6, NULL, "seconds between progress lines (0: every step)", AEON_RESTART_CHANGEABLE},
+};
+const int aeon_sim_nparams = sizeof aeon_sim_params / sizeof aeon_sim_params[0];
+
+aeon_err aeon_initialize(void) {
+  AE_CHK(aeon_register_builtin_physics());
+  AE_CHK(aeon_rk_register_builtins());
+  return AEON_OK;
+}
+
+/* Joins the names of registered items with '|'. */
+static void join_names(int n, const char *(*name)(int), char *buf, size_t len) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < n && used < len; i++) used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "|" : "", name(i));
+}
+static const char *physics_name(int i) { return aeon_physics_get(i)->name; }
+static const char *rk_name(int i) { return aeon_rk_get(i)->name; }
+
+aeon_err aeon_params_all(aeon_paramset **psp) {
+  AE_CHK(aeon_initialize());
+  aeon_paramset *ps = NULL;
+  AE_CHK(aeon_paramset_create(&ps));
+  *psp = ps;
+  AE_CHK(aeon_paramset_add(ps, "sim", aeon_sim_params, aeon_sim_nparams));
+  AE_CHK(aeon_paramset_add(ps, "mesh", aeon_mesh_params, aeon_mesh_nparams));
+  AE_CHK(aeon_paramset_add(ps, "parallel", aeon_parallel_params, aeon_parallel_nparams));
+  for (int i = 0; i < aeon_physics_count(); i++) {
+    const aeon_physics_ops *p = aeon_physics_get(i);
+    if (p->nparams) AE_CHK(aeon_paramset_add(ps, p->name, p->params, p->nparams));
+  }
+  char buf[1024];
+  join_names(aeon_physics_count(), physics_name, buf, sizeof buf);
+  AE_CHK(aeon_paramset_set_choices(ps, "physics", buf));
+  join_names(aeon_rk_count(), rk_name, buf, sizeof buf);
+  AE_CHK(aeon_paramset_set_choices(ps, "time.integrator", buf));
+  return AEON_OK;
+}

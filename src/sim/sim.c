@@ -1,0 +1,163 @@
+/* Building a simulation from a deck, and the step loop. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aeon/memory.h"
+#include "sim/sim_internal.h"
+
+/* Reads the deck and builds everything that needs no file; errors are agreed across ranks by the caller. */
+static aeon_err build(aeon_sim *s, const char *text, size_t len, const char *name, int nset,
+                      const char *const *sets) {
+  AE_CHK(aeon_params_all(&s->ps));
+  AE_CHK(aeon_deck_load(text, len, name, s->ps, nset, sets, &s->deck));
+  AE_CHK(aeon_mesh_global_from_deck(s->deck, &s->mesh));
+  s->phys = aeon_physics_find(aeon_deck_string(s->deck, "physics"));
+  s->rk = aeon_rk_find(aeon_deck_string(s->deck, "time.integrator"));
+  if (s->phys->nvar > 64 || s->phys->ndiag > AEON_MAX_DIAG)
+    return AE_ERR(AEON_ERR_INTERNAL, "physics '%s' has too many variables or diagnostics", s->phys->name);
+  s->t_final = aeon_deck_real(s->deck, "run.t_final");
+  s->norms_every = aeon_deck_int(s->deck, "output.norms_every");
+  s->fields_every = aeon_deck_int(s->deck, "output.fields_every");
+  s->progress_seconds = aeon_deck_real(s->deck, "output.progress_seconds");
+  return AEON_OK;
+}
+
+/* Sets dt = cfl * min(dx), shrunk so that an integer number of steps reaches t_final. */
+static void choose_dt(aeon_sim *s) {
+  const aeon_mesh *m = &s->mesh;
+  double h = fmin(m->dx[0], fmin(m->dx[1], m->dx[2]));
+  double dt = aeon_deck_real(s->deck, "time.cfl") * h;
+  s->nsteps = s->t_final > 0 ? (long)ceil(s->t_final / dt * (1.0 - 1e-14)) : 0;
+  s->dt = s->nsteps > 0 ? s->t_final / (double)s->nsteps : dt;
+  long max_steps = aeon_deck_int(s->deck, "run.max_steps");
+  if (s->nsteps > max_steps) s->nsteps = max_steps;
+}
+
+/* Builds the process grid, patch, physics and integrator (collective). */
+static aeon_err build_parallel(aeon_sim *s) {
+  long dims_l[3];
+  int dims[3], periodic[3];
+  aeon_deck_int3(s->deck, "parallel.dims", dims_l);
+  for (int d = 0; d < 3; d++) dims[d] = (int)dims_l[d];
+  aeon_mesh_periodicity(&s->mesh, periodic);
+  AE_CHK(aeon_par_create(s->comm, dims, periodic, s->mesh.N, &s->par));
+  s->have_par = 1;
+  if (aeon_deck_bool(s->deck, "parallel.bind")) AE_CHK(aeon_par_bind(&s->par));
+  AE_CHK(aeon_mesh_setup_patch(&s->mesh, &s->par));
+  AE_CHK(s->phys->create(s->deck, &s->mesh, &s->self));
+  AE_CHK(aeon_mol_create(&s->mesh, s->phys, s->self, s->rk, &s->timers, &s->mol));
+  AE_CHK(s->phys->initial_data(s->self, &s->mesh, 0.0, aeon_mol_state(s->mol)));
+  for (int v = 0; v < s->phys->nvar; v++) s->var_names[v] = s->phys->vars[v].name;
+  choose_dt(s);
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char *name, int nset,
+                         const char *const *sets, const aeon_sim_options *opt, aeon_sim **simp) {
+  aeon_sim *s = NULL;
+  *simp = NULL;
+  aeon_err e = aeon_mem_alloc(sizeof *s, (void **)&s);
+  AE_CHK(aeon_par_agree(comm, e));
+  s->comm = comm;
+  MPI_Comm_rank(comm, &s->rank);
+  if (opt) s->opt = *opt;
+  s->log = s->opt.log ? s->opt.log : stdout;
+  aeon_timers_init(&s->timers);
+  s->t_step = aeon_timer_id(&s->timers, "step (total)");
+  s->t_diag = aeon_timer_id(&s->timers, "diagnostics");
+  s->t_output = aeon_timer_id(&s->timers, "output");
+  *simp = s;
+  AE_CHK(aeon_par_agree(comm, build(s, text, len, name, nset, sets)));
+  AE_CHK(aeon_par_agree(comm, build_parallel(s)));
+  if (!s->opt.quiet) AE_CHK(aeon_par_report(&s->par, s->log));
+  if (!s->opt.no_files) AE_CHK(aeon_par_agree(comm, aeon_sim_output_open(s)));
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, const char *const *sets,
+                                   const aeon_sim_options *opt, aeon_sim **sim) {
+  int rank;
+  AE_MPI(MPI_Comm_rank(comm, &rank));
+  char *text = NULL;
+  size_t len = 0;
+  aeon_err e = rank == 0 ? aeon_deck_read_file(path, &text, &len) : AEON_OK;
+  e = aeon_par_agree(comm, e);
+  if (e) return aeon_error_trace(e, __FILE__, __LINE__, __func__);
+  long n = (long)len;
+  AE_MPI(MPI_Bcast(&n, 1, MPI_LONG, 0, comm));
+  if (rank != 0) text = calloc((size_t)n + 1, 1);
+  AE_MPI(MPI_Bcast(text, (int)n, MPI_CHAR, 0, comm));
+  e = aeon_sim_create(comm, text, (size_t)n, path, nset, sets, opt, sim);
+  free(text);
+  return e == AEON_OK ? AEON_OK : aeon_error_trace(e, __FILE__, __LINE__, __func__);
+}
+
+void aeon_sim_destroy(aeon_sim *s) {
+  if (!s) return;
+  aeon_series_close(s->series);
+  aeon_mol_destroy(s->mol);
+  if (s->phys && s->self) s->phys->destroy(s->self);
+  if (s->have_par) aeon_par_destroy(&s->par);
+  aeon_deck_destroy(s->deck);
+  aeon_paramset_destroy(s->ps);
+  aeon_mem_free(s);
+}
+
+aeon_err aeon_sim_step(aeon_sim *s) {
+  aeon_timer_start(&s->timers, s->t_step);
+  AE_CHK(aeon_mol_step(s->mol, s->t, s->dt));
+  s->step++;
+  s->t = (double)s->step * s->dt;
+  aeon_timer_stop(&s->timers, s->t_step);
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_diagnostics(aeon_sim *s, double *l2, double *max) {
+  aeon_timer_start(&s->timers, s->t_diag);
+  int nd = s->phys->ndiag;
+  for (int i = 0; i < nd; i++) aeon_norm_acc_init(&s->acc[i]);
+  if (s->phys->diagnostics) {
+    AE_CHK(aeon_mol_fill_ghosts(s->mol));
+    s->phys->diagnostics(s->self, &s->mesh, s->t, aeon_mol_state(s->mol), s->acc);
+  }
+  AE_CHK(aeon_norm_acc_allreduce(s->acc, nd, s->comm));
+  double dv = s->mesh.dx[0] * s->mesh.dx[1] * s->mesh.dx[2];
+  for (int i = 0; i < nd; i++) {
+    l2[i] = aeon_norm_acc_l2(&s->acc[i], dv);
+    max[i] = aeon_norm_acc_max(&s->acc[i]);
+  }
+  aeon_timer_stop(&s->timers, s->t_diag);
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_run(aeon_sim *s) {
+  s->run_start = s->last_progress = MPI_Wtime();
+  if (!s->opt.no_files) AE_CHK(aeon_sim_output_step(s, s->nsteps == 0));
+  while (s->step < s->nsteps) {
+    AE_CHK(aeon_sim_step(s));
+    if (!s->opt.no_files) AE_CHK(aeon_sim_output_step(s, s->step == s->nsteps));
+    aeon_sim_progress(s, 0);
+  }
+  aeon_sim_progress(s, 1);
+  if (!s->opt.quiet) AE_CHK(aeon_timers_report(&s->timers, s->comm, s->log));
+  if (!s->opt.quiet && !s->opt.no_files && s->rank == 0)
+    fprintf(s->log, "aeon: run finished at step %ld, t = %.6g; output in %s/\n", s->step, s->t, s->rundir);
+  return AEON_OK;
+}
+
+int aeon_sim_ndiag(const aeon_sim *s, const char *const **names) {
+  if (names) *names = s->phys->diag_names;
+  return s->phys->ndiag;
+}
+const aeon_mesh *aeon_sim_mesh(const aeon_sim *s) { return &s->mesh; }
+const aeon_fields *aeon_sim_fields(aeon_sim *s) {
+  aeon_mol_fill_ghosts(s->mol);
+  return aeon_mol_state(s->mol);
+}
+const char *const *aeon_sim_var_names(const aeon_sim *s) { return s->var_names; }
+double aeon_sim_time(const aeon_sim *s) { return s->t; }
+double aeon_sim_dt(const aeon_sim *s) { return s->dt; }
+long aeon_sim_stepno(const aeon_sim *s) { return s->step; }
+const char *aeon_sim_rundir(const aeon_sim *s) { return s->rundir; }
+const aeon_timers *aeon_sim_timers(const aeon_sim *s) { return &s->timers; }

@@ -1,0 +1,111 @@
+/* What a run writes: the run directory, the deck, norms.dat, field snapshots, and progress lines. */
+#include <errno.h>
+#include <libgen.h>
+#include <string.h>
+
+#include "sim/sim_internal.h"
+
+/* The run directory: output.dir, or the deck's file name without directory and .yaml/.yml. */
+static void rundir_name(const aeon_sim *s, char *out, size_t len) {
+  const char *dir = aeon_deck_string(s->deck, "output.dir");
+  if (dir[0]) {
+    snprintf(out, len, "%s", dir);
+    return;
+  }
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s", aeon_deck_filename(s->deck));
+  snprintf(out, len, "%s", basename(tmp));
+  char *dot = strrchr(out, '.');
+  if (dot && (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0)) *dot = '\0';
+  if (!out[0]) snprintf(out, len, "aeon_run");
+}
+
+/* Rank 0 writes a text file in the run directory. */
+static aeon_err write_text(const aeon_sim *s, const char *name, const char *text, const aeon_deck *eff) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s", s->rundir, name);
+  FILE *f = fopen(path, "w");
+  if (!f) return AE_ERR(AEON_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+  if (text) fputs(text, f);
+  if (eff) aeon_deck_write_effective(eff, f);
+  if (fclose(f) != 0) return AE_ERR(AEON_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+  return AEON_OK;
+}
+
+/* Rank 0: the deck as given, the effective parameters, and the header of norms.dat. */
+static aeon_err open_rank0_files(aeon_sim *s) {
+  AE_CHK(write_text(s, "deck.yaml", aeon_deck_text(s->deck), NULL));
+  AE_CHK(write_text(s, "params.yaml", NULL, s->deck));
+  const char *cols[3 + 2 * AEON_MAX_DIAG];
+  char names[2 * AEON_MAX_DIAG][64];
+  int nd = s->phys->ndiag, nc = 0;
+  cols[nc++] = "step";
+  cols[nc++] = "t";
+  cols[nc++] = "dt";
+  for (int i = 0; i < nd; i++) {
+    snprintf(names[2 * i], 64, "L2_%s", s->phys->diag_names[i]);
+    snprintf(names[2 * i + 1], 64, "max_%s", s->phys->diag_names[i]);
+    cols[nc++] = names[2 * i];
+    cols[nc++] = names[2 * i + 1];
+  }
+  char header[512];
+  snprintf(header, sizeof header,
+           "Aeon norms: physics %s, grid %ld x %ld x %ld, %s, dt %.17g\n"
+           "L2 norms are sqrt(sum f^2 dx dy dz) over the global grid; max norms are max |f|",
+           s->phys->name, s->mesh.N[0], s->mesh.N[1], s->mesh.N[2], s->rk->name, s->dt);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/norms.dat", s->rundir);
+  AE_CHK(aeon_series_open(path, header, nc, cols, &s->series));
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_output_open(aeon_sim *s) {
+  rundir_name(s, s->rundir, sizeof s->rundir);
+  AE_CHK(aeon_rundir_prepare(s->comm, s->rundir, s->opt.force));
+  aeon_err e = s->rank == 0 ? open_rank0_files(s) : AEON_OK;
+  AE_CHK(aeon_par_agree(s->comm, e));
+  return AEON_OK;
+}
+
+static int due(long step, long every, int last) { return last || step == 0 || (every > 0 && step % every == 0); }
+
+aeon_err aeon_sim_output_step(aeon_sim *s, int last) {
+  aeon_timer_start(&s->timers, s->t_output);
+  if (due(s->step, s->norms_every, last)) {
+    AE_CHK(aeon_sim_diagnostics(s, s->l2, s->max));
+    int nd = s->phys->ndiag, nc = 0;
+    s->row[nc++] = (double)s->step;
+    s->row[nc++] = s->t;
+    s->row[nc++] = s->dt;
+    for (int i = 0; i < nd; i++) {
+      s->row[nc++] = s->l2[i];
+      s->row[nc++] = s->max[i];
+    }
+    if (s->rank == 0) AE_CHK(aeon_series_append(s->series, s->row));
+  }
+  if (s->fields_every > 0 && due(s->step, s->fields_every, last)) {
+    AE_CHK(aeon_mol_fill_ghosts(s->mol));
+    aeon_snapshot_info info = {s->step, s->t, aeon_deck_text(s->deck), s->phys->name};
+    AE_CHK(aeon_snapshot_write(&s->mesh, aeon_mol_state(s->mol), s->var_names, s->rundir, "fields", &info));
+  }
+  aeon_timer_stop(&s->timers, s->t_output);
+  return AEON_OK;
+}
+
+void aeon_sim_progress(aeon_sim *s, int force) {
+  if (s->opt.quiet || s->rank != 0) return;
+  double now = MPI_Wtime();
+  if (!force && now - s->last_progress < s->progress_seconds) return;
+  s->last_progress = now;
+  double el = now - s->run_start;
+  double pts = (double)s->mesh.N[0] * (double)s->mesh.N[1] * (double)s->mesh.N[2];
+  double rate = el > 0 ? pts * (double)s->step / el : 0.0;
+  double eta = s->step > 0 ? el * (double)(s->nsteps - s->step) / (double)s->step : 0.0;
+  char norms[256] = "";
+  size_t used = 0;
+  for (int i = 0; i < s->phys->ndiag && i < 2 && used < sizeof norms; i++)
+    used += (size_t)snprintf(norms + used, sizeof norms - used, " |%s|=%.3e", s->phys->diag_names[i], s->l2[i]);
+  fprintf(s->log, "step %6ld/%ld  t=%-10.5g dt=%.3e%s  %.3g zone-updates/s  ETA %.0fs\n", s->step,
+          s->nsteps, s->t, s->dt, norms, rate, eta);
+  fflush(s->log);
+}
