@@ -10,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Defined here, used by pagepool.c to count its mapping (not public API). */
-void aeon_mem_note_alloc_(size_t bytes);
-void aeon_mem_note_free_(size_t bytes);
+#include "memory/stats_internal.h"
 
 #define HDR_MAGIC 0xae0a11ce5afe64ULL
 

@@ -18,9 +18,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 
-/* Defined in alloc.c (not public API). */
-void aeon_mem_note_alloc_(size_t bytes);
-void aeon_mem_note_free_(size_t bytes);
+#include "memory/stats_internal.h"
 
 #define HUGE_BYTES ((size_t)2 << 20)
 

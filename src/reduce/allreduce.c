@@ -11,8 +11,7 @@
 
 #include "aeon/reduce.h"
 
-/* Defined in xsum.c (not public API). */
-void aeon_xsum_normalize_(aeon_xsum *s);
+#include "reduce/xsum_internal.h"
 
 #define XR_BATCH 16                      /* accumulators per MPI call */
 #define XR_WORDS (AEON_XSUM_LIMBS + 1)   /* limbs + nonfinite */

@@ -17,8 +17,7 @@
 
 #include <string.h>
 
-/* Not public API: also used by allreduce.c (declared there too). */
-void aeon_xsum_normalize_(aeon_xsum *s);
+#include "reduce/xsum_internal.h"
 
 #define XSUM_NORM_EVERY ((int64_t)1 << 29)
 #define DIGIT_MASK 0xffffffffULL
