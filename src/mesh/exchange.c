@@ -1,6 +1,7 @@
 /* Ghost exchange with all 26 neighbours (faces, edges, corners) in one round:
  * persistent MPI requests and packed buffers made once, so a step allocates
- * nothing. Directions along which a patch is on a physical (non-periodic) face
+ * nothing. A direction in which a rank wraps around onto itself (a periodic
+ * direction with one rank) is a direct copy from interior to ghosts. Directions along which a patch is on a physical (non-periodic) face
  * have no neighbour; the ghosts of radiative faces are part of the evolved
  * state and travel inside the face messages of the other directions. */
 #include <string.h>
@@ -17,11 +18,17 @@ typedef struct {
   double *sbuf, *rbuf;  /* nvar * box size doubles each */
 } link_t;
 
+/* A neighbour that is this rank itself: the layers sent towards o land in the ghosts on the side -o. */
+typedef struct {
+  aeon_box from, to;
+} self_link;
+
 struct aeon_exchange {
   const aeon_mesh *m;
   int nvar;
-  int nlinks;
+  int nlinks, nself;
   link_t link[NDIR];
+  self_link self[NDIR];
   MPI_Request req[2 * NDIR];
   double *buffers;
 };
@@ -74,6 +81,12 @@ static size_t plan_links(aeon_exchange *ex) {
         if (!ox && !oy && !oz) continue;
         int peer = aeon_par_neighbor(m->par, o);
         if (peer == MPI_PROC_NULL) continue;
+        if (peer == m->par->rank) {
+          int back[3] = {-ox, -oy, -oz};
+          ex->self[ex->nself].from = link_box(m, o, 0);
+          ex->self[ex->nself++].to = link_box(m, back, 1);
+          continue;
+        }
         link_t *l = &ex->link[ex->nlinks++];
         int back[3] = {-ox, -oy, -oz};
         l->peer = peer;
@@ -118,12 +131,29 @@ void aeon_exchange_destroy(aeon_exchange *ex) {
   aeon_mem_free(ex);
 }
 
+/* Copies the wrapped-around layers of every self link (while the messages travel). */
+static void copy_self(const aeon_exchange *ex, const aeon_fields *f) {
+  const aeon_mesh *m = ex->m;
+  for (int s = 0; s < ex->nself; s++) {
+    const aeon_box *a = &ex->self[s].from, *b = &ex->self[s].to;
+    size_t row = (size_t)(a->hi[0] - a->lo[0]) * sizeof(double);
+    for (int v = 0; v < f->nvar; v++) {
+      double *u = aeon_var(f, v);
+      for (int k = 0; k < a->hi[2] - a->lo[2]; k++)
+        for (int j = 0; j < a->hi[1] - a->lo[1]; j++)
+          memcpy(u + aeon_idx(m, b->lo[0], b->lo[1] + j, b->lo[2] + k),
+                 u + aeon_idx(m, a->lo[0], a->lo[1] + j, a->lo[2] + k), row);
+    }
+  }
+}
+
 aeon_err aeon_exchange_start(aeon_exchange *ex, const aeon_fields *f) {
   if (f->nvar != ex->nvar)
     return AE_ERR(AEON_ERR_INTERNAL, "exchange planned for %d variables, given %d", ex->nvar, f->nvar);
   for (int i = 0; i < ex->nlinks; i++)
     copy_box(ex->m, &ex->link[i].send, ex->link[i].sbuf, f->data, f->stride, f->nvar, 1);
   if (ex->nlinks) AE_MPI(MPI_Startall(2 * ex->nlinks, ex->req));
+  copy_self(ex, f);
   return AEON_OK;
 }
 
