@@ -1,0 +1,25 @@
+/* The subcommands of the `aeon` program; each lives in its own file under src/cli. */
+#ifndef AEON_CLI_COMMANDS_H
+#define AEON_CLI_COMMANDS_H
+
+#include "aeon/error.h"
+
+/* Exit statuses of the aeon program. */
+enum { AEON_EXIT_OK = 0, AEON_EXIT_RUNTIME = 1, AEON_EXIT_INPUT = 2 };
+
+/* One subcommand: argv[0] is its first argument after the command name. */
+typedef struct aeon_command {
+  const char *name;
+  int (*main)(int argc, char **argv);
+  const char *usage;   /* argument synopsis, e.g. "DECK [--set KEY=VALUE]..." */
+  const char *summary; /* one line */
+  const char *details; /* option lines for --help (may be NULL) */
+} aeon_command;
+
+/* Prints an error (rank 0 only when rank >= 0), with the call stack for non-input errors or AEON_TRACE=1, and returns the exit status for it. */
+int aeon_cli_report(aeon_err e, int rank);
+
+int aeon_cmd_run(int argc, char **argv);    /* aeon run */
+int aeon_cmd_params(int argc, char **argv); /* aeon params */
+
+#endif
