@@ -51,20 +51,21 @@ void aeon_paramset_destroy(aeon_paramset *ps);
 aeon_err aeon_paramset_add(aeon_paramset *ps, const char *module, const aeon_param_decl *decls, int n);
 /* Replaces the choices of an ENUM parameter (copied), e.g. physics names known only at run time. */
 aeon_err aeon_paramset_set_choices(aeon_paramset *ps, const char *key, const char *choices);
-/* Returns the declaration of key, or NULL. */
+/* Returns the declaration of key, or NULL (valid until the next aeon_paramset_add). */
 const aeon_param_decl *aeon_paramset_find(const aeon_paramset *ps, const char *key);
 /* Returns the number of declarations. */
 int aeon_paramset_count(const aeon_paramset *ps);
-/* Returns declaration i (sorted by key) and, through module, its owner. */
+/* Returns declaration i (sorted by key) and, through module, its owner (valid until the next aeon_paramset_add). */
 const aeon_param_decl *aeon_paramset_get(const aeon_paramset *ps, int i, const char **module);
 /* Prints every parameter as a table (markdown != 0: a Markdown table for docs/). */
 void aeon_paramset_print(const aeon_paramset *ps, FILE *out, int markdown);
 
 /* Reads a whole file into a NUL-terminated buffer the caller frees with free(). */
 aeon_err aeon_deck_read_file(const char *path, char **text, size_t *len);
-/* Parses YAML text, applies `--set key=value` overrides, checks everything against ps, and returns the deck.
- * Errors are AEON_ERR_USER with one message "FILE:LINE:COL: ..." naming the key, what was expected,
- * and for an unknown key the nearest valid key. */
+/* Parses YAML text (len bytes, no NUL needed), applies `--set key=value` overrides, checks everything
+ * against ps, and returns the deck. Errors are AEON_ERR_USER with one message naming the key, what was
+ * expected, and for an unknown key the nearest valid key, located as "FILE:LINE:COL: ...", "FILE: ..."
+ * for a missing key, or "--set 'ARG': ..." for an override. */
 aeon_err aeon_deck_load(const char *text, size_t len, const char *filename, const aeon_paramset *ps,
                         int nset, const char *const *sets, aeon_deck **deck);
 /* Frees a deck. */
@@ -77,7 +78,7 @@ int aeon_deck_bool(const aeon_deck *d, const char *key);          /* value of a 
 const char *aeon_deck_string(const aeon_deck *d, const char *key); /* value of a STRING or ENUM parameter */
 void aeon_deck_int3(const aeon_deck *d, const char *key, long v[3]);   /* value of an INT3 parameter */
 void aeon_deck_real3(const aeon_deck *d, const char *key, double v[3]); /* value of a REAL3 parameter */
-/* Returns 1 if the deck or a --set gave key explicitly, 0 if it holds the default. */
+/* Returns 1 if the deck or a --set gave key explicitly, 0 if it holds the default (aborts on an undeclared key). */
 int aeon_deck_is_set(const aeon_deck *d, const char *key);
 /* Returns the deck's original text (kept for output and checkpoint files). */
 const char *aeon_deck_text(const aeon_deck *d);
