@@ -1,0 +1,317 @@
+/* Parallel-HDF5 helpers shared by snapshots and checkpoints. */
+#include "io/h5util.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "aeon/memory.h"
+
+void h5u_quiet_begin(h5_quiet *q) {
+  H5Eget_auto2(H5E_DEFAULT, &q->func, &q->data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+void h5u_quiet_end(const h5_quiet *q) { H5Eset_auto2(H5E_DEFAULT, q->func, q->data); }
+
+void h5u_close(hid_t *id) {
+  if (*id < 0) return;
+  switch (H5Iget_type(*id)) {
+  case H5I_FILE: H5Fclose(*id); break;
+  case H5I_GROUP: H5Gclose(*id); break;
+  case H5I_DATASET: H5Dclose(*id); break;
+  case H5I_DATASPACE: H5Sclose(*id); break;
+  case H5I_DATATYPE: H5Tclose(*id); break;
+  case H5I_ATTR: H5Aclose(*id); break;
+  case H5I_GENPROP_LST: H5Pclose(*id); break;
+  default: break;
+  }
+  *id = -1;
+}
+
+/* With a Cartesian communicator, Open MPI 4.1.4's OMPIO (Debian 12) loses data in collective writes and
+ * reads (3 ranks on a 3x1x1 grid wrote or read zeros in about half the runs; open-mpi/ompi#12718). */
+aeon_err h5u_io_comm(const aeon_mesh *m, MPI_Comm *comm) {
+  AE_MPI(MPI_Comm_split(m->par->cart, 0, m->par->rank, comm));
+  return AEON_OK;
+}
+
+/* Describes a failed H5Fcreate: the directory's errno when it is not writable. */
+static aeon_err create_error(const char *path) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  if (access(dir, W_OK | X_OK) != 0)
+    return AE_ERR(AEON_ERR_IO, "cannot create HDF5 file '%s': directory '%s': %s", path, dir, strerror(errno));
+  return AE_ERR(AEON_ERR_IO, "cannot create HDF5 file '%s' (H5Fcreate failed)", path);
+}
+
+/* Describes a failed H5Fopen: a missing or damaged file is the user's. */
+static aeon_err open_error(const char *path, const char *what) {
+  struct stat st;
+  if (stat(path, &st) != 0) return AE_ERR(AEON_ERR_USER, "cannot open %s '%s': %s", what, path, strerror(errno));
+  return AE_ERR(AEON_ERR_USER, "cannot open %s '%s': not a readable HDF5 file (truncated or damaged?)", what, path);
+}
+
+aeon_err h5u_open(const char *path, MPI_Comm comm, int create, int modern, const char *what, hid_t *file) {
+  hid_t fapl = -1, fcpl = -1;
+  *file = -1;
+  aeon_err e = AEON_OK;
+  fapl = H5Pcreate(H5P_FILE_ACCESS);
+  if (fapl < 0 || H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0 || H5Pset_all_coll_metadata_ops(fapl, 1) < 0 ||
+      H5Pset_coll_metadata_write(fapl, 1) < 0 ||
+      (modern && H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST) < 0)) {
+    e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot set up the MPI-IO file access property list", path);
+    goto done;
+  }
+  if (create) {
+    fcpl = H5Pcreate(H5P_FILE_CREATE);
+    if (fcpl < 0 || (modern && H5Pset_attr_phase_change(fcpl, 0, 0) < 0)) {
+      e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot set up the file creation property list", path);
+      goto done;
+    }
+    *file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
+  } else {
+    *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+  }
+  if (*file < 0) e = create ? create_error(path) : open_error(path, what);
+done:
+  h5u_close(&fcpl);
+  h5u_close(&fapl);
+  return e;
+}
+
+aeon_err h5u_put_attr(hid_t loc, const char *name, hid_t ftype, hid_t mtype, int n, const void *data,
+                      const char *path) {
+  hsize_t dims[1] = {(hsize_t)n};
+  hid_t space = n ? H5Screate_simple(1, dims, NULL) : H5Screate(H5S_SCALAR);
+  hid_t attr = space < 0 ? -1 : H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t w = attr < 0 ? -1 : H5Awrite(attr, mtype, data);
+  h5u_close(&attr);
+  h5u_close(&space);
+  if (w < 0) return AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot write attribute '%s'", path, name);
+  return AEON_OK;
+}
+
+aeon_err h5u_put_str_attr(hid_t loc, const char *name, const char *s, const char *path) {
+  if (!s) s = "";
+  hid_t type = H5Tcopy(H5T_C_S1);
+  herr_t r = type < 0 ? -1 : H5Tset_size(type, strlen(s) + 1);
+  if (r >= 0) r = H5Tset_strpad(type, H5T_STR_NULLTERM);
+  if (r >= 0) r = H5Tset_cset(type, H5T_CSET_UTF8);
+  aeon_err e = r < 0 ? AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot make a string type for '%s'", path, name)
+                     : h5u_put_attr(loc, name, type, type, 0, s, path);
+  h5u_close(&type);
+  return e;
+}
+
+aeon_err h5u_get_attr(hid_t loc, const char *name, hid_t mtype, int n, void *data, const char *path) {
+  if (H5Aexists(loc, name) <= 0) return AE_ERR(AEON_ERR_USER, "'%s' has no attribute '%s'", path, name);
+  hid_t attr = H5Aopen(loc, name, H5P_DEFAULT), space = attr < 0 ? -1 : H5Aget_space(attr);
+  hssize_t np = space < 0 ? -1 : H5Sget_simple_extent_npoints(space);
+  herr_t r = np != (n ? n : 1) ? -1 : H5Aread(attr, mtype, data);
+  h5u_close(&space);
+  h5u_close(&attr);
+  if (r < 0) return AE_ERR(AEON_ERR_USER, "'%s': attribute '%s' is unreadable or has the wrong size", path, name);
+  return AEON_OK;
+}
+
+aeon_err h5u_get_str_attr(hid_t loc, const char *name, char **s, const char *path) {
+  *s = NULL;
+  if (H5Aexists(loc, name) <= 0) return AE_ERR(AEON_ERR_USER, "'%s' has no attribute '%s'", path, name);
+  hid_t attr = H5Aopen(loc, name, H5P_DEFAULT), type = attr < 0 ? -1 : H5Aget_type(attr);
+  size_t len = type < 0 || H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) ? 0 : H5Tget_size(type);
+  aeon_err e = len ? aeon_mem_alloc(len + 1, (void **)s) : AE_ERR(AEON_ERR_USER, "'%s': attribute '%s' is not a string", path, name);
+  if (!e && H5Aread(attr, type, *s) < 0) e = AE_ERR(AEON_ERR_USER, "'%s': attribute '%s' is unreadable", path, name);
+  h5u_close(&type);
+  h5u_close(&attr);
+  if (e) {
+    aeon_mem_free(*s);
+    *s = NULL;
+  }
+  return e;
+}
+
+aeon_err h5u_collective_dxpl(hid_t *dxpl, const char *path) {
+  *dxpl = H5Pcreate(H5P_DATASET_XFER);
+  if (*dxpl < 0 || H5Pset_dxpl_mpio(*dxpl, H5FD_MPIO_COLLECTIVE) < 0) {
+    h5u_close(dxpl);
+    return AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot set up a collective transfer", path);
+  }
+  return AEON_OK;
+}
+
+/* Copies the box of var to or from buf (x fastest). */
+static void copy_box(const aeon_mesh *m, const aeon_box *b, double *var, double *buf, int to_buf) {
+  size_t row = (size_t)(b->hi[0] - b->lo[0]);
+  for (int k = b->lo[2]; k < b->hi[2]; k++)
+    for (int j = b->lo[1]; j < b->hi[1]; j++, buf += row) {
+      double *p = var + aeon_idx(m, b->lo[0], j, k);
+      if (to_buf) memcpy(buf, p, row * sizeof *buf);
+      else memcpy(p, buf, row * sizeof *buf);
+    }
+}
+
+/* Selects map's box in the global file space and makes the matching packed memory space. */
+static aeon_err select_box(const h5u_box_map *map, hid_t fspace, hid_t *mspace, const char *path) {
+  const aeon_box *b = &map->box;
+  hsize_t start[3], count[3];
+  for (int d = 0; d < 3; d++) {
+    start[2 - d] = (hsize_t)map->gstart[d];
+    count[2 - d] = (hsize_t)(b->hi[d] - b->lo[d]);
+  }
+  long np = aeon_box_size(b);
+  hsize_t one[1] = {np ? (hsize_t)np : 1};
+  *mspace = H5Screate_simple(1, one, NULL);
+  herr_t r = *mspace < 0 ? -1 : 0;
+  if (r >= 0 && np) r = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+  if (r >= 0 && !np) r = H5Sselect_none(fspace) < 0 || H5Sselect_none(*mspace) < 0 ? -1 : 0;
+  if (r < 0) {
+    h5u_close(mspace);
+    return AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot select this rank's hyperslab", path);
+  }
+  return AEON_OK;
+}
+
+/* Dataset creation properties: chunks of whole z-planes (at most 1 MiB) with Fletcher32, or contiguous. */
+static hid_t field_dcpl(const hsize_t dims[3], int checksum) {
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  if (dcpl < 0 || !checksum) return dcpl;
+  hsize_t chunk[3] = {1, dims[1], dims[2]};
+  while (chunk[1] > 1 && chunk[1] * chunk[2] * sizeof(double) > (1u << 20)) chunk[1] = (chunk[1] + 1) / 2;
+  if (H5Pset_chunk(dcpl, 3, chunk) < 0 || H5Pset_fletcher32(dcpl) < 0 ||
+      H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
+    h5u_close(&dcpl);
+  return dcpl;
+}
+
+/* Transfers map's box between the dataset and buf (write = 1: to the file), collectively. */
+static aeon_err transfer(hid_t dset, const h5u_box_map *map, double *buf, int write, const char *dpath,
+                         const char *path) {
+  hid_t fspace = H5Dget_space(dset), mspace = -1, dxpl = -1;
+  aeon_err e = fspace < 0 ? AE_ERR(AEON_ERR_IO, "HDF5 file '%s': no dataspace for %s", path, dpath) : AEON_OK;
+  if (!e) e = select_box(map, fspace, &mspace, path);
+  if (!e) e = h5u_collective_dxpl(&dxpl, path);
+  if (!e && write && H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, buf) < 0)
+    e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot write dataset %s", path, dpath);
+  if (!e && !write && H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, buf) < 0)
+    e = AE_ERR(AEON_ERR_USER, "'%s': cannot read dataset %s (checksum mismatch or damaged file)", path, dpath);
+  h5u_close(&dxpl);
+  h5u_close(&mspace);
+  h5u_close(&fspace);
+  return e;
+}
+
+aeon_err h5u_write_box(hid_t file, const char *dpath, const aeon_mesh *m, const double *var,
+                       const h5u_box_map *map, int checksum, double *buf, const char *path) {
+  hsize_t dims[3] = {(hsize_t)map->gshape[2], (hsize_t)map->gshape[1], (hsize_t)map->gshape[0]};
+  hid_t fspace = H5Screate_simple(3, dims, NULL), dcpl = field_dcpl(dims, checksum), dset = -1;
+  if (fspace >= 0 && dcpl >= 0)
+    dset = H5Dcreate2(file, dpath, H5T_IEEE_F64LE, fspace, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  h5u_close(&dcpl);
+  h5u_close(&fspace);
+  if (dset < 0) return AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create dataset %s", path, dpath);
+  copy_box(m, &map->box, (double *)var, buf, 1);
+  aeon_err e = transfer(dset, map, buf, 1, dpath, path);
+  h5u_close(&dset);
+  return e;
+}
+
+/* Writes dims as "[a b c]". */
+static void dims_text(int nd, const hsize_t *dims, char *out, size_t size) {
+  size_t k = (size_t)snprintf(out, size, "[");
+  for (int i = 0; i < nd && k < size; i++)
+    k += (size_t)snprintf(out + k, size - k, "%s%llu", i ? " " : "", (unsigned long long)dims[i]);
+  if (k < size) snprintf(out + k, size - k, "]");
+}
+
+/* Opens dpath and checks it is a floating-point dataset of the given global shape. */
+static aeon_err open_checked(hid_t file, const char *dpath, const long gshape[3], const char *path, hid_t *dset) {
+  *dset = -1;
+  if (H5Lexists(file, dpath, H5P_DEFAULT) <= 0 || (*dset = H5Dopen2(file, dpath, H5P_DEFAULT)) < 0)
+    return AE_ERR(AEON_ERR_USER, "'%s' has no dataset '%s'", path, dpath);
+  hid_t space = H5Dget_space(*dset), type = H5Dget_type(*dset);
+  hsize_t dims[H5S_MAX_RANK] = {0};
+  int nd = space < 0 ? -1 : H5Sget_simple_extent_dims(space, dims, NULL);
+  H5T_class_t cls = type < 0 ? H5T_NO_CLASS : H5Tget_class(type);
+  h5u_close(&type);
+  h5u_close(&space);
+  aeon_err e = AEON_OK;
+  if (nd != 3 || dims[0] != (hsize_t)gshape[2] || dims[1] != (hsize_t)gshape[1] || dims[2] != (hsize_t)gshape[0]) {
+    char found[256];
+    dims_text(nd < 0 ? 0 : nd, dims, found, sizeof found);
+    e = AE_ERR(AEON_ERR_USER, "'%s' dataset '%s' has dims %s, expected [%ld %ld %ld] (z y x)", path, dpath, found,
+               gshape[2], gshape[1], gshape[0]);
+  } else if (cls != H5T_FLOAT) {
+    e = AE_ERR(AEON_ERR_USER, "'%s' dataset '%s' does not hold floating-point values", path, dpath);
+  }
+  if (e) h5u_close(dset);
+  return e;
+}
+
+aeon_err h5u_read_box(hid_t file, const char *dpath, const aeon_mesh *m, double *var, const h5u_box_map *map,
+                      double *buf, const char *path) {
+  hid_t dset = -1;
+  AE_CHK(open_checked(file, dpath, map->gshape, path, &dset));
+  aeon_err e = transfer(dset, map, buf, 0, dpath, path);
+  h5u_close(&dset);
+  if (!e) copy_box(m, &map->box, var, buf, 0);
+  return e;
+}
+
+aeon_err h5u_write_bytes(hid_t file, const char *dpath, const uint8_t *bytes, uint64_t n, int rank,
+                         const char *path) {
+  hsize_t dims[1] = {n}, chunk[1] = {n ? (n < (1u << 20) ? n : (1u << 20)) : 1};
+  hid_t space = H5Screate_simple(1, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), dset = -1, dxpl = -1;
+  aeon_err e = AEON_OK;
+  if (space < 0 || dcpl < 0 || (n && (H5Pset_chunk(dcpl, 1, chunk) < 0 || H5Pset_fletcher32(dcpl) < 0)) ||
+      (dset = H5Dcreate2(file, dpath, H5T_STD_U8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0) {
+    e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create dataset %s", path, dpath);
+    goto done;
+  }
+  if (n) {
+    if (rank != 0) H5Sselect_none(space);
+    hid_t mspace = H5Screate_simple(1, dims, NULL);
+    if (rank != 0) H5Sselect_none(mspace);
+    e = h5u_collective_dxpl(&dxpl, path);
+    if (!e && H5Dwrite(dset, H5T_NATIVE_UINT8, mspace, space, dxpl, bytes) < 0)
+      e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot write dataset %s", path, dpath);
+    h5u_close(&mspace);
+  }
+done:
+  h5u_close(&dxpl);
+  h5u_close(&dset);
+  h5u_close(&dcpl);
+  h5u_close(&space);
+  return e;
+}
+
+aeon_err h5u_read_bytes(hid_t file, const char *dpath, uint8_t **bytes, uint64_t *n, const char *path) {
+  *bytes = NULL;
+  *n = 0;
+  hid_t dset = -1, space = -1, dxpl = -1;
+  if (H5Lexists(file, dpath, H5P_DEFAULT) <= 0 || (dset = H5Dopen2(file, dpath, H5P_DEFAULT)) < 0)
+    return AE_ERR(AEON_ERR_USER, "'%s' has no dataset '%s'", path, dpath);
+  hsize_t dims[1] = {0};
+  space = H5Dget_space(dset);
+  aeon_err e = space < 0 || H5Sget_simple_extent_ndims(space) != 1 || H5Sget_simple_extent_dims(space, dims, NULL) < 0
+                   ? AE_ERR(AEON_ERR_USER, "'%s': dataset %s is not a byte array", path, dpath)
+                   : AEON_OK;
+  if (!e) e = aeon_mem_alloc(dims[0] ? dims[0] : 1, (void **)bytes);
+  if (!e) e = h5u_collective_dxpl(&dxpl, path);
+  if (!e && dims[0] && H5Dread(dset, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, dxpl, *bytes) < 0)
+    e = AE_ERR(AEON_ERR_USER, "'%s': cannot read dataset %s (checksum mismatch or damaged file)", path, dpath);
+  h5u_close(&dxpl);
+  h5u_close(&space);
+  h5u_close(&dset);
+  if (e) {
+    aeon_mem_free(*bytes);
+    *bytes = NULL;
+  } else {
+    *n = dims[0];
+  }
+  return e;
+}
