@@ -4,6 +4,9 @@
 set -eu
 aeon=$1 src=$2
 build=$(dirname "$aeon")
+if [ "${AEON_SANITIZE:-OFF}" = ON ]; then
+  echo "install: skipped in a sanitizer build (consumers would need the sanitizer runtime)"; exit 77
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/prefix" > /dev/null
