@@ -4,6 +4,8 @@
  * symmetry ghosts, compute the rhs on the rest of the interior and on the
  * evolved ghosts of radiative faces, then one fused update that accumulates
  * the solution and forms the next stage input. */
+#include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "aeon/memory.h"
@@ -22,6 +24,7 @@ struct aeon_mol {
   aeon_box shell[6], rad[6];     /* interior minus core; evolved minus interior */
   int nshell, nrad;
   int t_rhs_core, t_rhs_shell, t_rhs_rad, t_xstart, t_xwait, t_bc, t_update;
+  long inject_at; /* test hook: linear index to poison after stage 0, or -1 */
 };
 
 aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void *self,
@@ -58,6 +61,7 @@ aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void 
   mol->t_xwait = aeon_timer_id(timers, "exchange (finish)");
   mol->t_bc = aeon_timer_id(timers, "boundary (symmetry)");
   mol->t_update = aeon_timer_id(timers, "rk update");
+  mol->inject_at = -1;
   return AEON_OK;
 }
 
@@ -101,8 +105,11 @@ static aeon_err stage_rhs(aeon_mol *mol, aeon_fields *in, double t) {
   return AEON_OK;
 }
 
-/* u += wb * k and, if next, y = u0 + wa * k, over the evolved points. */
-static void fused_update(aeon_mol *mol, double wb, double wa, int next) {
+/* u += wb * k and, if next, y = u0 + wa * k, over the evolved points. On the last stage it also
+ * ORs together "exponent all ones" (NaN or Inf) of every new value, an integer test that vectorises:
+ * the fault check costs no extra pass over memory. */
+static int fused_update(aeon_mol *mol, double wb, double wa, int next) {
+  uint64_t bad = 0;
   const aeon_mesh *m = mol->m;
   const aeon_box *b = &m->evolved;
   int len = b->hi[0] - b->lo[0];
@@ -118,22 +125,54 @@ static void fused_update(aeon_mol *mol, double wb, double wa, int next) {
             y[o + i] = u0[o + i] + wa * k[o + i];
           }
         else
-          for (int i = 0; i < len; i++) u[o + i] += wb * k[o + i];
+          for (int i = 0; i < len; i++) {
+            double x = u[o + i] + wb * k[o + i];
+            uint64_t bits;
+            memcpy(&bits, &x, sizeof bits);
+            bad |= (~bits & 0x7ff0000000000000ull) == 0;
+            u[o + i] = x;
+          }
       }
   }
+  return bad != 0;
 }
 
-aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt) {
+aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt, int *nonfinite) {
   const aeon_rk_method *rk = mol->rk;
   aeon_fields_copy(&mol->u0, &mol->u);
+  *nonfinite = 0;
   for (int s = 0; s < rk->nstage; s++) {
     AE_CHK(stage_rhs(mol, s == 0 ? &mol->u0 : &mol->y, t + rk->c[s] * dt));
+    if (s == 0 && mol->inject_at >= 0) {
+      aeon_var(&mol->k, 0)[mol->inject_at] = NAN;
+      mol->inject_at = -1;
+    }
     int next = s + 1 < rk->nstage;
     aeon_timer_start(mol->timers, mol->t_update);
-    fused_update(mol, rk->b[s] * dt, next ? rk->a[s + 1] * dt : 0.0, next);
+    int bad = fused_update(mol, rk->b[s] * dt, next ? rk->a[s + 1] * dt : 0.0, next);
     aeon_timer_stop(mol->timers, mol->t_update);
+    if (!next) *nonfinite = bad;
   }
   return AEON_OK;
+}
+
+void aeon_mol_rollback(aeon_mol *mol) { aeon_fields_copy(&mol->u, &mol->u0); }
+
+void aeon_mol_inject_nan(aeon_mol *mol, int i, int j, int k) { mol->inject_at = aeon_idx(mol->m, i, j, k); }
+
+int aeon_mol_find_nonfinite(aeon_mol *mol, int *var, int idx[3]) {
+  const aeon_box *b = &mol->m->evolved;
+  for (int v = 0; v < mol->u.nvar; v++) {
+    const double *u = aeon_var(&mol->u, v);
+    for (int k = b->lo[2]; k < b->hi[2]; k++)
+      for (int j = b->lo[1]; j < b->hi[1]; j++)
+        for (int i = b->lo[0]; i < b->hi[0]; i++)
+          if (!isfinite(u[aeon_idx(mol->m, i, j, k)])) {
+            *var = v, idx[0] = i, idx[1] = j, idx[2] = k;
+            return 1;
+          }
+  }
+  return 0;
 }
 
 aeon_err aeon_mol_fill_ghosts(aeon_mol *mol) {

@@ -7,11 +7,16 @@
 #include "cli/commands.h"
 
 static const aeon_command commands[] = {
-  {"run", aeon_cmd_run, "DECK [--set KEY=VALUE]... [--force] [--quiet]",
+  {"run", aeon_cmd_run, "DECK [--set KEY=VALUE]... [--restart auto|CHECKPOINT] [--force] [--quiet]",
    "run the simulation described by the YAML deck DECK",
    "      --set KEY=VALUE  override a deck value, e.g. --set grid.n=64 (repeatable)\n"
+   "      --restart auto   continue from the newest valid checkpoint of the run directory (fresh start if none)\n"
    "      --force          write into an existing, non-empty run directory\n"
    "      --quiet          no banner, progress lines or timing table\n"},
+  {"restart", aeon_cmd_restart, "CHECKPOINT [--set KEY=VALUE]... [--quiet]",
+   "continue a run from a checkpoint file, in the run directory it belongs to", NULL},
+  {"inspect", aeon_cmd_inspect, "CHECKPOINT [--all]",
+   "print a checkpoint's metadata, tiers and receipts, and verify checksums and the receipt chain", NULL},
   {"params", aeon_cmd_params, "[--markdown]", "list every parameter a deck may set", NULL},
 };
 static const int ncommands = sizeof commands / sizeof commands[0];
@@ -26,7 +31,8 @@ static void usage(FILE *out) {
           "  --version            print the version\n"
           "  --help               print this help\n"
           "\n"
-          "exit status: 0 success, 1 run-time failure, 2 bad input (deck, flag or file)\n"
+          "exit status: 0 success, 1 run-time failure, 2 bad input (deck, flag, file, checkpoint),\n"
+          "             3 stopped by SIGTERM/SIGUSR1 after writing a checkpoint, 4 NaN/Inf after every retry\n"
           "environment: AEON_TRACE=1 prints the call stack of every error\n");
 }
 

@@ -21,7 +21,8 @@ aeon_err aeon_rundir_prepare(MPI_Comm comm, const char *path, int force);
 /* An ASCII time series: a '#' header (free text lines, then the column names) and one row per call.
  * Only the rank that opened it (rank 0) writes; other ranks hold NULL. */
 typedef struct aeon_series aeon_series;
-/* Opens path for writing (truncates) with the given header text and column names. */
+/* Opens path for writing (truncates) with the given header text and column names; with header NULL,
+ * appends to the existing file instead (a restarted run continuing its series). */
 aeon_err aeon_series_open(const char *path, const char *header, int ncol, const char *const *columns,
                           aeon_series **s);
 /* Appends one row of ncol values (printed with %.17g so they read back bit for bit) and flushes. */

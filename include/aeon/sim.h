@@ -24,6 +24,8 @@ typedef struct aeon_sim_options {
   int no_files;  /* write no files at all (tests, benchmarks) */
   int quiet;     /* no banner, progress lines or timing table */
   FILE *log;     /* where rank 0 prints (NULL: stdout) */
+  const char *restart; /* NULL: fresh start; "auto": newest valid checkpoint of the run directory (fresh if none);
+                          otherwise the path of a checkpoint file */
 } aeon_sim_options;
 
 /* Registers the built-in physics modules and time integrators (idempotent). */
@@ -66,6 +68,12 @@ double aeon_sim_dt(const aeon_sim *sim);
 long aeon_sim_stepno(const aeon_sim *sim);
 /* Returns the run directory ("" when writing no files). */
 const char *aeon_sim_rundir(const aeon_sim *sim);
+/* Returns 1 if the run stopped early because a signal (SIGTERM, SIGUSR1) asked for a checkpoint. */
+int aeon_sim_stopped_by_signal(const aeon_sim *sim);
+/* Asks the run to write a checkpoint and stop at the next step boundary (async-signal-safe flag). */
+void aeon_sim_request_stop(void);
+/* Installs SIGTERM and SIGUSR1 handlers that call aeon_sim_request_stop. */
+void aeon_sim_install_signal_handlers(void);
 /* Returns the simulation's per-task timers (read-only). */
 const aeon_timers *aeon_sim_timers(const aeon_sim *sim);
 /* Gathers the interior of variable v into global[N2][N1][N0] on rank 0 (collective; global unused elsewhere). */

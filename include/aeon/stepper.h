@@ -47,8 +47,15 @@ aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void 
 void aeon_mol_destroy(aeon_mol *mol);
 /* Returns the evolved state (ghosts valid after aeon_mol_fill_ghosts or initial data). */
 aeon_fields *aeon_mol_state(aeon_mol *mol);
-/* Advances the state from t to t + dt; every stage overlaps the ghost exchange with the interior rhs. Allocates nothing. */
-aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt);
+/* Advances the state from t to t + dt; every stage overlaps the ghost exchange with the interior rhs.
+ * *nonfinite is set to 1 if the new state holds a NaN or Inf on this rank (checked inside the last update). Allocates nothing. */
+aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt, int *nonfinite);
+/* Puts the state back to where the last aeon_mol_step started (rollback). */
+void aeon_mol_rollback(aeon_mol *mol);
+/* Test hook: the next step writes a NaN into the rhs of variable 0 at local interior point (i, j, k) after its first stage. */
+void aeon_mol_inject_nan(aeon_mol *mol, int i, int j, int k);
+/* Finds the first non-finite value of the state in (variable, k, j, i) order; returns 0 if there is none. */
+int aeon_mol_find_nonfinite(aeon_mol *mol, int *var, int idx[3]);
 /* Fills the ghosts of the state from neighbours and symmetry faces (before output or diagnostics). */
 aeon_err aeon_mol_fill_ghosts(aeon_mol *mol);
 

@@ -3,9 +3,16 @@
 #define AEON_CLI_COMMANDS_H
 
 #include "aeon/error.h"
+#include "aeon/sim.h"
 
 /* Exit statuses of the aeon program. */
-enum { AEON_EXIT_OK = 0, AEON_EXIT_RUNTIME = 1, AEON_EXIT_INPUT = 2 };
+enum {
+  AEON_EXIT_OK = 0,
+  AEON_EXIT_RUNTIME = 1,   /* a failure at run time (I/O, MPI, a bug) */
+  AEON_EXIT_INPUT = 2,     /* bad input: deck, flag, file, checkpoint */
+  AEON_EXIT_SIGNALED = 3,  /* SIGTERM/SIGUSR1: a checkpoint was written and the run stopped; restart it */
+  AEON_EXIT_NUMERIC = 4    /* NaN/Inf remained after every retry; see the run directory's fault_step_*.txt */
+};
 
 /* One subcommand: argv[0] is its first argument after the command name. */
 typedef struct aeon_command {
@@ -21,5 +28,8 @@ int aeon_cli_report(aeon_err e, int rank);
 
 int aeon_cmd_run(int argc, char **argv);    /* aeon run */
 int aeon_cmd_params(int argc, char **argv); /* aeon params */
+int aeon_cmd_restart(int argc, char **argv); /* aeon restart */
+int aeon_cmd_inspect(int argc, char **argv); /* aeon inspect */
+
 
 #endif

@@ -73,13 +73,13 @@ aeon_err aeon_series_open(const char *path, const char *header, int ncol, const 
     aeon_mem_free(ns);
     return aeon_error_trace(e, __FILE__, __LINE__, __func__);
   }
-  ns->fp = fopen(path, "w");
+  ns->fp = fopen(path, header ? "w" : "a");
   if (!ns->fp) {
     e = AE_ERR(AEON_ERR_IO, "cannot open series file '%s' for writing: %s", path, strerror(errno));
     aeon_series_close(ns);
     return e;
   }
-  e = write_header(ns, header, columns);
+  e = header ? write_header(ns, header, columns) : AEON_OK;
   if (e != AEON_OK) {
     aeon_series_close(ns);
     return aeon_error_trace(e, __FILE__, __LINE__, __func__);

@@ -134,21 +134,19 @@ static aeon_err make_room(aeon_tiers *tt, const char *key, int *at) {
 aeon_err aeon_tiers_put(aeon_tiers *tiers, int tier, const char *key, const void *value, size_t len,
                         int64_t ttl) {
   AE_CHK(check_put(tier, key, value, len, ttl));
+  /* built aside first: key and value may point into the entry that is about to be evicted */
+  aeon_tier_entry e = {.tier = tier, .len = (uint32_t)len, .regime = tiers->clock.regime,
+                       .put_tick = tiers->clock.tick, .ttl = tier == 2 ? ttl : 0};
+  memcpy(e.key, key, strlen(key) + 1);
+  if (len) memcpy(e.value, value, len);
   int at = find(tiers, key);
   if (at >= 0)
     AE_CHK(evict_slot(tiers, at, "replaced"));
   else
-    AE_CHK(make_room(tiers, key, &at));
-  aeon_tier_entry *e = &tiers->slot[at];
-  memcpy(e->key, key, strlen(key) + 1);
-  e->tier = tier;
-  e->len = (uint32_t)len;
-  e->regime = tiers->clock.regime;
-  e->put_tick = tiers->clock.tick;
-  e->ttl = tier == 2 ? ttl : 0;
-  if (len) memcpy(e->value, value, len);
+    AE_CHK(make_room(tiers, e.key, &at));
+  tiers->slot[at] = e;
   tiers->seq[at] = tiers->next_seq++;
-  AE_CHK(note(tiers, AEON_RCPT_TIER_PUT, "tier %d put %s (%zu bytes)", tier, key, len));
+  AE_CHK(note(tiers, AEON_RCPT_TIER_PUT, "tier %d put %s (%zu bytes)", tier, e.key, len));
   return AEON_OK;
 }
 
@@ -180,7 +178,8 @@ int aeon_tiers_taint(aeon_tiers *tiers, const char *key, int64_t steps) {
   if (i < 0) return 0;
   aeon_tier_entry *e = &tiers->slot[i];
   int64_t until;
-  if (__builtin_add_overflow(tiers->clock.step, steps, &until)) until = steps > 0 ? INT64_MAX : INT64_MIN;
+  if (__builtin_add_overflow(tiers->clock.step, steps, &until))
+    until = steps > 0 ? INT64_MAX : INT64_MIN;
   if (until > e->tainted_until) e->tainted_until = until;
   note(tiers, AEON_RCPT_TIER_TAINT, "tier %d taint %s for %" PRId64 " steps", (int)e->tier, e->key,
        steps);
@@ -378,9 +377,9 @@ void aeon_tiers_print(const aeon_tiers *tiers, FILE *out) {
   for (int i = 0; i < AEON_TIER_CAPACITY; i++) {
     const aeon_tier_entry *e = &tiers->slot[i];
     if (e->tier < 0) continue;
-    fprintf(out,
-            "  tier %d  %-32s %4" PRIu32 " bytes  regime 0x%016" PRIx64 "  age %" PRIu64 " ticks  ttl %" PRId64,
-            (int)e->tier, e->key, e->len, e->regime, age(tiers, e), e->ttl);
+    fprintf(out, "  tier %d  %-32s %4" PRIu32 " bytes  regime 0x%016" PRIx64 "  age %" PRIu64 " ticks",
+            (int)e->tier, e->key, e->len, e->regime, age(tiers, e));
+    fprintf(out, "  ttl %" PRId64, e->ttl);
     if (tiers->clock.step < e->tainted_until)
       fprintf(out, "  tainted until step %" PRId64, e->tainted_until);
     fputc('\n', out);

@@ -14,6 +14,13 @@ const aeon_param_decl aeon_sim_params[] = {
   {"output.fields_every", AEON_PT_INT, "0", 0, 1e9, NULL, "write HDF5+XDMF fields every N steps (0: never)", AEON_RESTART_CHANGEABLE},
   {"output.norms_every", AEON_PT_INT, "1", 0, 1e9, NULL, "append a row to norms.dat every N steps (0: first and last only)", AEON_RESTART_CHANGEABLE},
   {"output.progress_seconds", AEON_PT_REAL, "5", 0, 1e6, NULL, "seconds between progress lines (0: every step)", AEON_RESTART_CHANGEABLE},
+  {"checkpoint.every", AEON_PT_INT, "0", 0, 1e12, NULL, "write a checkpoint every N steps (0: not by steps)", AEON_RESTART_CHANGEABLE},
+  {"checkpoint.walltime", AEON_PT_REAL, "0", 0, 1e9, NULL, "write a checkpoint every S wall-clock seconds (0: not by time)", AEON_RESTART_CHANGEABLE},
+  {"checkpoint.keep", AEON_PT_INT, "3", 1, 1000, NULL, "how many of the newest checkpoints to keep", AEON_RESTART_CHANGEABLE},
+  {"checkpoint.at_end", AEON_PT_BOOL, "true", AEON_NORANGE, NULL, "write a checkpoint when the run ends", AEON_RESTART_CHANGEABLE},
+  {"faults.max_retries", AEON_PT_INT, "3", 0, 20, NULL, "retries of a step with NaN/Inf (each halves dt) before the run stops", AEON_RESTART_CHANGEABLE},
+  {"faults.recover_steps", AEON_PT_INT, "10", 0, 1e9, NULL, "steps that keep the smaller substeps that worked after a fault", AEON_RESTART_CHANGEABLE},
+  {"faults.taint_steps", AEON_PT_INT, "10", 0, 1e9, NULL, "steps a tier entry stays tainted after it led to a rejected step", AEON_RESTART_CHANGEABLE},
 };
 const int aeon_sim_nparams = sizeof aeon_sim_params / sizeof aeon_sim_params[0];
 

@@ -1,5 +1,6 @@
 /* Building a simulation from a deck, and the step loop. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,31 @@ static aeon_err build(aeon_sim *s, const char *text, size_t len, const char *nam
   s->norms_every = aeon_deck_int(s->deck, "output.norms_every");
   s->fields_every = aeon_deck_int(s->deck, "output.fields_every");
   s->progress_seconds = aeon_deck_real(s->deck, "output.progress_seconds");
+  s->ck_every = aeon_deck_int(s->deck, "checkpoint.every");
+  s->ck_walltime = aeon_deck_real(s->deck, "checkpoint.walltime");
+  s->ck_keep = aeon_deck_int(s->deck, "checkpoint.keep");
+  s->ck_at_end = aeon_deck_bool(s->deck, "checkpoint.at_end");
+  s->max_retries = (int)aeon_deck_int(s->deck, "faults.max_retries");
+  s->recover_steps = aeon_deck_int(s->deck, "faults.recover_steps");
+  s->taint_steps = aeon_deck_int(s->deck, "faults.taint_steps");
+  return AEON_OK;
+}
+
+/* The test hook AEON_TEST_INJECT_NAN=STEP:RANK poisons step STEP on rank RANK once. */
+static void read_test_hooks(aeon_sim *s) {
+  const char *h = getenv("AEON_TEST_INJECT_NAN");
+  s->inject_step = -1;
+  if (h && sscanf(h, "%ld:%d", &s->inject_step, &s->inject_rank) != 2) s->inject_step = -1;
+}
+
+/* The receipts log (rank 0), the tier store, and the tier-3 profile of this machine. */
+static aeon_err build_state(aeon_sim *s) {
+  if (s->rank == 0) AE_CHK(aeon_receipts_create(4096, &s->receipts));
+  AE_CHK(aeon_tiers_create(s->receipts, &s->tiers));
+  aeon_sim_tier_clock(s);
+  int64_t profile[5] = {s->par.size, s->par.node_size, s->par.dims[0], s->par.dims[1], s->par.dims[2]};
+  AE_CHK(aeon_tiers_put(s->tiers, 3, "hw.profile", profile, sizeof profile, 0));
+  read_test_hooks(s);
   return AEON_OK;
 }
 
@@ -67,11 +93,16 @@ aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char
   s->t_step = aeon_timer_id(&s->timers, "step (total)");
   s->t_diag = aeon_timer_id(&s->timers, "diagnostics");
   s->t_output = aeon_timer_id(&s->timers, "output");
+  s->t_checkpoint = aeon_timer_id(&s->timers, "checkpoint");
   *simp = s;
   AE_CHK(aeon_par_agree(comm, build(s, text, len, name, nset, sets)));
   AE_CHK(aeon_par_agree(comm, build_parallel(s)));
+  AE_CHK(aeon_par_agree(comm, build_state(s)));
   if (!s->opt.quiet) AE_CHK(aeon_par_report(&s->par, s->log));
-  if (!s->opt.no_files) AE_CHK(aeon_par_agree(comm, aeon_sim_output_open(s)));
+  aeon_sim_output_names(s);
+  if (s->opt.restart) AE_CHK(aeon_sim_restart(s));
+  if (!s->opt.no_files) AE_CHK(aeon_par_agree(comm, aeon_sim_output_open(s, s->restarted)));
+  aeon_sim_receipt(s, AEON_RCPT_RUN_START, "%s on %d ranks from step %ld", name, s->par.size, s->step);
   return AEON_OK;
 }
 
@@ -95,6 +126,8 @@ aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, co
 
 void aeon_sim_destroy(aeon_sim *s) {
   if (!s) return;
+  aeon_tiers_destroy(s->tiers);
+  aeon_receipts_destroy(s->receipts);
   aeon_series_close(s->series);
   aeon_mol_destroy(s->mol);
   if (s->phys && s->self) s->phys->destroy(s->self);
@@ -106,12 +139,29 @@ void aeon_sim_destroy(aeon_sim *s) {
 
 aeon_err aeon_sim_step(aeon_sim *s) {
   aeon_timer_start(&s->timers, s->t_step);
-  AE_CHK(aeon_mol_step(s->mol, s->t, s->dt));
-  s->step++;
-  s->t = (double)s->step * s->dt;
+  AE_CHK(aeon_sim_advance(s));
   aeon_timer_stop(&s->timers, s->t_step);
   return AEON_OK;
 }
+
+double aeon_sim_wall(const aeon_sim *s) { return s->wall_prior + (MPI_Wtime() - s->timers.t0); }
+
+void aeon_sim_receipt(aeon_sim *s, aeon_receipt_kind kind, const char *fmt, ...) {
+  if (!s->receipts) return;
+  char detail[AEON_RECEIPT_DETAIL];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  aeon_receipts_append(s->receipts, kind, s->step, s->t, s->dt, aeon_sim_wall(s), "%s", detail);
+}
+
+void aeon_sim_tier_clock(aeon_sim *s) {
+  aeon_tier_clock c = {s->step, s->tick, s->regime, s->t, s->dt, aeon_sim_wall(s)};
+  aeon_tiers_set_clock(s->tiers, &c);
+}
+
+int aeon_sim_stopped_by_signal(const aeon_sim *s) { return s->stop_signal; }
 
 aeon_err aeon_sim_diagnostics(aeon_sim *s, double *l2, double *max) {
   aeon_timer_start(&s->timers, s->t_diag);
@@ -131,14 +181,24 @@ aeon_err aeon_sim_diagnostics(aeon_sim *s, double *l2, double *max) {
   return AEON_OK;
 }
 
+/* 1 if a checkpoint is due after the step just taken (every rank decides the same). */
+static int checkpoint_due(const aeon_sim *s) {
+  if (s->opt.no_files) return 0;
+  return s->stop_signal || s->ck_due_wall || (s->ck_every > 0 && s->step % s->ck_every == 0) ||
+         (s->ck_at_end && s->step == s->nsteps);
+}
+
 aeon_err aeon_sim_run(aeon_sim *s) {
   s->run_start = s->last_progress = MPI_Wtime();
-  if (!s->opt.no_files) AE_CHK(aeon_sim_output_step(s, s->nsteps == 0));
-  while (s->step < s->nsteps) {
+  if (!s->opt.no_files) AE_CHK(aeon_sim_output_step(s, s->step == s->nsteps));
+  while (s->step < s->nsteps && !s->stop_signal) {
     AE_CHK(aeon_sim_step(s));
     if (!s->opt.no_files) AE_CHK(aeon_sim_output_step(s, s->step == s->nsteps));
+    if (s->stop_signal) aeon_sim_receipt(s, AEON_RCPT_SIGNAL, "stop requested: checkpoint and exit");
+    if (checkpoint_due(s)) AE_CHK(aeon_sim_checkpoint(s));
     aeon_sim_progress(s, 0);
   }
+
   aeon_sim_progress(s, 1);
   if (!s->opt.quiet) AE_CHK(aeon_timers_report(&s->timers, s->comm, s->log));
   if (!s->opt.quiet && !s->opt.no_files && s->rank == 0)

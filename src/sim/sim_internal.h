@@ -2,7 +2,10 @@
 #ifndef AEON_SIM_INTERNAL_H
 #define AEON_SIM_INTERNAL_H
 
+#include "aeon/checkpoint.h"
 #include "aeon/output.h"
+#include "aeon/receipts.h"
+#include "aeon/tiers.h"
 #include "aeon/parallel.h"
 #include "aeon/physics.h"
 #include "aeon/reduce.h"
@@ -37,11 +40,55 @@ struct aeon_sim {
   aeon_norm_acc acc[AEON_MAX_DIAG];
   double l2[AEON_MAX_DIAG], max[AEON_MAX_DIAG];
   double row[3 + 2 * AEON_MAX_DIAG];
-  int t_diag, t_output, t_step;
+  int t_diag, t_output, t_step, t_checkpoint;
+  /* state that survives (issue: checkpoints, tiers, receipts, faults) */
+  aeon_receipts *receipts;   /* rank 0 only; NULL elsewhere */
+  aeon_tiers *tiers;
+  double wall_prior;         /* wall seconds of earlier run segments */
+  int64_t tick;              /* tier clock: one tick per step */
+  uint64_t regime;           /* current regime key */
+  long rollbacks;            /* rollbacks so far (part of the regime key) */
+  int level;                 /* substep level of the current step: 2^level substeps */
+  int retries;               /* retries used in the current step */
+  long ck_every, ck_keep;
+  double ck_walltime, last_ck_wall;
+  int ck_at_end;
+  char ckdir[4200];
+  int max_retries;
+  long recover_steps, taint_steps;
+  long inject_step;          /* test hook AEON_TEST_INJECT_NAN=STEP:RANK, or -1 */
+  int inject_rank;
+  int stop_signal;           /* a signal asked for a checkpoint and exit (agreed) */
+  int ck_due_wall;           /* rank 0's wall clock says a checkpoint is due (agreed) */
+  int restarted;             /* the state came from a checkpoint */
 };
 
-/* Prepares the run directory and writes the deck, effective parameters and series header. */
-aeon_err aeon_sim_output_open(aeon_sim *sim);
+/* Returns 1 once a stop was requested by a signal on this rank (read by the step loop). */
+int aeon_sim_stop_requested_(void);
+/* Wall-clock seconds of this run, earlier segments included. */
+double aeon_sim_wall(const aeon_sim *sim);
+/* Appends a receipt on rank 0 (no-op elsewhere); detail is printf-style. */
+void aeon_sim_receipt(aeon_sim *sim, aeon_receipt_kind kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sets the tier clock from the simulation's step, tick, regime and time. */
+void aeon_sim_tier_clock(aeon_sim *sim);
+/* Advances one step with fault handling: rollback and retry with halved substeps (collective). */
+aeon_err aeon_sim_advance(aeon_sim *sim);
+/* Writes a checkpoint of the current state into the checkpoint directory (collective). */
+aeon_err aeon_sim_checkpoint(aeon_sim *sim);
+/* Loads the state from checkpoint path (collective); fails on every rank if it is damaged. */
+aeon_err aeon_sim_load_checkpoint(aeon_sim *sim, const char *path);
+/* Restores the state named by opt.restart ("auto" or a checkpoint path) (collective). */
+aeon_err aeon_sim_restart(aeon_sim *sim);
+/* Writes into out the run directory of a checkpoint file (the parent of its checkpoints/ directory). */
+void aeon_sim_rundir_of_checkpoint(const char *path, char *out, size_t len);
+/* Builds the parameter deck of a restart and checks that no fixed parameter changed (collective). */
+aeon_err aeon_sim_check_fixed(const aeon_sim *sim, const char *old_effective, const char *what);
+
+/* Sets the run directory and checkpoint directory names (no I/O). */
+void aeon_sim_output_names(aeon_sim *sim);
+/* Prepares the run and checkpoint directories and writes the deck, effective parameters and series
+ * header; a restarted run keeps its deck and continues norms.dat (collective). */
+aeon_err aeon_sim_output_open(aeon_sim *sim, int restarted);
 /* Writes the outputs due at the current step (last = final step). */
 aeon_err aeon_sim_output_step(aeon_sim *sim, int last);
 /* Prints a progress line if due (rank 0; force prints regardless of the clock). */

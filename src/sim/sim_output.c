@@ -1,6 +1,7 @@
 /* What a run writes: the run directory, the deck, norms.dat, field snapshots, and progress lines. */
 #include <errno.h>
 #include <libgen.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "sim/sim_internal.h"
@@ -32,9 +33,10 @@ static aeon_err write_text(const aeon_sim *s, const char *name, const char *text
   return AEON_OK;
 }
 
-/* Rank 0: the deck as given, the effective parameters, and the header of norms.dat. */
-static aeon_err open_rank0_files(aeon_sim *s) {
-  AE_CHK(write_text(s, "deck.yaml", aeon_deck_text(s->deck), NULL));
+/* Rank 0: the deck as given, the effective parameters, and the header of norms.dat (a restarted run keeps
+ * deck.yaml and continues norms.dat). */
+static aeon_err open_rank0_files(aeon_sim *s, int restarted) {
+  if (!restarted) AE_CHK(write_text(s, "deck.yaml", aeon_deck_text(s->deck), NULL));
   AE_CHK(write_text(s, "params.yaml", NULL, s->deck));
   const char *cols[3 + 2 * AEON_MAX_DIAG];
   char names[2 * AEON_MAX_DIAG][64];
@@ -55,14 +57,28 @@ static aeon_err open_rank0_files(aeon_sim *s) {
            s->phys->name, s->mesh.N[0], s->mesh.N[1], s->mesh.N[2], s->rk->name, s->dt);
   char path[4200];
   snprintf(path, sizeof path, "%s/norms.dat", s->rundir);
-  AE_CHK(aeon_series_open(path, header, nc, cols, &s->series));
+  AE_CHK(aeon_series_open(path, restarted ? NULL : header, nc, cols, &s->series));
   return AEON_OK;
 }
 
-aeon_err aeon_sim_output_open(aeon_sim *s) {
-  rundir_name(s, s->rundir, sizeof s->rundir);
-  AE_CHK(aeon_rundir_prepare(s->comm, s->rundir, s->opt.force));
-  aeon_err e = s->rank == 0 ? open_rank0_files(s) : AEON_OK;
+void aeon_sim_output_names(aeon_sim *s) {
+  if (s->opt.restart && strcmp(s->opt.restart, "auto") != 0) /* continue where the checkpoint lives */
+    aeon_sim_rundir_of_checkpoint(s->opt.restart, s->rundir, sizeof s->rundir);
+  else
+    rundir_name(s, s->rundir, sizeof s->rundir);
+  snprintf(s->ckdir, sizeof s->ckdir, "%s/checkpoints", s->rundir);
+}
+
+aeon_err aeon_sim_output_open(aeon_sim *s, int restarted) {
+  AE_CHK(aeon_rundir_prepare(s->comm, s->rundir, s->opt.force || s->opt.restart));
+  aeon_err e = AEON_OK;
+  char old[1][4096];
+  if (s->rank == 0 && mkdir(s->ckdir, 0777) != 0 && errno != EEXIST)
+    e = AE_ERR(AEON_ERR_IO, "cannot create checkpoint directory '%s': %s", s->ckdir, strerror(errno));
+  else if (s->rank == 0 && !restarted && aeon_checkpoint_list(s->ckdir, old, 1) > 0)
+    e = AE_ERR(AEON_ERR_USER, "run directory '%s' holds checkpoints of an earlier run (%s); continue it with "
+               "--restart auto, or choose another output.dir", s->rundir, old[0]);
+  if (!e && s->rank == 0) e = open_rank0_files(s, restarted);
   AE_CHK(aeon_par_agree(s->comm, e));
   return AEON_OK;
 }

@@ -1,0 +1,86 @@
+/* aeon inspect CHECKPOINT [--all]: metadata, tiers and receipts of a checkpoint, with every check a
+ * restart makes (format, version, metadata digest, field checksums, receipt hash chain).
+ * Exit status 0 when everything verifies, 2 when something does not (naming the first bad receipt). */
+#include <string.h>
+
+#include <mpi.h>
+
+#include "aeon/checkpoint.h"
+#include "aeon/receipts.h"
+#include "aeon/tiers.h"
+#include "cli/commands.h"
+
+static void print_meta(const char *path, const aeon_checkpoint_meta *mt, int digest_ok, int nfields) {
+  printf("checkpoint   %s\n", path);
+  printf("format       %s version %d, written by aeon %s\n", AEON_CHECKPOINT_FORMAT, AEON_CHECKPOINT_VERSION,
+         mt->aeon_version);
+  printf("state        step %ld of %ld, t = %.17g, dt = %.17g, wall %.3f s, physics %s\n", (long)mt->step,
+         (long)mt->nsteps, mt->t, mt->dt, mt->wall, mt->physics);
+  printf("metadata     SHA-256 digest %s\n", digest_ok ? "verified" : "DOES NOT MATCH");
+  printf("fields       %d datasets, Fletcher32 checksums verified\n", nfields);
+  printf("\n--- deck (as given) ---\n%s%s", mt->deck, mt->deck[0] && mt->deck[strlen(mt->deck) - 1] != '\n' ? "\n" : "");
+}
+
+static aeon_err print_tiers(const aeon_checkpoint_meta *mt) {
+  aeon_tiers *t = NULL;
+  AE_CHK(aeon_tiers_create(NULL, &t));
+  aeon_err e = aeon_tiers_deserialize(t, mt->tiers, mt->ntiers);
+  if (!e) {
+    printf("\n--- tiers 1-3 (%d entries) ---\n", aeon_tiers_count(t, -1));
+    aeon_tiers_print(t, stdout);
+  }
+  aeon_tiers_destroy(t);
+  return e;
+}
+
+/* Prints the receipts (the last 20 unless all) and verifies the chain. */
+static aeon_err print_receipts(const aeon_checkpoint_meta *mt, int all) {
+  if (mt->nreceipts % AEON_RECEIPT_BYTES) return AE_ERR(AEON_ERR_USER, "receipts: %llu bytes is not a whole number of receipts", (unsigned long long)mt->nreceipts);
+  size_t n = mt->nreceipts / AEON_RECEIPT_BYTES, bad = 0;
+  aeon_receipts *log = NULL;
+  AE_CHK(aeon_receipts_create(n + 1, &log));
+  aeon_err e = aeon_receipts_deserialize(log, mt->receipts, n);
+  if (!e) {
+    size_t first = all || n <= 20 ? 0 : n - 20;
+    printf("\n--- receipts (%zu; showing %zu from %zu) ---\n", n, n - first, first);
+    aeon_receipts_print(log, first, n - first, stdout);
+    char head[65];
+    aeon_receipts_head_hex(log, head);
+    e = aeon_receipts_verify(log, &bad);
+    if (!e) printf("receipt chain verified: %zu receipts, head %s\n", n, head);
+  }
+  aeon_receipts_destroy(log);
+  return e;
+}
+
+int aeon_cmd_inspect(int argc, char **argv) {
+  MPI_Init(NULL, NULL);
+  const char *path = NULL;
+  int all = 0, rank;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  aeon_err e = AEON_OK;
+  for (int i = 0; i < argc && !e; i++) {
+    if (strcmp(argv[i], "--all") == 0) all = 1;
+    else if (argv[i][0] == '-') e = AE_ERR(AEON_ERR_USER, "inspect: unknown option '%s' (known: --all)", argv[i]);
+    else if (path) e = AE_ERR(AEON_ERR_USER, "inspect: more than one checkpoint given");
+    else path = argv[i];
+  }
+  if (!e && !path) e = AE_ERR(AEON_ERR_USER, "inspect: no checkpoint given (usage: aeon inspect CHECKPOINT [--all])");
+  aeon_checkpoint_meta mt = {0};
+  int digest_ok = 0, nfields = 0;
+  if (!e) e = aeon_checkpoint_read_meta_unverified(MPI_COMM_WORLD, path, &mt, &digest_ok);
+  if (!e && rank == 0) {
+    aeon_err fe = aeon_checkpoint_verify_fields(path, &nfields);
+    print_meta(path, &mt, digest_ok, nfields);
+    aeon_err te = print_tiers(&mt);
+    aeon_err re = print_receipts(&mt, all);
+    e = re ? re : fe ? fe : te;
+    if (e) aeon_error_adopt(e, aeon_error_message());
+    else if (!digest_ok) e = AE_ERR(AEON_ERR_USER, "checkpoint '%s': metadata does not match its SHA-256 digest", path);
+    if (e && re) fprintf(stderr, "aeon: receipts of '%s' do not verify\n", path);
+  }
+  aeon_checkpoint_meta_free(&mt);
+  int code = e ? aeon_cli_report(e, rank) : AEON_EXIT_OK;
+  MPI_Finalize();
+  return code;
+}

@@ -1,0 +1,344 @@
+/* Checkpoint files: write (tmp + fsync + rename), validate and read back. */
+#include "aeon/checkpoint.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "aeon/memory.h"
+#include "aeon/parallel.h"
+#include "aeon/version.h"
+#include "io/h5util.h"
+
+/* The evolved points of this patch inside the global evolved box (interior plus radiative ghosts). */
+static h5u_box_map evolved_map(const aeon_mesh *m) {
+  h5u_box_map map;
+  for (int d = 0; d < 3; d++) {
+    long lo = m->bc[2 * d] == AEON_BC_RADIATIVE ? m->ghost : 0;
+    long hi = m->bc[2 * d + 1] == AEON_BC_RADIATIVE ? m->ghost : 0;
+    map.gshape[d] = m->N[d] + lo + hi;
+    map.gstart[d] = m->off[d] + m->evolved.lo[d] + lo;
+  }
+  map.box = m->evolved;
+  return map;
+}
+
+/* SHA-256 over the metadata and the tier and receipt bytes, as 64 hex digits. */
+static aeon_err meta_digest(const aeon_checkpoint_meta *mt, char hex[65]) {
+  EVP_MD_CTX *c = EVP_MD_CTX_new();
+  unsigned char md[32];
+  unsigned int len = 0;
+  int64_t nums[8] = {mt->step, mt->nsteps, mt->tick, (int64_t)mt->ntiers, (int64_t)mt->nreceipts,
+                     mt->sched[0], mt->sched[1], mt->sched[2]};
+  double reals[3] = {mt->t, mt->dt, mt->wall};
+  int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) && EVP_DigestUpdate(c, AEON_CHECKPOINT_FORMAT, 15) &&
+           EVP_DigestUpdate(c, nums, sizeof nums) && EVP_DigestUpdate(c, reals, sizeof reals) &&
+           EVP_DigestUpdate(c, mt->deck, strlen(mt->deck) + 1) &&
+           EVP_DigestUpdate(c, mt->effective, strlen(mt->effective) + 1) &&
+           EVP_DigestUpdate(c, mt->physics, strlen(mt->physics) + 1) &&
+           EVP_DigestUpdate(c, mt->tiers, mt->ntiers) && EVP_DigestUpdate(c, mt->receipts, mt->nreceipts) &&
+           EVP_DigestFinal_ex(c, md, &len);
+  EVP_MD_CTX_free(c);
+  if (!ok) return AE_ERR(AEON_ERR_LIB, "OpenSSL could not compute a SHA-256 digest");
+  for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+  return AEON_OK;
+}
+
+/* Broadcasts a string or byte blob from rank 0 (allocating it on the other ranks). */
+static aeon_err bcast_blob(MPI_Comm comm, int rank, void **p, uint64_t *n) {
+  AE_MPI(MPI_Bcast(n, 1, MPI_UINT64_T, 0, comm));
+  if (rank != 0) AE_CHK(aeon_mem_alloc(*n + 1, p));
+  if (*n) AE_MPI(MPI_Bcast(*p, (int)*n, MPI_BYTE, 0, comm));
+  return AEON_OK;
+}
+
+/* Gives every rank rank 0's metadata (wall clock and receipts exist on rank 0 only). */
+static aeon_err share_meta(MPI_Comm comm, int rank, aeon_checkpoint_meta *mt) {
+  int64_t nums[6] = {mt->step, mt->nsteps, mt->tick, mt->sched[0], mt->sched[1], mt->sched[2]};
+  double reals[3] = {mt->t, mt->dt, mt->wall};
+  AE_MPI(MPI_Bcast(nums, 6, MPI_INT64_T, 0, comm));
+  memcpy(mt->sched, nums + 3, sizeof mt->sched);
+  AE_MPI(MPI_Bcast(reals, 3, MPI_DOUBLE, 0, comm));
+  mt->step = nums[0], mt->nsteps = nums[1], mt->tick = nums[2];
+  mt->t = reals[0], mt->dt = reals[1], mt->wall = reals[2];
+  uint64_t ls[3] = {0, 0, 0};
+  if (rank == 0) ls[0] = strlen(mt->deck), ls[1] = strlen(mt->effective), ls[2] = strlen(mt->physics);
+  AE_CHK(bcast_blob(comm, rank, (void **)&mt->deck, &ls[0]));
+  AE_CHK(bcast_blob(comm, rank, (void **)&mt->effective, &ls[1]));
+  AE_CHK(bcast_blob(comm, rank, (void **)&mt->physics, &ls[2]));
+  AE_CHK(bcast_blob(comm, rank, (void **)&mt->tiers, &mt->ntiers));
+  AE_CHK(bcast_blob(comm, rank, (void **)&mt->receipts, &mt->nreceipts));
+  return AEON_OK;
+}
+
+static aeon_err put_meta(hid_t f, const aeon_checkpoint_meta *mt, const char *path) {
+  char hex[65];
+  int32_t version = AEON_CHECKPOINT_VERSION;
+  AE_CHK(meta_digest(mt, hex));
+  AE_CHK(h5u_put_str_attr(f, "format", AEON_CHECKPOINT_FORMAT, path));
+  AE_CHK(h5u_put_attr(f, "format_version", H5T_STD_I32LE, H5T_NATIVE_INT32, 0, &version, path));
+  AE_CHK(h5u_put_str_attr(f, "aeon_version", AEON_VERSION_STRING, path));
+  int64_t nums[3] = {mt->step, mt->nsteps, mt->tick};
+  double reals[3] = {mt->t, mt->dt, mt->wall};
+  AE_CHK(h5u_put_attr(f, "step_nsteps_tick", H5T_STD_I64LE, H5T_NATIVE_INT64, 3, nums, path));
+  AE_CHK(h5u_put_attr(f, "t_dt_wall", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, reals, path));
+  AE_CHK(h5u_put_attr(f, "regime_rollbacks_level", H5T_STD_I64LE, H5T_NATIVE_INT64, 3, mt->sched, path));
+  AE_CHK(h5u_put_attr(f, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, &mt->step, path));
+  AE_CHK(h5u_put_attr(f, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, &mt->t, path));
+  AE_CHK(h5u_put_str_attr(f, "deck", mt->deck, path));
+  AE_CHK(h5u_put_str_attr(f, "effective_parameters", mt->effective, path));
+  AE_CHK(h5u_put_str_attr(f, "physics", mt->physics, path));
+  AE_CHK(h5u_put_str_attr(f, "meta_sha256", hex, path));
+  return AEON_OK;
+}
+
+static aeon_err put_contents(hid_t f, const aeon_mesh *m, const aeon_fields *u, const char *const *names,
+                             const aeon_checkpoint_meta *mt, double *buf, const char *path) {
+  AE_CHK(put_meta(f, mt, path));
+  hid_t g = H5Gcreate2(f, "/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0) return AE_ERR(AEON_ERR_IO, "checkpoint '%s': cannot create group /fields", path);
+  h5u_close(&g);
+  h5u_box_map map = evolved_map(m);
+  for (int v = 0; v < u->nvar; v++) {
+    char dpath[256];
+    snprintf(dpath, sizeof dpath, "/fields/%s", names[v]);
+    AE_CHK(h5u_write_box(f, dpath, m, aeon_var(u, v), &map, 1, buf, path));
+  }
+  AE_CHK(h5u_write_bytes(f, "/tiers", mt->tiers, mt->ntiers, m->par->rank, path));
+  AE_CHK(h5u_write_bytes(f, "/receipts", mt->receipts, mt->nreceipts, m->par->rank, path));
+  return AEON_OK;
+}
+
+/* fsyncs a file or directory by name. */
+static aeon_err sync_path(const char *p, int dir) {
+  int fd = open(p, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0 || fsync(fd) != 0) {
+    int err = errno;
+    if (fd >= 0) close(fd);
+    return AE_ERR(AEON_ERR_IO, "cannot fsync '%s': %s", p, strerror(err));
+  }
+  close(fd);
+  return AEON_OK;
+}
+
+/* Rank 0: makes the finished file durable under its final name. */
+static aeon_err publish(const char *tmp, const char *path) {
+  AE_CHK(sync_path(tmp, 0));
+  if (rename(tmp, path) != 0) return AE_ERR(AEON_ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  else snprintf(dir, sizeof dir, ".");
+  return sync_path(dir, 1);
+}
+
+static aeon_err write_file(const aeon_mesh *m, const aeon_fields *u, const char *const *names, const char *tmp,
+                           const aeon_checkpoint_meta *mt, double *buf) {
+  MPI_Comm comm = MPI_COMM_NULL;
+  AE_CHK(h5u_io_comm(m, &comm));
+  hid_t f = -1;
+  h5_quiet q;
+  h5u_quiet_begin(&q);
+  aeon_err e = h5u_open(tmp, comm, 1, 1, "checkpoint", &f);
+  if (!e) e = put_contents(f, m, u, names, mt, buf, tmp);
+  if (f >= 0 && H5Fclose(f) < 0 && !e) e = AE_ERR(AEON_ERR_IO, "checkpoint '%s': closing failed (disk full?)", tmp);
+  h5u_quiet_end(&q);
+  MPI_Comm_free(&comm);
+  return e;
+}
+
+aeon_err aeon_checkpoint_write(const aeon_mesh *m, const aeon_fields *u, const char *const *names,
+                               const char *path, const aeon_checkpoint_meta *meta) {
+  MPI_Comm cart = m->par->cart;
+  int rank = m->par->rank;
+  aeon_checkpoint_meta mt = *meta;
+  if (rank != 0) mt.deck = mt.effective = mt.physics = NULL, mt.tiers = mt.receipts = NULL;
+  aeon_err e = share_meta(cart, rank, &mt);
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  double *buf = NULL;
+  if (!e) e = aeon_mem_alloc(sizeof(double) * (size_t)(aeon_box_size(&m->evolved) + 1), (void **)&buf);
+  e = aeon_par_agree(cart, e);
+  if (!e) e = aeon_par_agree(cart, write_file(m, u, names, tmp, &mt, buf));
+  if (!e) e = aeon_par_agree(cart, rank == 0 ? publish(tmp, path) : AEON_OK);
+  if (e && rank == 0) unlink(tmp); /* the previous checkpoint stays the newest valid one */
+  aeon_mem_free(buf);
+  if (rank != 0) {
+    aeon_mem_free(mt.deck), aeon_mem_free(mt.effective), aeon_mem_free(mt.physics);
+    aeon_mem_free(mt.tiers), aeon_mem_free(mt.receipts);
+  }
+  return e ? aeon_error_trace(e, __FILE__, __LINE__, __func__) : AEON_OK;
+}
+
+/* Reads and checks everything but the fields from an open file. */
+static aeon_err get_meta(hid_t f, const char *path, aeon_checkpoint_meta *mt) {
+  char *format = NULL;
+  if (h5u_get_str_attr(f, "format", &format, path) || strcmp(format, AEON_CHECKPOINT_FORMAT) != 0) {
+    aeon_mem_free(format);
+    return AE_ERR(AEON_ERR_USER, "'%s' is not an Aeon checkpoint (no format attribute '%s'; a snapshot or another "
+                                 "program's HDF5 file?)", path, AEON_CHECKPOINT_FORMAT);
+  }
+  aeon_mem_free(format);
+  int32_t version = 0;
+  AE_CHK(h5u_get_attr(f, "format_version", H5T_NATIVE_INT32, 0, &version, path));
+  if (version != AEON_CHECKPOINT_VERSION)
+    return AE_ERR(AEON_ERR_USER, "checkpoint '%s' has format version %d; this Aeon (%s) reads version %d", path,
+                  version, AEON_VERSION_STRING, AEON_CHECKPOINT_VERSION);
+  int64_t nums[3];
+  double reals[3];
+  AE_CHK(h5u_get_attr(f, "step_nsteps_tick", H5T_NATIVE_INT64, 3, nums, path));
+  AE_CHK(h5u_get_attr(f, "t_dt_wall", H5T_NATIVE_DOUBLE, 3, reals, path));
+  AE_CHK(h5u_get_attr(f, "regime_rollbacks_level", H5T_NATIVE_INT64, 3, mt->sched, path));
+  mt->step = nums[0], mt->nsteps = nums[1], mt->tick = nums[2];
+  mt->t = reals[0], mt->dt = reals[1], mt->wall = reals[2];
+  AE_CHK(h5u_get_str_attr(f, "aeon_version", &mt->aeon_version, path));
+  AE_CHK(h5u_get_str_attr(f, "deck", &mt->deck, path));
+  AE_CHK(h5u_get_str_attr(f, "effective_parameters", &mt->effective, path));
+  AE_CHK(h5u_get_str_attr(f, "physics", &mt->physics, path));
+  AE_CHK(h5u_read_bytes(f, "/tiers", &mt->tiers, &mt->ntiers, path));
+  AE_CHK(h5u_read_bytes(f, "/receipts", &mt->receipts, &mt->nreceipts, path));
+  return AEON_OK;
+}
+
+/* 1 if the stored digest matches the metadata read. */
+static aeon_err digest_matches(hid_t f, const aeon_checkpoint_meta *mt, const char *path, int *ok) {
+  char *stored = NULL, hex[65];
+  AE_CHK(h5u_get_str_attr(f, "meta_sha256", &stored, path));
+  aeon_err e = meta_digest(mt, hex);
+  *ok = !e && strcmp(hex, stored) == 0;
+  aeon_mem_free(stored);
+  return e;
+}
+
+aeon_err aeon_checkpoint_read_meta_unverified(MPI_Comm comm, const char *path, aeon_checkpoint_meta *mt,
+                                              int *digest_ok) {
+  memset(mt, 0, sizeof *mt);
+  *digest_ok = 0;
+  MPI_Comm io;
+  AE_MPI(MPI_Comm_dup(comm, &io));
+  hid_t f = -1;
+  h5_quiet q;
+  h5u_quiet_begin(&q);
+  aeon_err e = h5u_open(path, io, 0, 1, "checkpoint", &f);
+  if (!e) e = get_meta(f, path, mt);
+  if (!e) e = digest_matches(f, mt, path, digest_ok);
+  h5u_close(&f);
+  h5u_quiet_end(&q);
+  MPI_Comm_free(&io);
+  e = aeon_par_agree(comm, e);
+  if (e) aeon_checkpoint_meta_free(mt);
+  return e;
+}
+
+aeon_err aeon_checkpoint_read_meta(MPI_Comm comm, const char *path, aeon_checkpoint_meta *mt) {
+  int ok = 0;
+  AE_CHK(aeon_checkpoint_read_meta_unverified(comm, path, mt, &ok));
+  if (ok) return AEON_OK;
+  aeon_checkpoint_meta_free(mt);
+  return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: its metadata does not match its SHA-256 digest", path);
+}
+
+/* Reads one dataset of /fields in full (verifying its checksums); H5Literate callback. */
+static herr_t verify_one(hid_t grp, const char *name, const H5L_info_t *info, void *data) {
+  (void)info;
+  hid_t d = H5Dopen2(grp, name, H5P_DEFAULT), sp = d < 0 ? -1 : H5Dget_space(d);
+  hssize_t n = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
+  double *buf = NULL;
+  herr_t r = n < 0 || aeon_mem_alloc(sizeof(double) * (size_t)(n + 1), (void **)&buf) ? -1 : 0;
+  if (r == 0) r = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ? -1 : 0;
+  aeon_mem_free(buf);
+  h5u_close(&sp);
+  h5u_close(&d);
+  if (r == 0) ++*(int *)data;
+  else snprintf((char *)data + sizeof(int), 256, "%s", name);
+  return r;
+}
+
+aeon_err aeon_checkpoint_verify_fields(const char *path, int *nfields) {
+  struct {
+    int n;
+    char bad[256];
+  } st = {0, ""};
+  h5_quiet q;
+  h5u_quiet_begin(&q);
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), g = f < 0 ? -1 : H5Gopen2(f, "/fields", H5P_DEFAULT);
+  herr_t r = g < 0 ? -1 : H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, verify_one, &st);
+  h5u_close(&g);
+  h5u_close(&f);
+  h5u_quiet_end(&q);
+  *nfields = st.n;
+  if (r < 0)
+    return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: field data %s%s fails its checksum or cannot be read",
+                  path, st.bad[0] ? "/fields/" : "", st.bad[0] ? st.bad : "(group /fields)");
+  return AEON_OK;
+}
+
+aeon_err aeon_checkpoint_read_fields(const aeon_mesh *m, aeon_fields *u, const char *const *names,
+                                     const char *path) {
+  MPI_Comm comm = MPI_COMM_NULL;
+  double *buf = NULL;
+  aeon_err e = h5u_io_comm(m, &comm);
+  if (!e) e = aeon_mem_alloc(sizeof(double) * (size_t)(aeon_box_size(&m->evolved) + 1), (void **)&buf);
+  hid_t f = -1;
+  h5_quiet q;
+  h5u_quiet_begin(&q);
+  if (!e) e = h5u_open(path, comm, 0, 1, "checkpoint", &f);
+  h5u_box_map map = evolved_map(m);
+  for (int v = 0; v < u->nvar && !e; v++) {
+    char dpath[256];
+    snprintf(dpath, sizeof dpath, "/fields/%s", names[v]);
+    e = h5u_read_box(f, dpath, m, aeon_var(u, v), &map, buf, path);
+  }
+  h5u_close(&f);
+  h5u_quiet_end(&q);
+  if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
+  aeon_mem_free(buf);
+  return aeon_par_agree(m->par->cart, e);
+}
+
+void aeon_checkpoint_meta_free(aeon_checkpoint_meta *mt) {
+  aeon_mem_free(mt->deck), aeon_mem_free(mt->effective), aeon_mem_free(mt->physics);
+  aeon_mem_free(mt->aeon_version), aeon_mem_free(mt->tiers), aeon_mem_free(mt->receipts);
+  memset(mt, 0, sizeof *mt);
+}
+
+/* Step number of a file named chk_NNNNNNNN.h5, or -1. */
+static long chk_step(const char *name) {
+  long step;
+  char tail[8];
+  if (sscanf(name, "chk_%ld%7s", &step, tail) == 2 && strcmp(tail, ".h5") == 0) return step;
+  return -1;
+}
+
+int aeon_checkpoint_list(const char *dir, char paths[][4096], int max) {
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  long steps[256];
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) && n < 256) {
+    long s = chk_step(e->d_name);
+    if (s >= 0) steps[n++] = s;
+  }
+  closedir(d);
+  for (int i = 1; i < n; i++) /* newest first */
+    for (int j = i; j > 0 && steps[j] > steps[j - 1]; j--) {
+      long t = steps[j];
+      steps[j] = steps[j - 1], steps[j - 1] = t;
+    }
+  int k = n < max ? n : max;
+  for (int i = 0; i < k; i++) snprintf(paths[i], 4096, "%s/chk_%08ld.h5", dir, steps[i]);
+  return k;
+}
+
+void aeon_checkpoint_prune(const char *dir, int keep) {
+  char paths[256][4096];
+  int n = aeon_checkpoint_list(dir, paths, 256);
+  for (int i = keep; i < n; i++) unlink(paths[i]);
+}

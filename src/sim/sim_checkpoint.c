@@ -1,0 +1,197 @@
+/* Checkpoints of a simulation: what goes in, how a restart takes it back. */
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aeon/memory.h"
+#include "sim/sim_internal.h"
+
+/* Fills meta from the simulation (rank 0's receipts; the effective parameters as YAML text). */
+static aeon_err fill_meta(aeon_sim *s, aeon_checkpoint_meta *mt) {
+  memset(mt, 0, sizeof *mt);
+  mt->step = s->step, mt->nsteps = s->nsteps, mt->tick = s->tick;
+  mt->t = s->t, mt->dt = s->dt, mt->wall = aeon_sim_wall(s);
+  mt->sched[0] = (int64_t)s->regime, mt->sched[1] = s->rollbacks, mt->sched[2] = s->level;
+  mt->deck = (char *)aeon_deck_text(s->deck);
+  mt->physics = (char *)s->phys->name;
+  size_t len = 0;
+  FILE *f = open_memstream(&mt->effective, &len);
+  if (!f) return AE_ERR(AEON_ERR_MEM, "cannot buffer the effective parameters");
+  aeon_deck_write_effective(s->deck, f);
+  fclose(f);
+  mt->ntiers = aeon_tiers_serialized_size(s->tiers);
+  AE_CHK(aeon_mem_alloc(mt->ntiers + 1, (void **)&mt->tiers));
+  aeon_tiers_serialize(s->tiers, mt->tiers);
+  size_t nr = s->receipts ? aeon_receipts_count(s->receipts) : 0;
+  mt->nreceipts = nr * AEON_RECEIPT_BYTES;
+  AE_CHK(aeon_mem_alloc(mt->nreceipts + 1, (void **)&mt->receipts));
+  if (nr) aeon_receipts_serialize(s->receipts, mt->receipts);
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_checkpoint(aeon_sim *s) {
+  aeon_timer_start(&s->timers, s->t_checkpoint);
+  char path[4400];
+  snprintf(path, sizeof path, "%s/chk_%08ld.h5", s->ckdir, s->step);
+  aeon_checkpoint_meta mt;
+  aeon_err e = aeon_par_agree(s->comm, fill_meta(s, &mt));
+  if (!e) e = aeon_checkpoint_write(&s->mesh, aeon_mol_state(s->mol), s->var_names, path, &mt);
+  free(mt.effective);
+  aeon_mem_free(mt.tiers);
+  aeon_mem_free(mt.receipts);
+  if (e) {
+    char prev[1][4096];
+    int n = s->rank == 0 ? aeon_checkpoint_list(s->ckdir, prev, 1) : 0;
+    char msg[2200];
+    snprintf(msg, sizeof msg, "%.1000s; %s", aeon_error_message(),
+             n ? "the previous checkpoint is still valid" : "no earlier checkpoint exists");
+    if (n) snprintf(msg + strlen(msg), sizeof msg - strlen(msg), ": %.1000s", prev[0]);
+    aeon_error_adopt(e, msg);
+    return aeon_error_trace(e, __FILE__, __LINE__, __func__);
+  }
+  s->last_ck_wall = aeon_sim_wall(s);
+  s->ck_due_wall = 0;
+  aeon_sim_receipt(s, AEON_RCPT_CHECKPOINT_WRITTEN, "%s", path);
+  if (s->rank == 0) aeon_checkpoint_prune(s->ckdir, (int)s->ck_keep);
+  if (!s->opt.quiet && s->rank == 0) fprintf(s->log, "aeon: checkpoint written: %s\n", path);
+  aeon_timer_stop(&s->timers, s->t_checkpoint);
+  return AEON_OK;
+}
+
+/* 1 if parameter decl has the same value in a and b. */
+static int same_value(const aeon_deck *a, const aeon_deck *b, const aeon_param_decl *d) {
+  switch (d->type) {
+  case AEON_PT_INT: return aeon_deck_int(a, d->key) == aeon_deck_int(b, d->key);
+  case AEON_PT_REAL: return aeon_deck_real(a, d->key) == aeon_deck_real(b, d->key);
+  case AEON_PT_BOOL: return aeon_deck_bool(a, d->key) == aeon_deck_bool(b, d->key);
+  case AEON_PT_INT3: {
+    long x[3], y[3];
+    aeon_deck_int3(a, d->key, x), aeon_deck_int3(b, d->key, y);
+    return memcmp(x, y, sizeof x) == 0;
+  }
+  case AEON_PT_REAL3: {
+    double x[3], y[3];
+    aeon_deck_real3(a, d->key, x), aeon_deck_real3(b, d->key, y);
+    return x[0] == y[0] && x[1] == y[1] && x[2] == y[2];
+  }
+  default: return strcmp(aeon_deck_string(a, d->key), aeon_deck_string(b, d->key)) == 0;
+  }
+}
+
+aeon_err aeon_sim_check_fixed(const aeon_sim *s, const char *old_effective, const char *what) {
+  aeon_deck *old = NULL;
+  AE_CHK(aeon_deck_load(old_effective, strlen(old_effective), what, s->ps, 0, NULL, &old));
+  aeon_err e = AEON_OK;
+  for (int i = 0; i < aeon_paramset_count(s->ps) && !e; i++) {
+    const aeon_param_decl *d = aeon_paramset_get(s->ps, i, NULL);
+    if (d->restart == AEON_RESTART_FIXED && !same_value(old, s->deck, d))
+      e = AE_ERR(AEON_ERR_USER,
+                 "parameter '%s' cannot change at restart (it is fixed: %s); the checkpoint %s has a different value",
+                 d->key, d->doc, what);
+  }
+  aeon_deck_destroy(old);
+  return e;
+}
+
+/* Keeps only the rows of norms.dat up to the restart step, so a continued run appends after them. */
+static aeon_err trim_norms(const aeon_sim *s) {
+  char path[4400], tmp[4500];
+  snprintf(path, sizeof path, "%s/norms.dat", s->rundir);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *in = fopen(path, "r");
+  if (!in) return AEON_OK;
+  FILE *out = fopen(tmp, "w");
+  if (!out) {
+    fclose(in);
+    return AE_ERR(AEON_ERR_IO, "cannot write '%s'", tmp);
+  }
+  char line[8192];
+  while (fgets(line, sizeof line, in))
+    if (line[0] == '#' || atol(line) < s->step) fputs(line, out);
+  fclose(in);
+  if (fclose(out) != 0 || rename(tmp, path) != 0) return AE_ERR(AEON_ERR_IO, "cannot rewrite '%s'", path);
+  return AEON_OK;
+}
+
+/* Rank 0: the receipts of the checkpoint, verified. */
+static aeon_err restore_receipts(aeon_sim *s, const aeon_checkpoint_meta *mt, const char *path) {
+  if (!s->receipts) return AEON_OK;
+  if (mt->nreceipts % AEON_RECEIPT_BYTES)
+    return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: its receipts are %llu bytes, not a whole number of "
+                  "receipts", path, (unsigned long long)mt->nreceipts);
+  AE_CHK(aeon_receipts_deserialize(s->receipts, mt->receipts, mt->nreceipts / AEON_RECEIPT_BYTES));
+  size_t bad = 0;
+  aeon_err e = aeon_receipts_verify(s->receipts, &bad);
+  if (e) return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: %s", path, aeon_error_message());
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_load_checkpoint(aeon_sim *s, const char *path) {
+  aeon_checkpoint_meta mt;
+  AE_CHK(aeon_checkpoint_read_meta(s->comm, path, &mt));
+  aeon_err e = aeon_sim_check_fixed(s, mt.effective, path);
+  if (!e) e = aeon_checkpoint_read_fields(&s->mesh, aeon_mol_state(s->mol), s->var_names, path);
+  if (!e) e = aeon_par_agree(s->comm, aeon_tiers_deserialize(s->tiers, mt.tiers, mt.ntiers));
+  if (!e) e = aeon_par_agree(s->comm, restore_receipts(s, &mt, path));
+  if (!e) {
+    s->step = mt.step, s->tick = mt.tick, s->t = mt.t, s->wall_prior = mt.wall;
+    s->regime = (uint64_t)mt.sched[0], s->rollbacks = (long)mt.sched[1], s->level = (int)mt.sched[2];
+    s->restarted = 1;
+    if (mt.dt != s->dt) { /* keep the checkpoint's step size; only t_final may have moved */
+      s->dt = mt.dt;
+      s->nsteps = s->t_final > 0 ? (long)(s->t_final / s->dt + 0.5) : 0;
+    }
+    s->last_ck_wall = aeon_sim_wall(s);
+    aeon_sim_receipt(s, AEON_RCPT_CHECKPOINT_VALIDATED, "%s", path);
+    aeon_sim_receipt(s, AEON_RCPT_RESTART, "from step %ld on %d ranks", s->step, s->par.size);
+  }
+  aeon_checkpoint_meta_free(&mt);
+  return e ? aeon_error_trace(e, __FILE__, __LINE__, __func__) : AEON_OK;
+}
+
+/* Tries the checkpoints of the run directory newest first; returns the step restarted from, or -1 if none exists. */
+static aeon_err restart_auto(aeon_sim *s, long *from) {
+  char paths[64][4096];
+  int n = s->rank == 0 ? aeon_checkpoint_list(s->ckdir, paths, 64) : 0;
+  AE_MPI(MPI_Bcast(&n, 1, MPI_INT, 0, s->comm));
+  AE_MPI(MPI_Bcast(paths, n * 4096, MPI_CHAR, 0, s->comm));
+  *from = -1;
+  for (int i = 0; i < n; i++) {
+    aeon_err e = aeon_sim_load_checkpoint(s, paths[i]);
+    if (!e) {
+      *from = s->step;
+      return AEON_OK;
+    }
+    if (strstr(aeon_error_message(), "cannot change at restart")) return aeon_error_trace(e, __FILE__, __LINE__, __func__);
+    if (s->rank == 0) fprintf(stderr, "aeon: warning: skipping checkpoint: %s\n", aeon_error_message());
+    s->step = 0, s->t = 0, s->tick = 0;
+  }
+  if (n > 0) return AE_ERR(AEON_ERR_USER, "no valid checkpoint in '%s' (%d damaged); see the warnings above", s->ckdir, n);
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_restart(aeon_sim *s) {
+  long from = -1;
+  if (strcmp(s->opt.restart, "auto") == 0) {
+    AE_CHK(restart_auto(s, &from));
+    if (from < 0 && s->rank == 0 && !s->opt.quiet)
+      fprintf(s->log, "aeon: no checkpoint in %s: starting from the beginning\n", s->ckdir);
+  } else {
+    AE_CHK(aeon_sim_load_checkpoint(s, s->opt.restart));
+    from = s->step;
+  }
+  if (from >= 0 && !s->opt.quiet && s->rank == 0)
+    fprintf(s->log, "aeon: restarted from step %ld (t = %.6g)\n", s->step, s->t);
+  if (s->restarted && s->rank == 0 && !s->opt.no_files) AE_CHK(trim_norms(s));
+  return AEON_OK;
+}
+
+/* The run directory of a checkpoint file: the parent of its checkpoints/ directory. */
+void aeon_sim_rundir_of_checkpoint(const char *path, char *out, size_t len) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  char *d = dirname(tmp);
+  char tmp2[4096];
+  snprintf(tmp2, sizeof tmp2, "%s", d);
+  snprintf(out, len, "%s", dirname(tmp2));
+}
