@@ -45,8 +45,16 @@ int main(int argc, char **argv) {
     printf("aeon %s (%s build)\n", AEON_VERSION_STRING, AEON_BUILD_TYPE);
     return AEON_EXIT_OK;
   }
-  for (int i = 0; i < ncommands; i++)
-    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].main(argc - 2, argv + 2);
+  for (int i = 0; i < ncommands; i++) {
+    if (strcmp(argv[1], commands[i].name) != 0) continue;
+    for (int a = 2; a < argc; a++)
+      if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
+        printf("usage: aeon %s %s\n    %s\n%s", commands[i].name, commands[i].usage, commands[i].summary,
+               commands[i].details ? commands[i].details : "");
+        return AEON_EXIT_OK;
+      }
+    return commands[i].main(argc - 2, argv + 2);
+  }
   fprintf(stderr, "aeon: error: unknown command '%s' (run 'aeon --help' for the list)\n", argv[1]);
   return AEON_EXIT_INPUT;
 }

@@ -48,7 +48,7 @@ static aeon_err parse_run(const char *cmd, int argc, char **argv, run_args *a, i
 static int finish(aeon_sim *sim, aeon_err e, int rank) {
   if (!e) return aeon_sim_stopped_by_signal(sim) ? AEON_EXIT_SIGNALED : AEON_EXIT_OK;
   if (e == AEON_ERR_NUMERIC || e == AEON_ERR_IO || e == AEON_ERR_USER) return aeon_cli_report(e, rank);
-  fprintf(stderr, "aeon: rank %d: ", rank);
+  fprintf(stderr, "[rank %d] ", rank);
   aeon_error_print(stderr, 1);
   MPI_Abort(MPI_COMM_WORLD, AEON_EXIT_RUNTIME); /* an unexpected failure: no rank may hang */
   return AEON_EXIT_RUNTIME;

@@ -16,8 +16,10 @@ static aeon_err bind_cores(hwloc_topology_t topo, int first, int count, char *ou
   int rc = hwloc_set_cpubind(topo, set, HWLOC_CPUBIND_PROCESS);
   char pus[48];
   hwloc_bitmap_list_snprintf(pus, sizeof pus, set);
-  if (rc == 0)
-    snprintf(out, outlen, "core%s %d-%d (PUs %s)", count > 1 ? "s" : "", first, first + count - 1, pus);
+  if (rc == 0 && count == 1)
+    snprintf(out, outlen, "core %d (PUs %s)", first, pus);
+  else if (rc == 0)
+    snprintf(out, outlen, "cores %d-%d (PUs %s)", first, first + count - 1, pus);
   else
     snprintf(out, outlen, "binding refused by the OS: %.60s", strerror(errno));
   hwloc_bitmap_free(set);

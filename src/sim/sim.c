@@ -98,10 +98,10 @@ aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char
   AE_CHK(aeon_par_agree(comm, build(s, text, len, name, nset, sets)));
   AE_CHK(aeon_par_agree(comm, build_parallel(s)));
   AE_CHK(aeon_par_agree(comm, build_state(s)));
-  if (!s->opt.quiet) AE_CHK(aeon_par_report(&s->par, s->log));
   aeon_sim_output_names(s);
   if (s->opt.restart) AE_CHK(aeon_sim_restart(s));
   if (!s->opt.no_files) AE_CHK(aeon_par_agree(comm, aeon_sim_output_open(s, s->restarted)));
+  if (!s->opt.quiet) AE_CHK(aeon_par_report(&s->par, s->log));
   aeon_sim_receipt(s, AEON_RCPT_RUN_START, "%s on %d ranks from step %ld", name, s->par.size, s->step);
   return AEON_OK;
 }

@@ -34,6 +34,7 @@ struct aeon_sim {
   long step, nsteps;
   long norms_every, fields_every;
   double progress_seconds, last_progress, run_start;
+  long last_progress_step;
   char rundir[4096];
   aeon_series *series;
   const char *var_names[64];

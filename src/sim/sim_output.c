@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <string.h>
 
 #include "sim/sim_internal.h"
@@ -69,6 +70,18 @@ void aeon_sim_output_names(aeon_sim *s) {
   snprintf(s->ckdir, sizeof s->ckdir, "%s/checkpoints", s->rundir);
 }
 
+/* Rank 0, --force over an earlier run: its checkpoints move to checkpoints.replaced-TIME/ (nothing is deleted). */
+static aeon_err set_aside_checkpoints(const aeon_sim *s) {
+  char aside[4400], stamp[32];
+  time_t now = time(NULL);
+  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+  snprintf(aside, sizeof aside, "%s.replaced-%s", s->ckdir, stamp);
+  if (rename(s->ckdir, aside) != 0 || mkdir(s->ckdir, 0777) != 0)
+    return AE_ERR(AEON_ERR_IO, "cannot move the earlier run's checkpoints '%s' aside: %s", s->ckdir, strerror(errno));
+  fprintf(stderr, "aeon: warning: --force: the earlier run's checkpoints were moved to %s\n", aside);
+  return AEON_OK;
+}
+
 aeon_err aeon_sim_output_open(aeon_sim *s, int restarted) {
   AE_CHK(aeon_rundir_prepare(s->comm, s->rundir, s->opt.force || s->opt.restart));
   aeon_err e = AEON_OK;
@@ -76,8 +89,7 @@ aeon_err aeon_sim_output_open(aeon_sim *s, int restarted) {
   if (s->rank == 0 && mkdir(s->ckdir, 0777) != 0 && errno != EEXIST)
     e = AE_ERR(AEON_ERR_IO, "cannot create checkpoint directory '%s': %s", s->ckdir, strerror(errno));
   else if (s->rank == 0 && !restarted && aeon_checkpoint_list(s->ckdir, old, 1) > 0)
-    e = AE_ERR(AEON_ERR_USER, "run directory '%s' holds checkpoints of an earlier run (%s); continue it with "
-               "--restart auto, or choose another output.dir", s->rundir, old[0]);
+    e = set_aside_checkpoints(s); /* reached with --force only: otherwise the directory was refused */
   if (!e && s->rank == 0) e = open_rank0_files(s, restarted);
   AE_CHK(aeon_par_agree(s->comm, e));
   return AEON_OK;
@@ -112,6 +124,8 @@ void aeon_sim_progress(aeon_sim *s, int force) {
   if (s->opt.quiet || s->rank != 0) return;
   double now = MPI_Wtime();
   if (!force && now - s->last_progress < s->progress_seconds) return;
+  if (force && s->step == s->last_progress_step && s->step > 0) return; /* already printed for this step */
+  s->last_progress_step = s->step;
   s->last_progress = now;
   double el = now - s->run_start;
   double pts = (double)s->mesh.N[0] * (double)s->mesh.N[1] * (double)s->mesh.N[2];

@@ -71,9 +71,13 @@ rc=$?
   && grep -q "first non-finite value: rank 0, variable 0 (u)" dead/fault_step_000007.txt && ok "retries exhausted: exit 4 and fault_step_000007.txt" \
   || { bad "retries exhausted (rc $rc)"; cat dead.log; cat dead/fault_step_*.txt; }
 "$aeon" inspect dead/checkpoints/chk_00000006.h5 > /dev/null 2>&1 && ok "last good checkpoint (step 6) still verifies" || bad "last good checkpoint damaged"
-# A fresh run into a directory that holds checkpoints is refused (they belong to the earlier run).
-run 2 run "$deck" "${common[@]}" --set output.dir=dead --force > again.log 2>&1
+# A fresh run into a directory that holds checkpoints is refused (they belong to the earlier run);
+# with --force they are moved aside, not deleted.
+run 2 run "$deck" "${common[@]}" --set output.dir=dead > again.log 2>&1
 rc=$?
-[ $rc -eq 2 ] && grep -q "holds checkpoints of an earlier run" again.log && ok "fresh run over old checkpoints refused" || { bad "old checkpoints (rc $rc)"; cat again.log; }
+[ $rc -eq 2 ] && grep -q "already exists" again.log && ok "fresh run over an earlier run refused" || { bad "old checkpoints (rc $rc)"; cat again.log; }
+run 2 run "$deck" "${common[@]}" --set output.dir=dead --force > again2.log 2>&1
+[ $? -eq 0 ] && ls -d dead/checkpoints.replaced-* > /dev/null 2>&1 && [ -f dead/checkpoints.replaced-*/chk_00000006.h5 ] \
+  && ok "--force moves the earlier checkpoints aside" || { bad "--force over old checkpoints"; cat again2.log; }
 echo "restart: $pass passed, $fail failed"
 [ $fail -eq 0 ]
