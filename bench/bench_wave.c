@@ -1,7 +1,8 @@
 /* Wave benchmark: rhs throughput (grid-point updates per second per core) with
  * NxNxN points per rank, and the share of step time spent in ghost exchange.
  * Prints one JSON object per line. Usage: bench_wave [N ...] [--steps S]
- * (default N = 64 128). Run it under mpirun -n P: each rank owns N^3 points. */
+ * (default N = 64 128). Run it under mpirun -n P with one rank per core: each rank owns N^3 points,
+ * so "per core" figures are per rank. Times are the maximum over ranks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +27,21 @@ static int bench(int n, int steps, int size, int rank) {
     aeon_error_print(stderr, 1);
     return 1;
   }
-  aeon_sim_step(sim); /* warm-up: first touch of every page */
+  if (aeon_sim_step(sim)) { /* warm-up: first touch of every page */
+    aeon_error_print(stderr, 1);
+    return 1;
+  }
   const aeon_timers *tm = aeon_sim_timers(sim);
   double rhs0 = timer_total(tm, "rhs (interior)") + timer_total(tm, "rhs (near ghosts)");
   double x0 = timer_total(tm, "exchange (start)") + timer_total(tm, "exchange (finish)");
   MPI_Barrier(MPI_COMM_WORLD);
   double t0 = MPI_Wtime();
-  for (int s = 0; s < steps; s++) aeon_sim_step(sim);
+  aeon_err e = AEON_OK;
+  for (int s = 0; s < steps && !e; s++) e = aeon_sim_step(sim);
+  if (e) {
+    aeon_error_print(stderr, 1);
+    return 1;
+  }
   double wall = MPI_Wtime() - t0;
   double rhs = timer_total(tm, "rhs (interior)") + timer_total(tm, "rhs (near ghosts)") - rhs0;
   double xch = timer_total(tm, "exchange (start)") + timer_total(tm, "exchange (finish)") - x0;
@@ -57,7 +66,12 @@ int main(int argc, char **argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--steps") == 0 && i + 1 < argc) steps = atoi(argv[++i]);
-    else if (nn < 8) ns[nn++] = atoi(argv[i]);
+    else if (nn < 8 && atoi(argv[i]) >= 8) ns[nn++] = atoi(argv[i]);
+    else {
+      if (rank == 0) fprintf(stderr, "bench_wave: bad argument '%s' (usage: bench_wave [N>=8 ...] [--steps S])\n", argv[i]);
+      MPI_Finalize();
+      return 2;
+    }
   }
   if (nn == 0) ns[nn++] = 64, ns[nn++] = 128;
   int fail = 0;

@@ -94,6 +94,7 @@ aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char
   s->t_diag = aeon_timer_id(&s->timers, "diagnostics");
   s->t_output = aeon_timer_id(&s->timers, "output");
   s->t_checkpoint = aeon_timer_id(&s->timers, "checkpoint");
+  s->t_reduce = aeon_timer_id(&s->timers, "reductions (exact)");
   *simp = s;
   AE_CHK(aeon_par_agree(comm, build(s, text, len, name, nset, sets)));
   AE_CHK(aeon_par_agree(comm, build_parallel(s)));
@@ -171,7 +172,9 @@ aeon_err aeon_sim_diagnostics(aeon_sim *s, double *l2, double *max) {
     AE_CHK(aeon_mol_fill_ghosts(s->mol));
     s->phys->diagnostics(s->self, &s->mesh, s->t, aeon_mol_state(s->mol), s->acc);
   }
+  aeon_timer_start(&s->timers, s->t_reduce);
   AE_CHK(aeon_norm_acc_allreduce(s->acc, nd, s->comm));
+  aeon_timer_stop(&s->timers, s->t_reduce);
   double dv = s->mesh.dx[0] * s->mesh.dx[1] * s->mesh.dx[2];
   for (int i = 0; i < nd; i++) {
     l2[i] = aeon_norm_acc_l2(&s->acc[i], dv);

@@ -41,7 +41,7 @@ struct aeon_sim {
   aeon_norm_acc acc[AEON_MAX_DIAG];
   double l2[AEON_MAX_DIAG], max[AEON_MAX_DIAG];
   double row[3 + 2 * AEON_MAX_DIAG];
-  int t_diag, t_output, t_step, t_checkpoint;
+  int t_diag, t_output, t_step, t_checkpoint, t_reduce;
   /* state that survives (issue: checkpoints, tiers, receipts, faults) */
   aeon_receipts *receipts;   /* rank 0 only; NULL elsewhere */
   aeon_tiers *tiers;

@@ -79,5 +79,10 @@ rc=$?
 run 2 run "$deck" "${common[@]}" --set output.dir=dead --force > again2.log 2>&1
 [ $? -eq 0 ] && ls -d dead/checkpoints.replaced-* > /dev/null 2>&1 && [ -f dead/checkpoints.replaced-*/chk_00000006.h5 ] \
   && ok "--force moves the earlier checkpoints aside" || { bad "--force over old checkpoints"; cat again2.log; }
+# Checkpoints by wall clock: every 0.3 s of a run of about 2 s (rank 0's clock, agreed by every rank).
+run 2 run "$deck" --quiet --set grid.n=[20,18,16] --set run.t_final=12 --set output.dir=wall --set checkpoint.walltime=0.3 \
+  --set checkpoint.keep=100 --set checkpoint.at_end=false > wall.log 2>&1
+nck=$(ls wall/checkpoints/chk_*.h5 2>/dev/null | wc -l)
+[ "$nck" -ge 2 ] && ok "checkpoint.walltime=0.3: $nck checkpoints by wall clock" || { bad "walltime checkpoints ($nck)"; cat wall.log; }
 echo "restart: $pass passed, $fail failed"
 [ $fail -eq 0 ]
