@@ -10,14 +10,15 @@
 #include "aeon/tiers.h"
 #include "cli/commands.h"
 
-static void print_meta(const char *path, const aeon_checkpoint_meta *mt, int digest_ok, int nfields) {
+static void print_meta(const char *path, const aeon_checkpoint_meta *mt, int digest_ok, int nfields, int fields_ok) {
   printf("checkpoint   %s\n", path);
   printf("format       %s version %d, written by aeon %s\n", AEON_CHECKPOINT_FORMAT, AEON_CHECKPOINT_VERSION,
          mt->aeon_version);
   printf("state        step %ld of %ld, t = %.17g, dt = %.17g, wall %.3f s, physics %s\n", (long)mt->step,
          (long)mt->nsteps, mt->t, mt->dt, mt->wall, mt->physics);
   printf("metadata     SHA-256 digest %s\n", digest_ok ? "verified" : "DOES NOT MATCH");
-  printf("fields       %d datasets, Fletcher32 checksums verified\n", nfields);
+  if (fields_ok) printf("fields       %d datasets, Fletcher32 checksums verified\n", nfields);
+  else printf("fields       DAMAGED: %d datasets verified before a checksum failed\n", nfields);
   printf("\n--- deck (as given) ---\n%s%s", mt->deck, mt->deck[0] && mt->deck[strlen(mt->deck) - 1] != '\n' ? "\n" : "");
 }
 
@@ -70,14 +71,17 @@ int aeon_cmd_inspect(int argc, char **argv) {
   int digest_ok = 0, nfields = 0;
   if (!e) e = aeon_checkpoint_read_meta_unverified(MPI_COMM_WORLD, path, &mt, &digest_ok);
   if (!e && rank == 0) {
+    char first[2048] = "";
     aeon_err fe = aeon_checkpoint_verify_fields(path, &nfields);
-    print_meta(path, &mt, digest_ok, nfields);
+    if (fe) snprintf(first, sizeof first, "%s", aeon_error_message());
+    print_meta(path, &mt, digest_ok, nfields, fe == AEON_OK);
+    aeon_err re = print_receipts(&mt, all); /* the receipts first: a tampered one is named by index */
+    if (re) snprintf(first, sizeof first, "%s", aeon_error_message());
     aeon_err te = print_tiers(&mt);
-    aeon_err re = print_receipts(&mt, all);
+    if (te && !first[0]) snprintf(first, sizeof first, "%s", aeon_error_message());
     e = re ? re : fe ? fe : te;
-    if (e) aeon_error_adopt(e, aeon_error_message());
+    if (e) aeon_error_adopt(e, first);
     else if (!digest_ok) e = AE_ERR(AEON_ERR_USER, "checkpoint '%s': metadata does not match its SHA-256 digest", path);
-    if (e && re) fprintf(stderr, "aeon: receipts of '%s' do not verify\n", path);
   }
   aeon_checkpoint_meta_free(&mt);
   int code = e ? aeon_cli_report(e, rank) : AEON_EXIT_OK;

@@ -290,16 +290,17 @@ aeon_err aeon_checkpoint_read_fields(const aeon_mesh *m, aeon_fields *u, const c
   h5u_quiet_begin(&q);
   if (!e) e = h5u_open(path, comm, 0, 1, "checkpoint", &f);
   h5u_box_map map = evolved_map(m);
-  for (int v = 0; v < u->nvar && !e; v++) {
+  e = aeon_par_agree(m->par->cart, e);
+  for (int v = 0; v < u->nvar && !e; v++) { /* a checksum error on one rank stops every rank here */
     char dpath[256];
     snprintf(dpath, sizeof dpath, "/fields/%s", names[v]);
-    e = h5u_read_box(f, dpath, m, aeon_var(u, v), &map, buf, path);
+    e = aeon_par_agree(m->par->cart, h5u_read_box(f, dpath, m, aeon_var(u, v), &map, buf, path));
   }
   h5u_close(&f);
   h5u_quiet_end(&q);
   if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
   aeon_mem_free(buf);
-  return aeon_par_agree(m->par->cart, e);
+  return e ? aeon_error_trace(e, __FILE__, __LINE__, __func__) : AEON_OK;
 }
 
 void aeon_checkpoint_meta_free(aeon_checkpoint_meta *mt) {

@@ -128,6 +128,7 @@ aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, co
 void aeon_sim_destroy(aeon_sim *s) {
   if (!s) return;
   aeon_tiers_destroy(s->tiers);
+  aeon_mem_free(s->first_deck);
   aeon_receipts_destroy(s->receipts);
   aeon_series_close(s->series);
   aeon_mol_destroy(s->mol);

@@ -12,7 +12,7 @@ static aeon_err fill_meta(aeon_sim *s, aeon_checkpoint_meta *mt) {
   mt->step = s->step, mt->nsteps = s->nsteps, mt->tick = s->tick;
   mt->t = s->t, mt->dt = s->dt, mt->wall = aeon_sim_wall(s);
   mt->sched[0] = (int64_t)s->regime, mt->sched[1] = s->rollbacks, mt->sched[2] = s->level;
-  mt->deck = (char *)aeon_deck_text(s->deck);
+  mt->deck = s->first_deck ? s->first_deck : (char *)aeon_deck_text(s->deck);
   mt->physics = (char *)s->phys->name;
   size_t len = 0;
   FILE *f = open_memstream(&mt->effective, &len);
@@ -137,6 +137,9 @@ aeon_err aeon_sim_load_checkpoint(aeon_sim *s, const char *path) {
     s->step = mt.step, s->tick = mt.tick, s->t = mt.t, s->wall_prior = mt.wall;
     s->regime = (uint64_t)mt.sched[0], s->rollbacks = (long)mt.sched[1], s->level = (int)mt.sched[2];
     s->restarted = 1;
+    aeon_mem_free(s->first_deck);
+    s->first_deck = NULL;
+    e = aeon_mem_strdup(mt.deck, &s->first_deck);
     if (mt.dt != s->dt) { /* keep the checkpoint's step size; only t_final may have moved */
       s->dt = mt.dt;
       s->nsteps = s->t_final > 0 ? (long)(s->t_final / s->dt + 0.5) : 0;

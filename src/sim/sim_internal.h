@@ -62,6 +62,7 @@ struct aeon_sim {
   int stop_signal;           /* a signal asked for a checkpoint and exit (agreed) */
   int ck_due_wall;           /* rank 0's wall clock says a checkpoint is due (agreed) */
   int restarted;             /* the state came from a checkpoint */
+  char *first_deck;          /* the deck as first given, carried through restarts (NULL: this run's deck) */
 };
 
 /* Returns 1 once a stop was requested by a signal on this rank (read by the step loop). */
