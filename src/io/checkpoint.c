@@ -6,6 +6,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -97,12 +100,19 @@ static aeon_err put_meta(hid_t f, const aeon_checkpoint_meta *mt, const char *pa
   return AEON_OK;
 }
 
-static aeon_err put_contents(hid_t f, const aeon_mesh *m, const aeon_fields *u, const char *const *names,
-                             const aeon_checkpoint_meta *mt, double *buf, const char *path) {
-  AE_CHK(put_meta(f, mt, path));
+static aeon_err create_fields_group(hid_t f, const char *path) {
   hid_t g = H5Gcreate2(f, "/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (g < 0) return AE_ERR(AEON_ERR_IO, "checkpoint '%s': cannot create group /fields", path);
   h5u_close(&g);
+  return AEON_OK;
+}
+
+/* Collective HDF5 calls from start to end: a failure inside one of them (a full disk) may leave the other
+ * ranks waiting inside HDF5, so the caller aborts the job rather than trying to agree. */
+static aeon_err put_contents(hid_t f, const aeon_mesh *m, const aeon_fields *u, const char *const *names,
+                             const aeon_checkpoint_meta *mt, double *buf, const char *path) {
+  AE_CHK(put_meta(f, mt, path));
+  AE_CHK(create_fields_group(f, path));
   h5u_box_map map = evolved_map(m);
   for (int v = 0; v < u->nvar; v++) {
     char dpath[256];
@@ -153,6 +163,57 @@ static aeon_err write_file(const aeon_mesh *m, const aeon_fields *u, const char 
   return e;
 }
 
+/* The directory part of path. */
+static void dir_of(const char *path, char *dir, size_t len) {
+  snprintf(dir, len, "%s", path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  else snprintf(dir, len, ".");
+}
+
+/* Appends "; the previous checkpoint is still valid: FILE" (or that none exists) to the current error. */
+static void name_previous(const char *path) {
+  char dir[4096], prev[1][4096], msg[3000];
+  dir_of(path, dir, sizeof dir);
+  int n = aeon_checkpoint_list(dir, prev, 1);
+  snprintf(msg, sizeof msg, "%.1200s; %s%.1000s", aeon_error_message(),
+           n ? "the previous checkpoint is still valid: " : "no earlier checkpoint exists", n ? prev[0] : "");
+  aeon_error_adopt(aeon_error_code(), msg);
+}
+
+/* Expected size of the checkpoint: the previous checkpoint's size when there is one (the best predictor),
+ * else the raw data plus the blobs and a little HDF5 overhead. */
+static double expected_size(const aeon_mesh *m, int nvar, const aeon_checkpoint_meta *mt, const char *dir) {
+  h5u_box_map map = evolved_map(m);
+  double raw = 8.0 * (double)nvar * (double)map.gshape[0] * (double)map.gshape[1] * (double)map.gshape[2] +
+               (double)(mt->ntiers + mt->nreceipts + strlen(mt->deck) + strlen(mt->effective)) + 4096.0;
+  char prev[1][4096];
+  struct stat st;
+  if (aeon_checkpoint_list(dir, prev, 1) == 1 && stat(prev[0], &st) == 0 && 1.01 * (double)st.st_size > raw)
+    return 1.01 * (double)st.st_size;
+  return raw;
+}
+
+/* Rank 0: refuses before writing anything when the checkpoint would not fit: free space on the file
+ * system, or this process's file-size limit (ulimit -f). A write failing halfway inside parallel HDF5
+ * cannot be unwound on every rank, so this check is the defence against a full disk. */
+static aeon_err check_space(const aeon_mesh *m, int nvar, const aeon_checkpoint_meta *mt, const char *path) {
+  char dir[4096];
+  dir_of(path, dir, sizeof dir);
+  double need = expected_size(m, nvar, mt, dir);
+  struct statvfs sv;
+  if (statvfs(dir, &sv) != 0) return AE_ERR(AEON_ERR_IO, "checkpoint directory '%s': %s", dir, strerror(errno));
+  double avail = (double)sv.f_bavail * (double)sv.f_frsize;
+  if (avail < 1.05 * need)
+    return AE_ERR(AEON_ERR_IO, "not enough space for checkpoint '%s': it needs about %.2f MB, the file system "
+                  "has %.2f MB free", path, need / 1e6, avail / 1e6);
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (double)rl.rlim_cur < need)
+    return AE_ERR(AEON_ERR_IO, "checkpoint '%s' would exceed the file-size limit (ulimit -f) of %.2f MB: it "
+                  "needs about %.2f MB", path, (double)rl.rlim_cur / 1e6, need / 1e6);
+  return AEON_OK;
+}
+
 aeon_err aeon_checkpoint_write(const aeon_mesh *m, const aeon_fields *u, const char *const *names,
                                const char *path, const aeon_checkpoint_meta *meta) {
   MPI_Comm cart = m->par->cart;
@@ -164,10 +225,19 @@ aeon_err aeon_checkpoint_write(const aeon_mesh *m, const aeon_fields *u, const c
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   double *buf = NULL;
   if (!e) e = aeon_mem_alloc(sizeof(double) * (size_t)(aeon_box_size(&m->evolved) + 1), (void **)&buf);
+  if (!e && rank == 0) e = check_space(m, u->nvar, &mt, path);
   e = aeon_par_agree(cart, e);
-  if (!e) e = aeon_par_agree(cart, write_file(m, u, names, tmp, &mt, buf));
+  if (!e && (e = write_file(m, u, names, tmp, &mt, buf)) != AEON_OK) {
+    /* A collective HDF5 call failed on this rank (e.g. the disk filled up): the other ranks may be waiting
+     * inside HDF5 where no agreement can reach them, so this rank reports and aborts the job. */
+    name_previous(path);
+    fprintf(stderr, "[rank %d] ", rank);
+    aeon_error_print(stderr, 0);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
   if (!e) e = aeon_par_agree(cart, rank == 0 ? publish(tmp, path) : AEON_OK);
   if (e && rank == 0) unlink(tmp); /* the previous checkpoint stays the newest valid one */
+  if (e) name_previous(path);
   aeon_mem_free(buf);
   if (rank != 0) {
     aeon_mem_free(mt.deck), aeon_mem_free(mt.effective), aeon_mem_free(mt.physics);

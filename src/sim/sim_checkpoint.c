@@ -39,16 +39,7 @@ aeon_err aeon_sim_checkpoint(aeon_sim *s) {
   free(mt.effective);
   aeon_mem_free(mt.tiers);
   aeon_mem_free(mt.receipts);
-  if (e) {
-    char prev[1][4096];
-    int n = s->rank == 0 ? aeon_checkpoint_list(s->ckdir, prev, 1) : 0;
-    char msg[2200];
-    snprintf(msg, sizeof msg, "%.1000s; %s", aeon_error_message(),
-             n ? "the previous checkpoint is still valid" : "no earlier checkpoint exists");
-    if (n) snprintf(msg + strlen(msg), sizeof msg - strlen(msg), ": %.1000s", prev[0]);
-    aeon_error_adopt(e, msg);
-    return aeon_error_trace(e, __FILE__, __LINE__, __func__);
-  }
+  if (e) return aeon_error_trace(e, __FILE__, __LINE__, __func__);
   s->last_ck_wall = aeon_sim_wall(s);
   s->ck_due_wall = 0;
   aeon_sim_receipt(s, AEON_RCPT_CHECKPOINT_WRITTEN, "%s", path);

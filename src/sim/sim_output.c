@@ -1,6 +1,8 @@
 /* What a run writes: the run directory, the deck, norms.dat, field snapshots, and progress lines. */
 #include <errno.h>
+#include <dirent.h>
 #include <libgen.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <string.h>
@@ -82,6 +84,22 @@ static aeon_err set_aside_checkpoints(const aeon_sim *s) {
   return AEON_OK;
 }
 
+/* Removes chk_*.h5.tmp left by a run that was killed while writing (never a finished checkpoint). */
+static void remove_stale_tmp(const char *ckdir) {
+  DIR *d = opendir(ckdir);
+  if (!d) return;
+  struct dirent *en;
+  char p[4400];
+  while ((en = readdir(d))) {
+    size_t len = strlen(en->d_name);
+    if (strncmp(en->d_name, "chk_", 4) == 0 && len > 7 && strcmp(en->d_name + len - 7, ".h5.tmp") == 0) {
+      snprintf(p, sizeof p, "%s/%s", ckdir, en->d_name);
+      unlink(p);
+    }
+  }
+  closedir(d);
+}
+
 aeon_err aeon_sim_output_open(aeon_sim *s, int restarted) {
   AE_CHK(aeon_rundir_prepare(s->comm, s->rundir, s->opt.force || s->opt.restart));
   aeon_err e = AEON_OK;
@@ -90,6 +108,7 @@ aeon_err aeon_sim_output_open(aeon_sim *s, int restarted) {
     e = AE_ERR(AEON_ERR_IO, "cannot create checkpoint directory '%s': %s", s->ckdir, strerror(errno));
   else if (s->rank == 0 && !restarted && aeon_checkpoint_list(s->ckdir, old, 1) > 0)
     e = set_aside_checkpoints(s); /* reached with --force only: otherwise the directory was refused */
+  if (!e && s->rank == 0) remove_stale_tmp(s->ckdir);
   if (!e && s->rank == 0) e = open_rank0_files(s, restarted);
   AE_CHK(aeon_par_agree(s->comm, e));
   return AEON_OK;

@@ -45,7 +45,8 @@ rc=$?
 long=(--quiet --set grid.n=[20,18,16] --set run.t_final=40 --set output.fields_every=1000 --set output.norms_every=10)
 ( run 2 run "$deck" "${long[@]}" --set output.dir=sig > sig.log 2>&1; echo $? > sig.rc ) &
 for i in $(seq 1 100); do sleep 0.2; grep -vq '^#' sig/norms.dat 2>/dev/null && [ "$(grep -vc '^#' sig/norms.dat)" -ge 3 ] && break; done
-pkill -TERM -x aeon; wait
+mp=$(pgrep -f "mpirun.*output.dir=sig" | head -1)
+pkill -TERM -x aeon -P "$mp"; wait
 rc=$(cat sig.rc)
 ck=$(ls sig/checkpoints/chk_*.h5 2>/dev/null | tail -1)
 [ "$rc" = 3 ] && [ -n "$ck" ] && ok "SIGTERM: checkpoint $(basename "$ck") written, exit status 3" || { bad "SIGTERM (rc $rc, checkpoint '$ck')"; cat sig.log; }
