@@ -9,7 +9,7 @@ PKGS=(build-essential cmake pkg-config git
       petsc-dev
       libfftw3-dev libfftw3-mpi-dev
       libhwloc-dev libyaml-dev check
-      libssl-dev libopenblas-dev liblapacke-dev
+      libssl-dev libopenblas-dev liblapacke-dev libscalapack-openmpi-dev libarpack2-dev
       python3 python3-numpy python3-h5py python3-matplotlib)
 FUZZ_PKGS=(clang libclang-rt-14-dev)
 

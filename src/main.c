@@ -18,6 +18,23 @@ static const aeon_command commands[] = {
   {"inspect", aeon_cmd_inspect, "CHECKPOINT [--all]",
    "print a checkpoint's metadata, tiers and receipts, and verify checksums and the receipt chain", NULL},
   {"params", aeon_cmd_params, "[--markdown]", "list every parameter a deck may set", NULL},
+  {"factor", aeon_cmd_factor, "(--n N | --input FILE:/DSET) [--output FILE[:/DSET]] [--nb NB] [--budget SIZE] [--grid PxQ] [--ooc DIR]",
+   "Cholesky factorization A = L L^T of a generated SPD matrix or an HDF5 dataset, in core or out of core",
+   "      --n N            factor a generated SPD matrix of order N (--seed S picks it)\n"
+   "      --input F:/D     factor dataset D of HDF5 file F (read-only; symmetry is checked)\n"
+   "      --output F[:/D]  write L to dataset D (default /L) of a new HDF5 file F\n"
+   "      --nb NB          tile size (default 256); --lookahead D panels factored ahead (default 1)\n"
+   "      --budget SIZE    memory budget per rank, e.g. 2GiB (default: half the free memory)\n"
+   "      --grid PxQ       process grid (default: the squarest); --ooc DIR: tiles in files under DIR\n"
+   "      --block T        out-of-core block side in tiles (default: the largest fitting the budget)\n"
+   "      --check          print the backward error ||A - L L^T||_F / ||A||_F (in core)\n"},
+  {"eig", aeon_cmd_eig, "(--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX]) [--nev K] [--which LM|LR|SR]",
+   "a few eigenvalues of an HDF5 matrix or a built-in operator (Krylov-Schur)",
+   "      --input F:/D     the matrix in dataset D of HDF5 file F; --symmetric: it is symmetric (checked)\n"
+   "      --operator dndrv1  ARPACK's 2D convection-diffusion operator on an NX x NX grid (--grid-size, --rho)\n"
+   "      --nev K          eigenvalues wanted (default 4); --which LM|LR|SR (default LM)\n"
+   "      --ncv M          basis size (default 20); --tol T (default 1e-10); --max-restarts R\n"
+   "      --nb NB, --budget SIZE, --grid PxQ  as for factor\n"},
 };
 static const int ncommands = sizeof commands / sizeof commands[0];
 

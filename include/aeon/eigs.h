@@ -57,6 +57,7 @@ typedef struct aeon_eigs_opts {
   int locking;        /* lock converged leading Ritz pairs */
   int want_vectors;   /* return Ritz vectors */
   uint64_t seed;      /* of the starting vector (the same on any rank count) */
+  aeon_gov *gov;      /* the basis is taken from this governor (NULL: plain counted memory) */
   void (*progress)(void *ctx, long restarts, int nconv, long applies); /* rank 0, after each restart (may be NULL) */
   void *progress_ctx;
 } aeon_eigs_opts;

@@ -30,6 +30,8 @@ int aeon_cmd_run(int argc, char **argv);    /* aeon run */
 int aeon_cmd_params(int argc, char **argv); /* aeon params */
 int aeon_cmd_restart(int argc, char **argv); /* aeon restart */
 int aeon_cmd_inspect(int argc, char **argv); /* aeon inspect */
+int aeon_cmd_factor(int argc, char **argv); /* aeon factor */
+int aeon_cmd_eig(int argc, char **argv);    /* aeon eig */
 
 
 #endif

@@ -1,0 +1,90 @@
+/* The one table mapping (operation, traits) to a tile kernel. Structure picks
+ * the cheaper kernel: dsyrk rather than dgemm for an update of a symmetric
+ * (diagonal) tile, dsymv rather than dgemv for a symmetric tile. Adding a
+ * kernel is one row here. Tiles are row-major, so the tiles of one tile column
+ * stacked in memory form one row-major matrix and a kernel may run on a whole
+ * stack at once (m counts the stack's rows). */
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "aeon/drivers.h"
+
+/* A row-major lower factor is a column-major upper one: no transposed copy. */
+static void k_potrf(aeon_tile_call *c) {
+  c->info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', c->m, c->c, c->ldc);
+}
+static void k_trsm(aeon_tile_call *c) {
+  cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, c->m, c->n, c->alpha, c->a,
+              c->lda, c->c, c->ldc);
+}
+/* The inverse of a row-major lower tile is the column-major inverse of its upper transpose. */
+static void k_trtri(aeon_tile_call *c) {
+  c->info = LAPACKE_dtrtri_work(LAPACK_COL_MAJOR, 'U', 'N', c->m, c->c, c->ldc);
+}
+static void k_trmm(aeon_tile_call *c) {
+  cblas_dtrmm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, c->m, c->n, c->alpha, c->a, c->lda,
+              c->c, c->ldc);
+}
+static void k_syrk(aeon_tile_call *c) {
+  cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, c->m, c->k, c->alpha, c->a, c->lda, c->beta, c->c,
+              c->ldc);
+}
+static void k_gemm_nt(aeon_tile_call *c) {
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, c->m, c->n, c->k, c->alpha, c->a, c->lda, c->b, c->ldb,
+              c->beta, c->c, c->ldc);
+}
+static void k_gemv(aeon_tile_call *c) {
+  cblas_dgemv(CblasRowMajor, CblasNoTrans, c->m, c->n, c->alpha, c->a, c->lda, c->x, 1, c->beta, c->c, 1);
+}
+static void k_gemv_t(aeon_tile_call *c) {
+  cblas_dgemv(CblasRowMajor, CblasTrans, c->m, c->n, c->alpha, c->a, c->lda, c->x, 1, c->beta, c->c, 1);
+}
+static void k_symv(aeon_tile_call *c) {
+  cblas_dsymv(CblasRowMajor, CblasLower, c->m, c->alpha, c->a, c->lda, c->x, 1, c->beta, c->c, 1);
+}
+
+static double f_potrf(const aeon_tile_call *c) { return (double)c->m * c->m * c->m / 3.0; }
+static double f_trsm(const aeon_tile_call *c) { return (double)c->m * c->n * c->n; }
+static double f_trtri(const aeon_tile_call *c) { return (double)c->m * c->m * c->m / 3.0; }
+static double f_syrk(const aeon_tile_call *c) { return (double)c->m * (c->m + 1) * c->k; }
+static double f_gemm(const aeon_tile_call *c) { return 2.0 * c->m * c->n * c->k; }
+static double f_mv(const aeon_tile_call *c) { return 2.0 * c->m * c->n; }
+
+static const aeon_kernel table[] = {
+  {AEON_OP_FACTOR, AEON_TRAIT_SPD, "dpotrf", k_potrf, f_potrf},
+  {AEON_OP_FACTOR, AEON_TRAIT_SYMMETRIC, "dpotrf", k_potrf, f_potrf},
+  {AEON_OP_SOLVE, AEON_TRAIT_LOWER, "dtrsm", k_trsm, f_trsm},
+  {AEON_OP_INVERT, AEON_TRAIT_LOWER, "dtrtri", k_trtri, f_trtri},
+  {AEON_OP_MULTIPLY_T, AEON_TRAIT_LOWER, "dtrmm", k_trmm, f_trsm},
+  {AEON_OP_UPDATE, AEON_TRAIT_SPD, "dsyrk", k_syrk, f_syrk},
+  {AEON_OP_UPDATE, AEON_TRAIT_SYMMETRIC, "dsyrk", k_syrk, f_syrk},
+  {AEON_OP_UPDATE, AEON_TRAIT_GENERAL, "dgemm", k_gemm_nt, f_gemm},
+  {AEON_OP_MATVEC, AEON_TRAIT_GENERAL, "dgemv", k_gemv, f_mv},
+  {AEON_OP_MATVEC, AEON_TRAIT_SYMMETRIC, "dsymv", k_symv, f_mv},
+  {AEON_OP_MATVEC, AEON_TRAIT_SPD, "dsymv", k_symv, f_mv},
+  {AEON_OP_MATVEC_T, AEON_TRAIT_GENERAL, "dgemv^T", k_gemv_t, f_mv},
+};
+
+const aeon_kernel *aeon_kernel_for(aeon_tile_op op, aeon_traits t) {
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (table[i].op == op && table[i].traits == t) return &table[i];
+  return NULL;
+}
+
+aeon_err aeon_kernel_get(aeon_tile_op op, aeon_traits t, const aeon_kernel **k) {
+  *k = aeon_kernel_for(op, t);
+  if (!*k)
+    return AE_ERR(AEON_ERR_UNSUPPORTED, "no tile kernel for operation '%s' on a %s tile", aeon_tile_op_name(op),
+                  aeon_traits_name(t));
+  return AEON_OK;
+}
+
+const char *aeon_traits_name(aeon_traits t) {
+  static const char *n[] = {"general", "symmetric", "SPD", "lower triangular", "upper triangular"};
+  return (t >= 0 && t < AEON_NTRAITS) ? n[t] : "unknown";
+}
+
+const char *aeon_tile_op_name(aeon_tile_op op) {
+  static const char *n[] = {"factor", "solve", "invert", "multiply^T", "update", "matvec", "matvec^T"};
+  return (op >= 0 && op < AEON_NOPS) ? n[op] : "unknown";
+}

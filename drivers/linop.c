@@ -1,0 +1,221 @@
+/* Operators for the eigensolver: the row layout of vectors, a tiled matrix as
+ * an operator, and the convection-diffusion stencil of ARPACK's dndrv1. */
+#include <string.h>
+
+#include "aeon/eigs.h"
+#include "aeon/memory.h"
+#include "drv_internal.h"
+
+void aeon_linop_layout(MPI_Comm comm, long n, long *nlocal, long *offset) {
+  int rank, size;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  long base = n / size, extra = n % size;
+  *nlocal = base + (rank < extra);
+  *offset = rank * base + (rank < extra ? rank : extra);
+}
+
+void aeon_linop_destroy(aeon_linop *op) {
+  if (op->destroy) op->destroy(op->ctx);
+  op->ctx = NULL;
+  op->destroy = NULL;
+}
+
+/* ---- a tiled matrix: gather x, multiply the local tiles, reduce-scatter y ---- */
+
+typedef struct tiled_op {
+  aeon_tiled *A;
+  double *x, *y;      /* full-length work vectors */
+  int *counts, *displs;
+  const aeon_kernel *mv[AEON_NTRAITS], *mvt;
+} tiled_op;
+
+static void tiled_op_free(void *ctx) {
+  tiled_op *t = ctx;
+  if (!t) return;
+  aeon_mem_free(t->x);
+  aeon_mem_free(t->y);
+  aeon_mem_free(t->counts);
+  aeon_mem_free(t->displs);
+  aeon_mem_free(t);
+}
+
+/* y_i += A(i, j) x_j, and for a symmetric matrix's off-diagonal tile also y_j += A(i, j)^T x_i. */
+static void tile_mv(tiled_op *t, long i, long j) {
+  aeon_tiled *A = t->A;
+  const double *a = aeon_tiled_tile(A, i, j);
+  int m = aeon_tiled_rows(A, i), n = aeon_tiled_cols(A, j), nb = A->nb;
+  double flops = 0;
+  aeon_tile_call c = {.m = m, .n = n, .a = a, .lda = nb, .x = t->x + j * nb, .c = t->y + i * nb, .alpha = 1,
+                      .beta = 1};
+  drv_run(t->mv[aeon_tiled_tile_traits(A, i, j)], &c, &flops);
+  if (i == j || A->traits == AEON_TRAIT_GENERAL) return;
+  aeon_tile_call ct = {.m = m, .n = n, .a = a, .lda = nb, .x = t->x + i * nb, .c = t->y + j * nb, .alpha = 1,
+                       .beta = 1};
+  drv_run(t->mvt, &ct, &flops);
+}
+
+static aeon_err tiled_apply(void *ctx, const double *x, double *y) {
+  tiled_op *t = ctx;
+  aeon_tiled *A = t->A;
+  const aeon_pgrid *g = A->grid;
+  int r = g->rank;
+  AE_MPI(MPI_Allgatherv(x, t->counts[r], MPI_DOUBLE, t->x, t->counts, t->displs, MPI_DOUBLE, g->comm));
+  memset(t->y, 0, (size_t)A->m * sizeof(double));
+  for (long j = g->q; j < A->nt; j += g->Q)
+    for (long i = g->p; i < A->mt; i += g->P)
+      if (aeon_tiled_mine(A, i, j)) tile_mv(t, i, j);
+  AE_MPI(MPI_Reduce_scatter(t->y, y, t->counts, MPI_DOUBLE, MPI_SUM, g->comm));
+  return AEON_OK;
+}
+
+static aeon_err tiled_op_init(tiled_op *t, aeon_tiled *A, aeon_linop *op) {
+  const aeon_pgrid *g = A->grid;
+  t->A = A;
+  AE_CHK(aeon_mem_alloc((size_t)A->nt * A->nb * sizeof(double), (void **)&t->x));
+  AE_CHK(aeon_mem_alloc((size_t)A->mt * A->nb * sizeof(double), (void **)&t->y));
+  AE_CHK(aeon_mem_alloc((size_t)g->size * sizeof(int), (void **)&t->counts));
+  AE_CHK(aeon_mem_alloc((size_t)g->size * sizeof(int), (void **)&t->displs));
+  int nl = (int)op->nlocal;
+  AE_MPI(MPI_Allgather(&nl, 1, MPI_INT, t->counts, 1, MPI_INT, g->comm));
+  for (int r = 1; r < g->size; r++) t->displs[r] = t->displs[r - 1] + t->counts[r - 1];
+  AE_CHK(aeon_kernel_get(AEON_OP_MATVEC, AEON_TRAIT_GENERAL, &t->mv[AEON_TRAIT_GENERAL]));
+  if (A->traits != AEON_TRAIT_GENERAL) {
+    AE_CHK(aeon_kernel_get(AEON_OP_MATVEC, A->traits, &t->mv[A->traits]));
+    AE_CHK(aeon_kernel_get(AEON_OP_MATVEC_T, AEON_TRAIT_GENERAL, &t->mvt));
+  }
+  return AEON_OK;
+}
+
+aeon_err aeon_linop_tiled(aeon_tiled *A, aeon_linop *op) {
+  memset(op, 0, sizeof *op);
+  if (!A->core) return AE_ERR(AEON_ERR_UNSUPPORTED, "the matrix operator needs an in-core tiled matrix");
+  if (A->m != A->n) return AE_ERR(AEON_ERR_USER, "an eigenproblem needs a square matrix, not %ld x %ld", A->m, A->n);
+  if (A->traits == AEON_TRAIT_LOWER || A->traits == AEON_TRAIT_UPPER)
+    return AE_ERR(AEON_ERR_UNSUPPORTED, "no operator for a %s tiled matrix", aeon_traits_name(A->traits));
+  op->name = "dense";
+  op->n = A->n;
+  op->comm = A->grid->comm;
+  op->flops_per_apply = 2.0 * A->n * A->n;
+  aeon_linop_layout(op->comm, op->n, &op->nlocal, &op->offset);
+  tiled_op *t;
+  AE_CHK(aeon_mem_alloc(sizeof *t, (void **)&t));
+  aeon_err e = tiled_op_init(t, A, op);
+  if (e) {
+    tiled_op_free(t);
+    return e;
+  }
+  op->apply = tiled_apply;
+  op->destroy = tiled_op_free;
+  op->ctx = t;
+  return AEON_OK;
+}
+
+/* ---- dndrv1: (Laplacian u) + rho du/dx, central differences, zero Dirichlet, h = 1 / (nx + 1) ---- */
+
+typedef struct stencil_op {
+  long nx, n, nlocal, offset, lo, hi; /* x is needed on [lo, hi) */
+  double dd, dl, du, dy;              /* diagonal, x-neighbours, y-neighbours */
+  double *xh;                         /* x on [lo, hi) */
+  int *counts, *displs;               /* row layout of every rank */
+  MPI_Comm comm;
+} stencil_op;
+
+static void stencil_free(void *ctx) {
+  stencil_op *s = ctx;
+  if (!s) return;
+  aeon_mem_free(s->xh);
+  aeon_mem_free(s->counts);
+  aeon_mem_free(s->displs);
+  aeon_mem_free(s);
+}
+
+/* Sets *v to x by global index on [lo, hi): on one rank x itself; else s->xh, filled from every rank whose rows
+ * the halo covers. */
+static aeon_err halo(stencil_op *s, const double *x, const double **v) {
+  int size, rank;
+  MPI_Comm_size(s->comm, &size);
+  MPI_Comm_rank(s->comm, &rank);
+  *v = (size == 1 ? x : s->xh) - s->lo;
+  if (size == 1) return AEON_OK;
+  MPI_Request req[256];
+  int nreq = 0;
+  for (int r = 0; r < size && nreq < 254; r++) {
+    long rlo = s->displs[r] - s->nx, rhi = (long)s->displs[r] + s->counts[r] + s->nx; /* r's halo window */
+    long a = rlo > s->offset ? rlo : s->offset, b = rhi < s->offset + s->nlocal ? rhi : s->offset + s->nlocal;
+    if (r != rank && a < b) AE_MPI(MPI_Isend(x + (a - s->offset), (int)(b - a), MPI_DOUBLE, r, 0, s->comm, &req[nreq++]));
+    long c = s->lo > s->displs[r] ? s->lo : s->displs[r];
+    long d = s->hi < (long)s->displs[r] + s->counts[r] ? s->hi : (long)s->displs[r] + s->counts[r];
+    if (r != rank && c < d) AE_MPI(MPI_Irecv(s->xh + (c - s->lo), (int)(d - c), MPI_DOUBLE, r, 0, s->comm, &req[nreq++]));
+  }
+  memcpy(s->xh + (s->offset - s->lo), x, (size_t)s->nlocal * sizeof(double));
+  AE_MPI(MPI_Waitall(nreq, req, MPI_STATUSES_IGNORE));
+  return AEON_OK;
+}
+
+/* y on the rows [k0, k1) of one grid line (x fastest); v is x by global index. */
+static void stencil_line(const stencil_op *s, const double *v, long k0, long k1, double *y) {
+  long base = (k0 / s->nx) * s->nx, iy = k0 / s->nx;
+  double up = iy > 0 ? s->dy : 0.0, dn = iy < s->nx - 1 ? s->dy : 0.0;
+  const double *vu = iy > 0 ? v - s->nx : v, *vd = iy < s->nx - 1 ? v + s->nx : v; /* unused when the factor is 0 */
+  for (long k = k0; k < k1; k++) {
+    long ix = k - base;
+    double w = s->dd * v[k] + up * vu[k] + dn * vd[k];
+    if (ix > 0) w += s->dl * v[k - 1];
+    if (ix < s->nx - 1) w += s->du * v[k + 1];
+    y[k] = w;
+  }
+}
+
+static aeon_err stencil_apply(void *ctx, const double *x, double *y) {
+  stencil_op *s = ctx;
+  const double *v; /* v[global index] */
+  AE_CHK(halo(s, x, &v));
+  long end = s->offset + s->nlocal;
+  for (long k0 = s->offset; k0 < end;) {
+    long k1 = (k0 / s->nx + 1) * s->nx;
+    if (k1 > end) k1 = end;
+    stencil_line(s, v, k0, k1, y - s->offset);
+    k0 = k1;
+  }
+  return AEON_OK;
+}
+
+static aeon_err stencil_init(stencil_op *s, MPI_Comm comm, long nx, double rho, const aeon_linop *op) {
+  int size;
+  MPI_Comm_size(comm, &size);
+  if (size > 127) return AE_ERR(AEON_ERR_UNSUPPORTED, "the dndrv1 operator supports at most 127 ranks");
+  double h = 1.0 / (double)(nx + 1), h2 = h * h;
+  *s = (stencil_op){.nx = nx, .n = nx * nx, .nlocal = op->nlocal, .offset = op->offset, .comm = comm,
+                    .dd = 4.0 / h2, .dl = -1.0 / h2 - 0.5 * rho / h, .du = -1.0 / h2 + 0.5 * rho / h, .dy = -1.0 / h2};
+  s->lo = s->offset - nx > 0 ? s->offset - nx : 0;
+  s->hi = s->offset + s->nlocal + nx < s->n ? s->offset + s->nlocal + nx : s->n;
+  AE_CHK(aeon_mem_alloc((size_t)(s->hi - s->lo + 1) * sizeof(double), (void **)&s->xh));
+  AE_CHK(aeon_mem_alloc((size_t)size * sizeof(int), (void **)&s->counts));
+  AE_CHK(aeon_mem_alloc((size_t)size * sizeof(int), (void **)&s->displs));
+  int nl = (int)op->nlocal;
+  AE_MPI(MPI_Allgather(&nl, 1, MPI_INT, s->counts, 1, MPI_INT, comm));
+  for (int r = 1; r < size; r++) s->displs[r] = s->displs[r - 1] + s->counts[r - 1];
+  return AEON_OK;
+}
+
+aeon_err aeon_linop_dndrv1(MPI_Comm comm, long nx, double rho, aeon_linop *op) {
+  memset(op, 0, sizeof *op);
+  if (nx < 2 || nx > 46340) return AE_ERR(AEON_ERR_USER, "dndrv1 grid size %ld is outside [2, 46340]", nx);
+  op->name = "dndrv1";
+  op->n = nx * nx;
+  op->comm = comm;
+  op->flops_per_apply = 9.0 * (double)op->n;
+  aeon_linop_layout(comm, op->n, &op->nlocal, &op->offset);
+  stencil_op *s;
+  AE_CHK(aeon_mem_alloc(sizeof *s, (void **)&s));
+  aeon_err e = stencil_init(s, comm, nx, rho, op);
+  if (e) {
+    stencil_free(s);
+    return e;
+  }
+  op->apply = stencil_apply;
+  op->destroy = stencil_free;
+  op->ctx = s;
+  return AEON_OK;
+}

@@ -1,0 +1,111 @@
+/* A rank's file of tiles: fixed-size slots read and written with pread/pwrite.
+ * The whole file is reserved when it is created, so a full disk is reported
+ * before any work; it is deleted when the matrix is destroyed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "aeon/memory.h"
+#include "drv_internal.h"
+
+struct aeon_tilefile {
+  int fd;
+  size_t tile_bytes;
+  long ntiles;
+  char path[1024];
+  _Atomic uint64_t nread, nwritten;
+};
+
+/* User errors for a directory that cannot be used, I/O errors otherwise. */
+static aeon_err file_error(const char *what, const char *path, int err) {
+  int user = err == ENOENT || err == ENOTDIR || err == EACCES || err == EROFS || err == EPERM;
+  return AE_ERR(user ? AEON_ERR_USER : AEON_ERR_IO, "out-of-core tile file '%s': %s: %s", path, what,
+                strerror(err));
+}
+
+static aeon_err reserve(aeon_tilefile *f) {
+  off_t bytes = (off_t)f->tile_bytes * f->ntiles;
+  if (bytes == 0) return AEON_OK;
+  int err = posix_fallocate(f->fd, 0, bytes);
+  if (err == EOPNOTSUPP || err == EINVAL) err = ftruncate(f->fd, bytes) ? errno : 0;
+  if (!err) return AEON_OK;
+  char b[32];
+  aeon_format_bytes((double)bytes, b, sizeof b);
+  char what[64];
+  snprintf(what, sizeof what, "cannot reserve %s", b);
+  return AE_ERR(AEON_ERR_IO, "out-of-core tile file '%s': %s: %s", f->path, what, strerror(err));
+}
+
+aeon_err tf_open(const char *dir, int rank, size_t tile_bytes, long ntiles, aeon_tilefile **out) {
+  *out = NULL;
+  struct stat st;
+  if (stat(dir, &st) != 0) return file_error("directory", dir, errno);
+  if (!S_ISDIR(st.st_mode)) return file_error("directory", dir, ENOTDIR);
+  aeon_tilefile *f;
+  AE_CHK(aeon_mem_alloc(sizeof *f, (void **)&f));
+  f->tile_bytes = tile_bytes;
+  f->ntiles = ntiles;
+  snprintf(f->path, sizeof f->path, "%s/aeon-tiles-r%d-XXXXXX", dir, rank);
+  f->fd = mkstemp(f->path);
+  if (f->fd < 0) {
+    aeon_err e = file_error("cannot create", f->path, errno);
+    aeon_mem_free(f);
+    return e;
+  }
+  aeon_err e = reserve(f);
+  if (e) {
+    tf_close(f);
+    return e;
+  }
+  *out = f;
+  return AEON_OK;
+}
+
+void tf_close(aeon_tilefile *f) {
+  if (!f) return;
+  close(f->fd);
+  unlink(f->path);
+  aeon_mem_free(f);
+}
+
+/* Moves all bytes with pread or pwrite, retrying short transfers; returns 0 or errno. */
+static int transfer(aeon_tilefile *f, long slot, char *buf, int write) {
+  size_t left = f->tile_bytes;
+  off_t off = (off_t)slot * (off_t)f->tile_bytes;
+  while (left > 0) {
+    ssize_t k = write ? pwrite(f->fd, buf, left, off) : pread(f->fd, buf, left, off);
+    if (k < 0 && errno == EINTR) continue;
+    if (k < 0) return errno;
+    if (k == 0) return write ? ENOSPC : EIO;
+    left -= (size_t)k;
+    off += k;
+    buf += k;
+  }
+  atomic_fetch_add(write ? &f->nwritten : &f->nread, f->tile_bytes);
+  return 0;
+}
+
+int tf_pread(aeon_tilefile *f, long slot, double *buf) {
+  if (slot < 0 || slot >= f->ntiles) return EINVAL;
+  return transfer(f, slot, (char *)buf, 0);
+}
+
+int tf_pwrite(aeon_tilefile *f, long slot, const double *buf) {
+  if (slot < 0 || slot >= f->ntiles) return EINVAL;
+  return transfer(f, slot, (char *)buf, 1);
+}
+
+aeon_err tf_error(const aeon_tilefile *f, int write, long slot, int err) {
+  return AE_ERR(AEON_ERR_IO, "out-of-core tile file '%s': %s tile slot %ld failed: %s", f->path,
+                write ? "writing" : "reading", slot, strerror(err));
+}
+
+void tf_counters(const aeon_tilefile *f, uint64_t *read, uint64_t *written) {
+  *read = atomic_load(&((aeon_tilefile *)f)->nread);
+  *written = atomic_load(&((aeon_tilefile *)f)->nwritten);
+}

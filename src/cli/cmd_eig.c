@@ -1,0 +1,143 @@
+/* aeon eig (--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX] [--rho R])
+ *          [--nev K] [--which LM|LR|SR] [--ncv M] [--tol T] [--max-restarts R] [--nb NB] [--budget SIZE]
+ *          [--grid PxQ] [--quiet]
+ * A few eigenvalues of a matrix from HDF5 or of a built-in operator, by Krylov-Schur. */
+#include <string.h>
+
+#include <mpi.h>
+
+#include "aeon/eigs.h"
+#include "cli/commands.h"
+
+typedef struct eig_args {
+  const char *input, *op, *which, *budget, *grid;
+  long nx, nev, ncv, max_restarts, nb;
+  double rho, tol;
+  int symmetric, quiet;
+  char file[1024], dset[256];
+} eig_args;
+
+typedef struct eig_run {
+  aeon_pgrid g;
+  int have_grid, rank, quiet;
+  size_t budget;
+  aeon_gov *gov;
+  aeon_tiled *A;
+  aeon_linop op;
+  aeon_eigs_result res;
+  uint64_t h5_read;
+} eig_run;
+
+static aeon_err parse_eig(int argc, char **argv, eig_args *a) {
+  a->nx = 100;
+  a->nev = (long)aeon_drivers_default("eig.nev");
+  a->ncv = (long)aeon_drivers_default("eig.ncv");
+  a->tol = aeon_drivers_default("eig.tol");
+  a->max_restarts = (long)aeon_drivers_default("eig.max_restarts");
+  a->nb = (long)aeon_drivers_default("drivers.tile_size");
+  a->which = "LM";
+  const aeon_cli_flag f[] = {
+    {"--input", 's', &a->input, 0, 0},          {"--operator", 's', &a->op, 0, 0},
+    {"--grid-size", 'i', &a->nx, 2, 46340},     {"--rho", 'r', &a->rho, -1e12, 1e12},
+    {"--symmetric", 'f', &a->symmetric, 0, 0},  {"--nev", 'i', &a->nev, 1, 1e6},
+    {"--which", 's', &a->which, 0, 0},          {"--ncv", 'i', &a->ncv, 3, 1e6},
+    {"--tol", 'r', &a->tol, 1e-300, 0.999},     {"--max-restarts", 'i', &a->max_restarts, 1, 1e9},
+    {"--nb", 'i', &a->nb, 8, 16384},            {"--budget", 's', &a->budget, 0, 0},
+    {"--grid", 's', &a->grid, 0, 0},            {"--quiet", 'f', &a->quiet, 0, 0},
+  };
+  AE_CHK(aeon_cli_flags("eig", f, sizeof f / sizeof f[0], argc, argv));
+  if ((a->input != NULL) == (a->op != NULL))
+    return AE_ERR(AEON_ERR_USER, "eig: give exactly one of --input FILE:/DATASET or --operator dndrv1");
+  if (a->op && strcmp(a->op, "dndrv1") != 0)
+    return AE_ERR(AEON_ERR_USER, "eig: unknown operator '%s' (known: dndrv1)", a->op);
+  if (a->input) AE_CHK(aeon_h5_split(a->input, "/A", a->file, sizeof a->file, a->dset, sizeof a->dset));
+  aeon_which w;
+  return aeon_which_parse(a->which, &w);
+}
+
+static aeon_err setup(const eig_args *a, eig_run *r) {
+  int P = 0, Q = 0;
+  if (a->grid && strcmp(a->grid, "auto") != 0) AE_CHK(aeon_pgrid_parse(a->grid, &P, &Q));
+  AE_CHK(aeon_pgrid_create(MPI_COMM_WORLD, P, Q, &r->g));
+  r->have_grid = 1;
+  if (a->budget && strcmp(a->budget, "auto") != 0) AE_CHK(aeon_parse_bytes(a->budget, &r->budget));
+  else AE_CHK(aeon_gov_default_budget(r->g.comm, &r->budget));
+  return aeon_gov_create(r->budget, &r->gov);
+}
+
+/* The operator: the dndrv1 stencil, or the matrix read from HDF5 into tiles. */
+static aeon_err make_operator(const eig_args *a, eig_run *r) {
+  if (a->op) return aeon_linop_dndrv1(r->g.comm, a->nx, a->rho, &r->op);
+  long rows, cols;
+  AE_CHK(aeon_h5_shape(r->g.comm, a->file, a->dset, &rows, &cols));
+  if (rows != cols)
+    return AE_ERR(AEON_ERR_USER, "eig: dataset '%s' in '%s' is %ld x %ld; eigenvalues need a square matrix", a->dset,
+                  a->file, rows, cols);
+  size_t need;
+  aeon_traits t = a->symmetric ? AEON_TRAIT_SYMMETRIC : AEON_TRAIT_GENERAL;
+  AE_CHK(aeon_tiled_core_bytes(&r->g, rows, cols, (int)a->nb, t, &need));
+  if (need > r->budget) {
+    char nb[32], bb[32];
+    aeon_format_bytes((double)need, nb, sizeof nb);
+    aeon_format_bytes((double)r->budget, bb, sizeof bb);
+    return AE_ERR(AEON_ERR_USER, "eig: the %ld x %ld matrix needs %s per rank, more than the budget of %s", rows, cols,
+                  nb, bb);
+  }
+  AE_CHK(aeon_tiled_create(&r->g, r->gov, rows, cols, (int)a->nb, t, NULL, &r->A));
+  AE_CHK(aeon_tiled_read_h5(r->A, a->file, a->dset, &r->h5_read));
+  return aeon_linop_tiled(r->A, &r->op);
+}
+
+static void progress(void *ctx, long restarts, int nconv, long applies) {
+  eig_run *r = ctx;
+  if (!r->quiet && restarts % 100 == 0)
+    printf("eig: restart %ld, %d converged, %ld operator applications\n", restarts, nconv, applies);
+}
+
+static void print_result(const eig_args *a, const eig_run *r) {
+  const aeon_eigs_result *s = &r->res;
+  printf("   #  %-24s %-24s %s\n", "real", "imag", "residual");
+  for (int t = 0; t < s->nev; t++) printf("%4d  %-24.16g %-24.16g %.3e\n", t + 1, s->re[t], s->im[t], s->resid[t]);
+  char what[256];
+  snprintf(what, sizeof what, "eig: %s n=%ld nev=%ld which=%s ncv=%ld tol=%g: %ld operator applications, %ld restarts",
+           r->op.name, r->op.n, a->nev, a->which, a->ncv, a->tol, s->applies, s->restarts);
+  aeon_cli_summary(stdout, what, s->seconds, s->flops, r->h5_read, 0, aeon_gov_peak(r->gov), r->budget);
+}
+
+static aeon_err eig(const eig_args *a, eig_run *r) {
+  AE_CHK(setup(a, r));
+  AE_CHK(make_operator(a, r));
+  aeon_eigs_opts o = aeon_eigs_defaults();
+  o.nev = (int)a->nev;
+  o.ncv = (int)a->ncv;
+  o.tol = a->tol;
+  o.max_restarts = a->max_restarts;
+  o.gov = r->gov;
+  o.progress = progress;
+  o.progress_ctx = r;
+  AE_CHK(aeon_which_parse(a->which, &o.which));
+  AE_CHK(aeon_eigs(&r->op, &o, &r->res));
+  if (r->rank == 0) print_result(a, r);
+  return AEON_OK;
+}
+
+int aeon_cmd_eig(int argc, char **argv) {
+  MPI_Init(NULL, NULL);
+  eig_args a;
+  eig_run r;
+  memset(&a, 0, sizeof a);
+  memset(&r, 0, sizeof r);
+  MPI_Comm_rank(MPI_COMM_WORLD, &r.rank);
+  aeon_drv_blas_threads(MPI_COMM_WORLD);
+  aeon_err e = parse_eig(argc, argv, &a);
+  r.quiet = a.quiet || r.rank != 0;
+  if (!e) e = eig(&a, &r);
+  int code = e ? aeon_cli_report(e, r.rank) : AEON_EXIT_OK;
+  aeon_eigs_result_free(&r.res);
+  aeon_linop_destroy(&r.op);
+  aeon_tiled_destroy(r.A);
+  aeon_gov_destroy(r.gov);
+  if (r.have_grid) aeon_pgrid_destroy(&r.g);
+  MPI_Finalize();
+  return code;
+}

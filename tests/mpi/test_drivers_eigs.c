@@ -1,0 +1,189 @@
+/* ranks: 1 2 4 */
+/* Krylov-Schur eigensolver: for random symmetric and non-symmetric dense
+ * matrices (n = 200, tiled over the grid) the nev = 1..10 eigenvalues of
+ * largest magnitude, largest and smallest real part agree with LAPACK's
+ * dsyev/dgeev to 1e-10 relative, and the returned Ritz vectors satisfy
+ * ||A x - lambda x|| <= 1e-8 |lambda|; the dndrv1 convection-diffusion operator
+ * on a 100 x 100 grid (nev = 4, LM, ncv = 20, tol = 1e-10) converges to
+ * eigenvalues of the analytic spectrum; bad options are refused. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "aeon/eigs.h"
+#include "aeon/memory.h"
+
+static int failures;
+#define CHECK(cond, ...)                                   \
+  do {                                                     \
+    if (!(cond)) {                                         \
+      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+      fprintf(stderr, __VA_ARGS__);                        \
+      fprintf(stderr, "\n");                               \
+      failures++;                                          \
+    }                                                      \
+  } while (0)
+
+enum { N = 200, NB = 48 };
+
+/* ||A x - lambda x|| / |lambda| for returned eigenpair t (a pair uses both columns). */
+static double true_residual(const aeon_linop *op, const aeon_eigs_result *r, int t, int c, double *ax, double *ay) {
+  long nl = op->nlocal;
+  const double *xr = r->vectors + (size_t)c * nl, *xi = r->im[t] != 0 ? xr + nl : NULL;
+  double lr = r->re[t], li = r->im[t], s = 0, all;
+  op->apply(op->ctx, xr, ax);
+  if (xi) op->apply(op->ctx, xi, ay);
+  for (long i = 0; i < nl; i++) {
+    double a = ax[i] - lr * xr[i] + (xi ? li * xi[i] : 0), b = xi ? ay[i] - li * xr[i] - lr * xi[i] : 0;
+    s += a * a + b * b;
+  }
+  MPI_Allreduce(&s, &all, 1, MPI_DOUBLE, MPI_SUM, op->comm);
+  return sqrt(all) / hypot(lr, li);
+}
+
+/* Checks the residuals of all returned vectors. */
+static void check_vectors(const aeon_linop *op, const aeon_eigs_result *r, const char *what) {
+  double *ax, *ay;
+  aeon_mem_alloc((size_t)(op->nlocal + 1) * sizeof(double), (void **)&ax);
+  aeon_mem_alloc((size_t)(op->nlocal + 1) * sizeof(double), (void **)&ay);
+  for (int t = 0, c = 0; t < r->nev; t++) {
+    if (r->im[t] < 0 && t > 0 && r->im[t - 1] > 0) continue; /* the conjugate shares the pair's columns */
+    double res = true_residual(op, r, t, c, ax, ay);
+    CHECK(res < 1e-8, "%s: eigenpair %d residual %.3e", what, t, res);
+    c += r->im[t] != 0 ? 2 : 1;
+  }
+  aeon_mem_free(ax);
+  aeon_mem_free(ay);
+}
+
+/* The dense reference spectrum of the generated matrix, sorted by which. */
+static void reference(aeon_elem_fn f, aeon_gen *gen, int sym, aeon_which which, double *re, double *im) {
+  double *a;
+  aeon_mem_alloc((size_t)N * N * sizeof(double), (void **)&a);
+  for (long c = 0; c < N; c++)
+    for (long r = 0; r < N; r++) a[r + c * N] = f(gen, r, c);
+  aeon_err e = aeon_dense_eigvals(N, a, sym, re, im);
+  CHECK(e == AEON_OK, "reference: %s", aeon_error_message());
+  aeon_eig_sort(N, re, im, which);
+  aeon_mem_free(a);
+}
+
+static double dense_case(const aeon_pgrid *g, aeon_gov *gov, int sym, aeon_which which, long *applies) {
+  aeon_gen gen = {.seed = sym ? 101 : 202, .n = N};
+  aeon_elem_fn f = sym ? aeon_gen_sym : aeon_gen_general;
+  aeon_tiled *A = NULL;
+  aeon_linop op = {0};
+  aeon_err e = aeon_tiled_create(g, gov, N, N, NB, sym ? AEON_TRAIT_SYMMETRIC : AEON_TRAIT_GENERAL, NULL, &A);
+  if (!e) e = aeon_tiled_fill(A, f, &gen);
+  if (!e) e = aeon_linop_tiled(A, &op);
+  double re[N], im[N], worst = 0;
+  reference(f, &gen, sym, which, re, im);
+  for (int nev = 1; nev <= 10 && !e; nev++) {
+    aeon_eigs_opts o = aeon_eigs_defaults();
+    o.nev = nev;
+    o.which = which;
+    o.ncv = 2 * nev + 20;
+    o.tol = 1e-12;
+    o.want_vectors = nev == 10;
+    aeon_eigs_result r;
+    e = aeon_eigs(&op, &o, &r);
+    CHECK(e == AEON_OK, "%s %s nev %d: %s", sym ? "symmetric" : "general", aeon_which_name(which), nev,
+          aeon_error_message());
+    for (int t = 0; t < nev && !e; t++) {
+      double err = hypot(r.re[t] - re[t], r.im[t] - im[t]) / hypot(re[t], im[t]);
+      if (err > worst) worst = err;
+      CHECK(err < 1e-10, "%s %s nev %d: eigenvalue %d = %.15g%+.15gi, LAPACK %.15g%+.15gi (rel. error %.2e)",
+            sym ? "symmetric" : "general", aeon_which_name(which), nev, t, r.re[t], r.im[t], re[t], im[t], err);
+    }
+    if (!e && o.want_vectors) check_vectors(&op, &r, sym ? "symmetric" : "general");
+    if (!e) *applies += r.applies;
+    aeon_eigs_result_free(&r);
+  }
+  CHECK(e == AEON_OK, "dense case: %s", aeon_error_message());
+  aeon_linop_destroy(&op);
+  aeon_tiled_destroy(A);
+  return worst;
+}
+
+/* Is v (within rel) an eigenvalue 4/h^2 (sin^2(a pi h / 2) + sin^2(b pi h / 2)) of the nx x nx Laplacian? */
+static int analytic(double v, long nx, double rel) {
+  double h = 1.0 / (nx + 1);
+  for (long a = 1; a <= nx; a++)
+    for (long b = 1; b <= nx; b++) {
+      double sa = sin(a * M_PI * h / 2), sb = sin(b * M_PI * h / 2), l = 4 / (h * h) * (sa * sa + sb * sb);
+      if (fabs(v - l) <= rel * l) return 1;
+    }
+  return 0;
+}
+
+static void dndrv1_case(MPI_Comm comm, int rank) {
+  aeon_linop op;
+  aeon_err e = aeon_linop_dndrv1(comm, 100, 0.0, &op);
+  aeon_eigs_opts o = aeon_eigs_defaults();
+  o.nev = 4;
+  o.ncv = 20;
+  o.tol = 1e-10;
+  o.which = AEON_WHICH_LM;
+  o.want_vectors = 1;
+  aeon_eigs_result r = {0};
+  if (!e) e = aeon_eigs(&op, &o, &r);
+  CHECK(e == AEON_OK, "dndrv1: %s", aeon_error_message());
+  for (int t = 0; t < r.nev && !e; t++) CHECK(analytic(r.re[t], 100, 1e-9) && r.im[t] == 0, "dndrv1 eigenvalue %d = %.12g%+gi is not in the spectrum", t, r.re[t], r.im[t]);
+  if (!e) check_vectors(&op, &r, "dndrv1");
+  if (rank == 0 && !e)
+    printf("dndrv1 100x100 nev 4 LM ncv 20 tol 1e-10: %.10g %.10g %.10g %.10g, %ld applications, %ld restarts, "
+           "%.3f s\n",
+           r.re[0], r.re[1], r.re[2], r.re[3], r.applies, r.restarts, r.seconds);
+  aeon_eigs_result_free(&r);
+  aeon_linop_destroy(&op);
+}
+
+static void refusals(MPI_Comm comm) {
+  aeon_linop op;
+  aeon_linop_dndrv1(comm, 10, 0.0, &op);
+  aeon_eigs_opts o = aeon_eigs_defaults();
+  aeon_eigs_result r;
+  o.ncv = 5;
+  CHECK(aeon_eigs(&op, &o, &r) == AEON_ERR_USER && strstr(aeon_error_message(), "at least nev + 2"), "ncv: %s",
+        aeon_error_message());
+  o = aeon_eigs_defaults();
+  o.ncv = 200;
+  CHECK(aeon_eigs(&op, &o, &r) == AEON_ERR_USER && strstr(aeon_error_message(), "exceeds"), "ncv > n: %s",
+        aeon_error_message());
+  o = aeon_eigs_defaults();
+  o.max_restarts = 1;
+  o.tol = 1e-14;
+  CHECK(aeon_eigs(&op, &o, &r) == AEON_ERR_NUMERIC && strstr(aeon_error_message(), "did not converge"),
+        "no convergence: %s", aeon_error_message());
+  aeon_eigs_result_free(&r);
+  aeon_which w;
+  CHECK(aeon_which_parse("XX", &w) == AEON_ERR_USER, "which XX accepted");
+  aeon_error_clear();
+  aeon_linop_destroy(&op);
+}
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  aeon_drv_blas_threads(MPI_COMM_WORLD);
+  aeon_pgrid g;
+  if (aeon_pgrid_create(MPI_COMM_WORLD, 0, 0, &g)) MPI_Abort(MPI_COMM_WORLD, 1);
+  aeon_gov *gov;
+  aeon_gov_create((size_t)1 << 28, &gov);
+  for (int sym = 1; sym >= 0; sym--)
+    for (int w = AEON_WHICH_LM; w <= AEON_WHICH_SR; w++) {
+      long applies = 0;
+      double worst = dense_case(&g, gov, sym, (aeon_which)w, &applies);
+      if (g.rank == 0)
+        printf("%s n=%d %s nev 1..10: max relative eigenvalue error vs LAPACK %s %.2e, %ld applications in all\n",
+               sym ? "symmetric" : "non-symmetric", N, aeon_which_name((aeon_which)w), sym ? "dsyev" : "dgeev", worst,
+               applies);
+    }
+  dndrv1_case(MPI_COMM_WORLD, g.rank);
+  refusals(MPI_COMM_WORLD);
+  aeon_gov_destroy(gov);
+  aeon_pgrid_destroy(&g);
+  int all;
+  MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Finalize();
+  return all ? 1 : 0;
+}
