@@ -25,6 +25,7 @@ struct aeon_mol {
   int nshell, nrad;
   int t_rhs_core, t_rhs_shell, t_rhs_rad, t_xstart, t_xwait, t_bc, t_update;
   long inject_at; /* test hook: linear index to poison after stage 0, or -1 */
+  uint64_t blowup_bits; /* exponent field (in place) from which a value counts as a fault */
 };
 
 aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void *self,
@@ -62,6 +63,7 @@ aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void 
   mol->t_bc = aeon_timer_id(timers, "boundary (symmetry)");
   mol->t_update = aeon_timer_id(timers, "rk update");
   mol->inject_at = -1;
+  mol->blowup_bits = 0x7ff0000000000000ull; /* NaN and Inf only, until aeon_mol_set_max_abs */
   return AEON_OK;
 }
 
@@ -105,11 +107,12 @@ static aeon_err stage_rhs(aeon_mol *mol, aeon_fields *in, double t) {
   return AEON_OK;
 }
 
-/* u += wb * k and, if next, y = u0 + wa * k, over the evolved points. On the last stage it also
- * ORs together "exponent all ones" (NaN or Inf) of every new value, an integer test that vectorises:
- * the fault check costs no extra pass over memory. */
+/* u += wb * k and, if next, y = u0 + wa * k, over the evolved points. On the last stage it also flags
+ * every new value whose exponent field reaches mol->blowup_bits: NaN, Inf, and a solution blowing up
+ * beyond faults.max_abs (an unstable time step grows for a long time before it overflows). An integer
+ * test that vectorises: the fault check costs no extra pass over memory. */
 static int fused_update(aeon_mol *mol, double wb, double wa, int next) {
-  uint64_t bad = 0;
+  uint64_t bad = 0, blowup = mol->blowup_bits;
   const aeon_mesh *m = mol->m;
   const aeon_box *b = &m->evolved;
   int len = b->hi[0] - b->lo[0];
@@ -129,7 +132,7 @@ static int fused_update(aeon_mol *mol, double wb, double wa, int next) {
             double x = u[o + i] + wb * k[o + i];
             uint64_t bits;
             memcpy(&bits, &x, sizeof bits);
-            bad |= (~bits & 0x7ff0000000000000ull) == 0;
+            bad |= (bits & 0x7ff0000000000000ull) >= blowup;
             u[o + i] = x;
           }
       }
@@ -154,6 +157,13 @@ aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt, int *nonfinite) {
     if (!next) *nonfinite = bad;
   }
   return AEON_OK;
+}
+
+void aeon_mol_set_max_abs(aeon_mol *mol, double max_abs) {
+  int e;
+  frexp(max_abs, &e); /* max_abs = f 2^e with 0.5 <= f < 1: values from 2^e on are flagged */
+  long field = 1022L + e + 1;
+  mol->blowup_bits = field >= 0x7ff ? 0x7ff0000000000000ull : (uint64_t)field << 52;
 }
 
 void aeon_mol_rollback(aeon_mol *mol) { aeon_fields_copy(&mol->u, &mol->u0); }

@@ -224,6 +224,16 @@ aeon_err aeon_chol_backward_error(aeon_tiled *L, aeon_elem_fn a, void *ctx, doub
 /* Compares two tiled matrices of the same shape and grid tile by tile; *maxdiff gets max |x - y| (collective). */
 aeon_err aeon_tiled_maxdiff(aeon_tiled *X, aeon_tiled *Y, double *maxdiff);
 
+/* ---- matrix product ---- */
+
+/* C = alpha A B + beta C by SUMMA (collective over C's grid): A m x k, B k x n, C m x n, all in core with the same
+ * tile size on the same grid; A and B general or triangular (tiles not stored are zero, only the stored triangle
+ * of a diagonal tile is used), C general. beta = 0 sets C to zero first (NaN in C does not survive). Panel buffers
+ * ((local tile rows + local tile columns of C) tiles per rank) are taken from C's governor. Shapes that do not
+ * conform, different tile sizes or grids, or C = A or B: AEON_ERR_USER on every rank; symmetric or SPD operands,
+ * a C that is not general, or out-of-core matrices: AEON_ERR_UNSUPPORTED. */
+aeon_err aeon_matmul(double alpha, aeon_tiled *A, aeon_tiled *B, double beta, aeon_tiled *C);
+
 /* ---- HDF5 files ---- */
 
 /* Reads the shape of 2-D dataset dset in file (rank 0 reads, all get it); AEON_ERR_USER if missing or not 2-D. */

@@ -48,8 +48,11 @@ void aeon_mol_destroy(aeon_mol *mol);
 /* Returns the evolved state (ghosts valid after aeon_mol_fill_ghosts or initial data). */
 aeon_fields *aeon_mol_state(aeon_mol *mol);
 /* Advances the state from t to t + dt; every stage overlaps the ghost exchange with the interior rhs.
- * *nonfinite is set to 1 if the new state holds a NaN or Inf on this rank (checked inside the last update). Allocates nothing. */
+ * *nonfinite is set to 1 if the new state holds a NaN, an Inf, or a value beyond 1e200 in magnitude on this
+ * rank (see aeon_mol_set_max_abs; checked inside the last update). Allocates nothing. */
 aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt, int *nonfinite);
+/* Makes values of magnitude 2^ceil(log2 max_abs) and beyond count as faults, like NaN and Inf. */
+void aeon_mol_set_max_abs(aeon_mol *mol, double max_abs);
 /* Puts the state back to where the last aeon_mol_step started (rollback). */
 void aeon_mol_rollback(aeon_mol *mol);
 /* Test hook: the next step writes a NaN into the rhs of variable 0 at local interior point (i, j, k) after its first stage. */

@@ -75,6 +75,11 @@ aeon_err h5u_open(const char *path, MPI_Comm comm, int create, int modern, const
     }
     *file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
   } else {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) { /* MPI-IO would print a line per read attempt */
+      e = AE_ERR(AEON_ERR_USER, "cannot open %s '%s': it is a directory", what, path);
+      goto done;
+    }
     *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
   }
   if (*file < 0) e = create ? create_error(path) : open_error(path, what);

@@ -20,6 +20,7 @@ const aeon_param_decl aeon_sim_params[] = {
   {"checkpoint.keep", AEON_PT_INT, "3", 1, 1000, NULL, "how many of the newest checkpoints to keep", AEON_RESTART_CHANGEABLE},
   {"checkpoint.at_end", AEON_PT_BOOL, "true", AEON_NORANGE, NULL, "write a checkpoint when the run ends", AEON_RESTART_CHANGEABLE},
   {"faults.max_retries", AEON_PT_INT, "3", 0, 20, NULL, "retries of a step with NaN/Inf (each halves dt) before the run stops", AEON_RESTART_CHANGEABLE},
+  {"faults.max_abs", AEON_PT_REAL, "1e100", 1, 1e300, NULL, "values beyond this magnitude count as a fault, like NaN/Inf (a blow-up)", AEON_RESTART_CHANGEABLE},
   {"faults.recover_steps", AEON_PT_INT, "10", 0, 1e9, NULL, "steps that keep the smaller substeps that worked after a fault", AEON_RESTART_CHANGEABLE},
   {"faults.taint_steps", AEON_PT_INT, "10", 0, 1e9, NULL, "steps a tier entry stays tainted after it led to a rejected step", AEON_RESTART_CHANGEABLE},
 };

@@ -73,6 +73,7 @@ static aeon_err build_parallel(aeon_sim *s) {
   AE_CHK(aeon_mesh_setup_patch(&s->mesh, &s->par));
   AE_CHK(s->phys->create(s->deck, &s->mesh, &s->self));
   AE_CHK(aeon_mol_create(&s->mesh, s->phys, s->self, s->rk, &s->timers, &s->mol));
+  aeon_mol_set_max_abs(s->mol, aeon_deck_real(s->deck, "faults.max_abs"));
   AE_CHK(s->phys->initial_data(s->self, &s->mesh, 0.0, aeon_mol_state(s->mol)));
   for (int v = 0; v < s->phys->nvar; v++) s->var_names[v] = s->phys->vars[v].name;
   choose_dt(s);
