@@ -170,6 +170,13 @@ void aeon_mol_rollback(aeon_mol *mol) { aeon_fields_copy(&mol->u, &mol->u0); }
 
 void aeon_mol_inject_nan(aeon_mol *mol, int i, int j, int k) { mol->inject_at = aeon_idx(mol->m, i, j, k); }
 
+/* 1 if x is NaN, Inf, or at least 2^ceil(log2 faults.max_abs) in magnitude: the test of fused_update. */
+static int is_fault(const aeon_mol *mol, double x) {
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  return (bits & 0x7ff0000000000000ull) >= mol->blowup_bits;
+}
+
 int aeon_mol_find_nonfinite(aeon_mol *mol, int *var, int idx[3]) {
   const aeon_box *b = &mol->m->evolved;
   for (int v = 0; v < mol->u.nvar; v++) {
@@ -177,7 +184,7 @@ int aeon_mol_find_nonfinite(aeon_mol *mol, int *var, int idx[3]) {
     for (int k = b->lo[2]; k < b->hi[2]; k++)
       for (int j = b->lo[1]; j < b->hi[1]; j++)
         for (int i = b->lo[0]; i < b->hi[0]; i++)
-          if (!isfinite(u[aeon_idx(mol->m, i, j, k)])) {
+          if (is_fault(mol, u[aeon_idx(mol->m, i, j, k)])) {
             *var = v, idx[0] = i, idx[1] = j, idx[2] = k;
             return 1;
           }

@@ -57,7 +57,7 @@ void aeon_mol_set_max_abs(aeon_mol *mol, double max_abs);
 void aeon_mol_rollback(aeon_mol *mol);
 /* Test hook: the next step writes a NaN into the rhs of variable 0 at local interior point (i, j, k) after its first stage. */
 void aeon_mol_inject_nan(aeon_mol *mol, int i, int j, int k);
-/* Finds the first non-finite value of the state in (variable, k, j, i) order; returns 0 if there is none. */
+/* Finds the first faulty value (NaN, Inf, or beyond max_abs) of the state in (variable, k, j, i) order; 0 if none. */
 int aeon_mol_find_nonfinite(aeon_mol *mol, int *var, int idx[3]);
 /* Fills the ghosts of the state from neighbours and symmetry faces (before output or diagnostics). */
 aeon_err aeon_mol_fill_ghosts(aeon_mol *mol);

@@ -40,7 +40,7 @@ static aeon_err write_fault_file(aeon_sim *s) {
   const aeon_mesh *m = &s->mesh;
   fprintf(f, "Aeon fault report\nstep %ld (from t = %.17g, dt = %.17g) failed after %d retries\n", s->step + 1, s->t,
           s->dt, s->retries);
-  fprintf(f, "first non-finite value: rank %d, variable %d (%s), local index (%d, %d, %d), global index (%ld, %ld, %ld),\n"
+  fprintf(f, "first non-finite (or beyond faults.max_abs) value: rank %d, variable %d (%s), local index (%d, %d, %d), global index (%ld, %ld, %ld),\n"
              "coordinates (%.9g, %.9g, %.9g)\n",
           s->rank, var, s->var_names[var], idx[0], idx[1], idx[2], m->off[0] + idx[0], m->off[1] + idx[1],
           m->off[2] + idx[2], aeon_coord(m, 0, idx[0]), aeon_coord(m, 1, idx[1]), aeon_coord(m, 2, idx[2]));

@@ -68,7 +68,7 @@ same_run nan nanr "NaN fault, checkpoint at step 6, restart on 3 ranks"
 AEON_TEST_INJECT_NAN=7:0 run 2 run "$deck" "${common[@]}" --set output.dir=dead --set checkpoint.every=2 --set faults.max_retries=0 > dead.log 2>&1
 rc=$?
 [ $rc -eq 4 ] && grep -q "non-finite values remain after 0 retries" dead.log && [ -f dead/fault_step_000007.txt ] \
-  && grep -q "first non-finite value: rank 0, variable 0 (u)" dead/fault_step_000007.txt && ok "retries exhausted: exit 4 and fault_step_000007.txt" \
+  && grep -q "first non-finite (or beyond faults.max_abs) value: rank 0, variable 0 (u)" dead/fault_step_000007.txt && ok "retries exhausted: exit 4 and fault_step_000007.txt" \
   || { bad "retries exhausted (rc $rc)"; cat dead.log; cat dead/fault_step_*.txt; }
 "$aeon" inspect dead/checkpoints/chk_00000006.h5 > /dev/null 2>&1 && ok "last good checkpoint (step 6) still verifies" || bad "last good checkpoint damaged"
 # A fresh run into a directory that holds checkpoints is refused (they belong to the earlier run);
