@@ -9,16 +9,7 @@
 
 #include "aeon/drivers.h"
 
-static int failures;
-#define CHECK(cond, ...)                                   \
-  do {                                                     \
-    if (!(cond)) {                                         \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-      fprintf(stderr, __VA_ARGS__);                        \
-      fprintf(stderr, "\n");                               \
-      failures++;                                          \
-    }                                                      \
-  } while (0)
+#include "mpicheck.h"
 
 /* Factors a generated SPD matrix and checks the backward error. */
 static void factor_case(const aeon_pgrid *g, long n, int nb, int lookahead) {
