@@ -14,20 +14,27 @@ typedef struct check_state {
   long col; /* the column being accumulated */
 } check_state;
 
-static double *core_tile(void *ctx, long i, long j) { return aeon_tiled_tile(ctx, i, j); }
+static double *core_tile(void *ctx, long i, long j, int *ld) { return aeon_tiled_tile(ctx, i, j, ld); }
 
-static double *c_row(void *ctx, long i) { return aeon_tiled_tile(((const check_state *)ctx)->C, i, ((const check_state *)ctx)->col); }
-static double *x_row(void *ctx, long i) { return xc_tile(ctx, i); }
+static double *c_row(void *ctx, long i, int *ld) {
+  const check_state *s = ctx;
+  return aeon_tiled_tile(s->C, i, s->col, ld);
+}
+static double *x_row(void *ctx, long i, int *ld) { return xc_tile(ctx, i, ld); }
 
 /* C(i, j) += L(i, k) L(j, k)^T for this rank's tiles of C with j >= k: dsyrk on the diagonal, one dgemm below. */
 static void accumulate(check_state *s, xchg *x, long k) {
   const aeon_pgrid *g = s->L->grid;
   aeon_tiled *C = s->C;
   for (long j = k + ((g->q - k % g->Q) + g->Q) % g->Q; j < C->nt; j += g->Q) {
-    aeon_tile_call c = {.m = aeon_tiled_rows(C, j), .n = aeon_tiled_rows(C, j), .k = aeon_tiled_cols(C, k),
-                        .a = xc_tile(x, j), .lda = C->nb, .b = xc_tile(x, j), .ldb = C->nb,
-                        .c = aeon_tiled_tile(C, j, j), .ldc = C->nb, .alpha = 1.0, .beta = 1.0};
-    if (j % g->P == g->p) drv_run(s->syrk, &c, &s->flops);
+    int ldj;
+    const double *Lj = xc_tile(x, j, &ldj);
+    aeon_tile_call c = {.m = aeon_tiled_rows(C, j), .n = aeon_tiled_rows(C, j), .k = aeon_tiled_cols(C, k), .a = Lj,
+                        .lda = ldj, .b = Lj, .ldb = ldj, .alpha = 1.0, .beta = 1.0};
+    if (j % g->P == g->p) {
+      c.c = aeon_tiled_tile(C, j, j, &c.ldc);
+      drv_run(s->syrk, &c, &s->flops);
+    }
     s->col = j;
     drv_stack st = {.c = c_row, .cctx = s, .a = x_row, .actx = x};
     drv_run_stack(s->gemm, c, C, j + 1, C->mt, &st, &s->flops);
@@ -60,12 +67,13 @@ static aeon_err form_llt(check_state *s) {
 /* Adds the squared differences of tile (i, j) to sums[0] and the squares of A to sums[1], counting the symmetric
  * half that is not stored. */
 static void tile_sums(aeon_tiled *C, long i, long j, aeon_elem_fn a, void *ctx, double sums[2]) {
-  const double *t = aeon_tiled_tile(C, i, j);
+  int ld;
+  const double *t = aeon_tiled_tile(C, i, j, &ld);
   int rows = aeon_tiled_rows(C, i), cols = aeon_tiled_cols(C, j);
   for (int c = 0; c < cols; c++)
     for (int r = (i == j ? c : 0); r < rows; r++) {
       double w = (i == j && r == c) ? 1.0 : 2.0, v = a(ctx, i * C->nb + r, j * C->nb + c);
-      double d = v - t[(size_t)r * C->nb + c];
+      double d = v - t[(size_t)c * ld + r];
       sums[0] += w * d * d;
       sums[1] += w * v * v;
     }

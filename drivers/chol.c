@@ -7,7 +7,7 @@
  * tiles (OpenBLAS's dtrmm runs near dgemm speed, its dtrsm at a quarter) and
  * send each to the process row and process column of i. Step k applies panel
  * k to every later column (dsyrk on the diagonal, dgemm over the stack of tiles
- * below it, cut into calls of about 1024 rows with MPI progress between). With
+ * below it, cut into calls of DRV_STACK_ROWS rows with MPI progress between). With
  * lookahead d, panels up to k + d are factored (their columns brought up to
  * date first) before the rest of step k's update, so their messages travel
  * while the bulk of the update runs. Every tile (i, j) receives its updates in
@@ -42,7 +42,7 @@ typedef struct win_state {
   const aeon_kernel *potrf, *inv, *trmm, *syrk, *gemm;
 } win_state;
 
-static double *wtile(const win_state *s, long i, long j) { return s->w->tile(s->w->tctx, i, j); }
+static double *wtile(const win_state *s, long i, long j, int *ld) { return s->w->tile(s->w->tctx, i, j, ld); }
 static panel *panel_of(win_state *s, long j) { return &s->pn[(j - s->w->j0) % s->nring]; }
 
 long chol_win_panel_tiles(const aeon_tiled *A, long j0, long j1) {
@@ -57,14 +57,15 @@ long chol_win_panel_tiles(const aeon_tiled *A, long j0, long j1) {
 /* Factors the diagonal tile (j, j) if this rank owns it, records a failure, and puts its inverse in linv. */
 static void factor_diag(win_state *s, panel *pn, long j, double *linv) {
   aeon_tiled *A = s->w->A;
-  double *d = wtile(s, j, j);
+  int ld;
+  double *d = wtile(s, j, j, &ld);
   pn->info = LONG_MAX;
   if (!d) return;
-  aeon_tile_call c = {.m = aeon_tiled_rows(A, j), .c = d, .ldc = A->nb};
+  aeon_tile_call c = {.m = aeon_tiled_rows(A, j), .c = d, .ldc = ld};
   drv_run(s->potrf, &c, &s->w->flops);
   if (c.info > 0) pn->info = j * A->nb + c.info;
-  drv_zero_upper(d, c.m, A->nb);
-  drv_invert(s->inv, d, c.m, A->nb, linv, &s->w->flops);
+  drv_zero_upper(d, c.m, ld);
+  drv_invert(s->inv, d, ld, c.m, A->nb, linv, &s->w->flops);
 }
 
 /* Row accessors for drv_run_stack: tile (i, j) of the window, tile (i, k) of an exchange. */
@@ -72,9 +73,17 @@ typedef struct col_ref {
   win_state *s;
   long j;
 } col_ref;
-static double *win_row(void *ctx, long i) { return wtile(((col_ref *)ctx)->s, i, ((col_ref *)ctx)->j); }
-static double *xc_row(void *ctx, long i) { return xc_tile(ctx, i); }
-static double *linv_src(void *ctx, long i, long j) { return ctx; }
+static double *win_row(void *ctx, long i, int *ld) { return wtile(((col_ref *)ctx)->s, i, ((col_ref *)ctx)->j, ld); }
+static double *xc_row(void *ctx, long i, int *ld) { return xc_tile(ctx, i, ld); }
+/* A contiguous tile given to an exchange as its source. */
+typedef struct tile_ref {
+  double *t;
+  int ld;
+} tile_ref;
+static double *ref_src(void *ctx, long i, long j, int *ld) {
+  *ld = ((tile_ref *)ctx)->ld;
+  return ((tile_ref *)ctx)->t;
+}
 static void progress(void *ctx);
 
 /* Solves this rank's tiles (i, j), i > j: C = C L^-T = C (L^-1)^T with dtrmm over the stack. */
@@ -82,7 +91,7 @@ static void solve_column(win_state *s, long j, const double *Linv) {
   aeon_tiled *A = s->w->A;
   col_ref ref = {s, j};
   drv_stack st = {.c = win_row, .cctx = &ref, .between = progress, .bctx = s};
-  aeon_tile_call c = {.n = aeon_tiled_rows(A, j), .a = Linv, .lda = A->nb, .ldc = A->nb, .alpha = 1.0};
+  aeon_tile_call c = {.n = aeon_tiled_rows(A, j), .a = Linv, .lda = A->nb, .alpha = 1.0};
   drv_run_stack(s->trmm, c, A, j + 1, s->w->j1, &st, &s->w->flops);
 }
 
@@ -93,11 +102,12 @@ static aeon_err factor_send(win_state *s, long j) {
   double *buf = w->pool[(j - w->j0) % s->nring];
   size_t tb = (size_t)w->A->nb * w->A->nb;
   factor_diag(s, pn, j, buf); /* the inverse goes to slot 0 of the panel buffer, where the others receive it */
-  AE_CHK(xc_post(&pn->diag, w->A, w->comm, j, j, j + 1, XC_COL, linv_src, buf, buf, 1));
+  tile_ref linv = {buf, w->A->nb};
+  AE_CHK(xc_post(&pn->diag, w->A, w->comm, j, j, j + 1, XC_COL, ref_src, &linv, buf, 1));
   AE_MPI(MPI_Iallreduce(&pn->info, &pn->ginfo, 1, MPI_LONG, MPI_MIN, w->comm, &pn->ireq));
   if (j % s->g->Q == s->g->q) {
     AE_CHK(xc_wait(&pn->diag));
-    solve_column(s, j, xc_tile(&pn->diag, j));
+    solve_column(s, j, xc_tile(&pn->diag, j, NULL));
   }
   AE_CHK(xc_post(&pn->pan, w->A, w->comm, j, j + 1, w->j1, XC_ROW | XC_COL, w->tile, w->tctx, buf + tb,
                  w->pool_cap - 1));
@@ -134,11 +144,14 @@ static void apply(win_state *s, long k, long j) {
   s->app[j - s->w->j0]++;
   if (j % g->Q != g->q) return;
   panel *pn = panel_of(s, k);
-  const double *Lj = xc_tile(&pn->pan, j);
+  int ldl;
+  const double *Lj = xc_tile(&pn->pan, j, &ldl);
   aeon_tile_call c = {.m = aeon_tiled_rows(A, j), .n = aeon_tiled_rows(A, j), .k = aeon_tiled_cols(A, k), .a = Lj,
-                      .lda = A->nb, .b = Lj, .ldb = A->nb, .c = wtile(s, j, j), .ldc = A->nb, .alpha = -1.0,
-                      .beta = 1.0};
-  if (j % g->P == g->p) drv_run(s->syrk, &c, &s->w->flops);
+                      .lda = ldl, .b = Lj, .ldb = ldl, .alpha = -1.0, .beta = 1.0};
+  if (j % g->P == g->p) {
+    c.c = wtile(s, j, j, &c.ldc);
+    drv_run(s->syrk, &c, &s->w->flops);
+  }
   col_ref ref = {s, j};
   drv_stack st = {.c = win_row, .cctx = &ref, .a = xc_row, .actx = &pn->pan, .between = progress, .bctx = s};
   drv_run_stack(s->gemm, c, A, j + 1, s->w->j1, &st, &s->w->flops);
@@ -210,7 +223,7 @@ aeon_err chol_win_run(chol_win *w) {
 
 /* ---- the in-core driver ---- */
 
-static double *core_tile(void *ctx, long i, long j) { return aeon_tiled_tile(ctx, i, j); }
+static double *core_tile(void *ctx, long i, long j, int *ld) { return aeon_tiled_tile(ctx, i, j, ld); }
 
 /* Takes the panel buffers from the governor; a budget too small for them is the user's to fix. */
 static aeon_err take_pool(aeon_tiled *A, int ring, long cap, double **pool, double **slab) {

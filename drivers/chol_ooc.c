@@ -35,6 +35,7 @@ typedef struct strip_set {
   double *buf;
   long k, used;
   int nrange;
+  int nb;         /* tile size (every tile of a strip is contiguous) */
   range rg[2];
   double **own;   /* per row of the ranges: the owned tile read into buf, or NULL */
   tf_req *req;
@@ -88,8 +89,9 @@ static void note_io(ooc *o, aeon_err e) {
 
 /* ---- the block C ---- */
 
-static double *ctile(void *ctx, long i, long j) {
+static double *ctile(void *ctx, long i, long j, int *ld) {
   ooc *o = ctx;
+  if (ld) *ld = o->A->nb;
   const aeon_pgrid *g = o->g;
   if (i < o->i0 || i >= o->i1 || j < o->j0 || j >= o->j1 || i < j || i % g->P != g->p || j % g->Q != g->q)
     return NULL;
@@ -112,7 +114,7 @@ static void block_io(ooc *o, int write) {
   const aeon_pgrid *g = o->g;
   for (long j = first_from(o->j0, g->Q, g->q); j < o->j1; j += g->Q)
     for (long i = first_from(o->i0 > j ? o->i0 : j, g->P, g->p); i < o->i1; i += g->P) {
-      double *t = ctile(o, i, j);
+      double *t = ctile(o, i, j, NULL);
       long idx = (t - o->C) / ((long)o->A->nb * o->A->nb);
       tf_req *r = write ? &o->cwr[idx] : &o->crd[idx];
       if (write && r->file) note_io(o, streamer_wait(o->io, r)); /* the previous block's write-back */
@@ -126,7 +128,7 @@ static void block_wait_reads(ooc *o) {
   const aeon_pgrid *g = o->g;
   for (long j = first_from(o->j0, g->Q, g->q); j < o->j1; j += g->Q)
     for (long i = first_from(o->i0 > j ? o->i0 : j, g->P, g->p); i < o->i1; i += g->P) {
-      long idx = (ctile(o, i, j) - o->C) / ((long)o->A->nb * o->A->nb);
+      long idx = (ctile(o, i, j, NULL) - o->C) / ((long)o->A->nb * o->A->nb);
       note_io(o, streamer_wait(o->io, &o->crd[idx]));
     }
 }
@@ -155,9 +157,10 @@ static void set_prep(ooc *o, strip_set *s, long k, int nrange, const range *rg) 
   }
 }
 
-static double *set_src(void *ctx, long i, long k) {
+static double *set_src(void *ctx, long i, long k, int *ld) {
   strip_set *s = ctx;
   long pos = 0;
+  *ld = s->nb;
   for (int r = 0; r < s->nrange; r++) {
     if (i >= s->rg[r].r0 && i < s->rg[r].r1) return s->own[pos + i - s->rg[r].r0];
     pos += s->rg[r].r1 - s->rg[r].r0;
@@ -187,9 +190,9 @@ static aeon_err set_wait(ooc *o, strip_set *s) {
   return AEON_OK;
 }
 
-static double *set_tile(const strip_set *s, long i) {
+static double *set_tile(const strip_set *s, long i, int *ld) {
   for (int r = 0; r < s->nrange; r++) {
-    double *t = xc_tile(&s->x[r], i);
+    double *t = xc_tile(&s->x[r], i, ld);
     if (t) return t;
   }
   return NULL;
@@ -206,9 +209,9 @@ typedef struct c_col {
   ooc *o;
   long j;
 } c_col;
-static double *c_row(void *ctx, long i) { return ctile(((c_col *)ctx)->o, i, ((c_col *)ctx)->j); }
-static double *set_row(void *ctx, long i) { return set_tile(ctx, i); }
-static double *xc_row(void *ctx, long i) { return xc_tile(ctx, i); }
+static double *c_row(void *ctx, long i, int *ld) { return ctile(((c_col *)ctx)->o, i, ((c_col *)ctx)->j, ld); }
+static double *set_row(void *ctx, long i, int *ld) { return set_tile(ctx, i, ld); }
+static double *xc_row(void *ctx, long i, int *ld) { return xc_tile(ctx, i, ld); }
 static void progress_set(void *ctx) {
   if (ctx) set_progress(ctx);
 }
@@ -219,10 +222,11 @@ static void update(ooc *o, strip_set *a, const strip_set *b, xchg *ax, long k, l
   aeon_tiled *A = o->A;
   const aeon_pgrid *g = o->g;
   for (long j = drv_first_row(jlo, g->Q, g->q); j < o->j1; j += g->Q) {
-    const double *Bj = set_tile(b, j);
+    int ldb;
+    const double *Bj = set_tile(b, j, &ldb);
     aeon_tile_call c = {.m = aeon_tiled_rows(A, j), .n = aeon_tiled_rows(A, j), .k = aeon_tiled_cols(A, k), .a = Bj,
-                        .lda = A->nb, .b = Bj, .ldb = A->nb, .c = ctile(o, j, j), .ldc = A->nb, .alpha = -1.0,
-                        .beta = 1.0};
+                        .lda = ldb, .b = Bj, .ldb = ldb, .alpha = -1.0, .beta = 1.0};
+    c.c = ctile(o, j, j, &c.ldc);
     if (o->i0 == o->j0 && j % g->P == g->p) drv_run(o->syrk, &c, &o->cnt->flops);
     c_col ref = {o, j};
     drv_stack st = {.c = c_row, .cctx = &ref, .a = ax ? xc_row : set_row, .actx = ax ? (void *)ax : (void *)a,
@@ -281,8 +285,10 @@ static aeon_err solve_column(ooc *o, strip_set *s, long k, strip_set *next) {
   const aeon_pgrid *g = o->g;
   double *rbuf = s->buf + (size_t)s->used * A->nb * A->nb, *linv = rbuf;
   if (k % g->Q == g->q) { /* C(I, k) = C(I, k) L(k, k)^-T, with the inverse made exactly as in core */
-    drv_invert(o->inv, set_tile(s, k), aeon_tiled_rows(A, k), A->nb, linv, &o->cnt->flops);
-    aeon_tile_call c = {.n = aeon_tiled_rows(A, k), .a = linv, .lda = A->nb, .ldc = A->nb, .alpha = 1.0};
+    int ldk;
+    const double *Lkk = set_tile(s, k, &ldk);
+    drv_invert(o->inv, Lkk, ldk, aeon_tiled_rows(A, k), A->nb, linv, &o->cnt->flops);
+    aeon_tile_call c = {.n = aeon_tiled_rows(A, k), .a = linv, .lda = A->nb, .alpha = 1.0};
     c_col ref = {o, k};
     drv_stack st = {.c = c_row, .cctx = &ref, .between = progress_set, .bctx = next};
     drv_run_stack(o->trmm, c, A, o->i0, o->i1, &st, &o->cnt->flops);
@@ -393,6 +399,7 @@ static aeon_err take_memory(ooc *o) {
   for (int r = 0; r < NSETS; r++) {
     strip_set *s = &o->set[r];
     s->buf = o->slab + (ncell + (size_t)r * o->cap) * o->A->nb * o->A->nb;
+    s->nb = o->A->nb;
     AE_CHK(aeon_mem_alloc((size_t)(2 * o->bt) * sizeof(double *), (void **)&s->own));
     AE_CHK(aeon_mem_alloc((size_t)(2 * o->bt) * sizeof(tf_req), (void **)&s->req));
     AE_CHK(xc_init(&s->x[0], o->A, o->bt));

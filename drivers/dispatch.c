@@ -1,46 +1,44 @@
 /* The one table mapping (operation, traits) to a tile kernel. Structure picks
  * the cheaper kernel: dsyrk rather than dgemm for an update of a symmetric
  * (diagonal) tile, dsymv rather than dgemv for a symmetric tile. Adding a
- * kernel is one row here. Tiles are row-major, so the tiles of one tile column
- * stacked in memory form one row-major matrix and a kernel may run on a whole
- * stack at once (m counts the stack's rows). */
+ * kernel is one row here. Tiles are column-major; the tiles of one tile
+ * column of an in-core matrix form one column-major panel, so a kernel may run
+ * on a whole stack at once (m counts the stack's rows). */
 #include <cblas.h>
 #include <lapacke.h>
 
 #include "aeon/drivers.h"
 
-/* A row-major lower factor is a column-major upper one: no transposed copy. */
 static void k_potrf(aeon_tile_call *c) {
-  c->info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', c->m, c->c, c->ldc);
+  c->info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', c->m, c->c, c->ldc);
 }
 static void k_trsm(aeon_tile_call *c) {
-  cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, c->m, c->n, c->alpha, c->a,
+  cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, c->m, c->n, c->alpha, c->a,
               c->lda, c->c, c->ldc);
 }
-/* The inverse of a row-major lower tile is the column-major inverse of its upper transpose. */
 static void k_trtri(aeon_tile_call *c) {
-  c->info = LAPACKE_dtrtri_work(LAPACK_COL_MAJOR, 'U', 'N', c->m, c->c, c->ldc);
+  c->info = LAPACKE_dtrtri_work(LAPACK_COL_MAJOR, 'L', 'N', c->m, c->c, c->ldc);
 }
 static void k_trmm(aeon_tile_call *c) {
-  cblas_dtrmm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, c->m, c->n, c->alpha, c->a, c->lda,
+  cblas_dtrmm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, c->m, c->n, c->alpha, c->a, c->lda,
               c->c, c->ldc);
 }
 static void k_syrk(aeon_tile_call *c) {
-  cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, c->m, c->k, c->alpha, c->a, c->lda, c->beta, c->c,
+  cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, c->m, c->k, c->alpha, c->a, c->lda, c->beta, c->c,
               c->ldc);
 }
 static void k_gemm_nt(aeon_tile_call *c) {
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, c->m, c->n, c->k, c->alpha, c->a, c->lda, c->b, c->ldb,
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, c->m, c->n, c->k, c->alpha, c->a, c->lda, c->b, c->ldb,
               c->beta, c->c, c->ldc);
 }
 static void k_gemv(aeon_tile_call *c) {
-  cblas_dgemv(CblasRowMajor, CblasNoTrans, c->m, c->n, c->alpha, c->a, c->lda, c->x, 1, c->beta, c->c, 1);
+  cblas_dgemv(CblasColMajor, CblasNoTrans, c->m, c->n, c->alpha, c->a, c->lda, c->x, 1, c->beta, c->c, 1);
 }
 static void k_gemv_t(aeon_tile_call *c) {
-  cblas_dgemv(CblasRowMajor, CblasTrans, c->m, c->n, c->alpha, c->a, c->lda, c->x, 1, c->beta, c->c, 1);
+  cblas_dgemv(CblasColMajor, CblasTrans, c->m, c->n, c->alpha, c->a, c->lda, c->x, 1, c->beta, c->c, 1);
 }
 static void k_symv(aeon_tile_call *c) {
-  cblas_dsymv(CblasRowMajor, CblasLower, c->m, c->alpha, c->a, c->lda, c->x, 1, c->beta, c->c, 1);
+  cblas_dsymv(CblasColMajor, CblasLower, c->m, c->alpha, c->a, c->lda, c->x, 1, c->beta, c->c, 1);
 }
 
 static double f_potrf(const aeon_tile_call *c) { return (double)c->m * c->m * c->m / 3.0; }

@@ -50,13 +50,14 @@ void streamer_stop(streamer *s);
 
 enum { XC_ROW = 1, XC_COL = 2 }; /* needed by the process row of i (A operand) / the process column of i (B^T) */
 
-/* Local tile accessor: this rank's buffer for tile (i, j) or NULL. */
-typedef double *(*tile_fn)(void *ctx, long i, long j);
+/* Local tile accessor: this rank's address of tile (i, j) and its leading dimension (*ld), or NULL. */
+typedef double *(*tile_fn)(void *ctx, long i, long j, int *ld);
 
 typedef struct xchg {
   long k, i0, i1;
   double **t;          /* i1 - i0 pointers: the tile where this rank has it (own or received), else NULL */
-  long tcap;           /* capacity of t */
+  int *ld;             /* i1 - i0 leading dimensions of those tiles */
+  long tcap;           /* capacity of t and ld */
   MPI_Request *req;
   int nreq, reqcap;
   uint64_t recv_bytes; /* bytes received by this exchange */
@@ -68,15 +69,17 @@ aeon_err xc_init(xchg *x, const aeon_tiled *A, long rows);
 void xc_free(xchg *x);
 /* Tiles of [i0, i1) x k this rank must receive under mode (the size of the receive buffer needed). */
 long xc_recv_count(const aeon_tiled *A, long k, long i0, long i1, int mode);
-/* Posts the sends of owned tiles (from src) and the receives of needed ones (into rbuf, cap tiles). */
+/* Posts the sends of owned tiles (from src) and the receives of needed ones (into rbuf, cap tiles). The tiles of
+ * this rank's process row that it receives lie in rbuf as one column-major panel (ld = their count times nb), in
+ * order, like the tiles of a local column of an in-core matrix; the others follow, one contiguous tile each. */
 aeon_err xc_post(xchg *x, const aeon_tiled *A, MPI_Comm comm, long k, long i0, long i1, int mode, tile_fn src,
                  void *sctx, double *rbuf, long cap);
 /* Waits for the exchange to complete. */
 aeon_err xc_wait(xchg *x);
 /* Progresses the exchange without blocking. */
 void xc_test(xchg *x);
-/* The tile (i, k) of the exchange on this rank, or NULL. */
-double *xc_tile(const xchg *x, long i);
+/* The tile (i, k) of the exchange on this rank and its leading dimension (*ld, may be NULL), or NULL. */
+double *xc_tile(const xchg *x, long i, int *ld);
 
 /* ---- in-core right-looking Cholesky of the diagonal window [j0, j1) of tiles ---- */
 
@@ -107,8 +110,8 @@ long drv_slot(const aeon_tiled *A, long i, long j);
 
 /* Runs one tile kernel and adds its flops to *flops. */
 void drv_run(const aeon_kernel *k, aeon_tile_call *c, double *flops);
-/* The tile of row i of some tile column (this rank's buffer), for drv_run_stack. */
-typedef double *(*row_fn)(void *ctx, long i);
+/* The tile of row i of some tile column (this rank's address and leading dimension), for drv_run_stack. */
+typedef double *(*row_fn)(void *ctx, long i, int *ld);
 /* A stack: this rank's tiles of rows i0, i0 + P, ... < i1 of one tile column. */
 typedef struct drv_stack {
   row_fn c;              /* output tile of row i */
@@ -120,15 +123,19 @@ typedef struct drv_stack {
 } drv_stack;
 /* First row >= i0 of process row p in a grid of P process rows. */
 long drv_first_row(long i0, int P, int p);
-/* Runs k on a stack. Tiles that lie one after the other (for both c and a) are one row-major matrix, so one call
- * covers up to about 1024 rows of them (call.m = their rows); elsewhere one call per tile. The per-element
- * arithmetic does not depend on how a stack is cut. call.n, k, b, ld*, alpha, beta come from the caller. */
+/* Runs k on a stack. Tiles that lie one below the other in one column-major panel (for both c and a) are one
+ * matrix, so one call covers up to DRV_STACK_ROWS rows of them (call.m = their rows); elsewhere one call per tile.
+ * The per-element arithmetic does not depend on how a stack is cut. call.c, ldc (and a, lda where st->a is set)
+ * come from the stack; call.n, k, b, ldb, alpha, beta (and a, lda otherwise) from the caller. */
+#define DRV_STACK_ROWS 2048
 void drv_run_stack(const aeon_kernel *k, aeon_tile_call call, const aeon_tiled *A, long i0, long i1,
                    const drv_stack *st, double *flops);
-/* The inverse of the lower triangular tile L (n x n) into Linv (both row-major, nb x nb). */
-void drv_invert(const aeon_kernel *inv, const double *L, int n, int nb, double *Linv, double *flops);
-/* Zeroes the strict upper triangle of an n x n row-major tile. */
+/* The inverse of the lower triangular tile L (n x n, leading dimension ldl) into the contiguous tile Linv (nb x nb). */
+void drv_invert(const aeon_kernel *inv, const double *L, int ldl, int n, int nb, double *Linv, double *flops);
+/* Zeroes the strict upper triangle of an n x n column-major tile. */
 void drv_zero_upper(double *t, int n, int ld);
+/* Copies an nb x nb column-major tile from src (leading dimension lds) to dst (ldd). */
+void drv_copy_tile(const double *src, int lds, double *dst, int ldd, int nb);
 /* The error of a non-positive-definite matrix at 1-based global column col. */
 aeon_err drv_not_spd(long col, long n);
 /* Wall clock in seconds. */

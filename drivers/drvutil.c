@@ -12,40 +12,43 @@ void drv_run(const aeon_kernel *k, aeon_tile_call *c, double *flops) {
 
 long drv_first_row(long i0, int P, int p) { return i0 + ((p - i0 % P) % P + P) % P; }
 
-/* Number of tiles from row i (step P) below i1 whose buffers follow each other, at most max. */
-static long run_length(const drv_stack *st, long i, long i1, int P, size_t tb, long max) {
-  double *c0 = st->c(st->cctx, i), *a0 = st->a ? st->a(st->actx, i) : NULL;
+/* Number of tiles from row i (step P) below i1 that lie one below the other in the same panels as row i (for both c
+ * and a), at most max. */
+static long run_length(const drv_stack *st, long i, long i1, int P, int nb, long max) {
+  int ldc, lda = 0, l;
+  double *c0 = st->c(st->cctx, i, &ldc), *a0 = st->a ? st->a(st->actx, i, &lda) : NULL;
   long n = 1;
-  for (long r = i + P; r < i1 && n < max; r += P, n++)
-    if (st->c(st->cctx, r) != c0 + n * tb || (st->a && st->a(st->actx, r) != a0 + n * tb)) break;
+  for (long r = i + P; r < i1 && n < max; r += P, n++) {
+    if (st->c(st->cctx, r, &l) != c0 + n * nb || l != ldc || ldc < (n + 1) * nb) break;
+    if (st->a && (st->a(st->actx, r, &l) != a0 + n * nb || l != lda || lda < (n + 1) * nb)) break;
+  }
   return n;
 }
 
 void drv_run_stack(const aeon_kernel *k, aeon_tile_call call, const aeon_tiled *A, long i0, long i1,
                    const drv_stack *st, double *flops) {
   int P = A->grid->P;
-  size_t tb = (size_t)A->nb * A->nb;
-  long max = 1024 / A->nb > 1 ? 1024 / A->nb : 1;
+  long max = DRV_STACK_ROWS / A->nb > 1 ? DRV_STACK_ROWS / A->nb : 1;
   for (long i = drv_first_row(i0, P, A->grid->p); i < i1;) {
-    long n = run_length(st, i, i1, P, tb, max), last = i + (n - 1) * P;
+    long n = run_length(st, i, i1, P, A->nb, max), last = i + (n - 1) * P;
     call.m = (int)((n - 1) * A->nb + aeon_tiled_rows(A, last));
-    call.c = st->c(st->cctx, i);
-    if (st->a) call.a = st->a(st->actx, i);
+    call.c = st->c(st->cctx, i, &call.ldc);
+    if (st->a) call.a = st->a(st->actx, i, &call.lda);
     drv_run(k, &call, flops);
     i = last + P;
     if (st->between && i < i1) st->between(st->bctx);
   }
 }
 
-void drv_invert(const aeon_kernel *inv, const double *L, int n, int nb, double *Linv, double *flops) {
-  memcpy(Linv, L, (size_t)nb * nb * sizeof(double));
+void drv_invert(const aeon_kernel *inv, const double *L, int ldl, int n, int nb, double *Linv, double *flops) {
+  drv_copy_tile(L, ldl, Linv, nb, nb);
   aeon_tile_call c = {.m = n, .c = Linv, .ldc = nb};
   drv_run(inv, &c, flops);
 }
 
 void drv_zero_upper(double *t, int n, int ld) {
-  for (int r = 0; r < n; r++)
-    for (int c = r + 1; c < n; c++) t[(size_t)r * ld + c] = 0.0;
+  for (int c = 1; c < n; c++)
+    for (int r = 0; r < c; r++) t[(size_t)c * ld + r] = 0.0;
 }
 
 aeon_err drv_not_spd(long col, long n) {

@@ -82,10 +82,11 @@ static aeon_err block_io(hid_t d, long r0, long c0, int rows, int cols, double *
   return AEON_OK;
 }
 
-/* Row-major rows x cols block -> row-major nb x nb tile (zero padded). */
+/* Row-major rows x cols block -> column-major nb x nb tile (zero padded). */
 static void to_tile(const double *blk, int rows, int cols, int nb, double *t) {
   memset(t, 0, (size_t)nb * nb * sizeof(double));
-  for (int r = 0; r < rows; r++) memcpy(t + (size_t)r * nb, blk + (size_t)r * cols, (size_t)cols * sizeof(double));
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++) t[(size_t)c * nb + r] = blk[(size_t)r * cols + c];
 }
 
 /* Checks that the tile (i, j) equals the transpose of the block (j, i) read into blk (row-major), and is finite. */
@@ -93,7 +94,7 @@ static aeon_err check_sym(const aeon_tiled *A, long i, long j, const double *t, 
   int rows = aeon_tiled_rows(A, i), cols = aeon_tiled_cols(A, j), nb = A->nb;
   for (int c = 0; c < cols; c++)
     for (int r = 0; r < rows; r++) {
-      double a = t[(size_t)r * nb + c], b = blk[(size_t)c * rows + r]; /* block (j, i) is cols x rows */
+      double a = t[(size_t)c * nb + r], b = blk[(size_t)c * rows + r]; /* block (j, i) is cols x rows */
       long gr = i * nb + r, gc = j * nb + c;
       if (!isfinite(a)) return AE_ERR(AEON_ERR_USER, "%s: entry (%ld, %ld) is not finite", what, gr, gc);
       if (fabs(a - b) > 1e-12 * fmax(fabs(a), fabs(b)))
@@ -186,7 +187,7 @@ static aeon_err write_tiles(aeon_tiled *A, hid_t d, double *blk, double *tile, c
       int rows = aeon_tiled_rows(A, i), cols = aeon_tiled_cols(A, j);
       AE_CHK(aeon_tiled_get(A, i, j, tile));
       for (int r = 0; r < rows; r++)
-        memcpy(blk + (size_t)r * cols, tile + (size_t)r * A->nb, (size_t)cols * sizeof(double));
+        for (int c = 0; c < cols; c++) blk[(size_t)r * cols + c] = tile[(size_t)c * A->nb + r];
       AE_CHK(block_io(d, i * A->nb, j * A->nb, rows, cols, blk, 1));
       *bytes += (uint64_t)rows * cols * sizeof(double);
     }
@@ -220,6 +221,7 @@ double aeon_tiled_elem(void *ctx, long r, long c) {
     i = r / A->nb;
     j = c / A->nb;
   }
-  const double *t = aeon_tiled_tile(A, i, j);
-  return t ? t[(size_t)(r - i * A->nb) * A->nb + (c - j * A->nb)] : NAN;
+  int ld;
+  const double *t = aeon_tiled_tile(A, i, j, &ld);
+  return t ? t[(size_t)(c - j * A->nb) * ld + (r - i * A->nb)] : NAN;
 }

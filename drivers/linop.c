@@ -43,14 +43,15 @@ static void tiled_op_free(void *ctx) {
 /* y_i += A(i, j) x_j, and for a symmetric matrix's off-diagonal tile also y_j += A(i, j)^T x_i. */
 static void tile_mv(tiled_op *t, long i, long j) {
   aeon_tiled *A = t->A;
-  const double *a = aeon_tiled_tile(A, i, j);
+  int lda;
+  const double *a = aeon_tiled_tile(A, i, j, &lda);
   int m = aeon_tiled_rows(A, i), n = aeon_tiled_cols(A, j), nb = A->nb;
   double flops = 0;
-  aeon_tile_call c = {.m = m, .n = n, .a = a, .lda = nb, .x = t->x + j * nb, .c = t->y + i * nb, .alpha = 1,
+  aeon_tile_call c = {.m = m, .n = n, .a = a, .lda = lda, .x = t->x + j * nb, .c = t->y + i * nb, .alpha = 1,
                       .beta = 1};
   drv_run(t->mv[aeon_tiled_tile_traits(A, i, j)], &c, &flops);
   if (i == j || A->traits == AEON_TRAIT_GENERAL) return;
-  aeon_tile_call ct = {.m = m, .n = n, .a = a, .lda = nb, .x = t->x + i * nb, .c = t->y + j * nb, .alpha = 1,
+  aeon_tile_call ct = {.m = m, .n = n, .a = a, .lda = lda, .x = t->x + i * nb, .c = t->y + j * nb, .alpha = 1,
                        .beta = 1};
   drv_run(t->mvt, &ct, &flops);
 }

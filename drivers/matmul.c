@@ -3,8 +3,8 @@
  * C is scaled by beta first (beta = 0 sets it to zero, so NaN in C does not
  * survive, as in BLAS). Then for each tile column k of A (tile row k of B):
  * the owners in process column k % Q copy their tiles A(i, k) into a panel
- * buffer (one tile per local tile row of C, in order, so the tiles of a rank
- * lie one after the other like the tiles of a local column of C) and broadcast
+ * buffer (one column-major panel with a tile per local tile row of C, in
+ * order, laid out like a local column of C) and broadcast
  * it along their process row; the owners in process row k % P copy their
  * tiles B(k, j) transposed into a second buffer and broadcast it along their
  * process column. Each rank then updates its tiles C(i, j) with the general
@@ -65,26 +65,21 @@ static aeon_err check_args(const aeon_tiled *A, const aeon_tiled *B, const aeon_
   return AEON_OK;
 }
 
-/* Copies tile (i, j) of X into dst (nb x nb), transposed when trans, keeping only the stored triangle of a
- * triangular diagonal tile; zero when the tile is not stored. */
-static void copy_tile(const aeon_tiled *X, long i, long j, int trans, double *dst) {
-  int nb = X->nb;
-  size_t tb = (size_t)nb * nb;
-  const double *src = aeon_tiled_tile(X, i, j);
-  if (!src) {
-    memset(dst, 0, tb * sizeof(double));
-    return;
-  }
+/* Copies tile (i, j) of X into dst (leading dimension ldd), transposed when trans, keeping only the stored triangle
+ * of a triangular diagonal tile; zero when the tile is not stored. */
+static void copy_tile(const aeon_tiled *X, long i, long j, int trans, double *dst, int ldd) {
+  int nb = X->nb, lds;
+  const double *src = aeon_tiled_tile(X, i, j, &lds);
   int mask = i == j && triangular(X->traits), lower = X->traits == AEON_TRAIT_LOWER;
-  if (!trans && !mask) {
-    memcpy(dst, src, tb * sizeof(double));
+  if (src && !trans && !mask) {
+    drv_copy_tile(src, lds, dst, ldd, nb);
     return;
   }
-  for (int r = 0; r < nb; r++)
-    for (int c = 0; c < nb; c++) {
-      double v = src[(size_t)r * nb + c];
+  for (int c = 0; c < nb; c++)
+    for (int r = 0; r < nb; r++) {
+      double v = src ? src[(size_t)c * lds + r] : 0.0;
       if (mask && (lower ? c > r : c < r)) v = 0.0;
-      dst[trans ? (size_t)c * nb + r : (size_t)r * nb + c] = v;
+      dst[trans ? (size_t)r * ldd + c : (size_t)c * ldd + r] = v;
     }
 }
 
@@ -94,10 +89,10 @@ static void scale_c(aeon_tiled *C, double beta) {
   const aeon_pgrid *g = C->grid;
   for (long j = g->q; j < C->nt; j += g->Q)
     for (long i = g->p; i < C->mt; i += g->P) {
-      double *t = aeon_tiled_tile(C, i, j);
-      int rows = aeon_tiled_rows(C, i), cols = aeon_tiled_cols(C, j);
-      for (int r = 0; r < rows; r++)
-        for (int c = 0; c < cols; c++) t[(size_t)r * C->nb + c] = beta == 0.0 ? 0.0 : beta * t[(size_t)r * C->nb + c];
+      int ld;
+      double *t = aeon_tiled_tile(C, i, j, &ld);
+      for (int c = 0; c < C->nb; c++)
+        for (int r = 0; r < C->nb; r++) t[(size_t)c * ld + r] = beta == 0.0 ? 0.0 : beta * t[(size_t)c * ld + r];
     }
 }
 
@@ -113,18 +108,19 @@ typedef struct mm_state {
   aeon_tiled *A, *B, *C;
   double alpha;
   const aeon_kernel *gemm;
-  double *abuf, *bbuf; /* C->mtl tiles of A's column k, C->ntl transposed tiles of B's row k */
+  double *abuf, *bbuf; /* A's column k as one panel of C->mtl tiles; C->ntl transposed tiles of B's row k */
   long j;              /* the tile column of C being updated */
   double flops;
 } mm_state;
 
-static double *c_row(void *ctx, long i) {
+static double *c_row(void *ctx, long i, int *ld) {
   mm_state *s = ctx;
-  return aeon_tiled_tile(s->C, i, s->j);
+  return aeon_tiled_tile(s->C, i, s->j, ld);
 }
-static double *a_row(void *ctx, long i) {
+static double *a_row(void *ctx, long i, int *ld) {
   mm_state *s = ctx;
-  return s->abuf + (size_t)(i / s->C->grid->P) * s->C->nb * s->C->nb;
+  *ld = (int)(s->C->mtl * s->C->nb);
+  return s->abuf + (size_t)(i / s->C->grid->P) * s->C->nb;
 }
 
 /* Step k of SUMMA: broadcast A(:, k) along process rows and B(k, :) along process columns, then update. */
@@ -134,9 +130,10 @@ static aeon_err step(mm_state *s, long k, MPI_Datatype tile) {
   size_t tb = (size_t)C->nb * C->nb;
   int aroot = (int)(k % g->Q), broot = (int)(k % g->P);
   if (g->q == aroot)
-    for (long li = 0; li < C->mtl; li++) copy_tile(A, li * g->P + g->p, k, 0, s->abuf + li * tb);
+    for (long li = 0; li < C->mtl; li++)
+      copy_tile(A, li * g->P + g->p, k, 0, s->abuf + li * C->nb, (int)(C->mtl * C->nb));
   if (g->p == broot)
-    for (long lj = 0; lj < C->ntl; lj++) copy_tile(B, k, lj * g->Q + g->q, 1, s->bbuf + lj * tb);
+    for (long lj = 0; lj < C->ntl; lj++) copy_tile(B, k, lj * g->Q + g->q, 1, s->bbuf + lj * tb, C->nb);
   if (C->mtl > 0 && g->Q > 1) AE_MPI(MPI_Bcast(s->abuf, (int)C->mtl, tile, aroot, g->row));
   if (C->ntl > 0 && g->P > 1) AE_MPI(MPI_Bcast(s->bbuf, (int)C->ntl, tile, broot, g->col));
   long i0, i1;
@@ -147,7 +144,7 @@ static aeon_err step(mm_state *s, long k, MPI_Datatype tile) {
     if (!aeon_tiled_stored(B, k, j)) continue;
     s->j = j;
     aeon_tile_call c = {.n = aeon_tiled_cols(C, j), .k = aeon_tiled_cols(A, k), .b = s->bbuf + lj * tb,
-                        .lda = C->nb, .ldb = C->nb, .ldc = C->nb, .alpha = s->alpha, .beta = 1.0};
+                        .ldb = C->nb, .alpha = s->alpha, .beta = 1.0};
     drv_run_stack(s->gemm, c, C, i0, i1, &st, &s->flops);
   }
   return AEON_OK;

@@ -43,9 +43,16 @@ long drv_slot(const aeon_tiled *A, long i, long j) {
   return A->slot[(i / A->grid->P) + (j / A->grid->Q) * A->mtl];
 }
 
-double *aeon_tiled_tile(const aeon_tiled *A, long i, long j) {
+double *aeon_tiled_tile(const aeon_tiled *A, long i, long j, int *ld) {
   long s = drv_slot(A, i, j);
-  return (s < 0 || !A->core) ? NULL : A->core + (size_t)s * A->nb * A->nb;
+  if (s < 0 || !A->core) return NULL;
+  long lj = j / A->grid->Q, f = A->cfirst[lj];
+  if (ld) *ld = (int)((A->cfirst[lj + 1] - f) * A->nb);
+  return A->core + (size_t)f * A->nb * A->nb + (size_t)(s - f) * A->nb;
+}
+
+void drv_copy_tile(const double *src, int lds, double *dst, int ldd, int nb) {
+  for (int c = 0; c < nb; c++) memcpy(dst + (size_t)c * ldd, src + (size_t)c * lds, (size_t)nb * sizeof(double));
 }
 
 static long local_count(long total, int P, int p) { return total > p ? (total - p + P - 1) / P : 0; }
@@ -80,9 +87,13 @@ static aeon_err layout(aeon_tiled *A, const aeon_pgrid *g, long m, long n, int n
   A->ntl = local_count(A->nt, g->Q, g->q);
   size_t nmap = (size_t)(A->mtl * A->ntl);
   AE_CHK(aeon_mem_alloc((nmap ? nmap : 1) * sizeof(long), (void **)&A->slot));
-  for (long lj = 0; lj < A->ntl; lj++)
+  AE_CHK(aeon_mem_alloc((size_t)(A->ntl + 1) * sizeof(long), (void **)&A->cfirst));
+  for (long lj = 0; lj < A->ntl; lj++) {
+    A->cfirst[lj] = A->nslots;
     for (long li = 0; li < A->mtl; li++)
       A->slot[li + lj * A->mtl] = aeon_tiled_mine(A, li * g->P + g->p, lj * g->Q + g->q) ? A->nslots++ : -1;
+  }
+  A->cfirst[A->ntl] = A->nslots;
   return AEON_OK;
 }
 
@@ -118,6 +129,7 @@ void aeon_tiled_destroy(aeon_tiled *A) {
   if (A->core) aeon_gov_free(A->gov, A->core, A->nslots * tile_bytes(A));
   tf_close(A->file);
   aeon_mem_free(A->slot);
+  aeon_mem_free(A->cfirst);
   aeon_mem_free(A);
 }
 
@@ -143,7 +155,9 @@ aeon_err aeon_tiled_get(aeon_tiled *A, long i, long j, double *buf) {
   long s = drv_slot(A, i, j);
   if (s < 0) return AE_ERR(AEON_ERR_INTERNAL, "tile (%ld, %ld) is not stored on rank %d", i, j, A->grid->rank);
   if (A->core) {
-    memcpy(buf, A->core + (size_t)s * A->nb * A->nb, tile_bytes(A));
+    int ld;
+    const double *t = aeon_tiled_tile(A, i, j, &ld);
+    drv_copy_tile(t, ld, buf, A->nb, A->nb);
     return AEON_OK;
   }
   int err = tf_pread(A->file, s, buf);
@@ -154,7 +168,9 @@ aeon_err aeon_tiled_put(aeon_tiled *A, long i, long j, const double *buf) {
   long s = drv_slot(A, i, j);
   if (s < 0) return AE_ERR(AEON_ERR_INTERNAL, "tile (%ld, %ld) is not stored on rank %d", i, j, A->grid->rank);
   if (A->core) {
-    memcpy(A->core + (size_t)s * A->nb * A->nb, buf, tile_bytes(A));
+    int ld;
+    double *t = aeon_tiled_tile(A, i, j, &ld);
+    drv_copy_tile(buf, A->nb, t, ld, A->nb);
     return AEON_OK;
   }
   int err = tf_pwrite(A->file, s, buf);
@@ -166,12 +182,11 @@ void aeon_tiled_io(const aeon_tiled *A, uint64_t *read, uint64_t *written) {
   if (A->file) tf_counters(A->file, read, written);
 }
 
-/* Fills tile (i, j) into t from f, zero outside the matrix. */
-static void fill_tile(const aeon_tiled *A, long i, long j, double *t, aeon_elem_fn f, void *ctx) {
+/* Fills tile (i, j) into t (leading dimension ld) from f, zero outside the matrix. */
+static void fill_tile(const aeon_tiled *A, long i, long j, double *t, int ld, aeon_elem_fn f, void *ctx) {
   int rows = aeon_tiled_rows(A, i), cols = aeon_tiled_cols(A, j), nb = A->nb;
-  memset(t, 0, tile_bytes(A));
-  for (int r = 0; r < rows; r++)
-    for (int c = 0; c < cols; c++) t[(size_t)r * nb + c] = f(ctx, i * nb + r, j * nb + c);
+  for (int c = 0; c < nb; c++)
+    for (int r = 0; r < nb; r++) t[(size_t)c * ld + r] = (r < rows && c < cols) ? f(ctx, i * nb + r, j * nb + c) : 0.0;
 }
 
 static aeon_err fill_local(aeon_tiled *A, aeon_elem_fn f, void *ctx) {
@@ -181,8 +196,9 @@ static aeon_err fill_local(aeon_tiled *A, aeon_elem_fn f, void *ctx) {
   for (long j = A->grid->q; j < A->nt && !e; j += A->grid->Q)
     for (long i = A->grid->p; i < A->mt && !e; i += A->grid->P) {
       if (!aeon_tiled_mine(A, i, j)) continue;
-      double *t = A->core ? aeon_tiled_tile(A, i, j) : buf;
-      fill_tile(A, i, j, t, f, ctx);
+      int ld = A->nb;
+      double *t = A->core ? aeon_tiled_tile(A, i, j, &ld) : buf;
+      fill_tile(A, i, j, t, ld, f, ctx);
       if (!A->core) e = aeon_tiled_put(A, i, j, buf);
     }
   aeon_gov_free(A->gov, buf, tile_bytes(A));

@@ -3,7 +3,8 @@
  * messages: the process row of i needs (i, k) as the left operand of an update,
  * the process column of i needs it as the right (transposed) operand. Every
  * rank posts its exchanges in the same order, so messages match by order; the
- * tag (the tile row) is a further check. */
+ * tag (the tile row) is a further check. A tile inside a column-major panel
+ * travels as an MPI vector type (nb columns of nb values, stride ld). */
 #include <string.h>
 
 #include "aeon/memory.h"
@@ -15,12 +16,14 @@ aeon_err xc_init(xchg *x, const aeon_tiled *A, long rows) {
   x->tcap = rows > 0 ? rows : 1;
   x->reqcap = (int)(x->tcap * (g->P + g->Q));
   AE_CHK(aeon_mem_alloc((size_t)x->tcap * sizeof *x->t, (void **)&x->t));
+  AE_CHK(aeon_mem_alloc((size_t)x->tcap * sizeof *x->ld, (void **)&x->ld));
   AE_CHK(aeon_mem_alloc((size_t)x->reqcap * sizeof *x->req, (void **)&x->req));
   return AEON_OK;
 }
 
 void xc_free(xchg *x) {
   aeon_mem_free(x->t);
+  aeon_mem_free(x->ld);
   aeon_mem_free(x->req);
   memset(x, 0, sizeof *x);
 }
@@ -36,56 +39,81 @@ long xc_recv_count(const aeon_tiled *A, long k, long i0, long i1, int mode) {
   return n;
 }
 
-/* Sends tile t (row i) to every rank needing it, except this one. */
-static aeon_err send_tile(xchg *x, const aeon_tiled *A, MPI_Comm comm, long i, int mode, double *t) {
+/* The datatype of one nb x nb tile with leading dimension ld (committed; the caller frees it). */
+static aeon_err tile_type(int nb, int ld, MPI_Datatype *t) {
+  AE_MPI(MPI_Type_vector(nb, nb, ld, MPI_DOUBLE, t));
+  AE_MPI(MPI_Type_commit(t));
+  return AEON_OK;
+}
+
+/* Posts one tile message (send or receive) of the tile t with leading dimension ld. */
+static aeon_err post_one(xchg *x, const aeon_tiled *A, MPI_Comm comm, double *t, int ld, int peer, long i, int recv) {
+  MPI_Datatype ty;
+  AE_CHK(tile_type(A->nb, ld, &ty));
+  int rc = recv ? MPI_Irecv(t, 1, ty, peer, (int)i, comm, &x->req[x->nreq++])
+                : MPI_Isend(t, 1, ty, peer, (int)i, comm, &x->req[x->nreq++]);
+  MPI_Type_free(&ty); /* the pending operation keeps its own reference */
+  if (rc != MPI_SUCCESS) return AE_ERR(AEON_ERR_MPI, "posting tile %ld of an exchange failed", i);
+  return AEON_OK;
+}
+
+/* Sends tile t (row i, leading dimension ld) to every rank needing it, except this one. */
+static aeon_err send_tile(xchg *x, const aeon_tiled *A, MPI_Comm comm, long i, int mode, double *t, int ld) {
   const aeon_pgrid *g = A->grid;
-  int n = A->nb * A->nb, pi = (int)(i % g->P), qi = (int)(i % g->Q), tag = (int)i;
+  int pi = (int)(i % g->P), qi = (int)(i % g->Q);
   for (int q = 0; (mode & XC_ROW) && q < g->Q; q++) {
     int dst = pi * g->Q + q;
-    if (dst != g->rank) AE_MPI(MPI_Isend(t, n, MPI_DOUBLE, dst, tag, comm, &x->req[x->nreq++]));
+    if (dst != g->rank) AE_CHK(post_one(x, A, comm, t, ld, dst, i, 0));
   }
   for (int p = 0; (mode & XC_COL) && p < g->P; p++) {
     int dst = p * g->Q + qi;
-    if (dst != g->rank && !((mode & XC_ROW) && p == pi))
-      AE_MPI(MPI_Isend(t, n, MPI_DOUBLE, dst, tag, comm, &x->req[x->nreq++]));
+    if (dst != g->rank && !((mode & XC_ROW) && p == pi)) AE_CHK(post_one(x, A, comm, t, ld, dst, i, 0));
   }
   return AEON_OK;
 }
 
-/* Receives tile i from its owner into the next free slot of rbuf. */
-static aeon_err recv_tile(xchg *x, const aeon_tiled *A, MPI_Comm comm, long i, double *rbuf, long cap, long *used) {
-  size_t tb = (size_t)A->nb * A->nb;
-  if (*used >= cap) return AE_ERR(AEON_ERR_INTERNAL, "receive buffer of %ld tiles is too small", cap);
-  double *t = x->t[i - x->i0] = rbuf + tb * (*used)++;
-  AE_MPI(MPI_Irecv(t, (int)tb, MPI_DOUBLE, aeon_tiled_owner(A, i, x->k), (int)i, comm, &x->req[x->nreq++]));
-  x->recv_bytes += tb * sizeof(double);
+/* Receives tile i from its owner at t (leading dimension ld). */
+static aeon_err recv_tile(xchg *x, const aeon_tiled *A, MPI_Comm comm, long i, double *t, int ld) {
+  x->t[i - x->i0] = t;
+  x->ld[i - x->i0] = ld;
+  AE_CHK(post_one(x, A, comm, t, ld, aeon_tiled_owner(A, i, x->k), i, 1));
+  x->recv_bytes += (uint64_t)A->nb * A->nb * sizeof(double);
   return AEON_OK;
 }
 
-/* Receive slots go first to the rows of this rank's process row, in order, so that those tiles (the left operands
- * of an update) lie one after the other like the tiles of a local column; then to the rest. */
+/* Rows of this rank's process row in [i0, i1) that it must receive. */
+static long row_recvs(const aeon_tiled *A, long k, long i0, long i1) {
+  long n = 0;
+  for (long i = drv_first_row(i0, A->grid->P, A->grid->p); i < i1; i += A->grid->P)
+    n += aeon_tiled_owner(A, i, k) != A->grid->rank;
+  return n;
+}
+
 aeon_err xc_post(xchg *x, const aeon_tiled *A, MPI_Comm comm, long k, long i0, long i1, int mode, tile_fn src,
                  void *sctx, double *rbuf, long cap) {
   if (i1 - i0 > x->tcap) return AE_ERR(AEON_ERR_INTERNAL, "strip of %ld tiles exceeds %ld", i1 - i0, x->tcap);
   const aeon_pgrid *g = A->grid;
+  size_t tb = (size_t)A->nb * A->nb;
   x->k = k;
   x->i0 = i0;
   x->i1 = i1;
   x->nreq = 0;
-  long used = 0;
-  for (long i = i0; i < i1; i++) {
-    double **t = &x->t[i - i0];
-    *t = NULL;
+  long nrow = (mode & XC_ROW) ? row_recvs(A, k, i0, i1) : 0, used = nrow;
+  if (xc_recv_count(A, k, i0, i1, mode) > cap)
+    return AE_ERR(AEON_ERR_INTERNAL, "receive buffer of %ld tiles is too small", cap);
+  int ldrow = (int)(nrow > 0 ? nrow * A->nb : A->nb);
+  for (long i = i0, r = 0; i < i1; i++) {
+    x->t[i - i0] = NULL;
     if (aeon_tiled_owner(A, i, k) == g->rank) {
-      *t = src(sctx, i, k);
-      if (!*t) return AE_ERR(AEON_ERR_INTERNAL, "tile (%ld, %ld) is missing on its owner", i, k);
-      AE_CHK(send_tile(x, A, comm, i, mode, *t));
+      x->t[i - i0] = src(sctx, i, k, &x->ld[i - i0]);
+      if (!x->t[i - i0]) return AE_ERR(AEON_ERR_INTERNAL, "tile (%ld, %ld) is missing on its owner", i, k);
+      AE_CHK(send_tile(x, A, comm, i, mode, x->t[i - i0], x->ld[i - i0]));
     } else if ((mode & XC_ROW) && i % g->P == g->p) {
-      AE_CHK(recv_tile(x, A, comm, i, rbuf, cap, &used));
+      AE_CHK(recv_tile(x, A, comm, i, rbuf + (size_t)A->nb * r++, ldrow));
     }
   }
   for (long i = i0; i < i1; i++)
-    if (!x->t[i - i0] && needs(A, i, mode)) AE_CHK(recv_tile(x, A, comm, i, rbuf, cap, &used));
+    if (!x->t[i - i0] && needs(A, i, mode)) AE_CHK(recv_tile(x, A, comm, i, rbuf + tb * used++, A->nb));
   return AEON_OK;
 }
 
@@ -100,4 +128,8 @@ void xc_test(xchg *x) {
   if (x->nreq) MPI_Testall(x->nreq, x->req, &flag, MPI_STATUSES_IGNORE);
 }
 
-double *xc_tile(const xchg *x, long i) { return (i >= x->i0 && i < x->i1) ? x->t[i - x->i0] : NULL; }
+double *xc_tile(const xchg *x, long i, int *ld) {
+  if (i < x->i0 || i >= x->i1 || !x->t[i - x->i0]) return NULL;
+  if (ld) *ld = x->ld[i - x->i0];
+  return x->t[i - x->i0];
+}

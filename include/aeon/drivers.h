@@ -88,7 +88,8 @@ typedef enum aeon_tile_op {
   AEON_NOPS
 } aeon_tile_op;
 
-/* The arguments of one tile-kernel call (row-major tiles; m may span a stack of tiles of one tile column). */
+/* The arguments of one tile-kernel call (column-major tiles, element (r, c) at t[r + c * ld]; m may span a stack of
+ * tiles of one tile column). */
 typedef struct aeon_tile_call {
   int m, n, k;           /* C is m x n; k is the inner dimension of an update */
   const double *a, *b;   /* operands (b may be NULL where unused) */
@@ -122,9 +123,11 @@ const char *aeon_tile_op_name(aeon_tile_op op);
 
 typedef struct aeon_tilefile aeon_tilefile; /* a rank's file of tiles (out of core) */
 
-/* A tiled matrix. Tile (i, j) lives on grid rank (i % P, j % Q); every tile buffer is nb x nb, row-major (element
- * (r, c) at t[r * nb + c]; edge tiles use their top-left part and are zero-padded). A rank's tiles of one tile
- * column lie one after the other, so together they are one row-major matrix with leading dimension nb. */
+/* A tiled matrix. Tile (i, j) lives on grid rank (i % P, j % Q); every tile is nb x nb, column-major (element
+ * (r, c) at t[r + c * ld]; edge tiles use their top-left part and are zero-padded). In core, a rank's stored tiles
+ * of one tile column form one column-major panel (ScaLAPACK's local layout): ld is the panel's rows (stored local
+ * tiles of the column times nb), and a kernel runs on a whole stack of them with one call. Tile buffers that are
+ * read, written, copied or sent on their own are contiguous (ld = nb). */
 typedef struct aeon_tiled {
   long m, n;              /* global rows and columns */
   int nb;                 /* tile size */
@@ -135,6 +138,7 @@ typedef struct aeon_tiled {
   long mtl, ntl;          /* local tile rows (i % P == p) and columns (j % Q == q) */
   long *slot;             /* mtl * ntl: slot of local tile (i / P, j / Q), -1 when not stored */
   long nslots;            /* stored local tiles */
+  long *cfirst;           /* ntl + 1: first slot of each local tile column (slots of a column are consecutive) */
   double *core;           /* in core: nslots tiles of nb * nb doubles; NULL out of core */
   aeon_tilefile *file;    /* out of core: this rank's tile file; NULL in core */
 } aeon_tiled;
@@ -157,13 +161,14 @@ int aeon_tiled_rows(const aeon_tiled *A, long i);
 int aeon_tiled_cols(const aeon_tiled *A, long j);
 /* Returns the traits of tile (i, j): the matrix's on the diagonal, general off it. */
 aeon_traits aeon_tiled_tile_traits(const aeon_tiled *A, long i, long j);
-/* Returns the in-core buffer of local tile (i, j), or NULL (not mine, not stored, or out of core). */
-double *aeon_tiled_tile(const aeon_tiled *A, long i, long j);
+/* Returns the in-core address of local tile (i, j) and its leading dimension in *ld (ld may be NULL), or NULL (not
+ * mine, not stored, or out of core). */
+double *aeon_tiled_tile(const aeon_tiled *A, long i, long j, int *ld);
 /* Bytes of tile memory this rank needs to hold the whole matrix in core (per rank, collective max). */
 aeon_err aeon_tiled_core_bytes(const aeon_pgrid *g, long m, long n, int nb, aeon_traits traits, size_t *bytes);
-/* Copies local tile (i, j) into buf (nb * nb doubles), from memory or from the file. */
+/* Copies local tile (i, j) into buf (nb * nb doubles, column-major, ld = nb), from memory or from the file. */
 aeon_err aeon_tiled_get(aeon_tiled *A, long i, long j, double *buf);
-/* Copies buf (nb * nb doubles) into local tile (i, j), in memory or in the file. */
+/* Copies buf (nb * nb doubles, column-major, ld = nb) into local tile (i, j), in memory or in the file. */
 aeon_err aeon_tiled_put(aeon_tiled *A, long i, long j, const double *buf);
 /* Bytes read from and written to this rank's tile file so far (0 in core). */
 void aeon_tiled_io(const aeon_tiled *A, uint64_t *read, uint64_t *written);

@@ -32,11 +32,12 @@ static void gather(aeon_tiled *X, double *out) {
   aeon_mem_alloc((size_t)X->m * X->n * sizeof(double), (void **)&loc);
   for (long i = g->p; i < X->mt; i += g->P)
     for (long j = g->q; j < X->nt; j += g->Q) {
-      const double *t = aeon_tiled_tile(X, i, j);
+      int ld;
+      const double *t = aeon_tiled_tile(X, i, j, &ld);
       if (!t) continue;
       for (int r = 0; r < aeon_tiled_rows(X, i); r++)
         for (int c = 0; c < aeon_tiled_cols(X, j); c++)
-          loc[(i * X->nb + r) * X->n + j * X->nb + c] = t[(size_t)r * X->nb + c];
+          loc[(i * X->nb + r) * X->n + j * X->nb + c] = t[(size_t)c * ld + r];
     }
   MPI_Reduce(loc, out, (int)(X->m * X->n), MPI_DOUBLE, MPI_SUM, 0, g->comm);
   aeon_mem_free(loc);
@@ -65,13 +66,13 @@ static void product_case(const aeon_pgrid *g, long m, long k, long n, int nb, ae
   if (!e) e = aeon_tiled_fill(C, c_nan ? nan_fn : aeon_gen_general, &gc);
   CHECK(e == AEON_OK, "setup: %s", aeon_error_message());
   if (e) return;
-  double *a = NULL, *b = NULL, *c0 = NULL, *c = NULL, *ref = NULL, *bt = NULL;
+  double *a = NULL, *b = NULL, *c0 = NULL, *c = NULL, *ref = NULL, *at = NULL;
   aeon_mem_alloc((size_t)m * k * sizeof(double), (void **)&a);
   aeon_mem_alloc((size_t)k * n * sizeof(double), (void **)&b);
   aeon_mem_alloc((size_t)m * n * sizeof(double), (void **)&c0);
   aeon_mem_alloc((size_t)m * n * sizeof(double), (void **)&c);
   aeon_mem_alloc((size_t)m * n * sizeof(double), (void **)&ref);
-  aeon_mem_alloc((size_t)n * k * sizeof(double), (void **)&bt);
+  aeon_mem_alloc((size_t)m * k * sizeof(double), (void **)&at);
   gather(A, a);
   gather(B, b);
   gather(C, c0);
@@ -86,13 +87,15 @@ static void product_case(const aeon_pgrid *g, long m, long k, long n, int nb, ae
   gather(C, c);
   if (g->rank == 0) {
     keep_triangle(a, m, ta); /* the generator filled the diagonal tiles whole */
-    /* Reference 1: one dgemm of the whole matrices (the table's update kernel, C = beta C + alpha A (B^T)^T). */
-    for (long r = 0; r < k; r++)
-      for (long q = 0; q < n; q++) bt[q * k + r] = b[r * n + q];
+    /* Reference 1: one dgemm of the whole matrices with the table's (column-major) update kernel: the row-major
+     * C is the column-major C^T = beta C^T + alpha B^T (A^T), B^T being the row-major B and A^T's transpose (A in
+     * column-major order) built in at. */
+    for (long i = 0; i < m; i++)
+      for (long r = 0; r < k; r++) at[r * m + i] = a[i * k + r];
     memcpy(ref, c0, (size_t)m * n * sizeof(double));
     if (beta == 0.0) memset(ref, 0, (size_t)m * n * sizeof(double));
     const aeon_kernel *gemm = aeon_kernel_for(AEON_OP_UPDATE, AEON_TRAIT_GENERAL);
-    aeon_tile_call call = {.m = (int)m, .n = (int)n, .k = (int)k, .a = a, .lda = (int)k, .b = bt, .ldb = (int)k,
+    aeon_tile_call call = {.m = (int)n, .n = (int)m, .k = (int)k, .a = b, .lda = (int)n, .b = at, .ldb = (int)m,
                            .c = ref, .ldc = (int)n, .alpha = alpha, .beta = beta};
     gemm->run(&call);
     double dmax = 0, rmax = 0, lmax = 0;
@@ -123,7 +126,7 @@ static void product_case(const aeon_pgrid *g, long m, long k, long n, int nb, ae
   aeon_mem_free(c0);
   aeon_mem_free(c);
   aeon_mem_free(ref);
-  aeon_mem_free(bt);
+  aeon_mem_free(at);
   aeon_tiled_destroy(A);
   aeon_tiled_destroy(B);
   aeon_tiled_destroy(C);

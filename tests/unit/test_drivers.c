@@ -102,19 +102,19 @@ START_TEST(kernel_table) {
 }
 END_TEST
 
-/* syrk (C -= A A^T, row-major lower) agrees with gemm; potrf reports a non-positive pivot. */
+/* syrk (C -= A A^T, column-major lower) agrees with gemm; potrf reports a non-positive pivot. */
 START_TEST(kernels_compute) {
   enum { n = 5, k = 3 };
   double a[n * k], c1[n * n], c2[n * n], flops = 0;
   for (int i = 0; i < n * k; i++) a[i] = aeon_gen_uniform(9, i, 0, 0);
   for (int i = 0; i < n * n; i++) c1[i] = c2[i] = aeon_gen_uniform(8, i, 1, 0);
-  aeon_tile_call s = {.m = n, .k = k, .a = a, .lda = k, .c = c1, .ldc = n, .alpha = -1, .beta = 1};
-  aeon_tile_call g = {.m = n, .n = n, .k = k, .a = a, .lda = k, .b = a, .ldb = k, .c = c2, .ldc = n, .alpha = -1,
+  aeon_tile_call s = {.m = n, .k = k, .a = a, .lda = n, .c = c1, .ldc = n, .alpha = -1, .beta = 1};
+  aeon_tile_call g = {.m = n, .n = n, .k = k, .a = a, .lda = n, .b = a, .ldb = n, .c = c2, .ldc = n, .alpha = -1,
                       .beta = 1};
   drv_run(aeon_kernel_for(AEON_OP_UPDATE, AEON_TRAIT_SYMMETRIC), &s, &flops);
   drv_run(aeon_kernel_for(AEON_OP_UPDATE, AEON_TRAIT_GENERAL), &g, &flops);
   for (int j = 0; j < n; j++)
-    for (int i = j; i < n; i++) ck_assert_double_eq_tol(c1[i * n + j], c2[i * n + j], 1e-14); /* row-major lower */
+    for (int i = j; i < n; i++) ck_assert_double_eq_tol(c1[j * n + i], c2[j * n + i], 1e-14); /* column-major lower */
   ck_assert_double_eq(flops, n * (n + 1) * k + 2.0 * n * n * k);
   double m[4] = {1, 2, 2, 1}; /* [[1, 2], [2, 1]]: second leading minor negative */
   aeon_tile_call p = {.m = 2, .c = m, .ldc = 2};
