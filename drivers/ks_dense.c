@@ -1,9 +1,10 @@
 /* The small dense part of Krylov-Schur (rank 0): real Schur form of the
  * active window of the projected matrix, ordered best first with dtrexc;
  * residual estimates of the Ritz pairs from the Krylov-Schur relation
- * A V_k = V_k T + v b^T (||A x - theta x|| = |b^T y| for an eigenvector y of T);
+ * A V_k = V_k T + V_res B, V_res the bs residual vectors and B bs x k
+ * (||A x - theta x|| = ||B y|| for an eigenvector y of T; |b^T y| for bs = 1);
  * truncation to the kept vectors; locking of converged leading Schur vectors
- * (their coupling in b is zeroed and remembered for the final estimates). */
+ * (their columns of B are zeroed and remembered for the final estimates). */
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -36,22 +37,26 @@ void aeon_eig_sort(int n, double *re, double *im, aeon_which which) {
   }
 }
 
-aeon_err ks_dense_init(ks_dense *d, int m) {
+aeon_err ks_dense_init(ks_dense *d, int m, int bs) {
   memset(d, 0, sizeof *d);
   d->m = m;
-  size_t hm = (size_t)(m + 1) * m, mm = (size_t)m * m;
+  d->bs = bs;
+  d->ldh = m + bs;
+  size_t hm = (size_t)d->ldh * m, mm = (size_t)m * m, bm = (size_t)bs * m;
   double **sq[] = {&d->T, &d->Z, &d->Y};
-  double **vec[] = {&d->re, &d->im, &d->res, &d->b, &d->bsave, &d->cre, &d->cim, &d->cconv};
+  double **vec[] = {&d->re, &d->im, &d->res, &d->cre, &d->cim, &d->cconv};
   AE_CHK(aeon_mem_alloc(hm * sizeof(double), (void **)&d->H));
   AE_CHK(aeon_mem_alloc(hm * sizeof(double), (void **)&d->Hn));
+  AE_CHK(aeon_mem_alloc(bm * sizeof(double), (void **)&d->B));
+  AE_CHK(aeon_mem_alloc(bm * sizeof(double), (void **)&d->Bsave));
   for (int i = 0; i < 3; i++) AE_CHK(aeon_mem_alloc(mm * sizeof(double), (void **)sq[i]));
-  for (int i = 0; i < 8; i++) AE_CHK(aeon_mem_alloc((size_t)m * sizeof(double), (void **)vec[i]));
+  for (int i = 0; i < 6; i++) AE_CHK(aeon_mem_alloc((size_t)m * sizeof(double), (void **)vec[i]));
   AE_CHK(aeon_mem_alloc((size_t)2 * m * sizeof(int), (void **)&d->order));
   return AEON_OK;
 }
 
 void ks_dense_free(ks_dense *d) {
-  double *p[] = {d->H, d->Hn, d->T, d->Z, d->Y, d->re, d->im, d->res, d->b, d->bsave, d->cre, d->cim, d->cconv};
+  double *p[] = {d->H, d->Hn, d->T, d->Z, d->Y, d->re, d->im, d->res, d->B, d->Bsave, d->cre, d->cim, d->cconv};
   for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) aeon_mem_free(p[i]);
   aeon_mem_free(d->order);
   memset(d, 0, sizeof *d);
@@ -89,8 +94,15 @@ static void sort_schur(int n, double *T, double *Z, aeon_which w, double *re, do
   schur_eigs(n, T, n, re, im);
 }
 
-/* Eigenvectors Y of T (n x n) and res[i] = |b^T y_i| / ||y_i|| (a pair: both parts together). */
-static aeon_err ritz_resid(int n, const double *T, int ld, const double *b, double *Y, double *res) {
+/* ||B y|| for B bs x n (leading dimension bs); for bs = 1 exactly |b^T y|. */
+static double coupling(int bs, int n, const double *B, const double *y) {
+  double s = 0;
+  for (int r = 0; r < bs; r++) s = hypot(s, cblas_ddot(n, B + r, bs, y, 1));
+  return s;
+}
+
+/* Eigenvectors Y of T (n x n) and res[i] = ||B y_i|| / ||y_i|| (a pair: both parts together). */
+static aeon_err ritz_resid(int n, const double *T, int ld, int bs, const double *B, double *Y, double *res) {
   lapack_logical sel = 0;
   lapack_int mout;
   if (n == 0) return AEON_OK;
@@ -99,11 +111,11 @@ static aeon_err ritz_resid(int n, const double *T, int ld, const double *b, doub
   for (int i = 0; i < n; i += block_at(n, T, ld, i)) {
     const double *yr = Y + (size_t)i * n;
     if (block_at(n, T, ld, i) == 1) {
-      res[i] = fabs(cblas_ddot(n, b, 1, yr, 1)) / cblas_dnrm2(n, yr, 1);
+      res[i] = coupling(bs, n, B, yr) / cblas_dnrm2(n, yr, 1);
       continue;
     }
     const double *yi = yr + n;
-    double num = hypot(cblas_ddot(n, b, 1, yr, 1), cblas_ddot(n, b, 1, yi, 1));
+    double num = hypot(coupling(bs, n, B, yr), coupling(bs, n, B, yi));
     res[i] = res[i + 1] = num / hypot(cblas_dnrm2(n, yr, 1), cblas_dnrm2(n, yi, 1));
   }
   return AEON_OK;
@@ -117,7 +129,7 @@ static int converged(double re, double im, double res, double tol) {
  * best have converged and how many of them are active. */
 static void rank_candidates(ks_dense *d, int nlock, int ma, const aeon_eigs_opts *o, int *nconv, int *nactive) {
   int nc = nlock + ma;
-  schur_eigs(nlock, d->H, d->m + 1, d->cre, d->cim);
+  schur_eigs(nlock, d->H, d->ldh, d->cre, d->cim);
   for (int c = 0; c < nc; c++) {
     if (c >= nlock) {
       d->cre[c] = d->re[c - nlock];
@@ -138,32 +150,40 @@ static void rank_candidates(ks_dense *d, int nlock, int ma, const aeon_eigs_opts
   }
 }
 
-/* Vectors of the window to keep: the wanted ones plus half the rest, never splitting a conjugate pair. */
+/* Vectors of the window to keep: the wanted ones plus half the rest, never splitting a conjugate pair; while
+ * iterating at most ma - bs, so that the next expansion adds at least one block. */
 static int keep_count(const ks_dense *d, int nlock, int ma, const aeon_eigs_opts *o, int nactive, int done) {
   int nw = o->nev - nlock > 1 ? o->nev - nlock : 1;
   int ka = done ? nactive : nw + (ma - nw) / 2;
   if (ka < nactive) ka = nactive;
-  int cap = done ? ma : ma - 1;
+  int cap = done ? ma : ma - d->bs;
   if (ka > cap) ka = cap;
   if (ka > 0 && ka < ma && block_at(ma, d->T, ma, ka - 1) == 2) ka = ka + 1 <= cap ? ka + 1 : ka - 1;
   return ka;
 }
 
-/* Leading Schur vectors of the window that are wanted and converged (their couplings b are small). */
+/* Euclidean norm of x[0..n) accumulated with hypot: exactly |x[0]| for n = 1. */
+static double col_norm(int n, const double *x) {
+  double s = 0;
+  for (int i = 0; i < n; i++) s = hypot(s, x[i]);
+  return s;
+}
+
+/* Leading Schur vectors of the window that are wanted and converged (their columns of B are small). */
 static int lock_count(const ks_dense *d, int ma, int ka, int nactive, double tol) {
-  int l = 0;
+  int l = 0, bs = d->bs;
   while (l < ka && l < nactive) {
     int s = block_at(ma, d->T, ma, l), ok = l + s <= ka;
-    for (int i = l; i < l + s && ok; i++) ok = converged(d->re[i], d->im[i], fabs(d->b[i]), tol);
+    for (int i = l; i < l + s && ok; i++) ok = converged(d->re[i], d->im[i], col_norm(bs, d->B + (size_t)i * bs), tol);
     if (!ok) break;
     l += s;
   }
   return l;
 }
 
-/* H <- the truncated decomposition: locked block, its coupling times Z, the kept T, and the new row b. */
+/* H <- the truncated decomposition: locked block, its coupling times Z, the kept T, and the new rows B. */
 static void truncate_h(ks_dense *d, int nlock, int ma, int ka, int lnew) {
-  int m = d->m, ldh = m + 1, k = nlock + ka;
+  int m = d->m, ldh = d->ldh, bs = d->bs, k = nlock + ka;
   memset(d->Hn, 0, (size_t)ldh * m * sizeof(double));
   for (int c = 0; c < nlock; c++) memcpy(d->Hn + (size_t)c * ldh, d->H + (size_t)c * ldh, (size_t)nlock * sizeof(double));
   if (nlock > 0 && ka > 0)
@@ -171,22 +191,23 @@ static void truncate_h(ks_dense *d, int nlock, int ma, int ka, int lnew) {
                 ma, 0.0, d->Hn + (size_t)nlock * ldh, ldh);
   for (int c = 0; c < ka; c++) {
     for (int r = 0; r < ka; r++) d->Hn[(nlock + r) + (size_t)(nlock + c) * ldh] = d->T[r + (size_t)c * ma];
-    d->Hn[k + (size_t)(nlock + c) * ldh] = c < lnew ? 0.0 : d->b[c];
+    for (int r = 0; r < bs; r++) d->Hn[k + r + (size_t)(nlock + c) * ldh] = c < lnew ? 0.0 : d->B[r + (size_t)c * bs];
   }
-  for (int i = 0; i < lnew; i++) d->bsave[nlock + i] = d->b[i];
+  memcpy(d->Bsave + (size_t)nlock * bs, d->B, (size_t)lnew * bs * sizeof(double));
   memcpy(d->H, d->Hn, (size_t)ldh * m * sizeof(double));
 }
 
 aeon_err ks_restart(ks_dense *d, int nlock, const aeon_eigs_opts *o, ks_plan *plan) {
-  int m = d->m, ma = m - nlock, ldh = m + 1;
-  double beta = d->H[m + (size_t)(m - 1) * ldh];
+  int m = d->m, ma = m - nlock, ldh = d->ldh, bs = d->bs;
   for (int c = 0; c < ma; c++)
     for (int r = 0; r < ma; r++) d->T[r + (size_t)c * ma] = d->H[(nlock + r) + (size_t)(nlock + c) * ldh];
   lapack_int sdim, info = LAPACKE_dgees(LAPACK_COL_MAJOR, 'V', 'N', NULL, ma, d->T, ma, &sdim, d->re, d->im, d->Z, ma);
   if (info) return AE_ERR(AEON_ERR_LIB, "LAPACK dgees failed on the projected matrix (info %d)", (int)info);
   sort_schur(ma, d->T, d->Z, o->which, d->re, d->im);
-  for (int i = 0; i < ma; i++) d->b[i] = beta * d->Z[(ma - 1) + (size_t)i * ma];
-  AE_CHK(ritz_resid(ma, d->T, ma, d->b, d->Y, d->res));
+  /* B = H(m : m + bs, window) Z; for bs = 1 the row has one nonzero, so b = beta Z(ma - 1, :) exactly */
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, bs, ma, ma, 1.0, d->H + m + (size_t)nlock * ldh, ldh, d->Z,
+              ma, 0.0, d->B, bs);
+  AE_CHK(ritz_resid(ma, d->T, ma, bs, d->B, d->Y, d->res));
   int nconv, nactive;
   rank_candidates(d, nlock, ma, o, &nconv, &nactive);
   int done = nconv >= o->nev;
@@ -218,13 +239,14 @@ static int put_vector(int k, const double *Y, const double *im, int i, double *Y
 }
 
 aeon_err ks_final(ks_dense *d, int k, int nlock, const aeon_eigs_opts *o, aeon_eigs_result *r, double *Yout) {
-  int ldh = d->m + 1;
+  int ldh = d->ldh, bs = d->bs;
   for (int c = 0; c < k; c++) {
     for (int q = 0; q < k; q++) d->T[q + (size_t)c * k] = d->H[q + (size_t)c * ldh];
-    d->b[c] = c < nlock ? d->bsave[c] : d->H[k + (size_t)c * ldh];
+    for (int r = 0; r < bs; r++)
+      d->B[r + (size_t)c * bs] = c < nlock ? d->Bsave[r + (size_t)c * bs] : d->H[k + r + (size_t)c * ldh];
   }
   schur_eigs(k, d->T, k, d->re, d->im);
-  AE_CHK(ritz_resid(k, d->T, k, d->b, d->Y, d->res));
+  AE_CHK(ritz_resid(k, d->T, k, bs, d->B, d->Y, d->res));
   for (int c = 0; c < k; c++) {
     int j = c - 1;
     for (; j >= 0 && ks_better(d->re[c], d->im[c], d->re[d->order[j]], d->im[d->order[j]], o->which); j--)

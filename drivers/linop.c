@@ -117,7 +117,8 @@ aeon_err aeon_linop_tiled(aeon_tiled *A, aeon_linop *op) {
 typedef struct stencil_op {
   long nx, n, nlocal, offset, lo, hi; /* x is needed on [lo, hi) */
   double dd, dl, du, dy;              /* diagonal, x-neighbours, y-neighbours */
-  double *xh;                         /* x on [lo, hi) */
+  double *xh;                         /* x on [lo, hi), for xh_vecs vectors (leading dimension hi - lo + 1) */
+  int xh_vecs;
   int *counts, *displs;               /* row layout of every rank */
   MPI_Comm comm;
 } stencil_op;
@@ -131,25 +132,49 @@ static void stencil_free(void *ctx) {
   aeon_mem_free(s);
 }
 
-/* Sets *v to x by global index on [lo, hi): on one rank x itself; else s->xh, filled from every rank whose rows
- * the halo covers. */
-static aeon_err halo(stencil_op *s, const double *x, const double **v) {
+/* Posts a send (send = 1) or receive of nvec columns of len values, leading dimension ld, with rank r. */
+static aeon_err post(const stencil_op *s, int send, double *buf, long len, int nvec, long ld, int r, MPI_Request *req) {
+  MPI_Datatype t = MPI_DOUBLE;
+  int count = (int)len;
+  if (nvec > 1) {
+    AE_MPI(MPI_Type_vector(nvec, (int)len, (int)ld, MPI_DOUBLE, &t));
+    AE_MPI(MPI_Type_commit(&t));
+    count = 1;
+  }
+  int rc = send ? MPI_Isend(buf, count, t, r, 0, s->comm, req) : MPI_Irecv(buf, count, t, r, 0, s->comm, req);
+  if (nvec > 1) MPI_Type_free(&t);
+  AE_MPI(rc);
+  return AEON_OK;
+}
+
+/* Sets *v, *ldv to nvec vectors x (leading dimension ldx) by global index on [lo, hi), vector c at *v + c *ldv: on one
+ * rank x itself; else s->xh, filled from every rank whose rows the halo covers (one message per rank pair). */
+static aeon_err halo(stencil_op *s, int nvec, const double *x, long ldx, const double **v, long *ldv) {
   int size, rank;
   MPI_Comm_size(s->comm, &size);
   MPI_Comm_rank(s->comm, &rank);
+  long ld = s->hi - s->lo + 1;
   *v = (size == 1 ? x : s->xh) - s->lo;
+  *ldv = size == 1 ? ldx : ld;
   if (size == 1) return AEON_OK;
+  if (nvec > s->xh_vecs) {
+    size_t vb = (size_t)ld * sizeof(double);
+    AE_CHK(aeon_mem_realloc((size_t)s->xh_vecs * vb, (size_t)nvec * vb, (void **)&s->xh));
+    s->xh_vecs = nvec;
+    *v = s->xh - s->lo;
+  }
   MPI_Request req[256];
   int nreq = 0;
   for (int r = 0; r < size && nreq < 254; r++) {
     long rlo = s->displs[r] - s->nx, rhi = (long)s->displs[r] + s->counts[r] + s->nx; /* r's halo window */
     long a = rlo > s->offset ? rlo : s->offset, b = rhi < s->offset + s->nlocal ? rhi : s->offset + s->nlocal;
-    if (r != rank && a < b) AE_MPI(MPI_Isend(x + (a - s->offset), (int)(b - a), MPI_DOUBLE, r, 0, s->comm, &req[nreq++]));
+    if (r != rank && a < b) AE_CHK(post(s, 1, (double *)x + (a - s->offset), b - a, nvec, ldx, r, &req[nreq++]));
     long c = s->lo > s->displs[r] ? s->lo : s->displs[r];
     long d = s->hi < (long)s->displs[r] + s->counts[r] ? s->hi : (long)s->displs[r] + s->counts[r];
-    if (r != rank && c < d) AE_MPI(MPI_Irecv(s->xh + (c - s->lo), (int)(d - c), MPI_DOUBLE, r, 0, s->comm, &req[nreq++]));
+    if (r != rank && c < d) AE_CHK(post(s, 0, s->xh + (c - s->lo), d - c, nvec, ld, r, &req[nreq++]));
   }
-  memcpy(s->xh + (s->offset - s->lo), x, (size_t)s->nlocal * sizeof(double));
+  for (int k = 0; k < nvec; k++)
+    memcpy(s->xh + k * ld + (s->offset - s->lo), x + k * ldx, (size_t)s->nlocal * sizeof(double));
   AE_MPI(MPI_Waitall(nreq, req, MPI_STATUSES_IGNORE));
   return AEON_OK;
 }
@@ -168,18 +193,26 @@ static void stencil_line(const stencil_op *s, const double *v, long k0, long k1,
   }
 }
 
+/* Y = A X for nvec vectors with one halo exchange. */
+static aeon_err stencil_apply_block(void *ctx, int nvec, const double *X, long ldx, double *Y, long ldy) {
+  stencil_op *s = ctx;
+  const double *v; /* v[global index], vector k at v + k ldv */
+  long ldv, end = s->offset + s->nlocal;
+  AE_CHK(halo(s, nvec, X, ldx, &v, &ldv));
+  for (int k = 0; k < nvec; k++)
+    for (long k0 = s->offset; k0 < end;) {
+      long k1 = (k0 / s->nx + 1) * s->nx;
+      if (k1 > end) k1 = end;
+      stencil_line(s, v + k * ldv, k0, k1, Y + k * ldy - s->offset);
+      k0 = k1;
+    }
+  return AEON_OK;
+}
+
+/* y = A x. */
 static aeon_err stencil_apply(void *ctx, const double *x, double *y) {
   stencil_op *s = ctx;
-  const double *v; /* v[global index] */
-  AE_CHK(halo(s, x, &v));
-  long end = s->offset + s->nlocal;
-  for (long k0 = s->offset; k0 < end;) {
-    long k1 = (k0 / s->nx + 1) * s->nx;
-    if (k1 > end) k1 = end;
-    stencil_line(s, v, k0, k1, y - s->offset);
-    k0 = k1;
-  }
-  return AEON_OK;
+  return stencil_apply_block(ctx, 1, x, s->nlocal, y, s->nlocal);
 }
 
 static aeon_err stencil_init(stencil_op *s, MPI_Comm comm, long nx, double rho, const aeon_linop *op) {
@@ -192,6 +225,7 @@ static aeon_err stencil_init(stencil_op *s, MPI_Comm comm, long nx, double rho, 
   s->lo = s->offset - nx > 0 ? s->offset - nx : 0;
   s->hi = s->offset + s->nlocal + nx < s->n ? s->offset + s->nlocal + nx : s->n;
   AE_CHK(aeon_mem_alloc((size_t)(s->hi - s->lo + 1) * sizeof(double), (void **)&s->xh));
+  s->xh_vecs = 1;
   AE_CHK(aeon_mem_alloc((size_t)size * sizeof(int), (void **)&s->counts));
   AE_CHK(aeon_mem_alloc((size_t)size * sizeof(int), (void **)&s->displs));
   int nl = (int)op->nlocal;
@@ -216,6 +250,7 @@ aeon_err aeon_linop_dndrv1(MPI_Comm comm, long nx, double rho, aeon_linop *op) {
     return e;
   }
   op->apply = stencil_apply;
+  op->apply_block = stencil_apply_block;
   op->destroy = stencil_free;
   op->ctx = s;
   return AEON_OK;

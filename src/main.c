@@ -34,6 +34,7 @@ static const aeon_command commands[] = {
    "      --operator dndrv1  ARPACK's 2D convection-diffusion operator on an NX x NX grid (--grid-size, --rho)\n"
    "      --nev K          eigenvalues wanted (default 4); --which LM|LR|SR (default LM)\n"
    "      --ncv M          basis size (default 20); --tol T (default 1e-10); --max-restarts R\n"
+   "      --block-size B   vectors per expansion step (default 1; B > 1: block Krylov-Schur, ncv >= nev + 2 B)\n"
    "      --nb NB, --budget SIZE, --grid PxQ  as for factor\n"},
 };
 static const int ncommands = sizeof commands / sizeof commands[0];

@@ -2,7 +2,16 @@
  * restarts and locking, over a matrix-free operator given as an ops table.
  * Vectors are split over the ranks in contiguous blocks of rows. A tiled
  * matrix is one operator; ARPACK's dndrv1 convection-diffusion stencil is
- * another. */
+ * another.
+ * Block size b > 1 gives block Krylov-Schur (Zhou & Saad 2008): the basis
+ * grows by b vectors per step (the operator applied to the last b basis
+ * vectors at once), the projected matrix is band upper Hessenberg with b
+ * subdiagonals, and a restart keeps k vectors coupled to b residual vectors
+ * (A V_k = V_k T_k + V_res B_k, B_k b x k). It needs ncv >= nev + 2 b, and
+ * ncv + b <= n for b > 1. ncv need not be a multiple of b: when the vectors
+ * left to add after a restart are not, the last step of the expansion applies
+ * the operator to fewer than b vectors. Operator applications are counted per
+ * vector (a block step of b vectors counts b). */
 #ifndef AEON_EIGS_H
 #define AEON_EIGS_H
 
@@ -23,6 +32,8 @@ typedef struct aeon_linop {
   MPI_Comm comm;           /* not owned */
   double flops_per_apply;  /* operations of one apply, all ranks (for the report) */
   aeon_err (*apply)(void *ctx, const double *x, double *y); /* collective; x, y hold nlocal values */
+  /* Optional (NULL: apply once per vector): Y = A X for nvec vectors, column c at X + c ldx, Y + c ldy; collective. */
+  aeon_err (*apply_block)(void *ctx, int nvec, const double *X, long ldx, double *Y, long ldy);
   void (*destroy)(void *ctx);                               /* frees ctx (may be NULL) */
   void *ctx;
 } aeon_linop;
@@ -31,7 +42,8 @@ typedef struct aeon_linop {
 void aeon_linop_layout(MPI_Comm comm, long n, long *nlocal, long *offset);
 /* The operator of an in-core tiled matrix (general, or symmetric/SPD with lower tiles) on its grid's ranks. */
 aeon_err aeon_linop_tiled(aeon_tiled *A, aeon_linop *op);
-/* ARPACK dndrv1's 2D convection-diffusion operator -Laplacian u + rho du/dx on an nx x nx grid (n = nx^2). */
+/* ARPACK dndrv1's 2D convection-diffusion operator -Laplacian u + rho du/dx on an nx x nx grid (n = nx^2), with
+ * apply_block (one halo exchange for all vectors). */
 aeon_err aeon_linop_dndrv1(MPI_Comm comm, long nx, double rho, aeon_linop *op);
 /* Frees an operator's context. */
 void aeon_linop_destroy(aeon_linop *op);
@@ -50,10 +62,10 @@ void aeon_eig_sort(int n, double *re, double *im, aeon_which which);
 typedef struct aeon_eigs_opts {
   int nev;            /* eigenvalues wanted */
   aeon_which which;
-  int ncv;            /* basis size (>= nev + 2) */
+  int ncv;            /* basis size (>= nev + 2 block_size) */
   double tol;         /* converged when ||A x - lambda x|| <= tol max(|lambda|, eps^(2/3)) */
   long max_restarts;
-  int block_size;     /* vectors per expansion step (1) */
+  int block_size;     /* vectors per expansion step (1: Krylov-Schur; > 1: block Krylov-Schur) */
   int locking;        /* lock converged leading Ritz pairs */
   int want_vectors;   /* return Ritz vectors */
   uint64_t seed;      /* of the starting vector (the same on any rank count) */
@@ -69,7 +81,7 @@ typedef struct aeon_eigs_result {
   double *resid;    /* residual estimates ||A x - lambda x|| for unit x, from the Krylov-Schur relation */
   int nvec;         /* columns of vectors: nev, or nev + 1 when nev ends inside a conjugate pair */
   double *vectors;  /* nlocal x nvec, column-major (dgeev convention for pairs: real part, imaginary part) */
-  long applies;     /* operator applications */
+  long applies;     /* operator applications, counted per vector */
   long restarts;
   int nlocked;      /* pairs locked when the solver stopped */
   double seconds;   /* wall time (max over ranks) */

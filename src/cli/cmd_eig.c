@@ -1,7 +1,7 @@
 /* aeon eig (--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX] [--rho R])
- *          [--nev K] [--which LM|LR|SR] [--ncv M] [--tol T] [--max-restarts R] [--nb NB] [--budget SIZE]
- *          [--grid PxQ] [--quiet]
- * A few eigenvalues of a matrix from HDF5 or of a built-in operator, by Krylov-Schur. */
+ *          [--nev K] [--which LM|LR|SR] [--ncv M] [--tol T] [--max-restarts R] [--block-size B] [--nb NB]
+ *          [--budget SIZE] [--grid PxQ] [--quiet]
+ * A few eigenvalues of a matrix from HDF5 or of a built-in operator, by Krylov-Schur (block Krylov-Schur for B > 1). */
 #include <string.h>
 
 #include <mpi.h>
@@ -11,7 +11,7 @@
 
 typedef struct eig_args {
   const char *input, *op, *which, *budget, *grid;
-  long nx, nev, ncv, max_restarts, nb;
+  long nx, nev, ncv, max_restarts, nb, block_size;
   double rho, tol;
   int symmetric, quiet;
   char file[1024], dset[256];
@@ -34,6 +34,7 @@ static aeon_err parse_eig(int argc, char **argv, eig_args *a) {
   a->ncv = (long)aeon_drivers_default("eig.ncv");
   a->tol = aeon_drivers_default("eig.tol");
   a->max_restarts = (long)aeon_drivers_default("eig.max_restarts");
+  a->block_size = (long)aeon_drivers_default("eig.block_size");
   a->nb = (long)aeon_drivers_default("drivers.tile_size");
   a->which = "LM";
   const aeon_cli_flag f[] = {
@@ -44,6 +45,7 @@ static aeon_err parse_eig(int argc, char **argv, eig_args *a) {
     {"--tol", 'r', &a->tol, 1e-300, 0.999},     {"--max-restarts", 'i', &a->max_restarts, 1, 1e9},
     {"--nb", 'i', &a->nb, 8, 16384},            {"--budget", 's', &a->budget, 0, 0},
     {"--grid", 's', &a->grid, 0, 0},            {"--quiet", 'f', &a->quiet, 0, 0},
+    {"--block-size", 'i', &a->block_size, 1, 1e6},
   };
   AE_CHK(aeon_cli_flags("eig", f, sizeof f / sizeof f[0], argc, argv));
   if ((a->input != NULL) == (a->op != NULL))
@@ -98,9 +100,11 @@ static void print_result(const eig_args *a, const eig_run *r) {
   const aeon_eigs_result *s = &r->res;
   printf("   #  %-24s %-24s %s\n", "real", "imag", "residual");
   for (int t = 0; t < s->nev; t++) printf("%4d  %-24.16g %-24.16g %.3e\n", t + 1, s->re[t], s->im[t], s->resid[t]);
-  char what[256];
-  snprintf(what, sizeof what, "eig: %s n=%ld nev=%ld which=%s ncv=%ld tol=%g: %ld operator applications, %ld restarts",
-           r->op.name, r->op.n, a->nev, a->which, a->ncv, a->tol, s->applies, s->restarts);
+  char what[256], block[48] = "";
+  if (a->block_size > 1) snprintf(block, sizeof block, " block_size=%ld", a->block_size);
+  snprintf(what, sizeof what,
+           "eig: %s n=%ld nev=%ld which=%s ncv=%ld%s tol=%g: %ld operator applications, %ld restarts", r->op.name,
+           r->op.n, a->nev, a->which, a->ncv, block, a->tol, s->applies, s->restarts);
   aeon_cli_summary(stdout, what, s->seconds, s->flops, r->h5_read, 0, aeon_gov_peak(r->gov), r->budget);
 }
 
@@ -112,6 +116,7 @@ static aeon_err eig(const eig_args *a, eig_run *r) {
   o.ncv = (int)a->ncv;
   o.tol = a->tol;
   o.max_restarts = a->max_restarts;
+  o.block_size = (int)a->block_size;
   o.gov = r->gov;
   o.progress = progress;
   o.progress_ctx = r;

@@ -86,6 +86,9 @@ expect_fail "cannot be used\|No such file" factor --n 100 --ooc /nonexistent/dir
 run2 eig --operator dndrv1 --grid-size 30 --nev 4 --ncv 20 > e.txt 2>&1 && ok || { bad "eig dndrv1"; cat e.txt; }
 grep -Eq "^eig: dndrv1 n=900 nev=4 which=LM ncv=20 tol=1e-10: [0-9]+ operator applications, .*GFLOP/s.*peak memory" e.txt \
   && ok || { bad "eig summary line"; cat e.txt; }
+run2 eig --operator dndrv1 --grid-size 30 --nev 4 --ncv 24 --block-size 2 > b.txt 2>&1 && ok || { bad "eig block"; cat b.txt; }
+grep -Eq "^eig: dndrv1 n=900 nev=4 which=LM ncv=24 block_size=2 tol=1e-10: [0-9]+ operator applications" b.txt \
+  && ok || { bad "eig block summary line"; cat b.txt; }
 run2 eig --input in.h5:/S --symmetric --nev 3 --which SR --nb 32 > s.txt 2>&1 && ok || { bad "eig symmetric"; cat s.txt; }
 run2 eig --input in.h5:/G --nev 5 --which LM --ncv 30 --nb 32 > n.txt 2>&1 && ok || { bad "eig general"; cat n.txt; }
 "$py" - <<'EOF' && ok || bad "eig eigenvalues differ from numpy"
@@ -104,6 +107,9 @@ expect_fail "is not symmetric" eig --input in.h5:/E --symmetric
 expect_fail "has no dataset '/nope'" eig --input in.h5:/nope
 expect_fail "which = 'XX'" eig --operator dndrv1 --which XX
 expect_fail "must be at least nev + 2" eig --operator dndrv1 --grid-size 10 --nev 10 --ncv 11
+expect_fail "must be at least nev + 2 x block size = 12 (nev 4, block size 4)" eig --operator dndrv1 --grid-size 10 --ncv 11 --block-size 4
+expect_fail "block size 6 is too large for the operator size 100" eig --operator dndrv1 --grid-size 10 --ncv 96 --block-size 6
+expect_fail "--block-size '0' is not an integer" eig --operator dndrv1 --block-size 0
 expect_fail "unknown operator 'laplace'" eig --operator laplace
 expect_fail "--nev '0' is not an integer" eig --operator dndrv1 --nev 0
 [ "$(md5sum in.h5)" = "$before" ] && ok || bad "input file was modified by eig"
