@@ -3,9 +3,9 @@
  *   - Aeon's in-core SUMMA product C = A B + C (default 4096^3, nb = 256), best of --reps, and its fraction of
  *     that DGEMM rate;
  *   - with --ooc DIR: the same product with A, B and C out of core (default order: the in-core one) under a budget
- *     per rank (default: the three matrices are 4x the budget summed over the ranks), its rate as a fraction of the
- *     in-core rate, the bytes read and written, the blocks, the peak, and whether C is identical bit for bit to the
- *     in-core C (same order).
+ *     per rank (default: the three matrices are 4x the budget summed over the ranks), best of --reps, its rate as a
+ *     fraction of the in-core rate, the bytes read and written by one product, the blocks, the peak, and whether
+ *     the first product's C is identical bit for bit to the in-core C (same order).
  * Usage: mpirun -n 2 bench_matmul [--n N] [--nb NB] [--reps R] [--dgemm-n N] [--ooc DIR] [--ooc-n N]
  *                                 [--budget SIZE] [--skip-incore] */
 #include <stdio.h>
@@ -109,17 +109,23 @@ static void aeon_ooc(const aeon_pgrid *g, const bench_args *a, aeon_tiled *ref[3
   tf = MPI_Wtime() - tf;
   if (!e) e = aeon_matmul_ex(1.0, m[0], m[1], 1.0, m[2], NULL, &st);
   if (!e && ref[2] && a->ooc_n == a->n) e = aeon_tiled_maxdiff(m[2], ref[2], &diff);
+  double best = st.seconds;
+  for (long r = 1; r < a->reps && !e; r++) { /* more products (C accumulates) for the best time */
+    e = aeon_matmul_ex(1.0, m[0], m[1], 1.0, m[2], NULL, &st);
+    if (st.seconds < best) best = st.seconds;
+  }
+  st.seconds = best;
   if (e) {
     if (rank0(g)) fprintf(stderr, "bench_matmul: out of core: %s\n", aeon_error_message());
   } else if (rank0(g)) {
     double gf = st.flops / st.seconds * 1e-9, mat = 3.0 * a->ooc_n * a->ooc_n * 8;
     printf("{\"bench\":\"matmul_ooc\",\"n\":%ld,\"nb\":%ld,\"grid\":\"%dx%d\",\"budget_bytes_per_rank\":%zu,"
            "\"matrices_over_budget\":%.2f,\"block_rows\":%ld,\"block_cols\":%ld,\"blocks\":%ld,\"fill_seconds\":%.1f,"
-           "\"seconds\":%.2f,\"gflops\":%.2f,\"fraction_of_incore\":%.3f,\"bytes_read\":%llu,\"bytes_written\":%llu,"
+           "\"reps\":%ld,\"seconds\":%.2f,\"gflops\":%.2f,\"fraction_of_incore\":%.3f,\"bytes_read\":%llu,\"bytes_written\":%llu,"
            "\"io_over_matrices\":%.2f,\"comm_bytes\":%llu,\"peak_bytes\":%zu,\"peak_within_budget\":%s,"
            "\"identical_to_incore\":%s}\n",
            a->ooc_n, a->nb, g->P, g->Q, budget, mat / ((double)budget * g->size), st.block_rows, st.block_cols,
-           st.nblocks, tf, st.seconds, gf, incore_gf > 0 ? gf / incore_gf : 0, (unsigned long long)st.io_read,
+           st.nblocks, tf, a->reps, st.seconds, gf, incore_gf > 0 ? gf / incore_gf : 0, (unsigned long long)st.io_read,
            (unsigned long long)st.io_written, (st.io_read + st.io_written) / mat, (unsigned long long)st.comm_bytes,
            st.peak, st.peak <= budget ? "true" : "false", diff < 0 ? "null" : diff == 0 ? "true" : "false");
   }
