@@ -109,6 +109,17 @@ aeon_err chol_win_run(chol_win *w);
 
 /* ---- helpers ---- */
 
+/* The first I/O failure of a rank (from the I/O thread's requests), kept while the work goes on until the ranks
+ * agree, so that every rank stops at the same point. */
+typedef struct drv_ioerr {
+  aeon_err code;
+  char msg[1024];
+} drv_ioerr;
+/* Keeps e and the current error message if e is the first failure (AEON_OK is ignored). */
+void drv_ioerr_note(drv_ioerr *x, aeon_err e);
+/* AEON_OK, or the kept failure made the current error again. */
+aeon_err drv_ioerr_get(const drv_ioerr *x);
+
 /* Slot of this rank's stored tile (i, j) in memory or in the file, or -1. */
 long drv_slot(const aeon_tiled *A, long i, long j);
 

@@ -1,5 +1,6 @@
 /* Small helpers shared by the drivers: kernel calls with flop counting, the
  * not-SPD error, and the statistics of a factorization. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,6 +9,17 @@
 void drv_run(const aeon_kernel *k, aeon_tile_call *c, double *flops) {
   k->run(c);
   *flops += k->flops(c);
+}
+
+void drv_ioerr_note(drv_ioerr *x, aeon_err e) {
+  if (!e || x->code) return;
+  x->code = e;
+  snprintf(x->msg, sizeof x->msg, "%s", aeon_error_message());
+}
+
+aeon_err drv_ioerr_get(const drv_ioerr *x) {
+  if (x->code) aeon_error_adopt(x->code, x->msg);
+  return x->code;
 }
 
 long drv_first_row(long i0, int P, int p) { return i0 + ((p - i0 % P) % P + P) % P; }

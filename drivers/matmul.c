@@ -77,8 +77,7 @@ typedef struct mm {
   long step, nsteps;      /* SUMMA steps done and in all, for the progress callback */
   double flops;
   uint64_t recv;
-  aeon_err ioerr;         /* first I/O failure on this rank, agreed at the end of each block */
-  char ioerr_msg[1024];
+  drv_ioerr ioerr;        /* first I/O failure on this rank, agreed at the end of each block */
 } mm;
 
 static long ceil_div(long a, long b) { return (a + b - 1) / b; }
@@ -127,11 +126,7 @@ static aeon_err check_args(const aeon_tiled *A, const aeon_tiled *B, const aeon_
 /* ---- tiles ---- */
 
 /* Keeps the first I/O error of this rank; the product goes on until the block's agreement. */
-static void note_io(mm *s, aeon_err e) {
-  if (!e || s->ioerr) return;
-  s->ioerr = e;
-  snprintf(s->ioerr_msg, sizeof s->ioerr_msg, "%s", aeon_error_message());
-}
+static void note_io(mm *s, aeon_err e) { drv_ioerr_note(&s->ioerr, e); }
 
 /* Zeroes the nb x nb tile t (leading dimension ld). */
 static void zero_tile(double *t, int ld, int nb) {
@@ -371,7 +366,7 @@ static aeon_err do_block(mm *s, long i0, long j0) {
       col_begin(s, lc);
       col_end(s, lc);
     }
-  if (!e && s->ioerr) aeon_error_adopt(e = s->ioerr, s->ioerr_msg);
+  if (!e) e = drv_ioerr_get(&s->ioerr);
   return aeon_par_agree(s->g->comm, e);
 }
 
@@ -381,7 +376,7 @@ static aeon_err run_blocks(mm *s) {
     for (long i0 = 0; i0 < s->C->mt && !e; i0 += s->br) e = do_block(s, i0, j0);
   for (long x = 0; s->cwr && x < s->cr * s->cc; x++)
     if (s->cwr[x].file) note_io(s, streamer_wait(s->io, &s->cwr[x]));
-  if (!e && s->ioerr) aeon_error_adopt(e = s->ioerr, s->ioerr_msg);
+  if (!e) e = drv_ioerr_get(&s->ioerr);
   return aeon_par_agree(s->g->comm, e);
 }
 
