@@ -96,9 +96,9 @@ aeon_err drv_reduce_totals(MPI_Comm comm, const drv_totals *mine, drv_totals *al
 aeon_err drv_finish_stats(const aeon_tiled *A, const drv_counts *c, aeon_chol_stats *st) {
   uint64_t rd, wr;
   aeon_tiled_io(A, &rd, &wr);
-  drv_totals mine = {.seconds = drv_now() - c->t0, .peak = (double)aeon_gov_peak(A->gov), .flops = c->flops,
-                     .io_read = (double)(rd - c->rd0), .io_written = (double)(wr - c->wr0), .comm_bytes = (double)c->recv},
-             all;
+  drv_totals all, mine = {.seconds = drv_now() - c->t0, .peak = (double)aeon_gov_peak(A->gov), .flops = c->flops,
+                          .io_read = (double)(rd - c->rd0), .io_written = (double)(wr - c->wr0),
+                          .comm_bytes = (double)c->recv};
   AE_CHK(drv_reduce_totals(A->grid->comm, &mine, &all));
   st->seconds = all.seconds;
   st->peak = (size_t)all.peak;

@@ -187,7 +187,9 @@ static double *c_tile(const mm *s, long i, long j, int *ld) {
 }
 /* Row i of set t's A panel (leading dimension nr nb) and the transposed tile of B for column j (ld = nb). */
 static double *a_tile(const mm *s, const mm_set *t, long i) { return t->a + (size_t)(i / s->g->P - s->r0) * s->C->nb; }
-static double *b_tile(const mm *s, const mm_set *t, long j) { return t->b + (size_t)(j / s->g->Q - s->c0) * tile_elems(s->C); }
+static double *b_tile(const mm *s, const mm_set *t, long j) {
+  return t->b + (size_t)(j / s->g->Q - s->c0) * tile_elems(s->C);
+}
 static long row_of(const mm *s, long li) { return (s->r0 + li) * s->g->P + s->g->p; }
 static long col_of(const mm *s, long lc) { return (s->c0 + lc) * s->g->Q + s->g->q; }
 
@@ -271,7 +273,8 @@ static aeon_err set_start(mm *s, long k) {
   int aroot = (int)(k % g->Q), broot = (int)(k % g->P), lda = (int)(s->nr * s->C->nb);
   size_t tb = tile_elems(s->C) * sizeof(double);
   for (int q = 0; q < t->nreq; q++) note_io(s, streamer_wait(s->io, &t->req[q]));
-  for (long li = 0; li < s->nr && g->q == aroot; li++) fill_tile(s->A, row_of(s, li), k, 0, a_tile(s, t, row_of(s, li)), lda);
+  for (long li = 0; li < s->nr && g->q == aroot; li++)
+    fill_tile(s->A, row_of(s, li), k, 0, a_tile(s, t, row_of(s, li)), lda);
   for (long lc = 0; lc < s->nc && g->p == broot; lc++)
     fill_tile(s->B, k, col_of(s, lc), 1, b_tile(s, t, col_of(s, lc)), s->C->nb);
   if (s->nr > 0 && g->Q > 1) {

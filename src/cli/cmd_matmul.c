@@ -46,14 +46,16 @@ static aeon_err parse_matmul(int argc, char **argv, mm_args *a) {
   AE_CHK(aeon_cli_flags("matmul", f, sizeof f / sizeof f[0], argc, argv));
   if (a->a) AE_CHK(aeon_h5_split(a->a, "/A", a->a_file, sizeof a->a_file, a->a_dset, sizeof a->a_dset));
   if (a->b) AE_CHK(aeon_h5_split(a->b, "/B", a->b_file, sizeof a->b_file, a->b_dset, sizeof a->b_dset));
-  if (a->output) AE_CHK(aeon_h5_split(a->output, "/C", a->out_file, sizeof a->out_file, a->out_dset, sizeof a->out_dset));
+  if (a->output)
+    AE_CHK(aeon_h5_split(a->output, "/C", a->out_file, sizeof a->out_file, a->out_dset, sizeof a->out_dset));
   return AEON_OK;
 }
 
 /* 1 if paths a and b name the same file. */
 static int same_file(const char *a, const char *b) {
   struct stat sa, sb;
-  return strcmp(a, b) == 0 || (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+  if (strcmp(a, b) == 0) return 1;
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 /* The output must not be an input file: inputs are never modified. */
