@@ -62,8 +62,7 @@ typedef struct ooc {
   int lookahead;
   int keep_diag;             /* the budget has room for D */
   drv_counts *cnt;
-  aeon_err ioerr;            /* first I/O failure on this rank, agreed at the end of each block */
-  char ioerr_msg[1024];
+  drv_ioerr ioerr;           /* first I/O failure on this rank, agreed at the end of each block */
 } ooc;
 
 static size_t tbytes(const aeon_tiled *A) { return (size_t)A->nb * A->nb * sizeof(double); }
@@ -81,11 +80,7 @@ aeon_err aeon_chol_ooc_bytes(const aeon_pgrid *g, long n, int nb, long bt, size_
 }
 
 /* Keeps the first I/O error of this rank; the computation goes on until the block's agreement. */
-static void note_io(ooc *o, aeon_err e) {
-  if (!e || o->ioerr) return;
-  o->ioerr = e;
-  snprintf(o->ioerr_msg, sizeof o->ioerr_msg, "%s", aeon_error_message());
-}
+static void note_io(ooc *o, aeon_err e) { drv_ioerr_note(&o->ioerr, e); }
 
 /* ---- the block C ---- */
 
@@ -327,9 +322,7 @@ static aeon_err do_block(ooc *o) {
   if (o->i0 == o->j0) AE_CHK(factor_diag_block(o));
   else AE_CHK(pipeline(o, o->j0, o->j1, diag_ranges, solve_column));
   block_io(o, 1);
-  aeon_err e = AEON_OK;
-  if (o->ioerr) aeon_error_adopt(e = o->ioerr, o->ioerr_msg);
-  return aeon_par_agree(o->comm, e);
+  return aeon_par_agree(o->comm, drv_ioerr_get(&o->ioerr));
 }
 
 static aeon_err run_blocks(ooc *o, const aeon_chol_opts *opt) {
@@ -346,9 +339,7 @@ static aeon_err run_blocks(ooc *o, const aeon_chol_opts *opt) {
   }
   for (long x = 0; x < o->cr * o->cc; x++)
     if (o->cwr[x].file) note_io(o, streamer_wait(o->io, &o->cwr[x]));
-  aeon_err e = AEON_OK;
-  if (o->ioerr) aeon_error_adopt(e = o->ioerr, o->ioerr_msg);
-  return aeon_par_agree(o->comm, e);
+  return aeon_par_agree(o->comm, drv_ioerr_get(&o->ioerr));
 }
 
 /* ---- planning and resources ---- */

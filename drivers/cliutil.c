@@ -1,5 +1,5 @@
-/* Command-line helpers shared by `aeon factor` and `aeon eig`: a table-driven
- * option parser with clear messages, and the closing summary line. */
+/* Command-line helpers shared by `aeon factor`, `aeon eig` and `aeon matmul`: a
+ * table-driven option parser with clear messages, and the closing summary line. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>

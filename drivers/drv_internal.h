@@ -18,6 +18,9 @@ void tf_close(aeon_tilefile *f);
 int tf_pread(aeon_tilefile *f, long slot, double *buf);
 /* Writes buf into slot; returns 0 or an errno value. Thread safe. */
 int tf_pwrite(aeon_tilefile *f, long slot, const double *buf);
+/* Reads (write = 0) or writes slot from/to buf: contiguous when ld <= 0, else nb columns of nb doubles, ld doubles
+ * apart (a tile inside a column-major panel); returns 0 or an errno value (EINVAL when nb does not fit the slot). */
+int tf_io(aeon_tilefile *f, long slot, double *buf, int nb, int ld, int write);
 /* Turns an errno value from tf_pread/tf_pwrite into an Aeon error naming the file and slot. */
 aeon_err tf_error(const aeon_tilefile *f, int write, long slot, int err);
 /* Bytes read and written so far. */
@@ -30,6 +33,7 @@ typedef struct tf_req {
   long slot;
   double *buf;
   int write;            /* 0 read, 1 write */
+  int nb, ld;           /* ld > 0: the tile is nb columns of nb doubles, ld apart in buf (else contiguous) */
   int err;              /* errno of the operation (0 ok) */
   volatile int done;    /* set under the streamer's lock */
   struct tf_req *next;
@@ -105,6 +109,17 @@ aeon_err chol_win_run(chol_win *w);
 
 /* ---- helpers ---- */
 
+/* The first I/O failure of a rank (from the I/O thread's requests), kept while the work goes on until the ranks
+ * agree, so that every rank stops at the same point. */
+typedef struct drv_ioerr {
+  aeon_err code;
+  char msg[1024];
+} drv_ioerr;
+/* Keeps e and the current error message if e is the first failure (AEON_OK is ignored). */
+void drv_ioerr_note(drv_ioerr *x, aeon_err e);
+/* AEON_OK, or the kept failure made the current error again. */
+aeon_err drv_ioerr_get(const drv_ioerr *x);
+
 /* Slot of this rank's stored tile (i, j) in memory or in the file, or -1. */
 long drv_slot(const aeon_tiled *A, long i, long j);
 
@@ -149,6 +164,13 @@ typedef struct drv_counts {
 } drv_counts;
 /* Records the start time and file counters of A. */
 void drv_counts_start(const aeon_tiled *A, drv_counts *c);
+/* Grid-wide totals of one driver run (a rank's own counts in, the grid's out). */
+typedef struct drv_totals {
+  double seconds, peak;                            /* maxima over the ranks */
+  double flops, io_read, io_written, comm_bytes;   /* sums over the ranks */
+} drv_totals;
+/* Reduces this rank's counts over comm into *all (collective). */
+aeon_err drv_reduce_totals(MPI_Comm comm, const drv_totals *mine, drv_totals *all);
 /* Sums the counts over the grid and fills st (collective). */
 aeon_err drv_finish_stats(const aeon_tiled *A, const drv_counts *c, aeon_chol_stats *st);
 

@@ -1,5 +1,6 @@
 /* Small helpers shared by the drivers: kernel calls with flop counting, the
  * not-SPD error, and the statistics of a factorization. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -8,6 +9,17 @@
 void drv_run(const aeon_kernel *k, aeon_tile_call *c, double *flops) {
   k->run(c);
   *flops += k->flops(c);
+}
+
+void drv_ioerr_note(drv_ioerr *x, aeon_err e) {
+  if (!e || x->code) return;
+  x->code = e;
+  snprintf(x->msg, sizeof x->msg, "%s", aeon_error_message());
+}
+
+aeon_err drv_ioerr_get(const drv_ioerr *x) {
+  if (x->code) aeon_error_adopt(x->code, x->msg);
+  return x->code;
 }
 
 long drv_first_row(long i0, int P, int p) { return i0 + ((p - i0 % P) % P + P) % P; }
@@ -71,19 +83,28 @@ void drv_counts_start(const aeon_tiled *A, drv_counts *c) {
   aeon_tiled_io(A, &c->rd0, &c->wr0);
 }
 
+aeon_err drv_reduce_totals(MPI_Comm comm, const drv_totals *mine, drv_totals *all) {
+  double loc[2] = {mine->seconds, mine->peak}, mx[2];
+  double sum_l[4] = {mine->flops, mine->io_read, mine->io_written, mine->comm_bytes}, sum[4];
+  AE_MPI(MPI_Allreduce(loc, mx, 2, MPI_DOUBLE, MPI_MAX, comm));
+  AE_MPI(MPI_Allreduce(sum_l, sum, 4, MPI_DOUBLE, MPI_SUM, comm));
+  *all = (drv_totals){.seconds = mx[0], .peak = mx[1], .flops = sum[0], .io_read = sum[1], .io_written = sum[2],
+                      .comm_bytes = sum[3]};
+  return AEON_OK;
+}
+
 aeon_err drv_finish_stats(const aeon_tiled *A, const drv_counts *c, aeon_chol_stats *st) {
   uint64_t rd, wr;
   aeon_tiled_io(A, &rd, &wr);
-  double loc[2] = {drv_now() - c->t0, (double)aeon_gov_peak(A->gov)}, mx[2];
-  double sum_l[4] = {c->flops, (double)(rd - c->rd0), (double)(wr - c->wr0), (double)c->recv}, sum[4];
-  MPI_Comm comm = A->grid->comm;
-  AE_MPI(MPI_Allreduce(loc, mx, 2, MPI_DOUBLE, MPI_MAX, comm));
-  AE_MPI(MPI_Allreduce(sum_l, sum, 4, MPI_DOUBLE, MPI_SUM, comm));
-  st->seconds = mx[0];
-  st->peak = (size_t)mx[1];
-  st->flops = sum[0];
-  st->io_read = (uint64_t)sum[1];
-  st->io_written = (uint64_t)sum[2];
-  st->comm_bytes = (uint64_t)sum[3];
+  drv_totals all, mine = {.seconds = drv_now() - c->t0, .peak = (double)aeon_gov_peak(A->gov), .flops = c->flops,
+                          .io_read = (double)(rd - c->rd0), .io_written = (double)(wr - c->wr0),
+                          .comm_bytes = (double)c->recv};
+  AE_CHK(drv_reduce_totals(A->grid->comm, &mine, &all));
+  st->seconds = all.seconds;
+  st->peak = (size_t)all.peak;
+  st->flops = all.flops;
+  st->io_read = (uint64_t)all.io_read;
+  st->io_written = (uint64_t)all.io_written;
+  st->comm_bytes = (uint64_t)all.comm_bytes;
   return AEON_OK;
 }

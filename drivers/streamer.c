@@ -1,7 +1,8 @@
 /* The asynchronous tile streamer: one host I/O thread working through a FIFO
  * of tile reads and writes, so the caller prefetches the next tiles (double
- * buffering) and writes finished ones back while it computes. The thread only
- * does pread/pwrite; MPI and errors stay with the caller. */
+ * buffering) and writes finished ones back while it computes; a request may
+ * name a tile inside a column-major panel (nb, ld), read or written in place.
+ * The thread only does file I/O; MPI and errors stay with the caller. */
 #include <pthread.h>
 
 #include "aeon/memory.h"
@@ -31,7 +32,7 @@ static void *io_main(void *arg) {
   streamer *s = arg;
   tf_req *r;
   while ((r = next_request(s)) != NULL) {
-    int err = r->write ? tf_pwrite(r->file, r->slot, r->buf) : tf_pread(r->file, r->slot, r->buf);
+    int err = tf_io(r->file, r->slot, r->buf, r->nb, r->ld, r->write);
     pthread_mutex_lock(&s->lock);
     r->err = err;
     r->done = 1;

@@ -1,6 +1,8 @@
-/* A rank's file of tiles: fixed-size slots read and written with pread/pwrite.
- * The whole file is reserved when it is created, so a full disk is reported
- * before any work; it is deleted when the matrix is destroyed. */
+/* A rank's file of tiles: fixed-size slots read and written with pread/pwrite
+ * (preadv/pwritev for a tile whose columns lie apart in memory, inside a
+ * column-major panel). The whole file is reserved when it is created, so a
+ * full disk is reported before any work; it is deleted when the matrix is
+ * destroyed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -8,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "aeon/memory.h"
@@ -73,32 +76,42 @@ void tf_close(aeon_tilefile *f) {
   aeon_mem_free(f);
 }
 
-/* Moves all bytes with pread or pwrite, retrying short transfers; returns 0 or errno. */
-static int transfer(aeon_tilefile *f, long slot, char *buf, int write) {
-  size_t left = f->tile_bytes;
+enum { IOV_BATCH = 256 }; /* columns per preadv/pwritev call */
+
+/* Moves the slot's bytes to or from ncols pieces of colb bytes, stride bytes apart from buf, with preadv or pwritev,
+ * retrying short transfers; returns 0 or errno. */
+static int transfer(aeon_tilefile *f, long slot, char *buf, size_t ncols, size_t colb, size_t stride, int write) {
   off_t off = (off_t)slot * (off_t)f->tile_bytes;
-  while (left > 0) {
-    ssize_t k = write ? pwrite(f->fd, buf, left, off) : pread(f->fd, buf, left, off);
+  size_t total = ncols * colb, done = 0;
+  struct iovec iov[IOV_BATCH];
+  while (done < total) {
+    int n = 0;
+    for (size_t pos = done; n < IOV_BATCH && pos < total; n++) {
+      size_t c = pos / colb, o = pos % colb;
+      iov[n] = (struct iovec){.iov_base = buf + c * stride + o, .iov_len = colb - o};
+      pos += colb - o;
+    }
+    ssize_t k = write ? pwritev(f->fd, iov, n, off + (off_t)done) : preadv(f->fd, iov, n, off + (off_t)done);
     if (k < 0 && errno == EINTR) continue;
     if (k < 0) return errno;
     if (k == 0) return write ? ENOSPC : EIO;
-    left -= (size_t)k;
-    off += k;
-    buf += k;
+    done += (size_t)k;
   }
   atomic_fetch_add(write ? &f->nwritten : &f->nread, f->tile_bytes);
   return 0;
 }
 
-int tf_pread(aeon_tilefile *f, long slot, double *buf) {
+int tf_io(aeon_tilefile *f, long slot, double *buf, int nb, int ld, int write) {
   if (slot < 0 || slot >= f->ntiles) return EINVAL;
-  return transfer(f, slot, (char *)buf, 0);
+  if (ld <= 0 || ld == nb) return transfer(f, slot, (char *)buf, 1, f->tile_bytes, 0, write);
+  size_t colb = (size_t)nb * sizeof(double);
+  if (nb <= 0 || ld < nb || (size_t)nb * colb != f->tile_bytes) return EINVAL;
+  return transfer(f, slot, (char *)buf, (size_t)nb, colb, (size_t)ld * sizeof(double), write);
 }
 
-int tf_pwrite(aeon_tilefile *f, long slot, const double *buf) {
-  if (slot < 0 || slot >= f->ntiles) return EINVAL;
-  return transfer(f, slot, (char *)buf, 1);
-}
+int tf_pread(aeon_tilefile *f, long slot, double *buf) { return tf_io(f, slot, buf, 0, 0, 0); }
+
+int tf_pwrite(aeon_tilefile *f, long slot, const double *buf) { return tf_io(f, slot, (double *)buf, 0, 0, 1); }
 
 aeon_err tf_error(const aeon_tilefile *f, int write, long slot, int err) {
   return AE_ERR(AEON_ERR_IO, "out-of-core tile file '%s': %s tile slot %ld failed: %s", f->path,

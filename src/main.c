@@ -28,6 +28,17 @@ static const aeon_command commands[] = {
    "      --grid PxQ       process grid (default: the squarest); --ooc DIR: tiles in files under DIR\n"
    "      --block T        out-of-core block side in tiles (default: the largest fitting the budget)\n"
    "      --check          print the backward error ||A - L L^T||_F / ||A||_F (in core)\n"},
+  {"matmul", aeon_cmd_matmul,
+   "(--m M --k K --n N | --a FILE:/DSET --b FILE:/DSET) [--alpha X] [--beta Y] [--output FILE[:/DSET]] [--nb NB] "
+   "[--budget SIZE] [--grid PxQ] [--ooc DIR]",
+   "matrix product C = alpha A B + beta C (SUMMA) of generated matrices or HDF5 datasets, in core or out of core",
+   "      --m M --k K --n N  multiply generated A (M x K) and B (K x N) (--seed S picks them; C from seed S + 2)\n"
+   "      --a F:/D, --b F:/D  take A (default dataset /A) and B (default /B) from HDF5 files (read-only)\n"
+   "      --alpha X --beta Y  the scalars (default 1 and 0; beta = 0: C starts at zero)\n"
+   "      --output F[:/D]  write C to dataset D (default /C) of a new HDF5 file F\n"
+   "      --nb NB          tile size (default 256); --budget SIZE memory budget per rank (default: half the free memory)\n"
+   "      --grid PxQ       process grid (default: the squarest); --ooc DIR: A, B and C in tile files under DIR\n"
+   "      --block T        C blocks of T x T tiles (default: the largest fitting the budget)\n"},
   {"eig", aeon_cmd_eig, "(--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX]) [--nev K] [--which LM|LR|SR]",
    "a few eigenvalues of an HDF5 matrix or a built-in operator (Krylov-Schur)",
    "      --input F:/D     the matrix in dataset D of HDF5 file F; --symmetric: it is symmetric (checked)\n"

@@ -3,7 +3,8 @@
  * governor that every tile buffer is taken from; one table mapping (operation,
  * traits) to a tile kernel; block Cholesky in core (right-looking with
  * lookahead) and out of core (left-looking over square blocks sized to the
- * budget, an I/O thread prefetching tiles). The eigensolver is in eigs.h. */
+ * budget, an I/O thread prefetching tiles); the SUMMA product C = alpha A B +
+ * beta C on in-core and out-of-core matrices. The eigensolver is in eigs.h. */
 #ifndef AEON_DRIVERS_H
 #define AEON_DRIVERS_H
 
@@ -231,13 +232,44 @@ aeon_err aeon_tiled_maxdiff(aeon_tiled *X, aeon_tiled *Y, double *maxdiff);
 
 /* ---- matrix product ---- */
 
-/* C = alpha A B + beta C by SUMMA (collective over C's grid): A m x k, B k x n, C m x n, all in core with the same
- * tile size on the same grid; A and B general or triangular (tiles not stored are zero, only the stored triangle
- * of a diagonal tile is used), C general. beta = 0 sets C to zero first (NaN in C does not survive). Panel buffers
- * ((local tile rows + local tile columns of C) tiles per rank) are taken from C's governor. Shapes that do not
- * conform, different tile sizes or grids, or C = A or B: AEON_ERR_USER on every rank; symmetric or SPD operands,
- * a C that is not general, or out-of-core matrices: AEON_ERR_UNSUPPORTED. */
+/* Options of aeon_matmul_ex. */
+typedef struct aeon_matmul_opts {
+  long block_rows, block_cols; /* C blocks in tiles (0: the largest fitting the budget; rounded up to multiples of P, Q) */
+  void (*progress)(void *ctx, long done, long total); /* called on rank 0 after each SUMMA step (may be NULL) */
+  void *progress_ctx;
+} aeon_matmul_opts;
+
+/* What a product did (totals over the grid). */
+typedef struct aeon_matmul_stats {
+  double seconds;              /* wall time (max over ranks) */
+  double flops;                /* floating-point operations, all ranks */
+  uint64_t io_read;            /* bytes read from the tile files of A, B and C, all ranks */
+  uint64_t io_written;         /* bytes written to them, all ranks */
+  uint64_t comm_bytes;         /* bytes received from other ranks, all ranks */
+  size_t peak;                 /* largest use of C's governor on any rank */
+  long block_rows, block_cols; /* the C blocks used, in tiles */
+  long nblocks;                /* number of C blocks */
+} aeon_matmul_stats;
+
+/* Default options (blocks sized to the budget, no progress callback). */
+aeon_matmul_opts aeon_matmul_defaults(void);
+/* C = alpha A B + beta C by SUMMA (collective over C's grid): A m x k, B k x n, C m x n with the same tile size on the
+ * same grid, each in core or out of core; A and B general or triangular (tiles not stored are zero, only the stored
+ * triangle of a diagonal tile is used), C general. beta = 0 sets C to zero first (NaN in C does not survive). C is
+ * processed in blocks of tiles sized to what C's governor has free; the working set (C's block when C is out of
+ * core, two or three sets of panel buffers) is taken from it. Panels travel by MPI_Ibcast one step ahead of the
+ * update; out-of-core tiles are read by an I/O thread two steps ahead. Every tile of C gets the same kernel calls
+ * whatever the storage, so the result is identical bit for bit in core and out of core on the same grid. Shapes
+ * that do not conform, different tile sizes or grids, C = A or B, or a budget below the minimum working set:
+ * AEON_ERR_USER on every rank before any work; symmetric or SPD operands or a C that is not general:
+ * AEON_ERR_UNSUPPORTED. o and st may be NULL. */
+aeon_err aeon_matmul_ex(double alpha, aeon_tiled *A, aeon_tiled *B, double beta, aeon_tiled *C,
+                        const aeon_matmul_opts *o, aeon_matmul_stats *st);
+/* aeon_matmul_ex with the default options and no statistics. */
 aeon_err aeon_matmul(double alpha, aeon_tiled *A, aeon_tiled *B, double beta, aeon_tiled *C);
+/* Working-set bytes per rank (the same on every rank) of a product with C blocks of br x bc tiles, given which of A,
+ * B and C are out of core; br = bc = 1 gives the minimum. */
+size_t aeon_matmul_work_bytes(const aeon_pgrid *g, int nb, int a_ooc, int b_ooc, int c_ooc, long br, long bc);
 
 /* ---- HDF5 files ---- */
 
@@ -254,7 +286,7 @@ aeon_err aeon_h5_split(const char *spec, const char *dset_default, char *file, s
 /* Element (r, c) of an in-core tiled matrix if this rank holds it (symmetric: either triangle), else NaN. */
 double aeon_tiled_elem(void *A, long r, long c);
 
-/* ---- command-line helpers of `aeon factor` and `aeon eig` ---- */
+/* ---- command-line helpers of `aeon factor`, `aeon eig` and `aeon matmul` ---- */
 
 /* One option: kind 'i' integer (long), 'r' real (double), 's' string (const char *), 'f' switch (int set to 1). */
 typedef struct aeon_cli_flag {

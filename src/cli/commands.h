@@ -32,6 +32,7 @@ int aeon_cmd_restart(int argc, char **argv); /* aeon restart */
 int aeon_cmd_inspect(int argc, char **argv); /* aeon inspect */
 int aeon_cmd_factor(int argc, char **argv); /* aeon factor */
 int aeon_cmd_eig(int argc, char **argv);    /* aeon eig */
+int aeon_cmd_matmul(int argc, char **argv); /* aeon matmul */
 
 
 #endif

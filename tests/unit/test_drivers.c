@@ -2,6 +2,7 @@
  * waiting for another thread), byte and grid parsing, the (operation, traits)
  * kernel table, the deterministic generators, the option parser, and the tile
  * file with its I/O thread (read-after-write order, byte counts, errors). */
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
@@ -197,6 +198,39 @@ START_TEST(tile_file_streamer) {
 }
 END_TEST
 
+/* A tile inside a column-major panel (nb columns, ld apart) goes to and from its slot in place, through the I/O
+ * thread; the panel's other rows are untouched, and the slot holds the tile contiguously. */
+START_TEST(tile_file_strided) {
+  enum { NB = 8, LD = 3 * NB };
+  aeon_tilefile *f;
+  ck_aeon(tf_open("/tmp", 0, NB * NB * sizeof(double), 2, &f));
+  streamer *s;
+  ck_aeon(streamer_start(&s));
+  double panel[LD * NB], back[LD * NB], flat[NB * NB];
+  for (int i = 0; i < LD * NB; i++) panel[i] = i, back[i] = -1;
+  tf_req w = {.file = f, .slot = 1, .buf = panel + NB, .write = 1, .nb = NB, .ld = LD};
+  tf_req r = {.file = f, .slot = 1, .buf = back + 2 * NB, .nb = NB, .ld = LD};
+  streamer_submit(s, &w);
+  streamer_submit(s, &r);
+  ck_aeon(streamer_wait(s, &r));
+  ck_aeon(streamer_wait(s, &w));
+  ck_assert_int_eq(tf_pread(f, 1, flat), 0);
+  for (int c = 0; c < NB; c++)
+    for (int i = 0; i < NB; i++) {
+      ck_assert(flat[c * NB + i] == panel[c * LD + NB + i]);
+      ck_assert(back[c * LD + 2 * NB + i] == panel[c * LD + NB + i]);
+      ck_assert(back[c * LD + i] == -1 && back[c * LD + NB + i] == -1);
+    }
+  ck_assert_int_eq(tf_io(f, 0, panel, NB + 1, LD, 0), EINVAL); /* nb does not fit the slot */
+  uint64_t rd, wr;
+  tf_counters(f, &rd, &wr);
+  ck_assert_uint_eq(rd, 2 * NB * NB * sizeof(double));
+  ck_assert_uint_eq(wr, NB * NB * sizeof(double));
+  streamer_stop(s);
+  tf_close(f);
+}
+END_TEST
+
 static Suite *drivers_suite(void) {
   Suite *s = suite_create("drivers");
   TCase *tc = tcase_create("core");
@@ -208,6 +242,7 @@ static Suite *drivers_suite(void) {
   tcase_add_test(tc, generators);
   tcase_add_test(tc, option_parser);
   tcase_add_test(tc, tile_file_streamer);
+  tcase_add_test(tc, tile_file_strided);
   suite_add_tcase(s, tc);
   return s;
 }
