@@ -35,9 +35,9 @@ typedef struct strip_set {
   double *buf;
   long k, used;
   int nrange;
-  int nb;         /* tile size (every tile of a strip is contiguous) */
   range rg[2];
-  double **own;   /* per row of the ranges: the owned tile read into buf, or NULL */
+  double **own;   /* per row of the ranges: the owned tile (read into buf, or in D), or NULL */
+  int *ownld;     /* their leading dimensions */
   tf_req *req;
   int nreq;
   xchg x[2];
@@ -84,24 +84,36 @@ static void note_io(ooc *o, aeon_err e) { drv_ioerr_note(&o->ioerr, e); }
 
 /* ---- the block C ---- */
 
+/* Tile (i, j) of a block held at base whose tile rows start at r0 (and columns at j0): each local tile column of a
+ * block is one column-major panel of cr tiles, as in core, so the updates run on whole stacks. */
+static double *blk_tile(const ooc *o, double *base, long r0, long i, long j, int *ld) {
+  const aeon_pgrid *g = o->g;
+  long li = (i - first_from(r0, g->P, g->p)) / g->P, lj = (j - first_from(o->j0, g->Q, g->q)) / g->Q;
+  if (ld) *ld = (int)(o->cr * o->A->nb);
+  return base + (size_t)lj * o->cr * o->A->nb * o->A->nb + (size_t)li * o->A->nb;
+}
+
 static double *ctile(void *ctx, long i, long j, int *ld) {
   ooc *o = ctx;
-  if (ld) *ld = o->A->nb;
   const aeon_pgrid *g = o->g;
   if (i < o->i0 || i >= o->i1 || j < o->j0 || j >= o->j1 || i < j || i % g->P != g->p || j % g->Q != g->q)
     return NULL;
-  long li = (i - first_from(o->i0, g->P, g->p)) / g->P, lj = (j - first_from(o->j0, g->Q, g->q)) / g->Q;
-  return o->C + (size_t)(li + lj * o->cr) * o->A->nb * o->A->nb;
+  return blk_tile(o, o->C, o->i0, i, j, ld);
+}
+
+/* Index of the block's tile at t among the cr x cc cells (li + lj cr). */
+static long cell_of(const ooc *o, const double *t) {
+  size_t off = (size_t)(t - o->C), col = (size_t)o->cr * o->A->nb * o->A->nb;
+  return (long)(off / col) * o->cr + (long)((off % col) / o->A->nb);
 }
 
 /* Tile (i, k) of the diagonal block of the current block column in the copy D, or NULL. */
-static double *dtile(const ooc *o, long i, long k) {
+static double *dtile(const ooc *o, long i, long k, int *ld) {
   const aeon_pgrid *g = o->g;
   if (!o->D || o->dj0 != o->j0 || i < o->j0 || i >= o->j1 || k < o->j0 || k >= o->j1 || i < k || i % g->P != g->p ||
       k % g->Q != g->q)
     return NULL;
-  long li = (i - first_from(o->j0, g->P, g->p)) / g->P, lj = (k - first_from(o->j0, g->Q, g->q)) / g->Q;
-  return o->D + (size_t)(li + lj * o->cr) * o->A->nb * o->A->nb;
+  return blk_tile(o, o->D, o->j0, i, k, ld);
 }
 
 /* Submits a read (write = 0) or write of every local tile of the block. */
@@ -109,11 +121,13 @@ static void block_io(ooc *o, int write) {
   const aeon_pgrid *g = o->g;
   for (long j = first_from(o->j0, g->Q, g->q); j < o->j1; j += g->Q)
     for (long i = first_from(o->i0 > j ? o->i0 : j, g->P, g->p); i < o->i1; i += g->P) {
-      double *t = ctile(o, i, j, NULL);
-      long idx = (t - o->C) / ((long)o->A->nb * o->A->nb);
+      int ld = 0;
+      double *t = ctile(o, i, j, &ld);
+      long idx = cell_of(o, t);
       tf_req *r = write ? &o->cwr[idx] : &o->crd[idx];
       if (write && r->file) note_io(o, streamer_wait(o->io, r)); /* the previous block's write-back */
-      *r = (tf_req){.file = o->A->file, .slot = drv_slot(o->A, i, j), .buf = t, .write = write};
+      *r = (tf_req){.file = o->A->file, .slot = drv_slot(o->A, i, j), .buf = t, .nb = o->A->nb, .ld = ld,
+                    .write = write};
       streamer_submit(o->io, r);
     }
 }
@@ -123,7 +137,7 @@ static void block_wait_reads(ooc *o) {
   const aeon_pgrid *g = o->g;
   for (long j = first_from(o->j0, g->Q, g->q); j < o->j1; j += g->Q)
     for (long i = first_from(o->i0 > j ? o->i0 : j, g->P, g->p); i < o->i1; i += g->P) {
-      long idx = (ctile(o, i, j, NULL) - o->C) / ((long)o->A->nb * o->A->nb);
+      long idx = cell_of(o, ctile(o, i, j, NULL));
       note_io(o, streamer_wait(o->io, &o->crd[idx]));
     }
 }
@@ -136,17 +150,22 @@ static void set_prep(ooc *o, strip_set *s, long k, int nrange, const range *rg) 
   aeon_tiled *A = o->A;
   s->k = k;
   s->nrange = nrange;
-  s->used = 0;
   s->nreq = 0;
+  long nfile = 0;
+  for (int r = 0; r < nrange; r++)
+    for (long i = rg[r].r0; i < rg[r].r1; i++) nfile += aeon_tiled_owner(A, i, k) == o->g->rank && !dtile(o, i, k, NULL);
+  s->used = 0; /* the tiles read from the file form one column-major panel at the start of buf */
   long pos = 0;
   for (int r = 0; r < nrange; r++) {
     s->rg[r] = rg[r];
     for (long i = rg[r].r0; i < rg[r].r1; i++, pos++) {
       s->own[pos] = NULL;
       if (aeon_tiled_owner(A, i, k) != o->g->rank) continue;
-      if ((s->own[pos] = dtile(o, i, k)) != NULL) continue;
-      s->own[pos] = s->buf + (size_t)s->used++ * A->nb * A->nb;
-      s->req[s->nreq] = (tf_req){.file = A->file, .slot = drv_slot(A, i, k), .buf = s->own[pos]};
+      if ((s->own[pos] = dtile(o, i, k, &s->ownld[pos])) != NULL) continue;
+      s->own[pos] = s->buf + (size_t)s->used++ * A->nb;
+      s->ownld[pos] = (int)(nfile * A->nb);
+      s->req[s->nreq] = (tf_req){.file = A->file, .slot = drv_slot(A, i, k), .buf = s->own[pos], .nb = A->nb,
+                                 .ld = s->ownld[pos]};
       streamer_submit(o->io, &s->req[s->nreq++]);
     }
   }
@@ -155,9 +174,11 @@ static void set_prep(ooc *o, strip_set *s, long k, int nrange, const range *rg) 
 static double *set_src(void *ctx, long i, long k, int *ld) {
   strip_set *s = ctx;
   long pos = 0;
-  *ld = s->nb;
   for (int r = 0; r < s->nrange; r++) {
-    if (i >= s->rg[r].r0 && i < s->rg[r].r1) return s->own[pos + i - s->rg[r].r0];
+    if (i >= s->rg[r].r0 && i < s->rg[r].r1) {
+      *ld = s->ownld[pos + i - s->rg[r].r0];
+      return s->own[pos + i - s->rg[r].r0];
+    }
     pos += s->rg[r].r1 - s->rg[r].r0;
   }
   return NULL;
@@ -390,8 +411,8 @@ static aeon_err take_memory(ooc *o) {
   for (int r = 0; r < NSETS; r++) {
     strip_set *s = &o->set[r];
     s->buf = o->slab + (ncell + (size_t)r * o->cap) * o->A->nb * o->A->nb;
-    s->nb = o->A->nb;
     AE_CHK(aeon_mem_alloc((size_t)(2 * o->bt) * sizeof(double *), (void **)&s->own));
+    AE_CHK(aeon_mem_alloc((size_t)(2 * o->bt) * sizeof(int), (void **)&s->ownld));
     AE_CHK(aeon_mem_alloc((size_t)(2 * o->bt) * sizeof(tf_req), (void **)&s->req));
     AE_CHK(xc_init(&s->x[0], o->A, o->bt));
     AE_CHK(xc_init(&s->x[1], o->A, o->bt));
@@ -403,6 +424,7 @@ static void give_back(ooc *o) {
   streamer_stop(o->io);
   for (int r = 0; r < NSETS; r++) {
     aeon_mem_free(o->set[r].own);
+    aeon_mem_free(o->set[r].ownld);
     aeon_mem_free(o->set[r].req);
     xc_free(&o->set[r].x[0]);
     xc_free(&o->set[r].x[1]);
