@@ -126,23 +126,30 @@ static aeon_err eig(const eig_args *a, eig_run *r) {
   return AEON_OK;
 }
 
-int aeon_cmd_eig(int argc, char **argv) {
-  MPI_Init(NULL, NULL);
+typedef struct eig_cmd {
   eig_args a;
   eig_run r;
-  memset(&a, 0, sizeof a);
-  memset(&r, 0, sizeof r);
-  MPI_Comm_rank(MPI_COMM_WORLD, &r.rank);
-  aeon_drv_blas_threads(MPI_COMM_WORLD);
-  aeon_err e = parse_eig(argc, argv, &a);
-  r.quiet = a.quiet || r.rank != 0;
-  if (!e) e = eig(&a, &r);
-  int code = e ? aeon_cli_report(e, r.rank) : AEON_EXIT_OK;
-  aeon_eigs_result_free(&r.res);
-  aeon_linop_destroy(&r.op);
-  aeon_tiled_destroy(r.A);
-  aeon_gov_destroy(r.gov);
-  if (r.have_grid) aeon_pgrid_destroy(&r.g);
-  MPI_Finalize();
-  return code;
+} eig_cmd;
+
+static aeon_err eig_body(int argc, char **argv, int rank, void *ctx) {
+  eig_cmd *c = ctx;
+  c->r.rank = rank;
+  aeon_err e = parse_eig(argc, argv, &c->a);
+  c->r.quiet = c->a.quiet || rank != 0;
+  return e ? e : eig(&c->a, &c->r);
+}
+
+static void eig_cleanup(void *ctx) {
+  eig_cmd *c = ctx;
+  aeon_eigs_result_free(&c->r.res);
+  aeon_linop_destroy(&c->r.op);
+  aeon_tiled_destroy(c->r.A);
+  aeon_gov_destroy(c->r.gov);
+  if (c->r.have_grid) aeon_pgrid_destroy(&c->r.g);
+}
+
+int aeon_cmd_eig(int argc, char **argv) {
+  eig_cmd c;
+  memset(&c, 0, sizeof c);
+  return aeon_cli_driver(eig_body, eig_cleanup, &c, argc, argv);
 }

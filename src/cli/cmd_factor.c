@@ -1,7 +1,6 @@
 /* aeon factor (--n N | --input FILE:/DSET) [--output FILE[:/DSET]] [--nb NB] [--budget SIZE] [--grid PxQ]
  *             [--ooc DIR] [--lookahead D] [--block T] [--seed S] [--check] [--quiet]
  * Cholesky factorization A = L L^T of a generated SPD matrix or of an HDF5 dataset, in core or out of core. */
-#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -163,22 +162,28 @@ static aeon_err factor(const factor_args *a, factor_run *r) {
   return AEON_OK;
 }
 
-int aeon_cmd_factor(int argc, char **argv) {
-  signal(SIGXFSZ, SIG_IGN); /* a file-size limit makes writes fail with EFBIG (reported) instead of killing us */
-  MPI_Init(NULL, NULL);
+typedef struct factor_cmd {
   factor_args a;
   factor_run r;
-  memset(&a, 0, sizeof a);
-  memset(&r, 0, sizeof r);
-  MPI_Comm_rank(MPI_COMM_WORLD, &r.rank);
-  aeon_drv_blas_threads(MPI_COMM_WORLD);
-  aeon_err e = parse_factor(argc, argv, &a);
-  r.quiet = a.quiet || r.rank != 0;
-  if (!e) e = factor(&a, &r);
-  int code = e ? aeon_cli_report(e, r.rank) : AEON_EXIT_OK;
-  aeon_tiled_destroy(r.A);
-  aeon_gov_destroy(r.gov);
-  if (r.have_grid) aeon_pgrid_destroy(&r.g);
-  MPI_Finalize();
-  return code;
+} factor_cmd;
+
+static aeon_err factor_body(int argc, char **argv, int rank, void *ctx) {
+  factor_cmd *c = ctx;
+  c->r.rank = rank;
+  aeon_err e = parse_factor(argc, argv, &c->a);
+  c->r.quiet = c->a.quiet || rank != 0;
+  return e ? e : factor(&c->a, &c->r);
+}
+
+static void factor_cleanup(void *ctx) {
+  factor_cmd *c = ctx;
+  aeon_tiled_destroy(c->r.A);
+  aeon_gov_destroy(c->r.gov);
+  if (c->r.have_grid) aeon_pgrid_destroy(&c->r.g);
+}
+
+int aeon_cmd_factor(int argc, char **argv) {
+  factor_cmd c;
+  memset(&c, 0, sizeof c);
+  return aeon_cli_driver(factor_body, factor_cleanup, &c, argc, argv);
 }

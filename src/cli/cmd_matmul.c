@@ -1,7 +1,6 @@
 /* aeon matmul [--m M --k K --n N | --a FILE:/DSET --b FILE:/DSET] [--alpha X] [--beta Y] [--output FILE[:/DSET]]
  *             [--nb NB] [--budget SIZE] [--grid PxQ] [--ooc DIR] [--block T] [--seed S] [--quiet]
  * The product C = alpha A B + beta C of generated matrices or HDF5 datasets, in core or out of core (SUMMA). */
-#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -179,24 +178,30 @@ static aeon_err matmul(const mm_args *a, mm_run *r) {
   return AEON_OK;
 }
 
-int aeon_cmd_matmul(int argc, char **argv) {
-  signal(SIGXFSZ, SIG_IGN); /* a file-size limit makes writes fail with EFBIG (reported) instead of killing us */
-  MPI_Init(NULL, NULL);
+typedef struct matmul_cmd {
   mm_args a;
   mm_run r;
-  memset(&a, 0, sizeof a);
-  memset(&r, 0, sizeof r);
-  MPI_Comm_rank(MPI_COMM_WORLD, &r.rank);
-  aeon_drv_blas_threads(MPI_COMM_WORLD);
-  aeon_err e = parse_matmul(argc, argv, &a);
-  r.quiet = a.quiet || r.rank != 0;
-  if (!e) e = matmul(&a, &r);
-  int code = e ? aeon_cli_report(e, r.rank) : AEON_EXIT_OK;
-  aeon_tiled_destroy(r.A);
-  aeon_tiled_destroy(r.B);
-  aeon_tiled_destroy(r.C);
-  aeon_gov_destroy(r.gov);
-  if (r.have_grid) aeon_pgrid_destroy(&r.g);
-  MPI_Finalize();
-  return code;
+} matmul_cmd;
+
+static aeon_err matmul_body(int argc, char **argv, int rank, void *ctx) {
+  matmul_cmd *c = ctx;
+  c->r.rank = rank;
+  aeon_err e = parse_matmul(argc, argv, &c->a);
+  c->r.quiet = c->a.quiet || rank != 0;
+  return e ? e : matmul(&c->a, &c->r);
+}
+
+static void matmul_cleanup(void *ctx) {
+  matmul_cmd *c = ctx;
+  aeon_tiled_destroy(c->r.A);
+  aeon_tiled_destroy(c->r.B);
+  aeon_tiled_destroy(c->r.C);
+  aeon_gov_destroy(c->r.gov);
+  if (c->r.have_grid) aeon_pgrid_destroy(&c->r.g);
+}
+
+int aeon_cmd_matmul(int argc, char **argv) {
+  matmul_cmd c;
+  memset(&c, 0, sizeof c);
+  return aeon_cli_driver(matmul_body, matmul_cleanup, &c, argc, argv);
 }

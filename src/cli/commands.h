@@ -25,6 +25,10 @@ typedef struct aeon_command {
 
 /* Prints an error (rank 0 only when rank >= 0), with the call stack for non-input errors or AEON_TRACE=1, and returns the exit status for it. */
 int aeon_cli_report(aeon_err e, int rank);
+/* Runs a dense-driver command: MPI_Init, BLAS threads, body, error report, cleanup, MPI_Finalize; returns the exit
+ * status. SIGXFSZ is ignored so that a file-size limit makes writes fail with EFBIG (reported) instead of killing. */
+int aeon_cli_driver(aeon_err (*body)(int argc, char **argv, int rank, void *ctx), void (*cleanup)(void *ctx),
+                    void *ctx, int argc, char **argv);
 
 int aeon_cmd_run(int argc, char **argv);    /* aeon run */
 int aeon_cmd_params(int argc, char **argv); /* aeon params */
