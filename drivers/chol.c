@@ -90,7 +90,7 @@ static void progress(void *ctx);
 static void solve_column(win_state *s, long j, const double *Linv) {
   aeon_tiled *A = s->w->A;
   col_ref ref = {s, j};
-  drv_stack st = {.c = win_row, .cctx = &ref, .between = progress, .bctx = s};
+  drv_stack st = {.c = win_row, .cctx = &ref, .between = progress, .bctx = s, .per_tile = s->w->per_tile};
   aeon_tile_call c = {.n = aeon_tiled_rows(A, j), .a = Linv, .lda = A->nb, .alpha = 1.0};
   drv_run_stack(s->trmm, c, A, j + 1, s->w->j1, &st, &s->w->flops);
 }
@@ -153,7 +153,8 @@ static void apply(win_state *s, long k, long j) {
     drv_run(s->syrk, &c, &s->w->flops);
   }
   col_ref ref = {s, j};
-  drv_stack st = {.c = win_row, .cctx = &ref, .a = xc_row, .actx = &pn->pan, .between = progress, .bctx = s};
+  drv_stack st = {.c = win_row, .cctx = &ref, .a = xc_row, .actx = &pn->pan, .between = progress, .bctx = s,
+                  .per_tile = s->w->per_tile};
   drv_run_stack(s->gemm, c, A, j + 1, s->w->j1, &st, &s->w->flops);
   progress(s);
 }
@@ -253,7 +254,8 @@ static aeon_err chol_core(aeon_tiled *A, const aeon_chol_opts *o, drv_counts *cn
   double *pool[MAX_LOOKAHEAD + 1], *slab = NULL;
   AE_CHK(take_pool(A, ring, cap, pool, &slab));
   chol_win w = {.A = A, .tile = core_tile, .tctx = A, .j0 = 0, .j1 = A->nt, .lookahead = o->lookahead,
-                .pool = pool, .pool_cap = cap, .progress = o->progress, .progress_ctx = o->progress_ctx};
+                .pool = pool, .pool_cap = cap, .per_tile = o->reproducible, .progress = o->progress,
+                .progress_ctx = o->progress_ctx};
   aeon_err e = AEON_OK;
   if (MPI_Comm_dup(A->grid->comm, &w.comm) != MPI_SUCCESS) e = AE_ERR(AEON_ERR_MPI, "MPI_Comm_dup failed");
   if (!e) e = chol_win_run(&w);
@@ -273,7 +275,8 @@ aeon_err aeon_chol_core_bytes(const aeon_pgrid *g, long n, int nb, int lookahead
 }
 
 aeon_chol_opts aeon_chol_defaults(void) {
-  aeon_chol_opts o = {.lookahead = (int)aeon_drivers_default("drivers.lookahead"), .block_tiles = 0};
+  aeon_chol_opts o = {.lookahead = (int)aeon_drivers_default("drivers.lookahead"), .block_tiles = 0,
+                      .reproducible = (int)aeon_drivers_default("drivers.reproducible")};
   return o;
 }
 

@@ -60,6 +60,7 @@ typedef struct ooc {
   size_t slab_bytes;
   const aeon_kernel *inv, *trmm, *syrk, *gemm;
   int lookahead;
+  int per_tile;              /* reproducible mode */
   int keep_diag;             /* the budget has room for D */
   drv_counts *cnt;
   drv_ioerr ioerr;           /* first I/O failure on this rank, agreed at the end of each block */
@@ -246,7 +247,7 @@ static void update(ooc *o, strip_set *a, const strip_set *b, xchg *ax, long k, l
     if (o->i0 == o->j0 && j % g->P == g->p) drv_run(o->syrk, &c, &o->cnt->flops);
     c_col ref = {o, j};
     drv_stack st = {.c = c_row, .cctx = &ref, .a = ax ? xc_row : set_row, .actx = ax ? (void *)ax : (void *)a,
-                    .between = progress_set, .bctx = next};
+                    .between = progress_set, .bctx = next, .per_tile = o->per_tile};
     drv_run_stack(o->gemm, c, A, o->i0 > j ? o->i0 : j + 1, o->i1, &st, &o->cnt->flops);
     progress_set(next);
   }
@@ -306,7 +307,7 @@ static aeon_err solve_column(ooc *o, strip_set *s, long k, strip_set *next) {
     drv_invert(o->inv, Lkk, ldk, aeon_tiled_rows(A, k), A->nb, linv, &o->cnt->flops);
     aeon_tile_call c = {.n = aeon_tiled_rows(A, k), .a = linv, .lda = A->nb, .alpha = 1.0};
     c_col ref = {o, k};
-    drv_stack st = {.c = c_row, .cctx = &ref, .between = progress_set, .bctx = next};
+    drv_stack st = {.c = c_row, .cctx = &ref, .between = progress_set, .bctx = next, .per_tile = o->per_tile};
     drv_run_stack(o->trmm, c, A, o->i0, o->i1, &st, &o->cnt->flops);
   }
   rbuf += (size_t)A->nb * A->nb;
@@ -323,7 +324,8 @@ static aeon_err factor_diag_block(ooc *o) {
   double *pool[NSETS];
   for (int r = 0; r < NSETS; r++) pool[r] = o->set[r].buf;
   chol_win w = {.A = o->A, .tile = ctile, .tctx = o, .j0 = o->j0, .j1 = o->j1, .comm = o->comm,
-                .lookahead = o->lookahead < NSETS - 1 ? o->lookahead : NSETS - 1, .pool = pool, .pool_cap = o->cap};
+                .lookahead = o->lookahead < NSETS - 1 ? o->lookahead : NSETS - 1, .pool = pool, .pool_cap = o->cap,
+                .per_tile = o->per_tile};
   if (chol_win_panel_tiles(o->A, o->j0, o->j1) > o->cap)
     return AE_ERR(AEON_ERR_INTERNAL, "panel of block %ld does not fit the strip buffers", o->j0);
   aeon_err e = chol_win_run(&w);
@@ -456,6 +458,7 @@ aeon_err chol_ooc(aeon_tiled *A, const aeon_chol_opts *opt, drv_counts *cnt, lon
   o.cnt = cnt;
   o.comm = MPI_COMM_NULL;
   o.lookahead = opt->lookahead;
+  o.per_tile = opt->reproducible;
   aeon_err e = aeon_par_agree(A->grid->comm, setup(&o, opt));
   if (!e && MPI_Comm_dup(A->grid->comm, &o.comm) != MPI_SUCCESS) e = AE_ERR(AEON_ERR_MPI, "MPI_Comm_dup failed");
   if (!e) e = run_blocks(&o, opt);

@@ -31,6 +31,18 @@ static void k_gemm_nt(aeon_tile_call *c) {
   cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, c->m, c->n, c->k, c->alpha, c->a, c->lda, c->b, c->ldb,
               c->beta, c->c, c->ldc);
 }
+static void k_gemm_nn(aeon_tile_call *c) {
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, c->m, c->n, c->k, c->alpha, c->a, c->lda, c->b, c->ldb,
+              c->beta, c->c, c->ldc);
+}
+static void k_gemm_tn(aeon_tile_call *c) {
+  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, c->m, c->n, c->k, c->alpha, c->a, c->lda, c->b, c->ldb,
+              c->beta, c->c, c->ldc);
+}
+static void k_symm(aeon_tile_call *c) {
+  cblas_dsymm(CblasColMajor, CblasLeft, CblasLower, c->m, c->n, c->alpha, c->a, c->lda, c->b, c->ldb, c->beta, c->c,
+              c->ldc);
+}
 static void k_gemv(aeon_tile_call *c) {
   cblas_dgemv(CblasColMajor, CblasNoTrans, c->m, c->n, c->alpha, c->a, c->lda, c->x, 1, c->beta, c->c, 1);
 }
@@ -61,6 +73,10 @@ static const aeon_kernel table[] = {
   {AEON_OP_MATVEC, AEON_TRAIT_SYMMETRIC, "dsymv", k_symv, f_mv},
   {AEON_OP_MATVEC, AEON_TRAIT_SPD, "dsymv", k_symv, f_mv},
   {AEON_OP_MATVEC_T, AEON_TRAIT_GENERAL, "dgemv^T", k_gemv_t, f_mv},
+  {AEON_OP_MATMAT, AEON_TRAIT_GENERAL, "dgemm", k_gemm_nn, f_gemm},
+  {AEON_OP_MATMAT, AEON_TRAIT_SYMMETRIC, "dsymm", k_symm, f_gemm},
+  {AEON_OP_MATMAT, AEON_TRAIT_SPD, "dsymm", k_symm, f_gemm},
+  {AEON_OP_MATMAT_T, AEON_TRAIT_GENERAL, "dgemm^T", k_gemm_tn, f_gemm},
 };
 
 const aeon_kernel *aeon_kernel_for(aeon_tile_op op, aeon_traits t) {

@@ -96,6 +96,7 @@ typedef struct chol_win {
   int lookahead;
   double **pool;       /* lookahead + 1 panel buffers of pool_cap tiles each (from the caller) */
   long pool_cap;
+  int per_tile;        /* reproducible mode: one call per tile */
   void (*progress)(void *ctx, long done, long total);
   void *progress_ctx;
   double flops;        /* out: local flops */
@@ -135,12 +136,14 @@ typedef struct drv_stack {
   void *actx;
   void (*between)(void *ctx); /* called between the calls of a stack (may be NULL): MPI progress */
   void *bctx;
+  int per_tile;          /* 1: one call per tile (reproducible mode: the calls do not depend on the storage) */
 } drv_stack;
 /* First row >= i0 of process row p in a grid of P process rows. */
 long drv_first_row(long i0, int P, int p);
 /* Runs k on a stack. Tiles that lie one below the other in one column-major panel (for both c and a) are one
  * matrix, so one call covers up to DRV_STACK_ROWS rows of them (call.m = their rows); elsewhere one call per tile.
- * The per-element arithmetic does not depend on how a stack is cut. call.c, ldc (and a, lda where st->a is set)
+ * How a stack is cut may change the last bits of a result with some BLAS kernels (see docs/drivers.md); with
+ * per_tile every call is one tile, the same calls whatever the storage. call.c, ldc (and a, lda where st->a is set)
  * come from the stack; call.n, k, b, ldb, alpha, beta (and a, lda otherwise) from the caller. */
 #define DRV_STACK_ROWS 2048
 void drv_run_stack(const aeon_kernel *k, aeon_tile_call call, const aeon_tiled *A, long i0, long i1,

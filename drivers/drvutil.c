@@ -40,7 +40,7 @@ static long run_length(const drv_stack *st, long i, long i1, int P, int nb, long
 void drv_run_stack(const aeon_kernel *k, aeon_tile_call call, const aeon_tiled *A, long i0, long i1,
                    const drv_stack *st, double *flops) {
   int P = A->grid->P;
-  long max = DRV_STACK_ROWS / A->nb > 1 ? DRV_STACK_ROWS / A->nb : 1;
+  long max = DRV_STACK_ROWS / A->nb > 1 && !st->per_tile ? DRV_STACK_ROWS / A->nb : 1;
   for (long i = drv_first_row(i0, P, A->grid->p); i < i1;) {
     long n = run_length(st, i, i1, P, A->nb, max), last = i + (n - 1) * P;
     call.m = (int)((n - 1) * A->nb + aeon_tiled_rows(A, last));

@@ -26,8 +26,10 @@ void aeon_linop_destroy(aeon_linop *op) {
 typedef struct tiled_op {
   aeon_tiled *A;
   double *x, *y;      /* full-length work vectors */
-  int *counts, *displs;
-  const aeon_kernel *mv[AEON_NTRAITS], *mvt;
+  double *X, *Y;      /* full n x nvec work blocks of apply_block (leading dimension n), room for cap vectors */
+  int cap;
+  int *counts, *displs, *bcounts;
+  const aeon_kernel *mv[AEON_NTRAITS], *mvt, *mm[AEON_NTRAITS], *mmt;
 } tiled_op;
 
 static void tiled_op_free(void *ctx) {
@@ -35,8 +37,11 @@ static void tiled_op_free(void *ctx) {
   if (!t) return;
   aeon_mem_free(t->x);
   aeon_mem_free(t->y);
+  aeon_mem_free(t->X);
+  aeon_mem_free(t->Y);
   aeon_mem_free(t->counts);
   aeon_mem_free(t->displs);
+  aeon_mem_free(t->bcounts);
   aeon_mem_free(t);
 }
 
@@ -70,6 +75,80 @@ static aeon_err tiled_apply(void *ctx, const double *x, double *y) {
   return AEON_OK;
 }
 
+/* Y_i += A(i, j) X_j, and for a symmetric matrix's off-diagonal tile also Y_j += A(i, j)^T X_i (nvec columns). */
+static void tile_mm(tiled_op *t, int nvec, long i, long j) {
+  aeon_tiled *A = t->A;
+  int lda, ld = (int)A->n;
+  const double *a = aeon_tiled_tile(A, i, j, &lda);
+  int m = aeon_tiled_rows(A, i), n = aeon_tiled_cols(A, j), nb = A->nb;
+  double flops = 0;
+  aeon_tile_call c = {.m = m, .n = nvec, .k = n, .a = a, .lda = lda, .b = t->X + j * nb, .ldb = ld,
+                      .c = t->Y + i * nb, .ldc = ld, .alpha = 1, .beta = 1};
+  drv_run(t->mm[aeon_tiled_tile_traits(A, i, j)], &c, &flops);
+  if (i == j || A->traits == AEON_TRAIT_GENERAL) return;
+  aeon_tile_call ct = {.m = n, .n = nvec, .k = m, .a = a, .lda = lda, .b = t->X + i * nb, .ldb = ld,
+                       .c = t->Y + j * nb, .ldc = ld, .alpha = 1, .beta = 1};
+  drv_run(t->mmt, &ct, &flops);
+}
+
+/* Makes room for nvec vectors in the work blocks. */
+static aeon_err block_room(tiled_op *t, int nvec) {
+  if (nvec <= t->cap) return AEON_OK;
+  aeon_mem_free(t->X);
+  aeon_mem_free(t->Y);
+  t->X = t->Y = NULL;
+  t->cap = 0;
+  size_t bytes = (size_t)t->A->n * nvec * sizeof(double);
+  AE_CHK(aeon_mem_alloc(bytes, (void **)&t->X));
+  AE_CHK(aeon_mem_alloc(bytes, (void **)&t->Y));
+  t->cap = nvec;
+  return AEON_OK;
+}
+
+/* A datatype for one row of an nvec-column block with leading dimension ld, its extent one double (so counts and
+ * displacements count rows). */
+static aeon_err row_type(int nvec, long ld, MPI_Datatype *type) {
+  MPI_Datatype v;
+  AE_MPI(MPI_Type_vector(nvec, 1, (int)ld, MPI_DOUBLE, &v));
+  AE_MPI(MPI_Type_create_resized(v, 0, sizeof(double), type));
+  MPI_Type_free(&v);
+  AE_MPI(MPI_Type_commit(type));
+  return AEON_OK;
+}
+
+/* The collective part of apply_block: gather X, multiply the local tiles, sum Y's rows onto their owners (rows
+ * interleaved first, so that each rank's rows are contiguous: MPI_SUM is only defined on plain doubles). */
+static aeon_err block_product(tiled_op *t, int nvec, const double *X, MPI_Datatype xrow, double *Y, long ldy,
+                              MPI_Datatype nrow) {
+  aeon_tiled *A = t->A;
+  const aeon_pgrid *g = A->grid;
+  long n = A->n, mine = t->counts[g->rank];
+  AE_MPI(MPI_Allgatherv(X, (int)mine, xrow, t->X, t->counts, t->displs, nrow, g->comm));
+  memset(t->Y, 0, (size_t)n * nvec * sizeof(double));
+  for (long j = g->q; j < A->nt; j += g->Q)
+    for (long i = g->p; i < A->mt; i += g->P)
+      if (aeon_tiled_mine(A, i, j)) tile_mm(t, nvec, i, j);
+  for (long r = 0; r < n; r++)
+    for (int c = 0; c < nvec; c++) t->X[r * nvec + c] = t->Y[c * n + r];
+  for (int r = 0; r < g->size; r++) t->bcounts[r] = t->counts[r] * nvec;
+  AE_MPI(MPI_Reduce_scatter(t->X, t->Y, t->bcounts, MPI_DOUBLE, MPI_SUM, g->comm));
+  for (long r = 0; r < mine; r++)
+    for (int c = 0; c < nvec; c++) Y[c * ldy + r] = t->Y[r * nvec + c];
+  return AEON_OK;
+}
+
+static aeon_err tiled_apply_block(void *ctx, int nvec, const double *X, long ldx, double *Y, long ldy) {
+  tiled_op *t = ctx;
+  AE_CHK(block_room(t, nvec));
+  MPI_Datatype xrow = MPI_DATATYPE_NULL, nrow = MPI_DATATYPE_NULL;
+  aeon_err e = row_type(nvec, ldx, &xrow);
+  if (!e) e = row_type(nvec, t->A->n, &nrow);
+  if (!e) e = block_product(t, nvec, X, xrow, Y, ldy, nrow);
+  if (xrow != MPI_DATATYPE_NULL) MPI_Type_free(&xrow);
+  if (nrow != MPI_DATATYPE_NULL) MPI_Type_free(&nrow);
+  return e;
+}
+
 static aeon_err tiled_op_init(tiled_op *t, aeon_tiled *A, aeon_linop *op) {
   const aeon_pgrid *g = A->grid;
   t->A = A;
@@ -77,13 +156,17 @@ static aeon_err tiled_op_init(tiled_op *t, aeon_tiled *A, aeon_linop *op) {
   AE_CHK(aeon_mem_alloc((size_t)A->mt * A->nb * sizeof(double), (void **)&t->y));
   AE_CHK(aeon_mem_alloc((size_t)g->size * sizeof(int), (void **)&t->counts));
   AE_CHK(aeon_mem_alloc((size_t)g->size * sizeof(int), (void **)&t->displs));
+  AE_CHK(aeon_mem_alloc((size_t)g->size * sizeof(int), (void **)&t->bcounts));
   int nl = (int)op->nlocal;
   AE_MPI(MPI_Allgather(&nl, 1, MPI_INT, t->counts, 1, MPI_INT, g->comm));
   for (int r = 1; r < g->size; r++) t->displs[r] = t->displs[r - 1] + t->counts[r - 1];
   AE_CHK(aeon_kernel_get(AEON_OP_MATVEC, AEON_TRAIT_GENERAL, &t->mv[AEON_TRAIT_GENERAL]));
+  AE_CHK(aeon_kernel_get(AEON_OP_MATMAT, AEON_TRAIT_GENERAL, &t->mm[AEON_TRAIT_GENERAL]));
   if (A->traits != AEON_TRAIT_GENERAL) {
     AE_CHK(aeon_kernel_get(AEON_OP_MATVEC, A->traits, &t->mv[A->traits]));
     AE_CHK(aeon_kernel_get(AEON_OP_MATVEC_T, AEON_TRAIT_GENERAL, &t->mvt));
+    AE_CHK(aeon_kernel_get(AEON_OP_MATMAT, A->traits, &t->mm[A->traits]));
+    AE_CHK(aeon_kernel_get(AEON_OP_MATMAT_T, AEON_TRAIT_GENERAL, &t->mmt));
   }
   return AEON_OK;
 }
@@ -107,6 +190,7 @@ aeon_err aeon_linop_tiled(aeon_tiled *A, aeon_linop *op) {
     return e;
   }
   op->apply = tiled_apply;
+  op->apply_block = tiled_apply_block;
   op->destroy = tiled_op_free;
   op->ctx = t;
   return AEON_OK;

@@ -318,7 +318,8 @@ static void update(mm *s, const mm_set *t) {
   if (A->traits == AEON_TRAIT_LOWER && k > i0) i0 = k;
   if (A->traits == AEON_TRAIT_UPPER && k + 1 < i1) i1 = k + 1;
   row_ctx rc = {s, t};
-  drv_stack st = {.c = c_row, .cctx = &rc, .a = a_row, .actx = &rc, .between = progress, .bctx = s};
+  drv_stack st = {.c = c_row, .cctx = &rc, .a = a_row, .actx = &rc, .between = progress, .bctx = s,
+                  .per_tile = s->opt->reproducible};
   for (long lc = 0; lc < s->nc; lc++) {
     long j = col_of(s, lc);
     if (k == 0) col_begin(s, lc);
@@ -504,7 +505,8 @@ static aeon_err finish_stats(const mm *s, double t0, uint64_t rd0, uint64_t wr0,
 /* ---- entry points ---- */
 
 aeon_matmul_opts aeon_matmul_defaults(void) {
-  aeon_matmul_opts o = {.block_rows = 0, .block_cols = 0};
+  aeon_matmul_opts o = {.block_rows = 0, .block_cols = 0,
+                        .reproducible = (int)aeon_drivers_default("drivers.reproducible")};
   return o;
 }
 

@@ -17,6 +17,10 @@ const aeon_param_decl aeon_drivers_params[] = {
    AEON_RESTART_CHANGEABLE},
   {"drivers.ooc_dir", AEON_PT_STRING, "", AEON_NORANGE, NULL,
    "directory for out-of-core tile files (empty: in core)", AEON_RESTART_CHANGEABLE},
+  {"drivers.reproducible", AEON_PT_BOOL, "false", AEON_NORANGE, NULL,
+   "one BLAS call per tile: Cholesky and matmul results identical in core and out of core, for any blocking and "
+   "BLAS thread count (slower)",
+   AEON_RESTART_CHANGEABLE},
   {"drivers.ooc_block", AEON_PT_INT, "0", 0, 1e6, NULL,
    "out-of-core block side in tiles (0: the largest that fits the budget)", AEON_RESTART_CHANGEABLE},
   {"eig.nev", AEON_PT_INT, "4", 1, 1e6, NULL, "number of eigenvalues wanted", AEON_RESTART_CHANGEABLE},

@@ -67,7 +67,8 @@ int aeon_drv_blas_threads(MPI_Comm comm) {
     MPI_Comm_free(&node);
   }
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  int t = (int)(cores / nranks);
+  const char *env = getenv("OPENBLAS_NUM_THREADS");
+  int t = env && atoi(env) > 0 ? atoi(env) : (int)(cores / nranks); /* the user's choice wins */
   if (t < 1) t = 1;
   openblas_set_num_threads(t);
   return t;

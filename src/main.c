@@ -27,6 +27,7 @@ static const aeon_command commands[] = {
    "      --budget SIZE    memory budget per rank, e.g. 2GiB (default: half the free memory)\n"
    "      --grid PxQ       process grid (default: the squarest); --ooc DIR: tiles in files under DIR\n"
    "      --block T        out-of-core block side in tiles (default: the largest fitting the budget)\n"
+   "      --reproducible   one BLAS call per tile: L identical in and out of core, any BLAS threads (slower)\n"
    "      --check          print the backward error ||A - L L^T||_F / ||A||_F (in core)\n"},
   {"matmul", aeon_cmd_matmul,
    "(--m M --k K --n N | --a FILE:/DSET --b FILE:/DSET) [--alpha X] [--beta Y] [--output FILE[:/DSET]] [--nb NB] "
@@ -38,7 +39,8 @@ static const aeon_command commands[] = {
    "      --output F[:/D]  write C to dataset D (default /C) of a new HDF5 file F\n"
    "      --nb NB          tile size (default 256); --budget SIZE memory budget per rank (default: half the free memory)\n"
    "      --grid PxQ       process grid (default: the squarest); --ooc DIR: A, B and C in tile files under DIR\n"
-   "      --block T        C blocks of T x T tiles (default: the largest fitting the budget)\n"},
+   "      --block T        C blocks of T x T tiles (default: the largest fitting the budget)\n"
+   "      --reproducible   one BLAS call per tile: C identical in and out of core, any BLAS threads (slower)\n"},
   {"eig", aeon_cmd_eig, "(--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX]) [--nev K] [--which LM|LR|SR]",
    "a few eigenvalues of an HDF5 matrix or a built-in operator (Krylov-Schur)",
    "      --input F:/D     the matrix in dataset D of HDF5 file F; --symmetric: it is symmetric (checked)\n"

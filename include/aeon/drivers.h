@@ -37,7 +37,7 @@ aeon_err aeon_pgrid_parse(const char *s, int *P, int *Q);
 aeon_err aeon_pgrid_create(MPI_Comm comm, int P, int Q, aeon_pgrid *g);
 /* Frees the grid's communicators. */
 void aeon_pgrid_destroy(aeon_pgrid *g);
-/* Sets the BLAS thread count to the node's cores divided by the ranks on the node (at least 1); returns it. */
+/* Sets the BLAS thread count to OPENBLAS_NUM_THREADS when set, else the node's cores over its ranks; returns it. */
 int aeon_drv_blas_threads(MPI_Comm comm);
 
 /* ---- memory governor ---- */
@@ -86,6 +86,8 @@ typedef enum aeon_tile_op {
   AEON_OP_UPDATE,     /* C = beta C + alpha A B^T (keyed by C's traits: syrk on symmetric tiles, B = A) */
   AEON_OP_MATVEC,     /* y = beta y + alpha A x (keyed by A's traits) */
   AEON_OP_MATVEC_T,   /* y = beta y + alpha A^T x (keyed by A's traits) */
+  AEON_OP_MATMAT,     /* C = beta C + alpha A B, B and C with n columns (keyed by A's traits: dsymm on symmetric) */
+  AEON_OP_MATMAT_T,   /* C = beta C + alpha A^T B (keyed by A's traits) */
   AEON_NOPS
 } aeon_tile_op;
 
@@ -200,6 +202,7 @@ double aeon_gen_general(void *gen, long r, long c);
 typedef struct aeon_chol_opts {
   int lookahead;                                    /* panels factored ahead of the trailing update (in core) */
   long block_tiles;                                 /* out of core: block side in tiles (0: largest fitting the budget) */
+  int reproducible;                                 /* 1: one BLAS call per tile, so L is identical in and out of core */
   void (*progress)(void *ctx, long done, long total); /* called on rank 0 as columns finish (may be NULL) */
   void *progress_ctx;
 } aeon_chol_opts;
@@ -235,6 +238,7 @@ aeon_err aeon_tiled_maxdiff(aeon_tiled *X, aeon_tiled *Y, double *maxdiff);
 /* Options of aeon_matmul_ex. */
 typedef struct aeon_matmul_opts {
   long block_rows, block_cols; /* C blocks in tiles (0: the largest fitting the budget; rounded up to multiples of P, Q) */
+  int reproducible;            /* 1: one BLAS call per tile, so C is identical in and out of core */
   void (*progress)(void *ctx, long done, long total); /* called on rank 0 after each SUMMA step (may be NULL) */
   void *progress_ctx;
 } aeon_matmul_opts;

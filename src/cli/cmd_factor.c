@@ -1,5 +1,5 @@
 /* aeon factor (--n N | --input FILE:/DSET) [--output FILE[:/DSET]] [--nb NB] [--budget SIZE] [--grid PxQ]
- *             [--ooc DIR] [--lookahead D] [--block T] [--seed S] [--check] [--quiet]
+ *             [--ooc DIR] [--lookahead D] [--block T] [--seed S] [--reproducible] [--check] [--quiet]
  * Cholesky factorization A = L L^T of a generated SPD matrix or of an HDF5 dataset, in core or out of core. */
 #include <string.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 typedef struct factor_args {
   long n, nb, lookahead, block, seed;
   const char *input, *output, *budget, *grid, *ooc;
-  int check, quiet;
+  int check, quiet, reproducible;
   char in_file[1024], in_dset[256], out_file[1024], out_dset[256];
 } factor_args;
 
@@ -40,6 +40,7 @@ static aeon_err parse_factor(int argc, char **argv, factor_args *a) {
     {"--ooc", 's', &a->ooc, 0, 0},        {"--lookahead", 'i', &a->lookahead, 0, 16},
     {"--block", 'i', &a->block, 1, 1e6},  {"--seed", 'i', &a->seed, 0, 9e15},
     {"--check", 'f', &a->check, 0, 0},    {"--quiet", 'f', &a->quiet, 0, 0},
+    {"--reproducible", 'f', &a->reproducible, 0, 0},
   };
   AE_CHK(aeon_cli_flags("factor", f, sizeof f / sizeof f[0], argc, argv));
   if ((a->n > 0) == (a->input != NULL))
@@ -151,6 +152,7 @@ static aeon_err factor(const factor_args *a, factor_run *r) {
   aeon_chol_opts o = aeon_chol_defaults();
   o.lookahead = (int)a->lookahead;
   o.block_tiles = a->block;
+  if (a->reproducible) o.reproducible = 1;
   o.progress = progress;
   o.progress_ctx = r;
   r->t0 = r->last_print = MPI_Wtime();

@@ -1,5 +1,5 @@
 /* aeon matmul [--m M --k K --n N | --a FILE:/DSET --b FILE:/DSET] [--alpha X] [--beta Y] [--output FILE[:/DSET]]
- *             [--nb NB] [--budget SIZE] [--grid PxQ] [--ooc DIR] [--block T] [--seed S] [--quiet]
+ *             [--nb NB] [--budget SIZE] [--grid PxQ] [--ooc DIR] [--block T] [--seed S] [--reproducible] [--quiet]
  * The product C = alpha A B + beta C of generated matrices or HDF5 datasets, in core or out of core (SUMMA). */
 #include <string.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@ typedef struct mm_args {
   long m, n, k, nb, block, seed;
   double alpha, beta;
   const char *a, *b, *output, *budget, *grid, *ooc;
-  int quiet;
+  int quiet, reproducible;
   char a_file[1024], a_dset[256], b_file[1024], b_dset[256], out_file[1024], out_dset[256];
 } mm_args;
 
@@ -40,7 +40,7 @@ static aeon_err parse_matmul(int argc, char **argv, mm_args *a) {
     {"--nb", 'i', &a->nb, 8, 16384},           {"--budget", 's', &a->budget, 0, 0},
     {"--grid", 's', &a->grid, 0, 0},           {"--ooc", 's', &a->ooc, 0, 0},
     {"--block", 'i', &a->block, 1, 1e6},       {"--seed", 'i', &a->seed, 0, 9e15},
-    {"--quiet", 'f', &a->quiet, 0, 0},
+    {"--quiet", 'f', &a->quiet, 0, 0},    {"--reproducible", 'f', &a->reproducible, 0, 0},
   };
   AE_CHK(aeon_cli_flags("matmul", f, sizeof f / sizeof f[0], argc, argv));
   if (a->a) AE_CHK(aeon_h5_split(a->a, "/A", a->a_file, sizeof a->a_file, a->a_dset, sizeof a->a_dset));
@@ -168,6 +168,7 @@ static aeon_err matmul(const mm_args *a, mm_run *r) {
   AE_CHK(load(a, r, m, n, NULL, NULL, a->beta != 0.0 ? &r->gen[2] : NULL, &r->C)); /* beta = 0: C starts at zero */
   aeon_matmul_opts o = aeon_matmul_defaults();
   o.block_rows = o.block_cols = a->block;
+  if (a->reproducible) o.reproducible = 1;
   o.progress = progress;
   o.progress_ctx = r;
   r->t0 = r->last_print = MPI_Wtime();

@@ -10,7 +10,7 @@
  *
  * Out of core (nb = 32): A, B, C each alone and all three in tile files, with
  * C's budget 20 tiles beyond C's own in-core tiles, so C is cut into several
- * blocks: the product is identical bit for bit to the in-core one on the same
+ * blocks: in reproducible mode the product is identical bit for bit to the in-core one on the same
  * grid (maxdiff == 0 and memcmp of the gathered C), within 1e-14 of the
  * whole-matrix dgemm, and the governor's peak stays within the budget; also a
  * triangular A out of core, alpha = 0, blocks forced on in-core matrices, and
@@ -204,7 +204,9 @@ static aeon_err incore_reference(const aeon_pgrid *g, aeon_gov *gov, long m, lon
                                  double alpha, double beta, operands *r, gathered *x) {
   AE_CHK(make_operands(g, gov, gov, m, k, n, nb, ta, 0, 0, r));
   gather_inputs(r, x);
-  AE_CHK(aeon_matmul(alpha, r->A, r->B, beta, r->C));
+  aeon_matmul_opts o = aeon_matmul_defaults();
+  o.reproducible = 1;
+  AE_CHK(aeon_matmul_ex(alpha, r->A, r->B, beta, r->C, &o, NULL));
   gather(r->C, x->c);
   return AEON_OK;
 }
@@ -212,7 +214,8 @@ static aeon_err incore_reference(const aeon_pgrid *g, aeon_gov *gov, long m, lon
 enum { OOC_NB = 32, OOC_FREE_TILES = 20 };
 
 /* The product with the matrices of mask ooc out of core (and blocks forced by bo, if given), C's budget
- * OOC_FREE_TILES tiles beyond C's in-core tiles: several blocks, identical bit for bit to in core, within 1e-14 of
+ * OOC_FREE_TILES tiles beyond C's in-core tiles: several blocks, identical bit for bit to in core (both in
+ * reproducible mode), within 1e-14 of
  * dgemm, peak within the budget. */
 static void ooc_case(const aeon_pgrid *g, long m, long k, long n, aeon_traits ta, double alpha, double beta, int ooc,
                      const aeon_matmul_opts *bo) {
@@ -228,7 +231,9 @@ static void ooc_case(const aeon_pgrid *g, long m, long k, long n, aeon_traits ta
   budget = cbytes + OOC_FREE_TILES * tb;
   if (!e) e = aeon_gov_create(budget, &gc);
   if (!e) e = make_operands(g, big, gc, m, k, n, OOC_NB, ta, 0, ooc, &o);
-  if (!e) e = aeon_matmul_ex(alpha, o.A, o.B, beta, o.C, bo, &st);
+  aeon_matmul_opts mo = bo ? *bo : aeon_matmul_defaults();
+  mo.reproducible = 1; /* one call per tile: the same calls as the in-core reference */
+  if (!e) e = aeon_matmul_ex(alpha, o.A, o.B, beta, o.C, &mo, &st);
   CHECK(e == AEON_OK, "out-of-core matmul (mask %d): %s", ooc, aeon_error_message());
   if (!e) e = aeon_tiled_maxdiff(o.C, r.C, &diff);
   CHECK(e == AEON_OK && diff == 0.0, "mask %d grid %dx%d: max |C_ooc - C_core| = %g", ooc, g->P, g->Q, diff);

@@ -49,9 +49,17 @@ run2 factor --n 700 --nb 64 --check > g.txt 2>&1 && ok || { bad "factor --n"; ca
 grep -Eq "backward error .* = [0-9.]+e-1[4-9]" g.txt && ok || { bad "backward error not below 1e-14"; cat g.txt; }
 grep -Eq "^factor: N=700 nb=64 grid 1x2 in core: time [0-9.]+ s, [0-9.]+ GFLOP/s, I/O .* read \+ .* written, peak memory .* per rank \(budget" g.txt \
   && ok || { bad "factor summary line"; cat g.txt; }
-run2 factor --n 700 --nb 64 --ooc "$work" --budget 512K --output ooc.h5 > o.txt 2>&1 && ok || { bad "factor --ooc"; cat o.txt; }
+run2 factor --n 700 --nb 64 --ooc "$work" --budget 512K --reproducible --output ooc.h5 > o.txt 2>&1 && ok \
+  || { bad "factor --ooc"; cat o.txt; }
 grep -q "out of core" o.txt && grep -Eq "I/O [1-9][0-9.]* [KMG]iB read" o.txt && ok || { bad "out-of-core summary"; cat o.txt; }
 ls "$work"/aeon-tiles-* > /dev/null 2>&1 && bad "tile files left behind" || ok
+# --reproducible: the same L bit for bit in core
+run2 factor --n 700 --nb 64 --reproducible --output core.h5 > c.txt 2>&1 && ok || { bad "factor --reproducible"; cat c.txt; }
+"$py" - <<'EOF' && ok || bad "--reproducible: out-of-core L differs from in-core L"
+import h5py, numpy as np, sys
+a = h5py.File("core.h5", "r")["L"][...]; b = h5py.File("ooc.h5", "r")["L"][...]
+sys.exit(0 if a.shape == (700, 700) and np.array_equal(a, b) and np.abs(a).max() > 0 else 1)
+EOF
 
 # HDF5 input: L written, L L^T = A, input untouched
 run2 factor --input in.h5:/A --output out.h5 --nb 64 > h.txt 2>&1 && ok || { bad "factor --input"; cat h.txt; }

@@ -39,11 +39,12 @@ EOF
 [ -s in.h5 ] && ok || { bad "could not write the HDF5 inputs (h5py)"; echo "cli matmul: $pass passed, $fail failed"; exit 1; }
 before=$(md5sum in.h5)
 
-# generated matrices: in core and out of core (several blocks) give the same C bit for bit
+# generated matrices: in core and out of core (several blocks) give the same C bit for bit (--reproducible)
 summary="^matmul: 700x500x600 nb=64 grid 1x2 %s: time [0-9.]+ s, [0-9.]+ GFLOP/s, I/O .* read \+ .* written, peak memory .* per rank \(budget"
-run2 matmul --m 700 --k 500 --n 600 --nb 64 --alpha 1.5 --beta -0.5 --output gc.h5 > g.txt 2>&1 && ok || { bad "matmul in core"; cat g.txt; }
+run2 matmul --m 700 --k 500 --n 600 --nb 64 --alpha 1.5 --beta -0.5 --reproducible --output gc.h5 > g.txt 2>&1 && ok || { bad "matmul in core"; cat g.txt; }
 grep -Eq "$(printf "$summary" "in core")" g.txt && ok || { bad "in-core summary line"; cat g.txt; }
-run2 matmul --m 700 --k 500 --n 600 --nb 64 --alpha 1.5 --beta -0.5 --ooc "$work" --budget 512K --output go.h5 > o.txt 2>&1 \
+run2 matmul --m 700 --k 500 --n 600 --nb 64 --alpha 1.5 --beta -0.5 --reproducible --ooc "$work" --budget 512K \
+  --output go.h5 > o.txt 2>&1 \
   && ok || { bad "matmul --ooc"; cat o.txt; }
 grep -Eq "$(printf "$summary" "out of core")" o.txt && grep -Eq "I/O [1-9][0-9.]* [KMG]iB read" o.txt && ok || { bad "out-of-core summary"; cat o.txt; }
 grep -Eq "^matmul: C in [0-9]+ block\(s\)" o.txt && ! grep -q "C in 1 block" o.txt && ok || { bad "out of core in one block"; cat o.txt; }
