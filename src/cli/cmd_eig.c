@@ -179,8 +179,8 @@ static void print_stability(const eig_run *r) {
     printf("stable dt %s%s: dt <= %.10g (cfl %.6g); deck dt %.10g (cfl %.6g) is %.6g of it; max |R(deck dt lambda)| = "
            "%.10g%s\n", rk->name, strcmp(rk->name, aeon_sim_integrator(r->sim)) ? "" : " (deck)", dmax, dmax / h, dt,
            dt / h, dt / dmax, aeon_rk_amplification(rk, dt, s->nev, s->re, s->im),
-           weak ? " (|R| > 1 at half that dt already: unstable at every dt, the bound is where |R| - 1 reaches the "
-                  "rounding slack)" : "");
+           weak ? " (|R| > 1 already at half that dt: unstable at every dt on these eigenvalues; the bound is only "
+                  "where |R| - 1 reaches the slack)" : "");
   }
 }
 
