@@ -91,12 +91,20 @@ aeon_err aeon_sim_linop_size(const char *text, size_t len, const char *name, int
   return e;
 }
 
-/* Row r of the evolved points of variable-major vectors: its start in field set f. */
-static double *evolved_row(const evol_op *e, const aeon_fields *f, long r) {
+/* Variable v and local indices (j, k) of row r (a line in x) of the evolved points in vector order. */
+static void row_of(const evol_op *e, long r, int *v, int *j, int *k) {
   const aeon_box *b = &e->m->evolved;
   long per_var = (long)e->ny * e->nz, q = r % per_var;
-  int v = (int)(r / per_var), j = b->lo[1] + (int)(q % e->ny), k = b->lo[2] + (int)(q / e->ny);
-  return aeon_var(f, v) + aeon_idx(e->m, b->lo[0], j, k);
+  *v = (int)(r / per_var);
+  *j = b->lo[1] + (int)(q % e->ny);
+  *k = b->lo[2] + (int)(q / e->ny);
+}
+
+/* The start of row r of the evolved points in field set f. */
+static double *evolved_row(const evol_op *e, const aeon_fields *f, long r) {
+  int v, j, k;
+  row_of(e, r, &v, &j, &k);
+  return aeon_var(f, v) + aeon_idx(e->m, e->m->evolved.lo[0], j, k);
 }
 
 static long nrows(const evol_op *e) { return (long)e->nvar * e->ny * e->nz; }
@@ -141,14 +149,13 @@ static aeon_err evol_apply(void *ctx, const double *x, double *y) {
   return AEON_OK;
 }
 
-/* Global index of local row i on the extended grid: variable, then z, y, x. */
+/* Global index of vector element i on the extended grid: variable, then z, y, x. */
 static long evol_global_row(void *ctx, long i) {
   const evol_op *e = ctx;
-  const aeon_box *b = &e->m->evolved;
-  long r = i / e->len, per_var = (long)e->ny * e->nz, q = r % per_var, v = r / per_var;
-  long gx = e->shift[0] + b->lo[0] + i % e->len, gy = e->shift[1] + b->lo[1] + q % e->ny;
-  long gz = e->shift[2] + b->lo[2] + q / e->ny;
-  return ((v * e->ext[2] + gz) * e->ext[1] + gy) * e->ext[0] + gx;
+  int v, j, k;
+  row_of(e, i / e->len, &v, &j, &k);
+  long gx = e->shift[0] + e->m->evolved.lo[0] + i % e->len, gy = e->shift[1] + j, gz = e->shift[2] + k;
+  return (((long)v * e->ext[2] + gz) * e->ext[1] + gy) * e->ext[0] + gx;
 }
 
 static void evol_free(void *ctx) {
