@@ -7,9 +7,11 @@
  * eps / (64 h) D6 has the symbol -eps sin^6(t/2) / h (D6 gives (2i sin(t/2))^6),
  * so each mode of (u, pi) gives the eigenvalues -delta(k) +- i c sqrt(mu(k)),
  * delta(k) = eps sum_d sin^6(t_d/2) / h_d.
- * Checks: (1) on a 6 x 6 x 4 grid with dissipation the dense matrix of the
- * operator (built column by column) has exactly that spectrum (dgeev, all 288
- * eigenvalues, 1e-10); (2) on 12 x 10 x 8 without dissipation the nev = 8
+ * Checks: (0) the rk4 and rk2 stability functions are exp's Taylor
+ * polynomials and their real-axis limits are 2.7853 and 2; (1) on a 6 x 6 x 4
+ * grid with dissipation the dense matrix of the operator (built column by
+ * column) has exactly that spectrum (dgeev, all 288 eigenvalues, 1e-10; the
+ * mode k = 0 is a defective double 0: u = const, pi = 0); (2) on 12 x 10 x 8 without dissipation the nev = 8
  * eigenvalues of largest magnitude match it to 1e-8 relative, none of larger
  * magnitude is skipped, and the largest stable dt of rk4 is 2 sqrt(2) /
  * max |lambda| to 1e-6 (rk2 is unstable on the imaginary axis); (3) with
@@ -304,9 +306,24 @@ static void sizes(void) {
   aeon_error_clear();
 }
 
+/* (0) The stability functions from the tableaux: the Taylor polynomials of exp, and the real-axis limits. */
+static void rk_polynomials(void) {
+  const aeon_rk_method *rk4 = aeon_rk_find("rk4"), *rk2 = aeon_rk_find("rk2");
+  double complex z = CMPLX(0.3, 1.1), t2 = 1 + z + z * z / 2, t4 = t2 + z * z * z / 6 + z * z * z * z / 24;
+  double rr, ri;
+  aeon_rk_stability(rk4, creal(z), cimag(z), &rr, &ri);
+  CHECK(cabs(CMPLX(rr, ri) - t4) < 1e-15, "rk4: R(z) = %.17g%+.17gi", rr, ri);
+  aeon_rk_stability(rk2, creal(z), cimag(z), &rr, &ri);
+  CHECK(cabs(CMPLX(rr, ri) - t2) < 1e-15, "rk2: R(z) = %.17g%+.17gi", rr, ri);
+  double re = -1, im = 0, d4 = aeon_rk_max_stable_dt(rk4, 1, &re, &im), d2 = aeon_rk_max_stable_dt(rk2, 1, &re, &im);
+  CHECK(fabs(d4 - 2.785293563405282) < 1e-9 && fabs(d2 - 2) < 1e-9, "real-axis limits: rk4 %.15g, rk2 %.15g", d4, d2);
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  CHECK(aeon_initialize() == AEON_OK, "initialize: %s", aeon_error_message());
+  rk_polynomials();
   dense_spectrum();
   largest("periodic, no dissipation", 0, 0, 1e-12, 1e-8);
   largest("periodic, dissipation 0.2", 0.2, 0, 1e-12, 1e-8);
