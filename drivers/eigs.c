@@ -96,8 +96,10 @@ static aeon_err norm2(ks_run *s, const double *w, double *nrm) {
 
 /* Column j of V: a pseudo-random vector (by global row), orthogonal to the first j columns, unit norm. */
 static aeon_err random_column(ks_run *s, int j, uint64_t salt) {
+  const aeon_linop *op = s->op;
   double *v = col(s, j), nrm = 0;
-  for (long i = 0; i < s->nl; i++) v[i] = aeon_gen_uniform(s->o->seed + salt, s->op->offset + i, 7, 0);
+  for (long i = 0; i < s->nl; i++)
+    v[i] = aeon_gen_uniform(s->o->seed + salt, op->global_row ? op->global_row(op->ctx, i) : op->offset + i, 7, 0);
   memset(s->h, 0, (size_t)j * sizeof(double));
   if (j > 0) AE_CHK(orthogonalize(s, j, v, s->h, &nrm));
   else AE_CHK(norm2(s, v, &nrm));

@@ -80,30 +80,30 @@ void aeon_mol_destroy(aeon_mol *mol) {
 
 aeon_fields *aeon_mol_state(aeon_mol *mol) { return &mol->u; }
 
-static void timed_rhs(aeon_mol *mol, int timer, int radiative, double t, const aeon_fields *in,
+static void timed_rhs(aeon_mol *mol, int timer, int radiative, double t, const aeon_fields *in, aeon_fields *out,
                       const aeon_box *boxes, int nbox) {
   aeon_timer_start(mol->timers, timer);
   for (int b = 0; b < nbox; b++) {
-    if (radiative) mol->phys->rhs_radiative(mol->self, mol->m, t, in, &mol->k, &boxes[b]);
-    else mol->phys->rhs(mol->self, mol->m, t, in, &mol->k, &boxes[b]);
+    if (radiative) mol->phys->rhs_radiative(mol->self, mol->m, t, in, out, &boxes[b]);
+    else mol->phys->rhs(mol->self, mol->m, t, in, out, &boxes[b]);
   }
   aeon_timer_stop(mol->timers, timer);
 }
 
-/* rhs of the stage input `in` into mol->k, overlapping the exchange of in's ghosts with the core. */
-static aeon_err stage_rhs(aeon_mol *mol, aeon_fields *in, double t) {
+/* One stage's rhs: the exchange of in's ghosts overlaps the rhs on the core. */
+aeon_err aeon_mol_rhs(aeon_mol *mol, aeon_fields *in, double t, aeon_fields *out) {
   aeon_timer_start(mol->timers, mol->t_xstart);
   AE_CHK(aeon_exchange_start(mol->ex, in));
   aeon_timer_stop(mol->timers, mol->t_xstart);
-  timed_rhs(mol, mol->t_rhs_core, 0, t, in, &mol->core, aeon_box_size(&mol->core) > 0);
+  timed_rhs(mol, mol->t_rhs_core, 0, t, in, out, &mol->core, aeon_box_size(&mol->core) > 0);
   aeon_timer_start(mol->timers, mol->t_xwait);
   AE_CHK(aeon_exchange_finish(mol->ex, in));
   aeon_timer_stop(mol->timers, mol->t_xwait);
   aeon_timer_start(mol->timers, mol->t_bc);
   aeon_mesh_fill_symmetry(mol->m, in, (const int(*)[3])mol->parity);
   aeon_timer_stop(mol->timers, mol->t_bc);
-  timed_rhs(mol, mol->t_rhs_shell, 0, t, in, mol->shell, mol->nshell);
-  timed_rhs(mol, mol->t_rhs_rad, 1, t, in, mol->rad, mol->nrad);
+  timed_rhs(mol, mol->t_rhs_shell, 0, t, in, out, mol->shell, mol->nshell);
+  timed_rhs(mol, mol->t_rhs_rad, 1, t, in, out, mol->rad, mol->nrad);
   return AEON_OK;
 }
 
@@ -145,7 +145,7 @@ aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt, int *nonfinite) {
   aeon_fields_copy(&mol->u0, &mol->u);
   *nonfinite = 0;
   for (int s = 0; s < rk->nstage; s++) {
-    AE_CHK(stage_rhs(mol, s == 0 ? &mol->u0 : &mol->y, t + rk->c[s] * dt));
+    AE_CHK(aeon_mol_rhs(mol, s == 0 ? &mol->u0 : &mol->y, t + rk->c[s] * dt, &mol->k));
     if (s == 0 && mol->inject_at >= 0) {
       aeon_var(&mol->k, 0)[mol->inject_at] = NAN;
       mol->inject_at = -1;

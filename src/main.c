@@ -41,10 +41,13 @@ static const aeon_command commands[] = {
    "      --grid PxQ       process grid (default: the squarest); --ooc DIR: A, B and C in tile files under DIR\n"
    "      --block T        C blocks of T x T tiles (default: the largest fitting the budget)\n"
    "      --reproducible   one BLAS call per tile: C identical in and out of core, any BLAS threads (slower)\n"},
-  {"eig", aeon_cmd_eig, "(--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX]) [--nev K] [--which LM|LR|SR]",
-   "a few eigenvalues of an HDF5 matrix or a built-in operator (Krylov-Schur)",
+  {"eig", aeon_cmd_eig,
+   "(--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX] | --deck DECK) [--nev K] [--which LM|LR|SR]",
+   "a few eigenvalues of an HDF5 matrix, a built-in operator or a deck's evolution operator (Krylov-Schur)",
    "      --input F:/D     the matrix in dataset D of HDF5 file F; --symmetric: it is symmetric (checked)\n"
    "      --operator dndrv1  ARPACK's 2D convection-diffusion operator on an NX x NX grid (--grid-size, --rho)\n"
+   "      --deck DECK      the deck's semi-discrete evolution operator du/dt = F(u) (its Jacobian at the initial data\n"
+   "                       for a non-linear module) on its mesh, and the largest stable dt of each RK method\n"
    "      --nev K          eigenvalues wanted (default 4); --which LM|LR|SR (default LM)\n"
    "      --ncv M          basis size (default 20); --tol T (default 1e-10); --max-restarts R\n"
    "      --block-size B   vectors per expansion step (default 1; B > 1: block Krylov-Schur, ncv >= nev + 2 B)\n"

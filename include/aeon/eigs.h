@@ -35,6 +35,9 @@ typedef struct aeon_linop {
   /* Optional (NULL: apply once per vector): Y = A X for nvec vectors, column c at X + c ldx, Y + c ldy; collective. */
   aeon_err (*apply_block)(void *ctx, int nvec, const double *X, long ldx, double *Y, long ldy);
   void (*destroy)(void *ctx);                               /* frees ctx (may be NULL) */
+  /* Optional (NULL: offset + i): a global index of local row i that does not depend on the rank count (the rows are
+   * numbered by rank otherwise), so that the starting vector, drawn by that index, does not either. */
+  long (*global_row)(void *ctx, long i);
   void *ctx;
 } aeon_linop;
 

@@ -31,6 +31,8 @@ typedef struct aeon_physics_ops {
   int ndiag;                      /* diagnostics: each reported as an L2 and a max norm */
   const char *const *diag_names;
   int stencil_radius;             /* points the rhs reads on each side (<= grid.ghost) */
+  int linear;                     /* 1 if rhs and rhs_radiative are linear (or affine) in u: the evolution operator of
+                                     aeon_sim_linop is then F itself, exact, not a finite-difference Jacobian */
 
   /* Reads the module's parameters and prepares whatever it needs; *self is its private state. */
   aeon_err (*create)(const aeon_deck *deck, const aeon_mesh *m, void **self);

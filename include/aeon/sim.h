@@ -17,6 +17,7 @@ extern "C" {
 #endif
 
 typedef struct aeon_sim aeon_sim;
+struct aeon_linop; /* include/aeon/eigs.h */
 
 /* How a simulation is run (not part of the deck). */
 typedef struct aeon_sim_options {
@@ -44,6 +45,8 @@ aeon_err aeon_sim_create(MPI_Comm comm, const char *deck_text, size_t len, const
 /* Reads the deck file on rank 0, broadcasts it and calls aeon_sim_create. */
 aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, const char *const *sets,
                                    const aeon_sim_options *opt, aeon_sim **sim);
+/* Reads a deck file on rank 0 and broadcasts its text (NUL-terminated; free() it); every rank fails together. */
+aeon_err aeon_sim_read_deck(MPI_Comm comm, const char *path, char **text, size_t *len);
 /* Frees the simulation (collective). */
 void aeon_sim_destroy(aeon_sim *sim);
 /* Runs to run.t_final (or run.max_steps) with output, progress and the timing table. */
@@ -64,6 +67,8 @@ const char *const *aeon_sim_var_names(const aeon_sim *sim);
 double aeon_sim_time(const aeon_sim *sim);
 /* Returns the time step size. */
 double aeon_sim_dt(const aeon_sim *sim);
+/* Returns the name of the time integrator (time.integrator). */
+const char *aeon_sim_integrator(const aeon_sim *sim);
 /* Returns the number of steps taken. */
 long aeon_sim_stepno(const aeon_sim *sim);
 /* Returns the run directory ("" when writing no files). */
@@ -78,6 +83,24 @@ void aeon_sim_install_signal_handlers(void);
 const aeon_timers *aeon_sim_timers(const aeon_sim *sim);
 /* Gathers the interior of variable v into global[N2][N1][N0] on rank 0 (collective; global unused elsewhere). */
 aeon_err aeon_sim_gather(aeon_sim *sim, int v, double *global);
+
+/* The size of a deck's evolution operator (aeon_sim_linop) on a number of ranks, known before anything is built. */
+typedef struct aeon_sim_opsize {
+  int nvar;          /* evolved variables */
+  double n;          /* unknowns: nvar x evolved points (the interior and the ghosts of radiative faces) */
+  double nlocal_max; /* unknowns of the rank that holds the most */
+  double patch_max;  /* points of the largest patch, ghosts included (doubles of one variable, without padding) */
+} aeon_sim_opsize;
+
+/* Sizes the evolution operator of deck text on `ranks` ranks from the deck alone (no MPI, nothing allocated for the
+ * mesh); AEON_ERR_USER for a bad deck, or for a rank's share beyond the rows (int) of the eigensolver's vectors. */
+aeon_err aeon_sim_linop_size(const char *text, size_t len, const char *name, int ranks, aeon_sim_opsize *sz);
+/* The semi-discrete evolution operator du/dt = F(u) at the current state and time as an eigensolver operator over
+ * every variable on the evolved points: the rhs with ghost exchange, symmetry and radiative faces exactly as a stage
+ * of the time step evaluates it (collective; the simulation must outlive the operator). A module that declares itself
+ * linear gives F itself, exact up to rounding; otherwise (or with difference set, to test that path) the Jacobian at
+ * the current state, (F(u + eps v) - F(u)) / eps with eps = sqrt(DBL_EPSILON) (1 + ||u||) / ||v||. */
+aeon_err aeon_sim_linop(aeon_sim *sim, int difference, struct aeon_linop *op);
 
 #ifdef __cplusplus
 }

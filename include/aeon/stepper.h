@@ -37,6 +37,19 @@ const aeon_rk_method *aeon_rk_get(int i);
 /* Registers the built-in methods rk4 and rk2; safe to call twice. */
 aeon_err aeon_rk_register_builtins(void);
 
+/* Slack of the linear stability test |R(dt lambda)| <= 1 + AEON_RK_STABILITY_SLACK: room for rounding in R and in the
+ * computed eigenvalues (an imaginary eigenvalue may come out with a tiny positive real part). */
+#define AEON_RK_STABILITY_SLACK 1e-12
+
+/* The stability function R(z) of a method (u1 = R(dt lambda) u0 for u' = lambda u) at z = zr + i zi: *rr + i *ri. */
+void aeon_rk_stability(const aeon_rk_method *m, double zr, double zi, double *rr, double *ri);
+/* Returns the largest |R(dt lambda)| over n eigenvalues lambda = re[i] + i im[i] (the growth of one step). */
+double aeon_rk_amplification(const aeon_rk_method *m, double dt, int n, const double *re, const double *im);
+/* Returns the largest dt with |R(dt lambda)| <= 1 + AEON_RK_STABILITY_SLACK for each of the n eigenvalues, by bisection
+ * between 0 and the first unstable one of 1, 2, 4, ... / max |lambda| (taking the stable dt to be an interval from 0);
+ * HUGE_VAL if every lambda is 0. */
+double aeon_rk_max_stable_dt(const aeon_rk_method *m, int n, const double *re, const double *im);
+
 /* A method-of-lines integrator bound to a mesh, a physics module and a method. */
 typedef struct aeon_mol aeon_mol;
 
@@ -61,6 +74,10 @@ void aeon_mol_inject_nan(aeon_mol *mol, int i, int j, int k);
 int aeon_mol_find_nonfinite(aeon_mol *mol, int *var, int idx[3]);
 /* Fills the ghosts of the state from neighbours and symmetry faces (before output or diagnostics). */
 aeon_err aeon_mol_fill_ghosts(aeon_mol *mol);
+/* Evaluates the semi-discrete rhs F(in) at time t into out on the evolved points exactly as a stage of aeon_mol_step
+ * does: fills in's ghosts (exchange, symmetry faces), then the rhs on the interior and radiative ghosts (collective;
+ * in and out are distinct sets of nvar fields on the mesh; allocates nothing). */
+aeon_err aeon_mol_rhs(aeon_mol *mol, aeon_fields *in, double t, aeon_fields *out);
 
 #ifdef __cplusplus
 }

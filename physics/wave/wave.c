@@ -225,6 +225,7 @@ static const aeon_physics_ops wave_ops = {
   .ndiag = 3,
   .diag_names = wave_diags,
   .stencil_radius = 3,
+  .linear = 1,
   .create = wave_create,
   .destroy = wave_destroy,
   .initial_data = wave_initial,

@@ -1,16 +1,21 @@
-/* aeon eig (--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX] [--rho R])
+/* aeon eig (--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX] [--rho R] | --deck DECK)
  *          [--nev K] [--which LM|LR|SR] [--ncv M] [--tol T] [--max-restarts R] [--block-size B] [--nb NB]
  *          [--budget SIZE] [--grid PxQ] [--quiet]
- * A few eigenvalues of a matrix from HDF5 or of a built-in operator, by Krylov-Schur (block Krylov-Schur for B > 1). */
+ * A few eigenvalues of a matrix from HDF5, of a built-in operator, or of a deck's semi-discrete evolution operator
+ * (then also the largest stable time step of each Runge-Kutta method), by Krylov-Schur (block Krylov-Schur for
+ * B > 1). */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mpi.h>
 
 #include "aeon/eigs.h"
+#include "aeon/stepper.h"
 #include "cli/commands.h"
 
 typedef struct eig_args {
-  const char *input, *op, *which, *budget, *grid;
+  const char *input, *op, *deck, *which, *budget, *grid;
   long nx, nev, ncv, max_restarts, nb, block_size;
   double rho, tol;
   int symmetric, quiet;
@@ -26,7 +31,22 @@ typedef struct eig_run {
   aeon_linop op;
   aeon_eigs_result res;
   uint64_t h5_read;
+  aeon_sim *sim;    /* --deck: the simulation whose evolution operator op is */
+  char *deck_text;
 } eig_run;
+
+/* Exactly one of --input, --operator and --deck. */
+static aeon_err one_source(const eig_args *a) {
+  const char *given[3];
+  int n = 0;
+  if (a->input) given[n++] = "--input";
+  if (a->op) given[n++] = "--operator";
+  if (a->deck) given[n++] = "--deck";
+  if (n == 1) return AEON_OK;
+  const char *what = "eig: give exactly one of --input FILE:/DATASET, --operator dndrv1 or --deck DECK";
+  if (n == 0) return AE_ERR(AEON_ERR_USER, "%s", what);
+  return AE_ERR(AEON_ERR_USER, "eig: %s and %s cannot be used together; %s", given[0], given[1], what + 5);
+}
 
 static aeon_err parse_eig(int argc, char **argv, eig_args *a) {
   a->nx = 100;
@@ -45,11 +65,12 @@ static aeon_err parse_eig(int argc, char **argv, eig_args *a) {
     {"--tol", 'r', &a->tol, 1e-300, 0.999},     {"--max-restarts", 'i', &a->max_restarts, 1, 1e9},
     {"--nb", 'i', &a->nb, 8, 16384},            {"--budget", 's', &a->budget, 0, 0},
     {"--grid", 's', &a->grid, 0, 0},            {"--quiet", 'f', &a->quiet, 0, 0},
-    {"--block-size", 'i', &a->block_size, 1, 1e6},
+    {"--block-size", 'i', &a->block_size, 1, 1e6}, {"--deck", 's', &a->deck, 0, 0},
   };
   AE_CHK(aeon_cli_flags("eig", f, sizeof f / sizeof f[0], argc, argv));
-  if ((a->input != NULL) == (a->op != NULL))
-    return AE_ERR(AEON_ERR_USER, "eig: give exactly one of --input FILE:/DATASET or --operator dndrv1");
+  AE_CHK(one_source(a));
+  if (a->deck && a->symmetric)
+    return AE_ERR(AEON_ERR_USER, "eig: --symmetric applies to --input only (an evolution operator is not symmetric)");
   if (a->op && strcmp(a->op, "dndrv1") != 0)
     return AE_ERR(AEON_ERR_USER, "eig: unknown operator '%s' (known: dndrv1)", a->op);
   if (a->input) AE_CHK(aeon_h5_split(a->input, "/A", a->file, sizeof a->file, a->dset, sizeof a->dset));
@@ -67,9 +88,40 @@ static aeon_err setup(const eig_args *a, eig_run *r) {
   return aeon_gov_create(r->budget, &r->gov);
 }
 
-/* The operator: the dndrv1 stencil, or the matrix read from HDF5 into tiles. */
+/* Refuses a deck whose operator would not fit the budget: 7 field sets (the time stepper's 4, the operator's 3), and
+ * the Krylov basis and its rotation copy, 2 (ncv + block size) vectors. */
+static aeon_err check_deck_budget(const eig_args *a, const eig_run *r, const aeon_sim_opsize *sz) {
+  double vecs = 2.0 * (double)(a->ncv + a->block_size) + 1;
+  double need = 8.0 * (7.0 * sz->nvar * sz->patch_max + vecs * sz->nlocal_max);
+  if (need <= (double)r->budget) return AEON_OK;
+  char nb[32], bb[32];
+  aeon_format_bytes(need, nb, sizeof nb);
+  aeon_format_bytes((double)r->budget, bb, sizeof bb);
+  return AE_ERR(AEON_ERR_USER,
+                "eig: the evolution operator of '%s' needs about %s per rank (7 field sets of %d variables on patches "
+                "of up to %.0f points, %.0f vectors of up to %.0f rows), more than the budget of %s; use more ranks, a "
+                "smaller grid or a larger --budget",
+                a->deck, nb, sz->nvar, sz->patch_max, vecs, sz->nlocal_max, bb);
+}
+
+/* The evolution operator of a deck, sized and checked against the budget before the simulation is built. */
+static aeon_err deck_operator(const eig_args *a, eig_run *r) {
+  int size;
+  size_t len = 0;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  AE_CHK(aeon_sim_read_deck(MPI_COMM_WORLD, a->deck, &r->deck_text, &len));
+  aeon_sim_opsize sz;
+  AE_CHK(aeon_par_agree(MPI_COMM_WORLD, aeon_sim_linop_size(r->deck_text, len, a->deck, size, &sz)));
+  AE_CHK(check_deck_budget(a, r, &sz));
+  aeon_sim_options opt = {.no_files = 1, .quiet = 1};
+  AE_CHK(aeon_sim_create(MPI_COMM_WORLD, r->deck_text, len, a->deck, 0, NULL, &opt, &r->sim));
+  return aeon_sim_linop(r->sim, 0, &r->op);
+}
+
+/* The operator: the dndrv1 stencil, a deck's evolution operator, or the matrix read from HDF5 into tiles. */
 static aeon_err make_operator(const eig_args *a, eig_run *r) {
   if (a->op) return aeon_linop_dndrv1(r->g.comm, a->nx, a->rho, &r->op);
+  if (a->deck) return deck_operator(a, r);
   long rows, cols;
   AE_CHK(aeon_h5_shape(r->g.comm, a->file, a->dset, &rows, &cols));
   if (rows != cols)
@@ -108,6 +160,30 @@ static void print_result(const eig_args *a, const eig_run *r) {
   aeon_cli_summary(stdout, what, s->seconds, s->flops, r->h5_read, 0, aeon_gov_peak(r->gov), r->budget);
 }
 
+/* The largest stable dt of every registered Runge-Kutta method on the computed eigenvalues, next to the deck's dt. */
+static void print_stability(const eig_run *r) {
+  const aeon_eigs_result *s = &r->res;
+  const aeon_mesh *m = aeon_sim_mesh(r->sim);
+  double h = fmin(m->dx[0], fmin(m->dx[1], m->dx[2])), dt = aeon_sim_dt(r->sim), lmax = 0, remax = -HUGE_VAL;
+  for (int t = 0; t < s->nev; t++) {
+    lmax = fmax(lmax, hypot(s->re[t], s->im[t]));
+    remax = fmax(remax, s->re[t]);
+  }
+  printf("max |lambda| = %.10g; largest real part = %.3g (%.3g of max |lambda|)\n", lmax, remax, remax / lmax);
+  printf("stable dt: a necessary condition from these %d eigenvalues, |R(dt lambda)| <= 1 (+ %g for rounding) for each "
+         "(eigenvalues not computed may need a smaller dt)\n", s->nev, AEON_RK_STABILITY_SLACK);
+  for (int i = 0; i < aeon_rk_count(); i++) {
+    const aeon_rk_method *rk = aeon_rk_get(i);
+    double dmax = aeon_rk_max_stable_dt(rk, s->nev, s->re, s->im);
+    int weak = aeon_rk_amplification(rk, 0.5 * dmax, s->nev, s->re, s->im) > 1;
+    printf("stable dt %s%s: dt <= %.10g (cfl %.6g); deck dt %.10g (cfl %.6g) is %.6g of it; max |R(deck dt lambda)| = "
+           "%.10g%s\n", rk->name, strcmp(rk->name, aeon_sim_integrator(r->sim)) ? "" : " (deck)", dmax, dmax / h, dt,
+           dt / h, dt / dmax, aeon_rk_amplification(rk, dt, s->nev, s->re, s->im),
+           weak ? " (|R| > 1 already at half that dt: unstable at every dt on these eigenvalues; the bound is only "
+                  "where |R| - 1 reaches the slack)" : "");
+  }
+}
+
 static aeon_err eig(const eig_args *a, eig_run *r) {
   AE_CHK(setup(a, r));
   AE_CHK(make_operator(a, r));
@@ -123,6 +199,7 @@ static aeon_err eig(const eig_args *a, eig_run *r) {
   AE_CHK(aeon_which_parse(a->which, &o.which));
   AE_CHK(aeon_eigs(&r->op, &o, &r->res));
   if (r->rank == 0) print_result(a, r);
+  if (r->rank == 0 && r->sim) print_stability(r);
   return AEON_OK;
 }
 
@@ -144,6 +221,8 @@ static void eig_cleanup(void *ctx) {
   aeon_eigs_result_free(&c->r.res);
   aeon_linop_destroy(&c->r.op);
   aeon_tiled_destroy(c->r.A);
+  aeon_sim_destroy(c->r.sim);
+  free(c->r.deck_text);
   aeon_gov_destroy(c->r.gov);
   if (c->r.have_grid) aeon_pgrid_destroy(&c->r.g);
 }

@@ -108,20 +108,33 @@ aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char
   return AEON_OK;
 }
 
-aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, const char *const *sets,
-                                   const aeon_sim_options *opt, aeon_sim **sim) {
+aeon_err aeon_sim_read_deck(MPI_Comm comm, const char *path, char **textp, size_t *lenp) {
   int rank;
   AE_MPI(MPI_Comm_rank(comm, &rank));
   char *text = NULL;
   size_t len = 0;
   aeon_err e = rank == 0 ? aeon_deck_read_file(path, &text, &len) : AEON_OK;
-  e = aeon_par_agree(comm, e);
-  if (e) return aeon_error_trace(e, __FILE__, __LINE__, __func__);
+  AE_CHK(aeon_par_agree(comm, e));
   long n = (long)len;
   AE_MPI(MPI_Bcast(&n, 1, MPI_LONG, 0, comm));
   if (rank != 0) text = calloc((size_t)n + 1, 1);
+  e = aeon_par_agree(comm, text ? AEON_OK : AE_ERR(AEON_ERR_MEM, "out of memory for the text of deck '%s'", path));
+  if (e) {
+    free(text);
+    return e;
+  }
   AE_MPI(MPI_Bcast(text, (int)n, MPI_CHAR, 0, comm));
-  e = aeon_sim_create(comm, text, (size_t)n, path, nset, sets, opt, sim);
+  *textp = text;
+  *lenp = (size_t)n;
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, const char *const *sets,
+                                   const aeon_sim_options *opt, aeon_sim **sim) {
+  char *text = NULL;
+  size_t len = 0;
+  AE_CHK(aeon_sim_read_deck(comm, path, &text, &len));
+  aeon_err e = aeon_sim_create(comm, text, len, path, nset, sets, opt, sim);
   free(text);
   return e == AEON_OK ? AEON_OK : aeon_error_trace(e, __FILE__, __LINE__, __func__);
 }
@@ -223,6 +236,7 @@ const aeon_fields *aeon_sim_fields(aeon_sim *s) {
 const char *const *aeon_sim_var_names(const aeon_sim *s) { return s->var_names; }
 double aeon_sim_time(const aeon_sim *s) { return s->t; }
 double aeon_sim_dt(const aeon_sim *s) { return s->dt; }
+const char *aeon_sim_integrator(const aeon_sim *s) { return s->rk->name; }
 long aeon_sim_stepno(const aeon_sim *s) { return s->step; }
 const char *aeon_sim_rundir(const aeon_sim *s) { return s->rundir; }
 const aeon_timers *aeon_sim_timers(const aeon_sim *s) { return &s->timers; }
