@@ -1,13 +1,7 @@
 #!/usr/bin/env bash
 # The same deck run by `aeon run` on 1, 2, 3 and 4 ranks writes bit-identical
 # norms.dat and bit-identical HDF5 field datasets (h5diff with no tolerance).
-set -u
-aeon=$1 src=$2
-mpiexec=${AEON_MPIEXEC:-mpirun}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-fail=0
+source "$(dirname "$0")/lib.sh" "$@"
 for np in 1 2 3 4; do
   "$mpiexec" --oversubscribe -n $np "$aeon" run "$src/inputs/wave_pulse.yaml" --quiet \
     --set grid.n=[20,18,16] --set run.t_final=0.4 --set output.fields_every=100 --set output.dir=np$np \

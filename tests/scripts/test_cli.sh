@@ -1,15 +1,7 @@
 #!/usr/bin/env bash
 # The aeon command line: help, version, params, a real run's files, refusal to
 # overwrite a run directory, --force, and the 2-rank default deck finishing.
-set -u
-aeon=$1 src=$2
-mpiexec=${AEON_MPIEXEC:-mpirun}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-bad() { echo "FAIL: $*"; fail=$((fail+1)); }
+source "$(dirname "$0")/lib.sh" "$@"
 
 "$aeon" --help | grep -q "usage: aeon" && ok || bad "--help"
 "$aeon" --version | grep -Eq "^aeon [0-9]+\.[0-9]+\.[0-9]+" && ok || bad "--version"
@@ -37,5 +29,4 @@ rc=$?
 [ "$(md5sum run1/norms.dat)" = "$before" ] && ok || bad "refused run changed earlier output"
 "$mpiexec" --oversubscribe -n 2 "$aeon" run "$deck" "${args[@]}" --force --quiet > out3.txt 2>&1 && ok || bad "--force"
 /usr/bin/python3 "$src/tests/scripts/check_xdmf.py" run1/fields_000000.xmf > /dev/null && ok || bad "XDMF sidecar does not match its HDF5 file"
-echo "cli: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish "cli"

@@ -5,26 +5,8 @@
 # missing file or dataset, wrong rank, tile size or budget that cannot work,
 # output onto the input, bad options) refused with its message and exit 2 on
 # every rank.
-set -u
-aeon=$1 src=$2
-mpiexec=${AEON_MPIEXEC:-mpirun}
-py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-bad() { echo "FAIL: $*"; fail=$((fail+1)); }
-run2() { "$mpiexec" --oversubscribe -n 2 "$aeon" "$@"; }
+source "$(dirname "$0")/lib.sh" "$@"
 
-# expect_fail TEXT ARGS...: exit status 2 on 2 ranks and TEXT in the message, printed once.
-expect_fail() {
-  local text=$1; shift
-  run2 "$@" > out.txt 2>&1
-  local rc=$?
-  if [ $rc -eq 2 ] && grep -q -- "$text" out.txt && [ "$(grep -c 'aeon: error' out.txt)" -eq 1 ]; then ok
-  else bad "'$*': rc $rc, expected 2 and '$text'"; cat out.txt; fi
-}
 
 "$py" - <<'EOF'
 import h5py, numpy as np
@@ -122,5 +104,4 @@ expect_fail "unknown operator 'laplace'" eig --operator laplace
 expect_fail "--nev '0' is not an integer" eig --operator dndrv1 --nev 0
 [ "$(md5sum in.h5)" = "$before" ] && ok || bad "input file was modified by eig"
 
-echo "cli drivers: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish "cli drivers"

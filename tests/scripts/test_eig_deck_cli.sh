@@ -8,25 +8,8 @@
 # (--deck with --input or --operator, a missing deck file, a bad deck, a mesh
 # too big for the vector layout or for the budget, a grid too small for the
 # ranks, --symmetric) refused with its message and exit 2 on every rank.
-set -u
-aeon=$1 src=$2
-mpiexec=${AEON_MPIEXEC:-mpirun}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-bad() { echo "FAIL: $*"; fail=$((fail+1)); }
-run() { local np=$1; shift; "$mpiexec" --oversubscribe -n "$np" "$aeon" "$@"; }
+source "$(dirname "$0")/lib.sh" "$@"
 
-# expect_fail TEXT ARGS...: exit status 2 on 2 ranks and TEXT in the message, printed once.
-expect_fail() {
-  local text=$1; shift
-  run 2 "$@" > out.txt 2>&1
-  local rc=$?
-  if [ $rc -eq 2 ] && grep -q -- "$text" out.txt && [ "$(grep -c 'aeon: error' out.txt)" -eq 1 ]; then ok
-  else bad "'$*': rc $rc, expected 2 and '$text'"; cat out.txt; fi
-}
 
 # close A B REL: |A - B| <= REL |B|
 close() { awk -v a="$1" -v b="$2" -v r="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= r * (b < 0 ? -b : b)) }'; }
@@ -83,5 +66,4 @@ expect_fail "eig: the evolution operator of 'big.yaml' needs about .* per rank (
 expect_fail "grid.n\[0\] = 4 is too small for 2 ranks in x with 3 ghost layers" eig --deck thin.yaml
 expect_fail "eig: --symmetric applies to --input only" eig --deck "$deck" --symmetric
 
-echo "cli eig --deck: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish "cli eig --deck"

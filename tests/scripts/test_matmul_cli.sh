@@ -6,26 +6,8 @@
 # input (shapes that do not conform, missing file or dataset, not a matrix,
 # budget too small in core and out of core, output onto an input, bad options)
 # refused with its message and exit 2 on every rank.
-set -u
-aeon=$1 src=$2
-mpiexec=${AEON_MPIEXEC:-mpirun}
-py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-ok() { pass=$((pass+1)); }
-bad() { echo "FAIL: $*"; fail=$((fail+1)); }
-run2() { "$mpiexec" --oversubscribe -n 2 "$aeon" "$@"; }
+source "$(dirname "$0")/lib.sh" "$@"
 
-# expect_fail TEXT ARGS...: exit status 2 on 2 ranks and TEXT in the message, printed once.
-expect_fail() {
-  local text=$1; shift
-  run2 "$@" > out.txt 2>&1
-  local rc=$?
-  if [ $rc -eq 2 ] && grep -q -- "$text" out.txt && [ "$(grep -c 'aeon: error' out.txt)" -eq 1 ]; then ok
-  else bad "'$*': rc $rc, expected 2 and '$text'"; cat out.txt; fi
-}
 
 "$py" - <<'EOF'
 import h5py, numpy as np
@@ -91,5 +73,4 @@ expect_fail "--alpha 'x' is not a number" matmul --m 10 --k 10 --n 10 --alpha x
 expect_fail "cannot be used\|No such file" matmul --m 100 --k 100 --n 100 --ooc /nonexistent/dir
 [ "$(md5sum in.h5)" = "$before" ] && ok || bad "input file was modified by a failing run"
 
-echo "cli matmul: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish "cli matmul"

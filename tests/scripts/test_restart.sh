@@ -1,15 +1,7 @@
 #!/usr/bin/env bash
 # State that survives: bitwise restart (same and different rank counts), SIGTERM,
 # NaN injection with rollback, retries running out.
-set -u
-aeon=$1 src=$2
-mpiexec=${AEON_MPIEXEC:-mpirun}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-pass=0 fail=0
-ok() { echo "ok: $*"; pass=$((pass+1)); }
-bad() { echo "FAIL: $*"; fail=$((fail+1)); }
+source "$(dirname "$0")/lib.sh" "$@"
 run() { local np=$1; shift; timeout 300 "$mpiexec" --oversubscribe -n "$np" "$aeon" "$@"; }
 deck=$src/inputs/wave_pulse.yaml
 common=(--quiet --set grid.n=[20,18,16] --set run.t_final=0.8 --set output.fields_every=1000 --set output.norms_every=2)
@@ -94,5 +86,4 @@ run 2 run "$src/inputs/wave.yaml" --quiet --set grid.n=24 --set time.cfl=0.9 --s
 rc=$?
 [ $rc -eq 4 ] && ls blowup/fault_step_*.txt > /dev/null 2>&1 && ok "unstable cfl 0.9: stopped at faults.max_abs with exit 4 and a fault report" \
   || { bad "blow-up not caught (rc $rc)"; tail -3 blowup.log; }
-echo "restart: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish "restart"
