@@ -5,14 +5,17 @@
  * sends the inverse down its process column; the ranks of that column solve
  * their tiles (i, j) = (i, j) L(j, j)^-T with one dtrmm over their stack of
  * tiles (OpenBLAS's dtrmm runs near dgemm speed, its dtrsm at a quarter) and
- * send each to the process row and process column of i. Step k applies panel
+ * send each to the process row and process column of i; in core, the tiles for
+ * the process row go packed, as contiguous messages the MPI library can move
+ * without the sender (single copy) while both ranks compute. Step k applies panel
  * k to every later column (dsyrk on the diagonal, dgemm over the stack of tiles
  * below it, cut into calls of DRV_STACK_ROWS rows with MPI progress between). With
  * lookahead d, panels up to k + d are factored (their columns brought up to
  * date first) before the rest of step k's update, so their messages travel
  * while the bulk of the update runs. Every tile (i, j) receives its updates in
  * the order k = 0, 1, ..., j - 1 and then its solve: the out-of-core driver
- * keeps that order, which makes the two factors identical bit for bit.
+ * keeps that order, which makes the two factors identical bit for bit when the
+ * kernel calls are the same (reproducible mode, one call per tile).
  *
  * A failing dpotrf is reduced over the grid (MPI_Iallreduce of the smallest
  * failing global column) and checked when the panel is waited for, so every
@@ -202,6 +205,7 @@ static aeon_err win_init(win_state *s, chol_win *w) {
   for (int r = 0; r < s->nring; r++) {
     AE_CHK(xc_init(&s->pn[r].diag, w->A, 1));
     AE_CHK(xc_init(&s->pn[r].pan, w->A, n));
+    if (w->spool) xc_set_sendbuf(&s->pn[r].pan, w->spool[r], w->spool_cap);
   }
   return AEON_OK;
 }
@@ -226,9 +230,13 @@ aeon_err chol_win_run(chol_win *w) {
 
 static double *core_tile(void *ctx, long i, long j, int *ld) { return aeon_tiled_tile(ctx, i, j, ld); }
 
-/* Takes the panel buffers from the governor; a budget too small for them is the user's to fix. */
-static aeon_err take_pool(aeon_tiled *A, int ring, long cap, double **pool, double **slab) {
-  size_t tb = (size_t)A->nb * A->nb * sizeof(double), bytes = (size_t)ring * cap * tb;
+/* Tiles of one send buffer: this rank's tiles of one tile column (a packed row panel; none on one process column). */
+static long send_tiles(const aeon_tiled *A) { return A->grid->Q > 1 ? (A->nt + A->grid->P - 1) / A->grid->P : 0; }
+
+/* Takes the panel buffers (ring receive buffers of cap tiles, then ring send buffers) from the governor; a budget
+ * too small for them is the user's to fix. */
+static aeon_err take_pool(aeon_tiled *A, int ring, long cap, double **pool, double **spool, double **slab) {
+  size_t tb = (size_t)A->nb * A->nb * sizeof(double), bytes = (size_t)ring * (cap + send_tiles(A)) * tb;
   aeon_gov *g = A->gov;
   aeon_err e = AEON_OK;
   if (aeon_gov_used(g) + bytes > aeon_gov_budget(g)) {
@@ -236,13 +244,17 @@ static aeon_err take_pool(aeon_tiled *A, int ring, long cap, double **pool, doub
     aeon_format_bytes((double)(aeon_gov_used(g) + bytes), need, sizeof need);
     aeon_format_bytes((double)aeon_gov_budget(g), bud, sizeof bud);
     e = AE_ERR(AEON_ERR_USER,
-               "in-core Cholesky needs %s per rank (matrix tiles + %d panel buffers of %ld tiles), more than the "
-               "budget of %s: raise the budget, lower the lookahead, or factor out of core",
-               need, ring, cap, bud);
+               "in-core Cholesky needs %s per rank (matrix tiles + %d panel buffers of %ld tiles and %d of %ld), more "
+               "than the budget of %s: raise the budget, lower the lookahead, or factor out of core",
+               need, ring, cap, ring, send_tiles(A), bud);
   }
   if (!e) e = aeon_gov_alloc(g, bytes, "Cholesky panel buffers", (void **)slab);
   AE_CHK(aeon_par_agree(A->grid->comm, e));
-  for (int r = 0; r < ring; r++) pool[r] = *slab + (size_t)r * cap * A->nb * A->nb;
+  size_t t = (size_t)A->nb * A->nb;
+  for (int r = 0; r < ring; r++) {
+    pool[r] = *slab + (size_t)r * cap * t;
+    spool[r] = *slab + (size_t)ring * cap * t + (size_t)r * send_tiles(A) * t;
+  }
   return AEON_OK;
 }
 
@@ -251,16 +263,16 @@ static aeon_err chol_core(aeon_tiled *A, const aeon_chol_opts *o, drv_counts *cn
   if (o->lookahead < 0 || o->lookahead > MAX_LOOKAHEAD)
     return AE_ERR(AEON_ERR_USER, "lookahead %d is outside [0, %d]", o->lookahead, MAX_LOOKAHEAD);
   long cap = chol_win_panel_tiles(A, 0, A->nt);
-  double *pool[MAX_LOOKAHEAD + 1], *slab = NULL;
-  AE_CHK(take_pool(A, ring, cap, pool, &slab));
+  double *pool[MAX_LOOKAHEAD + 1], *spool[MAX_LOOKAHEAD + 1], *slab = NULL;
+  AE_CHK(take_pool(A, ring, cap, pool, spool, &slab));
   chol_win w = {.A = A, .tile = core_tile, .tctx = A, .j0 = 0, .j1 = A->nt, .lookahead = o->lookahead,
-                .pool = pool, .pool_cap = cap, .per_tile = o->reproducible, .progress = o->progress,
-                .progress_ctx = o->progress_ctx};
+                .pool = pool, .pool_cap = cap, .per_tile = o->reproducible, .spool = spool,
+                .spool_cap = send_tiles(A), .progress = o->progress, .progress_ctx = o->progress_ctx};
   aeon_err e = AEON_OK;
   if (MPI_Comm_dup(A->grid->comm, &w.comm) != MPI_SUCCESS) e = AE_ERR(AEON_ERR_MPI, "MPI_Comm_dup failed");
   if (!e) e = chol_win_run(&w);
   if (w.comm != MPI_COMM_NULL) MPI_Comm_free(&w.comm);
-  aeon_gov_free(A->gov, slab, (size_t)ring * cap * A->nb * A->nb * sizeof(double));
+  aeon_gov_free(A->gov, slab, (size_t)ring * (cap + send_tiles(A)) * A->nb * A->nb * sizeof(double));
   cnt->flops += w.flops;
   cnt->recv += w.recv_bytes;
   return e;
@@ -269,7 +281,7 @@ static aeon_err chol_core(aeon_tiled *A, const aeon_chol_opts *o, drv_counts *cn
 aeon_err aeon_chol_core_bytes(const aeon_pgrid *g, long n, int nb, int lookahead, size_t *bytes) {
   size_t mat;
   AE_CHK(aeon_tiled_core_bytes(g, n, n, nb, AEON_TRAIT_SPD, &mat));
-  long nt = (n + nb - 1) / nb, panel = 1 + (nt + g->P - 1) / g->P + (nt + g->Q - 1) / g->Q;
+  long nt = (n + nb - 1) / nb, panel = 1 + 2 * ((nt + g->P - 1) / g->P) + (nt + g->Q - 1) / g->Q;
   *bytes = mat + (size_t)(lookahead + 1) * panel * nb * nb * sizeof(double);
   return AEON_OK;
 }

@@ -65,12 +65,18 @@ typedef struct xchg {
   MPI_Request *req;
   int nreq, reqcap;
   uint64_t recv_bytes; /* bytes received by this exchange */
+  double *sbuf;        /* NULL, or room for scap tiles: the owner's tiles for its process row go packed, in one */
+  long scap;           /* contiguous message per rank (a rank receives them likewise into its row panel) */
 } xchg;
 
 /* Allocates room for exchanges of up to rows tiles (metadata only). */
 aeon_err xc_init(xchg *x, const aeon_tiled *A, long rows);
 /* Frees the metadata. */
 void xc_free(xchg *x);
+/* Gives the exchange a send buffer of scap tiles (kept across posts): with it, the tiles a rank sends to the other
+ * ranks of its process row are packed and sent as one contiguous message each, which the MPI library can move
+ * without the sender's help (single copy) while both compute. Every rank of a grid must make the same choice. */
+void xc_set_sendbuf(xchg *x, double *sbuf, long scap);
 /* Tiles of [i0, i1) x k this rank must receive under mode (the size of the receive buffer needed). */
 long xc_recv_count(const aeon_tiled *A, long k, long i0, long i1, int mode);
 /* Posts the sends of owned tiles (from src) and the receives of needed ones (into rbuf, cap tiles). The tiles of
@@ -97,6 +103,8 @@ typedef struct chol_win {
   double **pool;       /* lookahead + 1 panel buffers of pool_cap tiles each (from the caller) */
   long pool_cap;
   int per_tile;        /* reproducible mode: one call per tile */
+  double **spool;      /* NULL, or lookahead + 1 send buffers of spool_cap tiles: packed row panels (xc_set_sendbuf) */
+  long spool_cap;
   void (*progress)(void *ctx, long done, long total);
   void *progress_ctx;
   double flops;        /* out: local flops */
@@ -145,7 +153,7 @@ long drv_first_row(long i0, int P, int p);
  * How a stack is cut may change the last bits of a result with some BLAS kernels (see docs/drivers.md); with
  * per_tile every call is one tile, the same calls whatever the storage. call.c, ldc (and a, lda where st->a is set)
  * come from the stack; call.n, k, b, ldb, alpha, beta (and a, lda otherwise) from the caller. */
-#define DRV_STACK_ROWS 2048
+#define DRV_STACK_ROWS 4096
 void drv_run_stack(const aeon_kernel *k, aeon_tile_call call, const aeon_tiled *A, long i0, long i1,
                    const drv_stack *st, double *flops);
 /* The inverse of the lower triangular tile L (n x n, leading dimension ldl) into the contiguous tile Linv (nb x nb). */
