@@ -97,12 +97,15 @@ static aeon_err recv_tile(xchg *x, const aeon_tiled *A, MPI_Comm comm, long i, d
 /* The tag of a packed row panel: above every tile row, so it never matches a tile message. */
 static int panel_tag(const aeon_tiled *A, long i0) { return (int)(A->mt + i0); }
 
-/* Posts a packed panel of len doubles at buf as contiguous pieces of at most max(2^16, nb^2) doubles (a piece is
- * what a transport without single copy pipelines well; with it, each piece is still one receiver-side copy). */
-static int post_pieces(xchg *x, const aeon_tiled *A, MPI_Comm comm, double *buf, long len, int peer, int tag,
-                       int recv) {
-  long piece = (long)A->nb * A->nb > 65536 ? (long)A->nb * A->nb : 65536;
-  for (long o = 0; o < len; o += piece) {
+/* Doubles in one piece of a packed panel: max(2^16, nb^2) (a piece is what a transport without single copy
+ * pipelines well; with it, each piece is still one receiver-side copy). */
+static long piece_len(const aeon_tiled *A) { return (long)A->nb * A->nb > 65536 ? (long)A->nb * A->nb : 65536; }
+
+/* Posts the pieces of a packed panel of len doubles at buf that start in [from, to) (sends or receives). */
+static int post_pieces(xchg *x, const aeon_tiled *A, MPI_Comm comm, double *buf, long from, long to, long len,
+                       int peer, int tag, int recv) {
+  long piece = piece_len(A);
+  for (long o = from; o < to && o < len; o += piece) {
     int n = (int)(len - o < piece ? len - o : piece);
     int rc = recv ? MPI_Irecv(buf + o, n, MPI_DOUBLE, peer, tag, comm, &x->req[x->nreq++])
                   : MPI_Isend(buf + o, n, MPI_DOUBLE, peer, tag, comm, &x->req[x->nreq++]);
@@ -111,21 +114,28 @@ static int post_pieces(xchg *x, const aeon_tiled *A, MPI_Comm comm, double *buf,
   return 0;
 }
 
-/* Packs this rank's tiles (i, k), i in its process row within [i0, i1), into sbuf as one column-major panel and
- * sends it to every other rank of the process row; returns the number of tiles (0: none), -1 on failure. */
+/* Packs this rank's tiles (i, k), i in its process row within [i0, i1), into sbuf as one column-major panel, column
+ * by column, and sends each piece to every other rank of the process row as soon as it is packed; returns the
+ * number of tiles (0: none), -1 on failure. */
 static long send_packed(xchg *x, const aeon_tiled *A, MPI_Comm comm, long i0, long i1, tile_fn src, void *sctx) {
   const aeon_pgrid *g = A->grid;
   long n = 0, nb = A->nb;
   for (long i = drv_first_row(i0, g->P, g->p); i < i1; i += g->P) n++;
   if (n > x->scap) return -1; /* the caller sized the buffer for every panel */
   if (n == 0) return 0;
-  for (long i = drv_first_row(i0, g->P, g->p), r = 0; i < i1; i += g->P, r++) {
-    int ld;
-    const double *t = src(sctx, i, x->k, &ld);
-    for (long c = 0; c < nb; c++) memcpy(x->sbuf + c * n * nb + r * nb, t + c * ld, (size_t)nb * sizeof(double));
+  long len = n * nb * nb, piece = piece_len(A), posted = 0;
+  for (long c = 0; c < nb; c++) {
+    for (long i = drv_first_row(i0, g->P, g->p), r = 0; i < i1; i += g->P, r++) {
+      int ld;
+      const double *t = src(sctx, i, x->k, &ld);
+      memcpy(x->sbuf + c * n * nb + r * nb, t + c * ld, (size_t)nb * sizeof(double));
+    }
+    long ready = c + 1 == nb ? len : (c + 1) * n * nb / piece * piece; /* pieces wholly packed */
+    for (int q = 0; q < g->Q && ready > posted; q++)
+      if (q != g->q && post_pieces(x, A, comm, x->sbuf, posted, ready, len, g->p * g->Q + q, panel_tag(A, i0), 0))
+        return -1;
+    posted = ready > posted ? ready : posted;
   }
-  for (int q = 0; q < g->Q; q++)
-    if (q != g->q && post_pieces(x, A, comm, x->sbuf, n * nb * nb, g->p * g->Q + q, panel_tag(A, i0), 0)) return -1;
   return n;
 }
 
@@ -145,7 +155,8 @@ static aeon_err recv_packed(xchg *x, const aeon_tiled *A, MPI_Comm comm, long nr
     x->ld[i - x->i0] = (int)(nrow * A->nb);
   }
   int owner = aeon_tiled_owner(A, drv_first_row(x->i0, g->P, g->p), x->k);
-  if (post_pieces(x, A, comm, rbuf, nrow * A->nb * A->nb, owner, panel_tag(A, x->i0), 1))
+  long len = nrow * A->nb * A->nb;
+  if (post_pieces(x, A, comm, rbuf, 0, len, len, owner, panel_tag(A, x->i0), 1))
     return AE_ERR(AEON_ERR_MPI, "posting the receive of the row panel of tile column %ld failed", x->k);
   x->recv_bytes += (uint64_t)nrow * A->nb * A->nb * sizeof(double);
   return AEON_OK;
