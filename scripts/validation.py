@@ -7,7 +7,10 @@ Reads RUNS_DIR/{plane,standing}_n{16,32,64}/norms.dat (the L2 error of u at the 
 row), prints a Markdown table of errors and observed orders (also written to
 RUNS_DIR/convergence.md), and writes IMG_DIR/convergence.png. Reads
 RUNS_DIR/pulse/ (params.yaml, norms.dat, fields_*.h5) and writes IMG_DIR/pulse.png.
-Exits 1 if an observed order is more than 0.3 away from 4.
+Reads RUNS_DIR/eig.txt (`aeon eig --deck` on the dissipative copy of inputs/wave_eig.yaml),
+compares its eigenvalues with the analytic spectrum and writes IMG_DIR/spectrum.png.
+Exits 1 if an observed order is more than 0.3 away from 4 or a computed eigenvalue is more
+than 1e-8 (relative to the largest) from the analytic spectrum.
 """
 import glob
 import math
@@ -173,6 +176,71 @@ def pulse(runs, img):
           f"max L2 error of u {float(np.max(norms['L2_err_u'])):.4e}")
 
 
+# The deck of the spectrum check: inputs/wave_eig.yaml (periodic [0,1]^3, 12 x 10 x 8 points, c = 1) with
+# wave.dissipation = 0.1.
+EIG_N, EIG_L, EIG_C, EIG_EPS = (12, 10, 8), (1.0, 1.0, 1.0), 1.0, 0.1
+
+
+def analytic_spectrum():
+    """Every eigenvalue -delta(k) +- i c sqrt(mu(k)) of the 4th-order wave operator with 6th-difference dissipation."""
+    h = [L / n for L, n in zip(EIG_L, EIG_N)]
+    t = np.meshgrid(*[2 * np.pi * np.arange(n) / n for n in EIG_N], indexing="ij")
+    mu = sum((16 / 3 * np.sin(td / 2) ** 2 - 1 / 3 * np.sin(td) ** 2) / hd**2 for td, hd in zip(t, h))
+    delta = sum(EIG_EPS * np.sin(td / 2) ** 6 / hd for td, hd in zip(t, h))
+    lam = -delta + 1j * EIG_C * np.sqrt(mu)
+    return np.concatenate([lam.ravel(), np.conj(lam).ravel()])
+
+
+def read_eig(path):
+    """Eigenvalues, the stable dt of each method and the deck's dt from the output of `aeon eig --deck`."""
+    lam, dt = [], {}
+    deck_dt = None
+    for line in open(path):
+        f = line.split()
+        if len(f) == 4 and f[0].isdigit():
+            lam.append(complex(float(f[1]), float(f[2])))
+        elif line.startswith("stable dt ") and "dt <=" in line:
+            dt[f[2].rstrip(":")] = float(line.split("dt <=")[1].split()[0])
+            deck_dt = float(line.split("deck dt")[1].split()[0])
+    return np.array(lam), dt, deck_dt
+
+
+def spectrum(runs, img):
+    lam, dt, deck_dt = read_eig(os.path.join(runs, "eig.txt"))
+    exact = analytic_spectrum()
+    scale = np.max(np.abs(exact))
+    err = max(np.min(np.abs(exact - z)) for z in lam) / scale
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12.5, 4.6), gridspec_kw={"width_ratios": [1.25, 1]})
+    ax1.plot(exact.real, exact.imag, ".", color="0.7", ms=3, label=f"analytic, all {len(exact)}")
+    ax1.plot(lam.real, lam.imag, "o", mfc="none", color="C3", ms=6, label=f"aeon eig --deck, {len(lam)} largest |λ|")
+    ax1.set_xlabel("Re λ")
+    ax1.set_ylabel("Im λ")
+    ax1.set_title("wave, periodic 12 x 10 x 8, dissipation 0.1")
+    ax1.legend(loc="center left", fontsize=8)
+    x, y = np.meshgrid(np.linspace(-3.2, 0.6, 400), np.linspace(-3.2, 3.2, 400))
+    z = x + 1j * y
+    methods = {"rk4": 1 + z + z**2 / 2 + z**3 / 6 + z**4 / 24, "rk2": 1 + z + z**2 / 2}
+    for (name, r), col in zip(methods.items(), ("C0", "C2")):
+        ax2.contour(x, y, np.abs(r), levels=[1], colors=col)
+        ax2.plot([], [], color=col, label=f"|R(z)| = 1, {name}")
+    ax2.plot((deck_dt * lam).real, (deck_dt * lam).imag, "o", mfc="none", color="C3", ms=5,
+             label=f"dt λ at the deck's dt = {deck_dt:.4g}")
+    ax2.plot((dt["rk4"] * lam).real, (dt["rk4"] * lam).imag, "x", color="C0", ms=5,
+             label=f"dt λ at the largest rk4 dt = {dt['rk4']:.4g}")
+    ax2.set_xlabel("Re z")
+    ax2.set_ylabel("Im z")
+    ax2.set_aspect("equal")
+    ax2.set_title("stability regions and the scaled spectrum")
+    ax2.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(img, "spectrum.png"), dpi=110)
+    plt.close(fig)
+    print(f"spectrum: {len(lam)} eigenvalues, largest |lambda| {np.max(np.abs(lam)):.10g} (analytic {scale:.10g}), "
+          f"max distance to the analytic spectrum {err:.2e} of it; stable dt rk4 {dt['rk4']:.10g}, "
+          f"rk2 {dt['rk2']:.10g}; deck dt {deck_dt:.10g}")
+    return err <= 1e-8
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -180,11 +248,15 @@ def main():
     os.makedirs(img, exist_ok=True)
     ok = convergence(runs, img)
     pulse(runs, img)
-    print(f"validation: wrote {os.path.join(img, 'convergence.png')} and {os.path.join(img, 'pulse.png')}")
+    ok_eig = spectrum(runs, img)
+    print(f"validation: wrote convergence.png, pulse.png and spectrum.png in {img}")
     if not ok:
         print("validation: FAIL: an observed order is more than 0.3 away from 4", file=sys.stderr)
+    if not ok_eig:
+        print("validation: FAIL: a computed eigenvalue is off the analytic spectrum", file=sys.stderr)
+    if not ok or not ok_eig:
         return 1
-    print("validation: all observed orders within 0.3 of 4")
+    print("validation: all observed orders within 0.3 of 4; the spectrum matches")
     return 0
 
 

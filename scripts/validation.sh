@@ -7,14 +7,17 @@
 #      wave with symmetry faces in x and y. The L2 error of u is read from the last
 #      row of each norms.dat and the observed orders log2(e(n)/e(2n)) are computed.
 #   2. the Gaussian pulse of inputs/wave_pulse.yaml on 2 ranks (radiative faces).
+#   3. the 40 largest eigenvalues of the semi-discrete evolution operator of
+#      inputs/wave_eig.yaml with dissipation 0.1 (aeon eig --deck), against the
+#      analytic spectrum, and the largest stable dt of each RK method.
 # Then scripts/validation.py (with /usr/bin/python3: numpy, h5py, matplotlib) writes
-# docs/img/convergence.png and docs/img/pulse.png and prints the table of errors and
+# docs/img/convergence.png, pulse.png and spectrum.png and prints the table of errors and
 # orders (also saved as RUNS/convergence.md).
 #
 # Usage: scripts/validation.sh [BUILD_DIR]      (default: build; built if aeon is missing)
 # Environment: AEON_VALIDATION_DIR (default runs/validation), AEON_NP (default 2),
 #              PYTHON (default /usr/bin/python3).
-# Exit status: 0 if every measured order is within 0.3 of 4, 1 otherwise or on failure.
+# Exit status: 0 if every measured order is within 0.3 of 4 and the spectrum matches, 1 otherwise or on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -56,6 +59,11 @@ done
 
 echo "validation: Gaussian pulse (inputs/wave_pulse.yaml)"
 run "$runs/pulse" inputs/wave_pulse.yaml
+
+echo "validation: spectrum of the evolution operator (inputs/wave_eig.yaml with dissipation 0.1)"
+sed 's/^  dissipation: 0.0$/  dissipation: 0.1/' inputs/wave_eig.yaml > "$runs/wave_eig_ko.yaml"
+grep -q "dissipation: 0.1" "$runs/wave_eig_ko.yaml"
+mpirun --oversubscribe -n "$np" "$aeon" eig --deck "$runs/wave_eig_ko.yaml" --nev 40 --ncv 100 > "$runs/eig.txt"
 
 mkdir -p docs/img
 "$py" scripts/validation.py "$runs" docs/img
