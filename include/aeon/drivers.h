@@ -200,9 +200,9 @@ double aeon_gen_general(void *gen, long r, long c);
 
 /* Options of aeon_chol. */
 typedef struct aeon_chol_opts {
-  int lookahead;                                    /* panels factored ahead of the trailing update (in core) */
-  long block_tiles;                                 /* out of core: block side in tiles (0: largest fitting the budget) */
-  int reproducible;                                 /* 1: one BLAS call per tile, so L is identical in and out of core */
+  int lookahead;      /* panels factored ahead of the trailing update (in core) */
+  long block_tiles;   /* out of core: block side in tiles (0: largest fitting the budget) */
+  int reproducible;   /* 1: one BLAS call per tile, so L is identical in and out of core */
   void (*progress)(void *ctx, long done, long total); /* called on rank 0 as columns finish (may be NULL) */
   void *progress_ctx;
 } aeon_chol_opts;
@@ -226,7 +226,8 @@ aeon_chol_opts aeon_chol_defaults(void);
 aeon_err aeon_chol(aeon_tiled *A, const aeon_chol_opts *o, aeon_chol_stats *st);
 /* Tile memory per rank (collective max) of the in-core factorization: the matrix and its panel buffers. */
 aeon_err aeon_chol_core_bytes(const aeon_pgrid *g, long n, int nb, int lookahead, size_t *bytes);
-/* Working-set bytes per rank (an upper bound, the same on every rank) of the out-of-core factorization with blocks of bt tiles. */
+/* Working-set bytes per rank (an upper bound, the same on every rank) of the out-of-core factorization with blocks
+ * of bt tiles. */
 aeon_err aeon_chol_ooc_bytes(const aeon_pgrid *g, long n, int nb, long bt, size_t *bytes);
 /* Backward error ||A - L L^T||_F / ||A||_F of an in-core factor L against the generated A (collective). */
 aeon_err aeon_chol_backward_error(aeon_tiled *L, aeon_elem_fn a, void *ctx, double *err);
@@ -237,7 +238,7 @@ aeon_err aeon_tiled_maxdiff(aeon_tiled *X, aeon_tiled *Y, double *maxdiff);
 
 /* Options of aeon_matmul_ex. */
 typedef struct aeon_matmul_opts {
-  long block_rows, block_cols; /* C blocks in tiles (0: the largest fitting the budget; rounded up to multiples of P, Q) */
+  long block_rows, block_cols; /* C blocks in tiles (0: the largest fitting the budget; rounded up to P, Q multiples) */
   int reproducible;            /* 1: one BLAS call per tile, so C is identical in and out of core */
   void (*progress)(void *ctx, long done, long total); /* called on rank 0 after each SUMMA step (may be NULL) */
   void *progress_ctx;
