@@ -286,6 +286,12 @@ aeon_err aeon_chol_core_bytes(const aeon_pgrid *g, long n, int nb, int lookahead
   return AEON_OK;
 }
 
+int aeon_drivers_auto_nb(long n) {
+  int nb = 256;
+  while (n > 0 && nb > 64 && n < 24L * nb) nb /= 2;
+  return nb;
+}
+
 aeon_chol_opts aeon_chol_defaults(void) {
   aeon_chol_opts o = {.lookahead = (int)aeon_drivers_default("drivers.lookahead"), .block_tiles = 0,
                       .reproducible = (int)aeon_drivers_default("drivers.reproducible")};

@@ -6,7 +6,9 @@
 #include "aeon/drivers.h"
 
 const aeon_param_decl aeon_drivers_params[] = {
-  {"drivers.tile_size", AEON_PT_INT, "256", 8, 16384, NULL, "tile size nb of the dense drivers",
+  {"drivers.tile_size", AEON_PT_INT, "0", 0, 16384, NULL,
+   "tile size nb of the dense drivers (0: for Cholesky the largest of 256, 128, 64 giving at least 24 tile columns; "
+   "256 for the others)",
    AEON_RESTART_CHANGEABLE},
   {"drivers.lookahead", AEON_PT_INT, "1", 0, 16, NULL,
    "Cholesky panels factored ahead of the trailing update (in core)", AEON_RESTART_CHANGEABLE},

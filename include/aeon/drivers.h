@@ -220,6 +220,9 @@ typedef struct aeon_chol_stats {
 
 /* Default options (lookahead 1, block size from the budget). */
 aeon_chol_opts aeon_chol_defaults(void);
+/* The tile size when none is given: for a Cholesky of order n the largest of 256, 128, 64 that gives at least 24 tile
+ * columns (so the panel chain does not dominate); n = 0 (the other drivers): 256. */
+int aeon_drivers_auto_nb(long n);
 /* Factors the SPD matrix A = L L^T in place (lower tiles; in core or out of core by A's storage). A matrix
  * that is not positive definite fails on every rank with AEON_ERR_USER naming the global column; budget
  * or tile-size problems fail before any work with AEON_ERR_USER. On success A's traits become LOWER. */

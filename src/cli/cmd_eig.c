@@ -56,6 +56,7 @@ static aeon_err parse_eig(int argc, char **argv, eig_args *a) {
   a->max_restarts = (long)aeon_drivers_default("eig.max_restarts");
   a->block_size = (long)aeon_drivers_default("eig.block_size");
   a->nb = (long)aeon_drivers_default("drivers.tile_size");
+  if (a->nb == 0) a->nb = aeon_drivers_auto_nb(0);
   a->which = "LM";
   const aeon_cli_flag f[] = {
     {"--input", 's', &a->input, 0, 0},          {"--operator", 's', &a->op, 0, 0},

@@ -137,7 +137,7 @@ static void summary(const factor_args *a, const factor_run *r, long n, const aeo
                    st->peak, r->budget);
 }
 
-static aeon_err factor(const factor_args *a, factor_run *r) {
+static aeon_err factor(factor_args *a, factor_run *r) {
   long n = a->n, cols = 0;
   AE_CHK(check_output(a));
   AE_CHK(setup_grid_budget(a, r));
@@ -147,6 +147,7 @@ static aeon_err factor(const factor_args *a, factor_run *r) {
       return AE_ERR(AEON_ERR_USER, "factor: dataset '%s' in '%s' is %ld x %ld; Cholesky needs a square matrix",
                     a->in_dset, a->in_file, n, cols);
   }
+  if (a->nb == 0) a->nb = aeon_drivers_auto_nb(n); /* no --nb and drivers.tile_size 0 */
   AE_CHK(check_fit(a, r, n));
   AE_CHK(load(a, r, n));
   aeon_chol_opts o = aeon_chol_defaults();

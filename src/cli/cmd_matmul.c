@@ -30,6 +30,7 @@ typedef struct mm_run {
 
 static aeon_err parse_matmul(int argc, char **argv, mm_args *a) {
   a->nb = (long)aeon_drivers_default("drivers.tile_size");
+  if (a->nb == 0) a->nb = aeon_drivers_auto_nb(0);
   a->seed = 1;
   a->alpha = 1.0;
   const aeon_cli_flag f[] = {

@@ -96,10 +96,24 @@ START_TEST(kernel_table) {
   ck_assert_str_eq(aeon_kernel_for(AEON_OP_SOLVE, AEON_TRAIT_LOWER)->name, "dtrsm");
   ck_assert_str_eq(aeon_kernel_for(AEON_OP_MATVEC, AEON_TRAIT_SYMMETRIC)->name, "dsymv");
   ck_assert_ptr_null(aeon_kernel_for(AEON_OP_FACTOR, AEON_TRAIT_GENERAL));
+  ck_assert_str_eq(aeon_kernel_for(AEON_OP_MATMAT, AEON_TRAIT_SPD)->name, "dsymm");
+  ck_assert_str_eq(aeon_kernel_for(AEON_OP_MATMAT_T, AEON_TRAIT_GENERAL)->name, "dgemm^T");
   const aeon_kernel *k;
   ck_assert_int_eq(aeon_kernel_get(AEON_OP_FACTOR, AEON_TRAIT_GENERAL, &k), AEON_ERR_UNSUPPORTED);
   ck_assert_ptr_nonnull(strstr(aeon_error_message(), "'factor' on a general tile"));
   aeon_error_clear();
+}
+END_TEST
+
+/* The automatic tile size: at least 24 tile columns, between 64 and 256; 256 for the other drivers. */
+START_TEST(auto_tile_size) {
+  ck_assert_int_eq(aeon_drivers_auto_nb(0), 256);
+  ck_assert_int_eq(aeon_drivers_auto_nb(100), 64);
+  ck_assert_int_eq(aeon_drivers_auto_nb(2048), 64);
+  ck_assert_int_eq(aeon_drivers_auto_nb(3072), 128);
+  ck_assert_int_eq(aeon_drivers_auto_nb(6143), 128);
+  ck_assert_int_eq(aeon_drivers_auto_nb(6144), 256);
+  ck_assert_int_eq(aeon_drivers_auto_nb(100000), 256);
 }
 END_TEST
 
@@ -237,6 +251,7 @@ static Suite *drivers_suite(void) {
   tcase_add_test(tc, governor_budget);
   tcase_add_test(tc, governor_waits);
   tcase_add_test(tc, parse_bytes_and_grid);
+  tcase_add_test(tc, auto_tile_size);
   tcase_add_test(tc, kernel_table);
   tcase_add_test(tc, kernels_compute);
   tcase_add_test(tc, generators);
