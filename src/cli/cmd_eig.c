@@ -23,10 +23,7 @@ typedef struct eig_args {
 } eig_args;
 
 typedef struct eig_run {
-  aeon_pgrid g;
-  int have_grid, rank, quiet;
-  size_t budget;
-  aeon_gov *gov;
+  aeon_cli_dense d; /* grid, budget, governor, rank, progress timing */
   aeon_tiled *A;
   aeon_linop op;
   aeon_eigs_result res;
@@ -79,25 +76,15 @@ static aeon_err parse_eig(int argc, char **argv, eig_args *a) {
   return aeon_which_parse(a->which, &w);
 }
 
-static aeon_err setup(const eig_args *a, eig_run *r) {
-  int P = 0, Q = 0;
-  if (a->grid && strcmp(a->grid, "auto") != 0) AE_CHK(aeon_pgrid_parse(a->grid, &P, &Q));
-  AE_CHK(aeon_pgrid_create(MPI_COMM_WORLD, P, Q, &r->g));
-  r->have_grid = 1;
-  if (a->budget && strcmp(a->budget, "auto") != 0) AE_CHK(aeon_parse_bytes(a->budget, &r->budget));
-  else AE_CHK(aeon_gov_default_budget(r->g.comm, &r->budget));
-  return aeon_gov_create(r->budget, &r->gov);
-}
-
 /* Refuses a deck whose operator would not fit the budget: 7 field sets (the time stepper's 4, the operator's 3), and
  * the Krylov basis and its rotation copy, 2 (ncv + block size) vectors. */
 static aeon_err check_deck_budget(const eig_args *a, const eig_run *r, const aeon_sim_opsize *sz) {
   double vecs = 2.0 * (double)(a->ncv + a->block_size) + 1;
   double need = 8.0 * (7.0 * sz->nvar * sz->patch_max + vecs * sz->nlocal_max);
-  if (need <= (double)r->budget) return AEON_OK;
+  if (need <= (double)r->d.budget) return AEON_OK;
   char nb[32], bb[32];
   aeon_format_bytes(need, nb, sizeof nb);
-  aeon_format_bytes((double)r->budget, bb, sizeof bb);
+  aeon_format_bytes((double)r->d.budget, bb, sizeof bb);
   return AE_ERR(AEON_ERR_USER,
                 "eig: the evolution operator of '%s' needs about %s per rank (7 field sets of %d variables on patches "
                 "of up to %.0f points, %.0f vectors of up to %.0f rows), more than the budget of %s; use more ranks, a "
@@ -121,31 +108,31 @@ static aeon_err deck_operator(const eig_args *a, eig_run *r) {
 
 /* The operator: the dndrv1 stencil, a deck's evolution operator, or the matrix read from HDF5 into tiles. */
 static aeon_err make_operator(const eig_args *a, eig_run *r) {
-  if (a->op) return aeon_linop_dndrv1(r->g.comm, a->nx, a->rho, &r->op);
+  if (a->op) return aeon_linop_dndrv1(r->d.g.comm, a->nx, a->rho, &r->op);
   if (a->deck) return deck_operator(a, r);
   long rows, cols;
-  AE_CHK(aeon_h5_shape(r->g.comm, a->file, a->dset, &rows, &cols));
+  AE_CHK(aeon_h5_shape(r->d.g.comm, a->file, a->dset, &rows, &cols));
   if (rows != cols)
     return AE_ERR(AEON_ERR_USER, "eig: dataset '%s' in '%s' is %ld x %ld; eigenvalues need a square matrix", a->dset,
                   a->file, rows, cols);
   size_t need;
   aeon_traits t = a->symmetric ? AEON_TRAIT_SYMMETRIC : AEON_TRAIT_GENERAL;
-  AE_CHK(aeon_tiled_core_bytes(&r->g, rows, cols, (int)a->nb, t, &need));
-  if (need > r->budget) {
+  AE_CHK(aeon_tiled_core_bytes(&r->d.g, rows, cols, (int)a->nb, t, &need));
+  if (need > r->d.budget) {
     char nb[32], bb[32];
     aeon_format_bytes((double)need, nb, sizeof nb);
-    aeon_format_bytes((double)r->budget, bb, sizeof bb);
+    aeon_format_bytes((double)r->d.budget, bb, sizeof bb);
     return AE_ERR(AEON_ERR_USER, "eig: the %ld x %ld matrix needs %s per rank, more than the budget of %s", rows, cols,
                   nb, bb);
   }
-  AE_CHK(aeon_tiled_create(&r->g, r->gov, rows, cols, (int)a->nb, t, NULL, &r->A));
+  AE_CHK(aeon_tiled_create(&r->d.g, r->d.gov, rows, cols, (int)a->nb, t, NULL, &r->A));
   AE_CHK(aeon_tiled_read_h5(r->A, a->file, a->dset, &r->h5_read));
   return aeon_linop_tiled(r->A, &r->op);
 }
 
 static void progress(void *ctx, long restarts, int nconv, long applies) {
   eig_run *r = ctx;
-  if (!r->quiet && restarts % 100 == 0)
+  if (!r->d.quiet && restarts % 100 == 0)
     printf("eig: restart %ld, %d converged, %ld operator applications\n", restarts, nconv, applies);
 }
 
@@ -158,7 +145,7 @@ static void print_result(const eig_args *a, const eig_run *r) {
   snprintf(what, sizeof what,
            "eig: %s n=%ld nev=%ld which=%s ncv=%ld%s tol=%g: %ld operator applications, %ld restarts", r->op.name,
            r->op.n, a->nev, a->which, a->ncv, block, a->tol, s->applies, s->restarts);
-  aeon_cli_summary(stdout, what, s->seconds, s->flops, r->h5_read, 0, aeon_gov_peak(r->gov), r->budget);
+  aeon_cli_summary(stdout, what, s->seconds, s->flops, r->h5_read, 0, aeon_gov_peak(r->d.gov), r->d.budget);
 }
 
 /* The largest stable dt of every registered Runge-Kutta method on the computed eigenvalues, next to the deck's dt. */
@@ -186,7 +173,7 @@ static void print_stability(const eig_run *r) {
 }
 
 static aeon_err eig(const eig_args *a, eig_run *r) {
-  AE_CHK(setup(a, r));
+  AE_CHK(aeon_cli_dense_setup(a->grid, a->budget, &r->d));
   AE_CHK(make_operator(a, r));
   aeon_eigs_opts o = aeon_eigs_defaults();
   o.nev = (int)a->nev;
@@ -194,13 +181,13 @@ static aeon_err eig(const eig_args *a, eig_run *r) {
   o.tol = a->tol;
   o.max_restarts = a->max_restarts;
   o.block_size = (int)a->block_size;
-  o.gov = r->gov;
+  o.gov = r->d.gov;
   o.progress = progress;
   o.progress_ctx = r;
   AE_CHK(aeon_which_parse(a->which, &o.which));
   AE_CHK(aeon_eigs(&r->op, &o, &r->res));
-  if (r->rank == 0) print_result(a, r);
-  if (r->rank == 0 && r->sim) print_stability(r);
+  if (r->d.rank == 0) print_result(a, r);
+  if (r->d.rank == 0 && r->sim) print_stability(r);
   return AEON_OK;
 }
 
@@ -211,9 +198,9 @@ typedef struct eig_cmd {
 
 static aeon_err eig_body(int argc, char **argv, int rank, void *ctx) {
   eig_cmd *c = ctx;
-  c->r.rank = rank;
+  c->r.d.rank = rank;
   aeon_err e = parse_eig(argc, argv, &c->a);
-  c->r.quiet = c->a.quiet || rank != 0;
+  c->r.d.quiet = c->a.quiet || rank != 0;
   return e ? e : eig(&c->a, &c->r);
 }
 
@@ -224,8 +211,7 @@ static void eig_cleanup(void *ctx) {
   aeon_tiled_destroy(c->r.A);
   aeon_sim_destroy(c->r.sim);
   free(c->r.deck_text);
-  aeon_gov_destroy(c->r.gov);
-  if (c->r.have_grid) aeon_pgrid_destroy(&c->r.g);
+  aeon_cli_dense_free(&c->r.d);
 }
 
 int aeon_cmd_eig(int argc, char **argv) {

@@ -18,15 +18,10 @@ typedef struct factor_args {
 } factor_args;
 
 typedef struct factor_run {
-  aeon_pgrid g;
-  int have_grid, rank;
-  size_t budget;
-  aeon_gov *gov;
+  aeon_cli_dense d; /* grid, budget, governor, rank, progress timing */
   aeon_tiled *A;
   aeon_gen gen;
   uint64_t h5_read, h5_written;
-  double t0, last_print;
-  int quiet;
 } factor_run;
 
 static aeon_err parse_factor(int argc, char **argv, factor_args *a) {
@@ -61,28 +56,18 @@ static aeon_err check_output(const factor_args *a) {
   return AEON_OK;
 }
 
-static aeon_err setup_grid_budget(const factor_args *a, factor_run *r) {
-  int P = 0, Q = 0;
-  if (a->grid && strcmp(a->grid, "auto") != 0) AE_CHK(aeon_pgrid_parse(a->grid, &P, &Q));
-  AE_CHK(aeon_pgrid_create(MPI_COMM_WORLD, P, Q, &r->g));
-  r->have_grid = 1;
-  if (a->budget && strcmp(a->budget, "auto") != 0) AE_CHK(aeon_parse_bytes(a->budget, &r->budget));
-  else AE_CHK(aeon_gov_default_budget(r->g.comm, &r->budget));
-  return aeon_gov_create(r->budget, &r->gov);
-}
-
 /* Refuses, before any work, a problem whose working set does not fit the budget. */
 static aeon_err check_fit(const factor_args *a, const factor_run *r, long n) {
   size_t need;
   char nb[32], bb[32];
-  if (a->ooc) AE_CHK(aeon_chol_ooc_bytes(&r->g, n, (int)a->nb, a->block ? a->block : 1, &need));
-  else AE_CHK(aeon_chol_core_bytes(&r->g, n, (int)a->nb, (int)a->lookahead, &need));
+  if (a->ooc) AE_CHK(aeon_chol_ooc_bytes(&r->d.g, n, (int)a->nb, a->block ? a->block : 1, &need));
+  else AE_CHK(aeon_chol_core_bytes(&r->d.g, n, (int)a->nb, (int)a->lookahead, &need));
   size_t mat = 0;
-  if (a->check) AE_CHK(aeon_tiled_core_bytes(&r->g, n, n, (int)a->nb, AEON_TRAIT_SPD, &mat));
+  if (a->check) AE_CHK(aeon_tiled_core_bytes(&r->d.g, n, n, (int)a->nb, AEON_TRAIT_SPD, &mat));
   need += 2 * mat;
-  if (need <= r->budget) return AEON_OK;
+  if (need <= r->d.budget) return AEON_OK;
   aeon_format_bytes((double)need, nb, sizeof nb);
-  aeon_format_bytes((double)r->budget, bb, sizeof bb);
+  aeon_format_bytes((double)r->d.budget, bb, sizeof bb);
   if (a->ooc)
     return AE_ERR(AEON_ERR_USER,
                   "factor: the budget of %s per rank is below the minimum working set of the out-of-core Cholesky "
@@ -96,16 +81,14 @@ static aeon_err check_fit(const factor_args *a, const factor_run *r, long n) {
 
 static void progress(void *ctx, long done, long total) {
   factor_run *r = ctx;
-  double t = MPI_Wtime();
-  if (r->quiet || t - r->last_print < 5.0) return;
-  r->last_print = t;
-  printf("factor: %3.0f%% of the tile columns done, %.1f s\n", 100.0 * done / total, t - r->t0);
+  if (!aeon_cli_dense_tick(&r->d)) return;
+  printf("factor: %3.0f%% of the tile columns done, %.1f s\n", 100.0 * done / total, r->d.last_print - r->d.t0);
   fflush(stdout);
 }
 
 /* Creates and fills A: generated, or read from the input dataset. */
 static aeon_err load(const factor_args *a, factor_run *r, long n) {
-  AE_CHK(aeon_tiled_create(&r->g, r->gov, n, n, (int)a->nb, AEON_TRAIT_SPD, a->ooc, &r->A));
+  AE_CHK(aeon_tiled_create(&r->d.g, r->d.gov, n, n, (int)a->nb, AEON_TRAIT_SPD, a->ooc, &r->A));
   if (a->input) return aeon_tiled_read_h5(r->A, a->in_file, a->in_dset, &r->h5_read);
   r->gen = (aeon_gen){.seed = (uint64_t)a->seed, .n = n};
   return aeon_tiled_fill(r->A, aeon_gen_spd, &r->gen);
@@ -117,32 +100,32 @@ static aeon_err check(const factor_args *a, factor_run *r) {
   aeon_tiled *A0 = NULL;
   aeon_err e = AEON_OK;
   if (a->input) {
-    e = aeon_tiled_create(&r->g, r->gov, r->A->n, r->A->n, (int)a->nb, AEON_TRAIT_SYMMETRIC, NULL, &A0);
+    e = aeon_tiled_create(&r->d.g, r->d.gov, r->A->n, r->A->n, (int)a->nb, AEON_TRAIT_SYMMETRIC, NULL, &A0);
     if (!e) e = aeon_tiled_read_h5(A0, a->in_file, a->in_dset, NULL);
   }
   if (!e) e = aeon_chol_backward_error(r->A, A0 ? aeon_tiled_elem : aeon_gen_spd, A0 ? (void *)A0 : &r->gen, &err);
   aeon_tiled_destroy(A0);
   AE_CHK(e);
-  if (r->rank == 0) printf("factor: backward error ||A - L L^T||_F / ||A||_F = %.3e\n", err);
+  if (r->d.rank == 0) printf("factor: backward error ||A - L L^T||_F / ||A||_F = %.3e\n", err);
   return AEON_OK;
 }
 
 /* The closing line (rank 0). */
 static void summary(const factor_args *a, const factor_run *r, long n, const aeon_chol_stats *st) {
   char what[256];
-  snprintf(what, sizeof what, "factor: N=%ld nb=%ld grid %dx%d %s", n, a->nb, r->g.P, r->g.Q,
+  snprintf(what, sizeof what, "factor: N=%ld nb=%ld grid %dx%d %s", n, a->nb, r->d.g.P, r->d.g.Q,
            a->ooc ? "out of core" : "in core");
   if (a->ooc) printf("factor: out-of-core blocks of %ld x %ld tiles\n", st->block_tiles, st->block_tiles);
   aeon_cli_summary(stdout, what, st->seconds, st->flops, st->io_read + r->h5_read, st->io_written + r->h5_written,
-                   st->peak, r->budget);
+                   st->peak, r->d.budget);
 }
 
 static aeon_err factor(factor_args *a, factor_run *r) {
   long n = a->n, cols = 0;
   AE_CHK(check_output(a));
-  AE_CHK(setup_grid_budget(a, r));
+  AE_CHK(aeon_cli_dense_setup(a->grid, a->budget, &r->d));
   if (a->input) {
-    AE_CHK(aeon_h5_shape(r->g.comm, a->in_file, a->in_dset, &n, &cols));
+    AE_CHK(aeon_h5_shape(r->d.g.comm, a->in_file, a->in_dset, &n, &cols));
     if (n != cols)
       return AE_ERR(AEON_ERR_USER, "factor: dataset '%s' in '%s' is %ld x %ld; Cholesky needs a square matrix",
                     a->in_dset, a->in_file, n, cols);
@@ -156,12 +139,12 @@ static aeon_err factor(factor_args *a, factor_run *r) {
   if (a->reproducible) o.reproducible = 1;
   o.progress = progress;
   o.progress_ctx = r;
-  r->t0 = r->last_print = MPI_Wtime();
+  aeon_cli_dense_start(&r->d);
   aeon_chol_stats st;
   AE_CHK(aeon_chol(r->A, &o, &st));
   if (a->check) AE_CHK(check(a, r));
   if (a->output) AE_CHK(aeon_tiled_write_h5(r->A, a->out_file, a->out_dset, &r->h5_written));
-  if (r->rank == 0) summary(a, r, n, &st);
+  if (r->d.rank == 0) summary(a, r, n, &st);
   return AEON_OK;
 }
 
@@ -172,17 +155,16 @@ typedef struct factor_cmd {
 
 static aeon_err factor_body(int argc, char **argv, int rank, void *ctx) {
   factor_cmd *c = ctx;
-  c->r.rank = rank;
+  c->r.d.rank = rank;
   aeon_err e = parse_factor(argc, argv, &c->a);
-  c->r.quiet = c->a.quiet || rank != 0;
+  c->r.d.quiet = c->a.quiet || rank != 0;
   return e ? e : factor(&c->a, &c->r);
 }
 
 static void factor_cleanup(void *ctx) {
   factor_cmd *c = ctx;
   aeon_tiled_destroy(c->r.A);
-  aeon_gov_destroy(c->r.gov);
-  if (c->r.have_grid) aeon_pgrid_destroy(&c->r.g);
+  aeon_cli_dense_free(&c->r.d);
 }
 
 int aeon_cmd_factor(int argc, char **argv) {

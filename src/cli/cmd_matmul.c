@@ -18,14 +18,10 @@ typedef struct mm_args {
 } mm_args;
 
 typedef struct mm_run {
-  aeon_pgrid g;
-  int have_grid, rank, quiet;
-  size_t budget;
-  aeon_gov *gov;
+  aeon_cli_dense d; /* grid, budget, governor, rank, progress timing */
   aeon_tiled *A, *B, *C;
   aeon_gen gen[3];
   uint64_t h5_read, h5_written;
-  double t0, last_print;
 } mm_run;
 
 static aeon_err parse_matmul(int argc, char **argv, mm_args *a) {
@@ -66,16 +62,6 @@ static aeon_err check_output(const mm_args *a) {
   return AEON_OK;
 }
 
-static aeon_err setup_grid_budget(const mm_args *a, mm_run *r) {
-  int P = 0, Q = 0;
-  if (a->grid && strcmp(a->grid, "auto") != 0) AE_CHK(aeon_pgrid_parse(a->grid, &P, &Q));
-  AE_CHK(aeon_pgrid_create(MPI_COMM_WORLD, P, Q, &r->g));
-  r->have_grid = 1;
-  if (a->budget && strcmp(a->budget, "auto") != 0) AE_CHK(aeon_parse_bytes(a->budget, &r->budget));
-  else AE_CHK(aeon_gov_default_budget(r->g.comm, &r->budget));
-  return aeon_gov_create(r->budget, &r->gov);
-}
-
 /* One dimension: the dataset's (file_dim > 0; a flag given as well must agree) or the flag's. */
 static aeon_err pick(const char *flag, long given, long file_dim, const char *what, long *out) {
   if (file_dim > 0 && given > 0 && given != file_dim)
@@ -88,8 +74,8 @@ static aeon_err pick(const char *flag, long given, long file_dim, const char *wh
 /* The shapes: A m x k and B k x n from the datasets or the flags; they must conform. */
 static aeon_err shapes(const mm_args *a, const mm_run *r, long *m, long *k, long *n) {
   long ar = 0, ac = 0, br = 0, bc = 0, kb = 0;
-  if (a->a) AE_CHK(aeon_h5_shape(r->g.comm, a->a_file, a->a_dset, &ar, &ac));
-  if (a->b) AE_CHK(aeon_h5_shape(r->g.comm, a->b_file, a->b_dset, &br, &bc));
+  if (a->a) AE_CHK(aeon_h5_shape(r->d.g.comm, a->a_file, a->a_dset, &ar, &ac));
+  if (a->b) AE_CHK(aeon_h5_shape(r->d.g.comm, a->b_file, a->b_dset, &br, &bc));
   AE_CHK(pick("--m", a->m, ar, "the rows of A", m));
   AE_CHK(pick("--k", a->k, ac, "the columns of A", k));
   AE_CHK(pick("--k", a->k, br, "the rows of B", &kb));
@@ -105,17 +91,17 @@ static aeon_err shapes(const mm_args *a, const mm_run *r, long *m, long *k, long
 /* Refuses, before any work, a product whose matrices (in core) and minimum working set do not fit the budget. */
 static aeon_err check_fit(const mm_args *a, const mm_run *r, long m, long k, long n) {
   int ooc = a->ooc != NULL, nb = (int)a->nb;
-  size_t need = aeon_matmul_work_bytes(&r->g, nb, ooc, ooc, ooc, a->block ? a->block : 1, a->block ? a->block : 1);
+  size_t need = aeon_matmul_work_bytes(&r->d.g, nb, ooc, ooc, ooc, a->block ? a->block : 1, a->block ? a->block : 1);
   long dims[3][2] = {{m, k}, {k, n}, {m, n}};
   for (int x = 0; x < 3 && !ooc; x++) {
     size_t b;
-    AE_CHK(aeon_tiled_core_bytes(&r->g, dims[x][0], dims[x][1], nb, AEON_TRAIT_GENERAL, &b));
+    AE_CHK(aeon_tiled_core_bytes(&r->d.g, dims[x][0], dims[x][1], nb, AEON_TRAIT_GENERAL, &b));
     need += b;
   }
-  if (need <= r->budget) return AEON_OK;
+  if (need <= r->d.budget) return AEON_OK;
   char nb_s[32], bb[32];
   aeon_format_bytes((double)need, nb_s, sizeof nb_s);
-  aeon_format_bytes((double)r->budget, bb, sizeof bb);
+  aeon_format_bytes((double)r->d.budget, bb, sizeof bb);
   if (ooc)
     return AE_ERR(AEON_ERR_USER,
                   "matmul: the budget of %s per rank is below the minimum working set of the out-of-core product "
@@ -130,7 +116,7 @@ static aeon_err check_fit(const mm_args *a, const mm_run *r, long m, long k, lon
 /* Creates X (rows x cols) and fills it from the dataset (file given) or generator gen (NULL: zero). */
 static aeon_err load(const mm_args *a, mm_run *r, long rows, long cols, const char *file, const char *dset,
                      aeon_gen *gen, aeon_tiled **X) {
-  AE_CHK(aeon_tiled_create(&r->g, r->gov, rows, cols, (int)a->nb, AEON_TRAIT_GENERAL, a->ooc, X));
+  AE_CHK(aeon_tiled_create(&r->d.g, r->d.gov, rows, cols, (int)a->nb, AEON_TRAIT_GENERAL, a->ooc, X));
   if (!file) return gen ? aeon_tiled_fill(*X, aeon_gen_general, gen) : AEON_OK;
   uint64_t bytes = 0;
   AE_CHK(aeon_tiled_read_h5(*X, file, dset, &bytes));
@@ -140,27 +126,25 @@ static aeon_err load(const mm_args *a, mm_run *r, long rows, long cols, const ch
 
 static void progress(void *ctx, long done, long total) {
   mm_run *r = ctx;
-  double t = MPI_Wtime();
-  if (r->quiet || t - r->last_print < 5.0) return;
-  r->last_print = t;
-  printf("matmul: %3.0f%% of the SUMMA steps done, %.1f s\n", 100.0 * done / total, t - r->t0);
+  if (!aeon_cli_dense_tick(&r->d)) return;
+  printf("matmul: %3.0f%% of the SUMMA steps done, %.1f s\n", 100.0 * done / total, r->d.last_print - r->d.t0);
   fflush(stdout);
 }
 
 /* The closing line (rank 0). */
 static void summary(const mm_args *a, const mm_run *r, const aeon_matmul_stats *st) {
   char what[256];
-  snprintf(what, sizeof what, "matmul: %ldx%ldx%ld nb=%ld grid %dx%d %s", r->C->m, r->A->n, r->C->n, a->nb, r->g.P,
-           r->g.Q, a->ooc ? "out of core" : "in core");
+  snprintf(what, sizeof what, "matmul: %ldx%ldx%ld nb=%ld grid %dx%d %s", r->C->m, r->A->n, r->C->n, a->nb, r->d.g.P,
+           r->d.g.Q, a->ooc ? "out of core" : "in core");
   printf("matmul: C in %ld block(s) of %ld x %ld tiles\n", st->nblocks, st->block_rows, st->block_cols);
   aeon_cli_summary(stdout, what, st->seconds, st->flops, st->io_read + r->h5_read, st->io_written + r->h5_written,
-                   st->peak, r->budget);
+                   st->peak, r->d.budget);
 }
 
 static aeon_err matmul(const mm_args *a, mm_run *r) {
   long m = 0, k = 0, n = 0;
   AE_CHK(check_output(a));
-  AE_CHK(setup_grid_budget(a, r));
+  AE_CHK(aeon_cli_dense_setup(a->grid, a->budget, &r->d));
   AE_CHK(shapes(a, r, &m, &k, &n));
   AE_CHK(check_fit(a, r, m, k, n));
   for (int x = 0; x < 3; x++) r->gen[x] = (aeon_gen){.seed = (uint64_t)a->seed + (uint64_t)x};
@@ -172,11 +156,11 @@ static aeon_err matmul(const mm_args *a, mm_run *r) {
   if (a->reproducible) o.reproducible = 1;
   o.progress = progress;
   o.progress_ctx = r;
-  r->t0 = r->last_print = MPI_Wtime();
+  aeon_cli_dense_start(&r->d);
   aeon_matmul_stats st;
   AE_CHK(aeon_matmul_ex(a->alpha, r->A, r->B, a->beta, r->C, &o, &st));
   if (a->output) AE_CHK(aeon_tiled_write_h5(r->C, a->out_file, a->out_dset, &r->h5_written));
-  if (r->rank == 0) summary(a, r, &st);
+  if (r->d.rank == 0) summary(a, r, &st);
   return AEON_OK;
 }
 
@@ -187,9 +171,9 @@ typedef struct matmul_cmd {
 
 static aeon_err matmul_body(int argc, char **argv, int rank, void *ctx) {
   matmul_cmd *c = ctx;
-  c->r.rank = rank;
+  c->r.d.rank = rank;
   aeon_err e = parse_matmul(argc, argv, &c->a);
-  c->r.quiet = c->a.quiet || rank != 0;
+  c->r.d.quiet = c->a.quiet || rank != 0;
   return e ? e : matmul(&c->a, &c->r);
 }
 
@@ -198,8 +182,7 @@ static void matmul_cleanup(void *ctx) {
   aeon_tiled_destroy(c->r.A);
   aeon_tiled_destroy(c->r.B);
   aeon_tiled_destroy(c->r.C);
-  aeon_gov_destroy(c->r.gov);
-  if (c->r.have_grid) aeon_pgrid_destroy(&c->r.g);
+  aeon_cli_dense_free(&c->r.d);
 }
 
 int aeon_cmd_matmul(int argc, char **argv) {

@@ -2,6 +2,7 @@
 #ifndef AEON_CLI_COMMANDS_H
 #define AEON_CLI_COMMANDS_H
 
+#include "aeon/drivers.h"
 #include "aeon/error.h"
 #include "aeon/sim.h"
 
@@ -29,6 +30,23 @@ int aeon_cli_report(aeon_err e, int rank);
  * status. SIGXFSZ is ignored so that a file-size limit makes writes fail with EFBIG (reported) instead of killing. */
 int aeon_cli_driver(aeon_err (*body)(int argc, char **argv, int rank, void *ctx), void (*cleanup)(void *ctx),
                     void *ctx, int argc, char **argv);
+
+/* What every dense-driver command sets up: the process grid, the memory budget and its governor, progress timing. */
+typedef struct aeon_cli_dense {
+  aeon_pgrid g;
+  int have_grid, rank, quiet;
+  size_t budget;
+  aeon_gov *gov;
+  double t0, last_print; /* start and last progress line (MPI_Wtime) */
+} aeon_cli_dense;
+/* Builds the grid (grid "PxQ", or NULL/"auto": the squarest) and the governor (budget e.g. "2GiB", or NULL/"auto"). */
+aeon_err aeon_cli_dense_setup(const char *grid, const char *budget, aeon_cli_dense *d);
+/* Frees the governor and the grid (safe after a partial set-up). */
+void aeon_cli_dense_free(aeon_cli_dense *d);
+/* Starts the clock of the progress lines. */
+void aeon_cli_dense_start(aeon_cli_dense *d);
+/* 1 when a progress line is due (not quiet and 5 s since the last one), which it records; 0 otherwise. */
+int aeon_cli_dense_tick(aeon_cli_dense *d);
 
 int aeon_cmd_run(int argc, char **argv);    /* aeon run */
 int aeon_cmd_params(int argc, char **argv); /* aeon params */

@@ -1,6 +1,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <mpi.h>
 
@@ -27,4 +28,30 @@ int aeon_cli_driver(aeon_err (*body)(int argc, char **argv, int rank, void *ctx)
   cleanup(ctx);
   MPI_Finalize();
   return code;
+}
+
+aeon_err aeon_cli_dense_setup(const char *grid, const char *budget, aeon_cli_dense *d) {
+  int P = 0, Q = 0;
+  if (grid && strcmp(grid, "auto") != 0) AE_CHK(aeon_pgrid_parse(grid, &P, &Q));
+  AE_CHK(aeon_pgrid_create(MPI_COMM_WORLD, P, Q, &d->g));
+  d->have_grid = 1;
+  if (budget && strcmp(budget, "auto") != 0) AE_CHK(aeon_parse_bytes(budget, &d->budget));
+  else AE_CHK(aeon_gov_default_budget(d->g.comm, &d->budget));
+  return aeon_gov_create(d->budget, &d->gov);
+}
+
+void aeon_cli_dense_free(aeon_cli_dense *d) {
+  aeon_gov_destroy(d->gov);
+  d->gov = NULL;
+  if (d->have_grid) aeon_pgrid_destroy(&d->g);
+  d->have_grid = 0;
+}
+
+void aeon_cli_dense_start(aeon_cli_dense *d) { d->t0 = d->last_print = MPI_Wtime(); }
+
+int aeon_cli_dense_tick(aeon_cli_dense *d) {
+  double t = MPI_Wtime();
+  if (d->quiet || t - d->last_print < 5.0) return 0;
+  d->last_print = t;
+  return 1;
 }
