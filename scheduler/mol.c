@@ -1,9 +1,12 @@
 /* Method of lines: one explicit Runge-Kutta step over the mesh.
  * Per stage: start the ghost exchange of the stage input, compute the rhs on
- * the core (points whose stencil needs no ghost), finish the exchange, fill
- * symmetry ghosts, compute the rhs on the rest of the interior and on the
- * evolved ghosts of radiative faces, then one fused update that accumulates
- * the solution and forms the next stage input. */
+ * the core (points whose stencil needs no ghost) — and, in the first stage of a
+ * step after an output step, the module's fused diagnostics of that input box by
+ * box — finish the exchange, fill the ghosts of filled boundary faces, compute
+ * the rhs on the rest of the interior and on the evolved ghosts of radiative
+ * faces, then one fused update that accumulates the solution and forms the next
+ * stage input. A module's post-stage and post-step hooks run after the updates;
+ * their certificates are reduced exactly and may reject the step. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -16,26 +19,54 @@ struct aeon_mol {
   const aeon_physics_ops *phys;
   void *self;
   const aeon_rk_method *rk;
+  const aeon_boundary *bnd;
   aeon_timers *timers;
-  aeon_fields u, u0, y, k; /* state, start of step, stage input, stage rhs */
+  aeon_fields u, u0, y;          /* state, start of step, stage input */
+  aeon_fields k[AEON_RK_MAX_STAGES]; /* stage rhs: one set for a sub-diagonal tableau, else one per stage */
+  int nk, general;
   aeon_exchange *ex;
-  int (*parity)[3];
   aeon_box core;                 /* interior points that need no ghosts */
   aeon_box shell[6], rad[6];     /* interior minus core; evolved minus interior */
   int nshell, nrad;
-  int t_rhs_core, t_rhs_shell, t_rhs_rad, t_xstart, t_xwait, t_bc, t_update;
+  int t_rhs_core, t_rhs_shell, t_rhs_rad, t_xstart, t_xwait, t_bc, t_update, t_hook, t_diag;
   long inject_at; /* test hook: linear index to poison after stage 0, or -1 */
   uint64_t blowup_bits; /* exponent field (in place) from which a value counts as a fault */
+  aeon_cert cert;       /* the last certificate checked, reduced */
+  int rejected;         /* a hook rejected the last step */
+  aeon_norm_acc *diag_acc; /* fused diagnostics asked for the next step (NULL: none) */
+  aeon_fields *diag_aux;
+  int diag_done;
 };
 
-aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void *self,
-                         const aeon_rk_method *rk, aeon_timers *timers, aeon_mol **molp) {
+static aeon_err alloc_sets(aeon_mol *mol) {
+  int nvar = mol->phys->nvar;
+  AE_CHK(aeon_fields_create(mol->m, nvar, &mol->u));
+  AE_CHK(aeon_fields_create(mol->m, nvar, &mol->u0));
+  AE_CHK(aeon_fields_create(mol->m, nvar, &mol->y));
+  mol->general = !aeon_rk_is_subdiagonal(mol->rk);
+  mol->nk = mol->general ? mol->rk->nstage : 1;
+  for (int s = 0; s < mol->nk; s++) AE_CHK(aeon_fields_create(mol->m, nvar, &mol->k[s]));
+  return AEON_OK;
+}
+
+static void set_timers(aeon_mol *mol, aeon_timers *timers) {
+  mol->timers = timers;
+  mol->t_rhs_core = aeon_timer_id(timers, "rhs (interior)");
+  mol->t_rhs_shell = aeon_timer_id(timers, "rhs (near ghosts)");
+  mol->t_rhs_rad = aeon_timer_id(timers, "rhs (radiative bc)");
+  mol->t_xstart = aeon_timer_id(timers, "exchange (start)");
+  mol->t_xwait = aeon_timer_id(timers, "exchange (finish)");
+  mol->t_bc = aeon_timer_id(timers, "boundary (filled faces)");
+  mol->t_update = aeon_timer_id(timers, "rk update");
+  mol->t_hook = aeon_timer_id(timers, "hooks (post-stage/step)");
+  mol->t_diag = aeon_timer_id(timers, "diagnostics (fused)");
+}
+
+aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void *self, const aeon_rk_method *rk,
+                         const aeon_boundary *bnd, aeon_timers *timers, aeon_mol **molp) {
   if (phys->stencil_radius > m->ghost)
     return AE_ERR(AEON_ERR_USER, "physics '%s' needs grid.ghost >= %d (deck has %d)", phys->name,
                   phys->stencil_radius, m->ghost);
-  for (int f = 0; f < 6; f++)
-    if (m->bc[f] == AEON_BC_RADIATIVE && !phys->rhs_radiative)
-      return AE_ERR(AEON_ERR_USER, "physics '%s' does not support radiative boundaries", phys->name);
   aeon_mol *mol = NULL;
   AE_CHK(aeon_mem_alloc(sizeof *mol, (void **)&mol));
   *molp = mol;
@@ -43,25 +74,14 @@ aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void 
   mol->phys = phys;
   mol->self = self;
   mol->rk = rk;
-  mol->timers = timers;
-  AE_CHK(aeon_fields_create(m, phys->nvar, &mol->u));
-  AE_CHK(aeon_fields_create(m, phys->nvar, &mol->u0));
-  AE_CHK(aeon_fields_create(m, phys->nvar, &mol->y));
-  AE_CHK(aeon_fields_create(m, phys->nvar, &mol->k));
+  mol->bnd = bnd;
+  AE_CHK(alloc_sets(mol));
   AE_CHK(aeon_exchange_create(m, phys->nvar, &mol->ex));
-  AE_CHK(aeon_mem_alloc(sizeof(int[3]) * (size_t)phys->nvar, (void **)&mol->parity));
-  for (int v = 0; v < phys->nvar; v++) memcpy(mol->parity[v], phys->vars[v].parity, sizeof(int[3]));
   aeon_box interior = aeon_mesh_interior(m);
   mol->core = aeon_mesh_core(m, phys->stencil_radius);
   mol->nshell = aeon_box_subtract(&interior, &mol->core, mol->shell);
   mol->nrad = aeon_box_subtract(&m->evolved, &interior, mol->rad);
-  mol->t_rhs_core = aeon_timer_id(timers, "rhs (interior)");
-  mol->t_rhs_shell = aeon_timer_id(timers, "rhs (near ghosts)");
-  mol->t_rhs_rad = aeon_timer_id(timers, "rhs (radiative bc)");
-  mol->t_xstart = aeon_timer_id(timers, "exchange (start)");
-  mol->t_xwait = aeon_timer_id(timers, "exchange (finish)");
-  mol->t_bc = aeon_timer_id(timers, "boundary (symmetry)");
-  mol->t_update = aeon_timer_id(timers, "rk update");
+  set_timers(mol, timers);
   mol->inject_at = -1;
   mol->blowup_bits = 0x7ff0000000000000ull; /* NaN and Inf only, until aeon_mol_set_max_abs */
   return AEON_OK;
@@ -73,90 +93,211 @@ void aeon_mol_destroy(aeon_mol *mol) {
   aeon_fields_destroy(&mol->u);
   aeon_fields_destroy(&mol->u0);
   aeon_fields_destroy(&mol->y);
-  aeon_fields_destroy(&mol->k);
-  aeon_mem_free(mol->parity);
+  for (int s = 0; s < mol->nk; s++) aeon_fields_destroy(&mol->k[s]);
   aeon_mem_free(mol);
 }
 
 aeon_fields *aeon_mol_state(aeon_mol *mol) { return &mol->u; }
 
+/* The rhs on a list of boxes; with acc, the fused diagnostics of in on each box right after its rhs. */
 static void timed_rhs(aeon_mol *mol, int timer, int radiative, double t, const aeon_fields *in, aeon_fields *out,
-                      const aeon_box *boxes, int nbox) {
-  aeon_timer_start(mol->timers, timer);
+                      const aeon_box *boxes, int nbox, aeon_norm_acc *acc) {
   for (int b = 0; b < nbox; b++) {
-    if (radiative) mol->phys->rhs_radiative(mol->self, mol->m, t, in, out, &boxes[b]);
-    else mol->phys->rhs(mol->self, mol->m, t, in, out, &boxes[b]);
+    aeon_timer_start(mol->timers, timer);
+    if (!radiative) mol->phys->rhs(mol->self, mol->m, t, in, out, &boxes[b]);
+    else if (mol->phys->rhs_radiative) mol->phys->rhs_radiative(mol->self, mol->m, t, in, out, &boxes[b]);
+    else aeon_boundary_rhs(mol->bnd, t, in, out, &boxes[b]);
+    aeon_timer_stop(mol->timers, timer);
+    if (!acc) continue;
+    aeon_timer_start(mol->timers, mol->t_diag);
+    mol->phys->diagnostics(mol->self, mol->m, t, in, mol->diag_aux, acc, &boxes[b]);
+    aeon_timer_stop(mol->timers, mol->t_diag);
   }
-  aeon_timer_stop(mol->timers, timer);
 }
 
-/* One stage's rhs: the exchange of in's ghosts overlaps the rhs on the core. */
-aeon_err aeon_mol_rhs(aeon_mol *mol, aeon_fields *in, double t, aeon_fields *out) {
+/* One stage's rhs: the exchange of in's ghosts overlaps the rhs on the core; acc: fused diagnostics of in. */
+static aeon_err stage_rhs(aeon_mol *mol, aeon_fields *in, double t, aeon_fields *out, aeon_norm_acc *acc) {
   aeon_timer_start(mol->timers, mol->t_xstart);
   AE_CHK(aeon_exchange_start(mol->ex, in));
   aeon_timer_stop(mol->timers, mol->t_xstart);
-  timed_rhs(mol, mol->t_rhs_core, 0, t, in, out, &mol->core, aeon_box_size(&mol->core) > 0);
+  timed_rhs(mol, mol->t_rhs_core, 0, t, in, out, &mol->core, aeon_box_size(&mol->core) > 0, acc);
   aeon_timer_start(mol->timers, mol->t_xwait);
   AE_CHK(aeon_exchange_finish(mol->ex, in));
   aeon_timer_stop(mol->timers, mol->t_xwait);
   aeon_timer_start(mol->timers, mol->t_bc);
-  aeon_mesh_fill_symmetry(mol->m, in, (const int(*)[3])mol->parity);
+  aeon_boundary_fill(mol->bnd, in);
   aeon_timer_stop(mol->timers, mol->t_bc);
-  timed_rhs(mol, mol->t_rhs_shell, 0, t, in, out, mol->shell, mol->nshell);
-  timed_rhs(mol, mol->t_rhs_rad, 1, t, in, out, mol->rad, mol->nrad);
+  timed_rhs(mol, mol->t_rhs_shell, 0, t, in, out, mol->shell, mol->nshell, acc);
+  timed_rhs(mol, mol->t_rhs_rad, 1, t, in, out, mol->rad, mol->nrad, NULL);
   return AEON_OK;
 }
 
-/* u += wb * k and, if next, y = u0 + wa * k, over the evolved points. On the last stage it also flags
- * every new value whose exponent field reaches mol->blowup_bits: NaN, Inf, and a solution blowing up
- * beyond faults.max_abs (an unstable time step grows for a long time before it overflows). An integer
- * test that vectorises: the fault check costs no extra pass over memory. */
-static int fused_update(aeon_mol *mol, double wb, double wa, int next) {
+aeon_err aeon_mol_rhs(aeon_mol *mol, aeon_fields *in, double t, aeon_fields *out) {
+  return stage_rhs(mol, in, t, out, NULL);
+}
+
+/* 1 if the exponent field of x reaches the fault threshold (NaN, Inf, or beyond faults.max_abs). */
+static inline uint64_t fault_bits(double x, uint64_t blowup) {
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  return (bits & 0x7ff0000000000000ull) >= blowup;
+}
+
+/* Last stage: u += wb * k over the evolved points, flagging every new value whose exponent field reaches
+ * mol->blowup_bits: NaN, Inf, and a solution blowing up beyond faults.max_abs (an unstable time step grows for a
+ * long time before it overflows). An integer test that vectorises: the check costs no extra pass over memory. */
+static int final_update(aeon_mol *mol, const aeon_fields *kf, double wb) {
   uint64_t bad = 0, blowup = mol->blowup_bits;
   const aeon_mesh *m = mol->m;
   const aeon_box *b = &m->evolved;
   int len = b->hi[0] - b->lo[0];
   for (int v = 0; v < mol->u.nvar; v++) {
-    double *restrict u = aeon_var(&mol->u, v), *restrict y = aeon_var(&mol->y, v);
-    const double *restrict u0 = aeon_var(&mol->u0, v), *restrict k = aeon_var(&mol->k, v);
+    double *restrict u = aeon_var(&mol->u, v);
+    const double *restrict k = aeon_var(kf, v);
     for (int kk = b->lo[2]; kk < b->hi[2]; kk++)
       for (int j = b->lo[1]; j < b->hi[1]; j++) {
         long o = aeon_idx(m, b->lo[0], j, kk);
-        if (next)
-          for (int i = 0; i < len; i++) {
-            u[o + i] += wb * k[o + i];
-            y[o + i] = u0[o + i] + wa * k[o + i];
-          }
-        else
-          for (int i = 0; i < len; i++) {
-            double x = u[o + i] + wb * k[o + i];
-            uint64_t bits;
-            memcpy(&bits, &x, sizeof bits);
-            bad |= (bits & 0x7ff0000000000000ull) >= blowup;
-            u[o + i] = x;
-          }
+        for (int i = 0; i < len; i++) {
+          double x = u[o + i] + wb * k[o + i];
+          bad |= fault_bits(x, blowup);
+          u[o + i] = x;
+        }
       }
   }
   return bad != 0;
+}
+
+/* Sub-diagonal tableau, stage s < last: u += wb k and y = u0 + wa k in one sweep over the evolved points. */
+static void fused_update(aeon_mol *mol, const aeon_fields *kf, double wb, double wa) {
+  const aeon_mesh *m = mol->m;
+  const aeon_box *b = &m->evolved;
+  int len = b->hi[0] - b->lo[0];
+  for (int v = 0; v < mol->u.nvar; v++) {
+    double *restrict u = aeon_var(&mol->u, v), *restrict y = aeon_var(&mol->y, v);
+    const double *restrict u0 = aeon_var(&mol->u0, v), *restrict k = aeon_var(kf, v);
+    for (int kk = b->lo[2]; kk < b->hi[2]; kk++)
+      for (int j = b->lo[1]; j < b->hi[1]; j++) {
+        long o = aeon_idx(m, b->lo[0], j, kk);
+        for (int i = 0; i < len; i++) {
+          u[o + i] += wb * k[o + i];
+          y[o + i] = u0[o + i] + wa * k[o + i];
+        }
+      }
+  }
+}
+
+/* General tableau, stage s < last: u += wb k[s] and y = u0 + sum_{j<=s} w[j] k[j] in one sweep. */
+static void combine_update(aeon_mol *mol, int s, double wb, const double *w) {
+  const aeon_mesh *m = mol->m;
+  const aeon_box *b = &m->evolved;
+  int len = b->hi[0] - b->lo[0];
+  for (int v = 0; v < mol->u.nvar; v++) {
+    double *restrict u = aeon_var(&mol->u, v), *restrict y = aeon_var(&mol->y, v);
+    const double *restrict u0 = aeon_var(&mol->u0, v), *restrict ks = aeon_var(&mol->k[s], v);
+    for (int kk = b->lo[2]; kk < b->hi[2]; kk++)
+      for (int j = b->lo[1]; j < b->hi[1]; j++) {
+        long o = aeon_idx(m, b->lo[0], j, kk);
+        for (int i = 0; i < len; i++) {
+          u[o + i] += wb * ks[o + i];
+          y[o + i] = u0[o + i];
+        }
+        for (int q = 0; q <= s; q++) {
+          if (w[q] == 0) continue;
+          const double *restrict kq = aeon_var(&mol->k[q], v);
+          for (int i = 0; i < len; i++) y[o + i] += w[q] * kq[o + i];
+        }
+      }
+  }
+}
+
+/* Reduces a hook's certificate exactly over the ranks and decides (the same way on every rank). */
+static aeon_err judge(aeon_mol *mol, aeon_cert *c) {
+  MPI_Comm comm = mol->m->par->cart;
+  AE_CHK(aeon_norm_acc_allreduce(c->acc, c->n, comm));
+  int any = c->reject;
+  AE_MPI(MPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_MAX, comm));
+  for (int i = 0; i < c->n; i++) {
+    double mx = aeon_norm_acc_max(&c->acc[i]);
+    if (c->bound[i] > 0 && !(mx <= c->bound[i])) any = 1;
+  }
+  c->reject = any;
+  mol->rejected |= any;
+  return AEON_OK;
+}
+
+/* Runs a post-stage (stage >= 0) or post-step (stage < 0) hook on f and judges its certificate. */
+static aeon_err run_hook(aeon_mol *mol, int stage, double t, aeon_fields *f) {
+  const aeon_physics_ops *p = mol->phys;
+  if (stage >= 0 ? !p->post_stage : !p->post_step) return AEON_OK;
+  aeon_timer_start(mol->timers, mol->t_hook);
+  memset(&mol->cert, 0, sizeof mol->cert);
+  if (stage >= 0) AE_CHK(p->post_stage(mol->self, mol->m, t, stage, f, &mol->cert));
+  else AE_CHK(p->post_step(mol->self, mol->m, t, f, &mol->cert));
+  AE_CHK(judge(mol, &mol->cert));
+  aeon_timer_stop(mol->timers, mol->t_hook);
+  return AEON_OK;
+}
+
+/* The update after stage s: the next stage input (or, after the last stage, the new state and its fault flag). */
+static int stage_update(aeon_mol *mol, int s, double dt) {
+  const aeon_rk_method *rk = mol->rk;
+  const aeon_fields *ks = &mol->k[mol->general ? s : 0];
+  if (s + 1 == rk->nstage) return final_update(mol, ks, rk->b[s] * dt);
+  if (!mol->general) {
+    fused_update(mol, ks, rk->b[s] * dt, rk->a[s + 1][s] * dt);
+    return 0;
+  }
+  double w[AEON_RK_MAX_STAGES];
+  for (int q = 0; q <= s; q++) w[q] = rk->a[s + 1][q] * dt;
+  combine_update(mol, s, rk->b[s] * dt, w);
+  return 0;
 }
 
 aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt, int *nonfinite) {
   const aeon_rk_method *rk = mol->rk;
   aeon_fields_copy(&mol->u0, &mol->u);
   *nonfinite = 0;
-  for (int s = 0; s < rk->nstage; s++) {
-    AE_CHK(aeon_mol_rhs(mol, s == 0 ? &mol->u0 : &mol->y, t + rk->c[s] * dt, &mol->k));
+  mol->rejected = 0;
+  for (int s = 0; s < rk->nstage && !mol->rejected; s++) {
+    aeon_norm_acc *acc = s == 0 && mol->diag_acc ? mol->diag_acc : NULL;
+    aeon_fields *kf = &mol->k[mol->general ? s : 0];
+    AE_CHK(stage_rhs(mol, s == 0 ? &mol->u0 : &mol->y, t + rk->c[s] * dt, kf, acc));
+    if (acc) {
+      mol->diag_acc = NULL;
+      mol->diag_done = 1;
+    }
     if (s == 0 && mol->inject_at >= 0) {
-      aeon_var(&mol->k, 0)[mol->inject_at] = NAN;
+      aeon_var(kf, 0)[mol->inject_at] = NAN;
       mol->inject_at = -1;
     }
-    int next = s + 1 < rk->nstage;
     aeon_timer_start(mol->timers, mol->t_update);
-    int bad = fused_update(mol, rk->b[s] * dt, next ? rk->a[s + 1] * dt : 0.0, next);
+    int bad = stage_update(mol, s, dt);
     aeon_timer_stop(mol->timers, mol->t_update);
-    if (!next) *nonfinite = bad;
+    int last = s + 1 == rk->nstage;
+    if (last) *nonfinite = bad;
+    AE_CHK(run_hook(mol, s, last ? t + dt : t + rk->c[s + 1] * dt, last ? &mol->u : &mol->y));
   }
+  if (!mol->rejected) AE_CHK(run_hook(mol, -1, t + dt, &mol->u));
   return AEON_OK;
+}
+
+int aeon_mol_rejected(const aeon_mol *mol, const aeon_cert **cert) {
+  if (cert) *cert = &mol->cert;
+  return mol->rejected;
+}
+
+int aeon_mol_fuse_diagnostics(aeon_mol *mol, aeon_norm_acc *acc, aeon_fields *aux) {
+  if (!mol->phys->fuse_diagnostics || !mol->phys->diagnostics) return 0;
+  mol->diag_acc = acc;
+  mol->diag_aux = aux;
+  mol->diag_done = 0;
+  return 1;
+}
+
+int aeon_mol_diagnostics_done(aeon_mol *mol) {
+  int d = mol->diag_done;
+  mol->diag_done = 0;
+  return d;
 }
 
 void aeon_mol_set_max_abs(aeon_mol *mol, double max_abs) {
@@ -170,13 +311,6 @@ void aeon_mol_rollback(aeon_mol *mol) { aeon_fields_copy(&mol->u, &mol->u0); }
 
 void aeon_mol_inject_nan(aeon_mol *mol, int i, int j, int k) { mol->inject_at = aeon_idx(mol->m, i, j, k); }
 
-/* 1 if x is NaN, Inf, or at least 2^ceil(log2 faults.max_abs) in magnitude: the test of fused_update. */
-static int is_fault(const aeon_mol *mol, double x) {
-  uint64_t bits;
-  memcpy(&bits, &x, sizeof bits);
-  return (bits & 0x7ff0000000000000ull) >= mol->blowup_bits;
-}
-
 int aeon_mol_find_nonfinite(aeon_mol *mol, int *var, int idx[3]) {
   const aeon_box *b = &mol->m->evolved;
   for (int v = 0; v < mol->u.nvar; v++) {
@@ -184,7 +318,7 @@ int aeon_mol_find_nonfinite(aeon_mol *mol, int *var, int idx[3]) {
     for (int k = b->lo[2]; k < b->hi[2]; k++)
       for (int j = b->lo[1]; j < b->hi[1]; j++)
         for (int i = b->lo[0]; i < b->hi[0]; i++)
-          if (is_fault(mol, u[aeon_idx(mol->m, i, j, k)])) {
+          if (fault_bits(u[aeon_idx(mol->m, i, j, k)], mol->blowup_bits)) {
             *var = v, idx[0] = i, idx[1] = j, idx[2] = k;
             return 1;
           }
@@ -195,6 +329,6 @@ int aeon_mol_find_nonfinite(aeon_mol *mol, int *var, int idx[3]) {
 aeon_err aeon_mol_fill_ghosts(aeon_mol *mol) {
   AE_CHK(aeon_exchange_start(mol->ex, &mol->u));
   AE_CHK(aeon_exchange_finish(mol->ex, &mol->u));
-  aeon_mesh_fill_symmetry(mol->m, &mol->u, (const int(*)[3])mol->parity);
+  aeon_boundary_fill(mol->bnd, &mol->u);
   return AEON_OK;
 }

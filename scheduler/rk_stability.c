@@ -1,5 +1,5 @@
 /* Linear stability of the Runge-Kutta methods: the stability function R(z)
- * of a tableau with one sub-diagonal, and the largest time step for which a
+ * of an explicit tableau, and the largest time step for which a
  * set of eigenvalues of the semi-discrete operator stays inside |R| <= 1. */
 #include <complex.h>
 #include <float.h>
@@ -7,12 +7,15 @@
 
 #include "aeon/stepper.h"
 
-/* R(z) for u' = lambda u, z = dt lambda: stage s input Y_s = 1 + a[s] z Y_{s-1} (Y_0 = 1), R = 1 + z sum b[s] Y_s. */
+/* R(z) for u' = lambda u, z = dt lambda: stage s input Y_s = 1 + z sum_{j<s} a[s][j] Y_j (Y_0 = 1),
+ * R = 1 + z sum b[s] Y_s. */
 static double complex stability(const aeon_rk_method *m, double complex z) {
-  double complex y = 1, sum = m->b[0];
-  for (int s = 1; s < m->nstage; s++) {
-    y = 1 + m->a[s] * z * y;
-    sum += m->b[s] * y;
+  double complex y[AEON_RK_MAX_STAGES], sum = 0;
+  for (int s = 0; s < m->nstage; s++) {
+    double complex acc = 0;
+    for (int j = 0; j < s; j++) acc += m->a[s][j] * y[j];
+    y[s] = 1 + z * acc;
+    sum += m->b[s] * y[s];
   }
   return 1 + z * sum;
 }

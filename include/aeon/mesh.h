@@ -20,7 +20,9 @@ extern "C" {
 typedef enum aeon_bc {
   AEON_BC_PERIODIC = 0,  /* wraps to the opposite face */
   AEON_BC_SYMMETRY = 1,  /* reflection about the face; each variable has a parity per direction */
-  AEON_BC_RADIATIVE = 2  /* outgoing radiation (Sommerfeld): ghost points are evolved by the physics */
+  AEON_BC_RADIATIVE = 2, /* outgoing radiation (Sommerfeld): ghost points are evolved state */
+  AEON_BC_DIRICHLET = 3, /* ghosts filled so the variable takes its asymptotic value on the face */
+  AEON_BC_ROBIN = 4      /* ghosts filled with a 1/r^p fall-off towards the asymptotic value */
 } aeon_bc;
 
 /* A box of local indices, half-open: lo <= i < hi in each direction (interior starts at 0). */
@@ -112,6 +114,9 @@ aeon_err aeon_exchange_finish(aeon_exchange *ex, aeon_fields *f);
 
 /* Fills the ghosts of symmetry faces by reflection; parity[v][d] is +1 or -1 for variable v, direction d. */
 void aeon_mesh_fill_symmetry(const aeon_mesh *m, aeon_fields *f, const int (*parity)[3]);
+/* Returns through q the interior point that ghost point p mirrors across face (0..5), and its distance index
+ * (0 for the first ghost layer). */
+int aeon_mesh_mirror(const aeon_mesh *m, int face, const int p[3], int q[3]);
 
 #ifdef __cplusplus
 }

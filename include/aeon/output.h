@@ -38,11 +38,16 @@ typedef struct aeon_snapshot_info {
   const char *physics;   /* physics module name */
 } aeon_snapshot_info;
 
-/* Writes the interior of nvar fields into DIR/PREFIX_STEP.h5 as global datasets /fields/NAME[z][y][x]
- * (collective parallel HDF5; independent of the decomposition) and DIR/PREFIX_STEP.xmf beside it. */
+#define AEON_SNAPSHOT_MAX_VARS 256
+
+/* Writes the interior of the nvar fields of f into DIR/PREFIX_STEP.h5 as global datasets
+ * /levels/0/fields/NAME[z][y][x] (collective parallel HDF5; independent of the decomposition) and DIR/PREFIX_STEP.xmf. */
 aeon_err aeon_snapshot_write(const aeon_mesh *m, const aeon_fields *f, const char *const *names,
                              const char *dir, const char *prefix, const aeon_snapshot_info *info);
-/* Reads dataset /fields/NAME of a snapshot into the interior of variable v of f (collective); for tests and restarts. */
+/* Like aeon_snapshot_write for nvar variables given one array each (mesh layout), e.g. evolved and auxiliary fields. */
+aeon_err aeon_snapshot_write_vars(const aeon_mesh *m, int nvar, const double *const *vars, const char *const *names,
+                                  const char *dir, const char *prefix, const aeon_snapshot_info *info);
+/* Reads dataset /levels/0/fields/NAME of a snapshot into the interior of variable v of f (collective); for tests. */
 aeon_err aeon_snapshot_read_var(const aeon_mesh *m, aeon_fields *f, int v, const char *path,
                                 const char *name);
 

@@ -6,6 +6,7 @@
 
 #include "aeon/deck.h"
 #include "aeon/error.h"
+#include "aeon/field.h"
 #include "aeon/mesh.h"
 #include "aeon/reduce.h"
 
@@ -13,29 +14,53 @@
 extern "C" {
 #endif
 
-/* An evolved variable: its name and its parity (+1 even, -1 odd) under reflection in x, y, z. */
-typedef struct aeon_var_info {
-  const char *name;
-  int parity[3];
-} aeon_var_info;
+/* What a module may adjust while it is created: its descriptors (copies owned by the simulation) and the centre
+ * of the radiative and Robin conditions. */
+typedef struct aeon_phys_setup {
+  aeon_field_desc *vars; /* nvar evolved variables (e.g. set rad_speed from a parameter) */
+  int nvar;
+  aeon_field_desc *aux;  /* naux auxiliary and constraint fields */
+  int naux;
+  double origin[3];      /* centre of the radiative and Robin conditions (default 0, 0, 0) */
+} aeon_phys_setup;
+
+#define AEON_CERT_MAX 8
+
+/* The certificate of a hook: quantities it measured on this rank (the stepper reduces them exactly across ranks),
+ * optional bounds on them, and whether this rank asks to reject the step. The step is rejected when any rank asks, or
+ * when a reduced max norm exceeds its bound; every rank takes the same decision. */
+typedef struct aeon_cert {
+  int n;                             /* quantities measured (<= AEON_CERT_MAX) */
+  const char *name[AEON_CERT_MAX];   /* their names (for receipts) */
+  aeon_norm_acc acc[AEON_CERT_MAX];  /* values offered on this rank (set up by the stepper, added to by the hook) */
+  double bound[AEON_CERT_MAX];       /* reject when the max norm of quantity i exceeds bound[i] (0: no bound) */
+  int reject;                        /* this rank asks to reject the step */
+  char reason[96];                   /* why (this rank) */
+} aeon_cert;
 
 /* The ops table of a physics module. Kernels work on boxes of local indices so the
- * stepper can compute the interior while ghosts are in flight. */
+ * stepper can compute the interior while ghosts are in flight. A module declares its variables (field
+ * descriptors: tensor kind, role, radiative data); the core derives parities, fills boundaries and writes output. */
 typedef struct aeon_physics_ops {
   const char *name;               /* deck value of `physics` */
   const char *doc;                /* one line for `aeon params` */
   const aeon_param_decl *params;  /* this module's parameters (section = name) */
   int nparams;
   int nvar;                       /* evolved variables */
-  const aeon_var_info *vars;
+  const aeon_field_desc *vars;    /* their descriptors (role AEON_ROLE_EVOLVED) */
+  int naux;                       /* auxiliary and constraint fields the simulation allocates for the module */
+  const aeon_field_desc *aux;     /* their descriptors (written to snapshots by name, see output.fields) */
   int ndiag;                      /* diagnostics: each reported as an L2 and a max norm */
   const char *const *diag_names;
   int stencil_radius;             /* points the rhs reads on each side (<= grid.ghost) */
   int linear;                     /* 1 if rhs and rhs_radiative are linear (or affine) in u: the evolution operator of
                                      aeon_sim_linop is then F itself, exact, not a finite-difference Jacobian */
+  int fuse_diagnostics;           /* 1: diagnostics read u only at the box's own points, so the stepper may accumulate
+                                     them box by box inside the rhs pass of the next step's first stage (whose input is
+                                     the state at the output step); the results are the same bits either way */
 
   /* Reads the module's parameters and prepares whatever it needs; *self is its private state. */
-  aeon_err (*create)(const aeon_deck *deck, const aeon_mesh *m, void **self);
+  aeon_err (*create)(const aeon_deck *deck, const aeon_mesh *m, aeon_phys_setup *setup, void **self);
   /* Frees the private state. */
   void (*destroy)(void *self);
   /* Sets the fields at time t on every valid point (interior and ghosts). */
@@ -43,13 +68,23 @@ typedef struct aeon_physics_ops {
   /* Computes du/dt on the points of box (interior points; ghosts of u are valid). */
   void (*rhs)(void *self, const aeon_mesh *m, double t, const aeon_fields *u, aeon_fields *dudt,
               const aeon_box *box);
-  /* Computes du/dt on ghost points of radiative faces (outgoing-wave condition); NULL if unsupported. */
+  /* Optional override of the core radiative kernel: du/dt on ghost points of radiative faces (NULL: the core's
+   * Sommerfeld condition from the descriptors). */
   void (*rhs_radiative)(void *self, const aeon_mesh *m, double t, const aeon_fields *u,
                         aeon_fields *dudt, const aeon_box *box);
-  /* Adds this patch's interior values of each diagnostic to acc[0..ndiag-1] (the caller reduces them). */
-  void (*diagnostics)(void *self, const aeon_mesh *m, double t, const aeon_fields *u,
-                      aeon_norm_acc *acc);
+  /* Adds the values of each diagnostic at the interior points of box to acc[0..ndiag-1] (the caller reduces them);
+   * may also write auxiliary/constraint fields (aux, naux variables) at those points. */
+  void (*diagnostics)(void *self, const aeon_mesh *m, double t, const aeon_fields *u, aeon_fields *aux,
+                      aeon_norm_acc *acc, const aeon_box *box);
+  /* Optional hook after each Runge-Kutta stage: y is the next stage's input (after the last stage: the new state) on
+   * the evolved points; the hook may change it (e.g. enforce algebraic constraints) and fills a certificate. */
+  aeon_err (*post_stage)(void *self, const aeon_mesh *m, double t, int stage, aeon_fields *y, aeon_cert *cert);
+  /* Optional hook after each step (t is the new time, u the new state); may change u; fills a certificate. */
+  aeon_err (*post_step)(void *self, const aeon_mesh *m, double t, aeon_fields *u, aeon_cert *cert);
 } aeon_physics_ops;
+
+/* Adds a named quantity to a certificate and returns its index (-1 if full); bound 0 means none. */
+int aeon_cert_add(aeon_cert *c, const char *name, double bound);
 
 /* Registers a physics module (the table must outlive the program); a second module of the same name is refused. */
 aeon_err aeon_physics_register(const aeon_physics_ops *ops);

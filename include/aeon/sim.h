@@ -9,6 +9,7 @@
 
 #include "aeon/deck.h"
 #include "aeon/error.h"
+#include "aeon/field.h"
 #include "aeon/mesh.h"
 #include "aeon/timer.h"
 
@@ -63,6 +64,12 @@ const aeon_mesh *aeon_sim_mesh(const aeon_sim *sim);
 const aeon_fields *aeon_sim_fields(aeon_sim *sim);
 /* Returns the names of the evolved variables. */
 const char *const *aeon_sim_var_names(const aeon_sim *sim);
+/* Returns the number of mesh levels (1 until refinement). */
+int aeon_sim_nlevels(const aeon_sim *sim);
+/* Returns the descriptors of the evolved variables on a level (as the module set them up) and their number. */
+const aeon_field_desc *aeon_sim_field_desc(const aeon_sim *sim, int level, int *nvar);
+/* Returns the evolved state of a level (ghosts as the last step left them). */
+aeon_fields *aeon_sim_state(aeon_sim *sim, int level);
 /* Returns the current time. */
 double aeon_sim_time(const aeon_sim *sim);
 /* Returns the time step size. */

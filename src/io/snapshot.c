@@ -4,9 +4,12 @@
  * decomposition. The file is written as PATH.tmp and renamed by rank 0 once
  * every rank has closed it; an XDMF sidecar is written beside it.
  *
- * Layout: root attributes step (int64), time, physics, deck, aeon_version;
- * /grid attributes N (int64[3]), xmin, xmax, dx (double[3], x y z order),
- * centering ("cell"); /fields/NAME double[N2][N1][N0] (x fastest). */
+ * Layout: root attributes step (int64), time, physics, deck, aeon_version,
+ * nlevels; per level L (0 today; refinement will add levels, not change the
+ * layout): /levels/L attribute level, /levels/L/grid attributes N (int64[3]),
+ * xmin, xmax, dx (double[3], x y z order), centering ("cell");
+ * /levels/L/fields/NAME double[N2][N1][N0] (x fastest). /grid and /fields are
+ * soft links to level 0's groups, for readers of the first layout. */
 #include "aeon/output.h"
 
 #include <errno.h>
@@ -35,10 +38,27 @@ static aeon_err put_root_attrs(hid_t file, const aeon_snapshot_info *info, const
   return AEON_OK;
 }
 
-/* The /grid group: N, xmin, xmax, dx (x y z order) and the centering. */
+/* The groups /levels and /levels/0 (attribute level), and the links /grid and /fields to level 0's groups. */
+static aeon_err put_level(hid_t file, const char *path) {
+  hid_t a = H5Gcreate2(file, "/levels", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t b = a < 0 ? -1 : H5Gcreate2(file, "/levels/0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  int64_t level = 0, nlevels = 1;
+  aeon_err e = b < 0 ? AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create group /levels/0", path) : AEON_OK;
+  if (e == AEON_OK) e = h5u_put_attr(b, "level", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, &level, path);
+  if (e == AEON_OK) e = h5u_put_attr(file, "nlevels", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, &nlevels, path);
+  if (e == AEON_OK && (H5Lcreate_soft("/levels/0/grid", file, "/grid", H5P_DEFAULT, H5P_DEFAULT) < 0 ||
+                       H5Lcreate_soft("/levels/0/fields", file, "/fields", H5P_DEFAULT, H5P_DEFAULT) < 0))
+    e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot link /grid and /fields to level 0", path);
+  h5u_close(&b);
+  h5u_close(&a);
+  return e;
+}
+
+/* The /levels/0/grid group: N, xmin, xmax, dx (x y z order) and the centering. */
 static aeon_err put_grid(hid_t file, const aeon_mesh *m, const char *path) {
-  hid_t g = H5Gcreate2(file, "/grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (g < 0) return AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create group /grid", path);
+  AE_CHK(put_level(file, path));
+  hid_t g = H5Gcreate2(file, "/levels/0/grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0) return AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create group /levels/0/grid", path);
   int64_t N[3] = {m->N[0], m->N[1], m->N[2]};
   aeon_err e = h5u_put_attr(g, "N", H5T_STD_I64LE, H5T_NATIVE_INT64, 3, N, path);
   if (e == AEON_OK) e = h5u_put_attr(g, "xmin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, m->xmin, path);
@@ -64,7 +84,7 @@ static aeon_err alloc_buffer(const aeon_mesh *m, double **buf) {
 }
 
 /* The whole HDF5 part of a snapshot, written to path (collective). */
-static aeon_err write_h5(const char *path, MPI_Comm comm, const aeon_mesh *m, const aeon_fields *f,
+static aeon_err write_h5(const char *path, MPI_Comm comm, const aeon_mesh *m, int nvar, const double *const *vars,
                          const char *const *names, const aeon_snapshot_info *info, double *buf) {
   int dense = (info->deck_text && strlen(info->deck_text) > DENSE_ATTR_BYTES) ||
               (info->physics && strlen(info->physics) > DENSE_ATTR_BYTES);
@@ -72,13 +92,13 @@ static aeon_err write_h5(const char *path, MPI_Comm comm, const aeon_mesh *m, co
   AE_CHK(h5u_open(path, comm, 1, dense, "snapshot", &file));
   aeon_err e = put_root_attrs(file, info, path);
   if (e == AEON_OK) e = put_grid(file, m, path);
-  if (e == AEON_OK && (grp = H5Gcreate2(file, "/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-    e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create group /fields", path);
+  if (e == AEON_OK && (grp = H5Gcreate2(file, "/levels/0/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+    e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create group /levels/0/fields", path);
   h5u_box_map map = interior_map(m);
-  for (int v = 0; v < f->nvar && e == AEON_OK; v++) {
+  for (int v = 0; v < nvar && e == AEON_OK; v++) {
     char dpath[1100];
-    snprintf(dpath, sizeof dpath, "/fields/%s", names[v]);
-    e = h5u_write_box(file, dpath, m, aeon_var(f, v), &map, 0, buf, path);
+    snprintf(dpath, sizeof dpath, "/levels/0/fields/%s", names[v]);
+    e = h5u_write_box(file, dpath, m, vars[v], &map, 0, buf, path);
   }
   h5u_close(&grp);
   if (H5Fclose(file) < 0 && e == AEON_OK) e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': closing failed", path);
@@ -115,20 +135,29 @@ static aeon_err snapshot_paths(const char *dir, const char *prefix, long step, c
 
 /* Rank 0 moves the finished file to its final name and writes the sidecar. */
 static aeon_err publish(const char *tmp, const char *h5, const char *xmf, const char *base,
-                        const aeon_mesh *m, const aeon_fields *f, const char *const *names, double time) {
+                        const aeon_mesh *m, int nvar, const char *const *names, double time) {
   if (rename(tmp, h5) != 0)
     return AE_ERR(AEON_ERR_IO, "cannot rename snapshot '%s' to '%s': %s", tmp, h5, strerror(errno));
-  AE_CHK(aeon_xdmf_write(xmf, base, m, f->nvar, names, time));
+  AE_CHK(aeon_xdmf_write(xmf, base, m, nvar, names, time));
   return AEON_OK;
 }
 
 aeon_err aeon_snapshot_write(const aeon_mesh *m, const aeon_fields *f, const char *const *names,
                              const char *dir, const char *prefix, const aeon_snapshot_info *info) {
+  const double *vars[AEON_SNAPSHOT_MAX_VARS];
+  if (f->nvar > AEON_SNAPSHOT_MAX_VARS)
+    return AE_ERR(AEON_ERR_INTERNAL, "snapshot: %d fields, at most %d", f->nvar, AEON_SNAPSHOT_MAX_VARS);
+  for (int v = 0; v < f->nvar; v++) vars[v] = aeon_var(f, v);
+  return aeon_snapshot_write_vars(m, f->nvar, vars, names, dir, prefix, info);
+}
+
+aeon_err aeon_snapshot_write_vars(const aeon_mesh *m, int nvar, const double *const *vars, const char *const *names,
+                                  const char *dir, const char *prefix, const aeon_snapshot_info *info) {
   aeon_snapshot_info none = {0, 0.0, NULL, NULL};
   if (!info) info = &none;
   char h5[4096], tmp[4096], xmf[4096], base[1024];
   AE_CHK(snapshot_paths(dir, prefix, info->step, h5, tmp, xmf, base));
-  AE_CHK(check_names(f->nvar, names));
+  AE_CHK(check_names(nvar, names));
   double *buf = NULL;
   AE_CHK(alloc_buffer(m, &buf));
   MPI_Comm comm = MPI_COMM_NULL;
@@ -136,14 +165,14 @@ aeon_err aeon_snapshot_write(const aeon_mesh *m, const aeon_fields *f, const cha
   if (e == AEON_OK) {
     h5_quiet q;
     h5u_quiet_begin(&q);
-    e = write_h5(tmp, comm, m, f, names, info, buf);
+    e = write_h5(tmp, comm, m, nvar, vars, names, info, buf);
     h5u_quiet_end(&q);
     MPI_Comm_free(&comm);
   }
   aeon_mem_free(buf);
   AE_CHK(aeon_par_agree(m->par->cart, e)); /* also the barrier before the rename */
   e = AEON_OK;
-  if (m->par->rank == 0) e = publish(tmp, h5, xmf, base, m, f, names, info->time);
+  if (m->par->rank == 0) e = publish(tmp, h5, xmf, base, m, nvar, names, info->time);
   AE_CHK(aeon_par_agree(m->par->cart, e));
   return AEON_OK;
 }
@@ -165,7 +194,7 @@ aeon_err aeon_snapshot_read_var(const aeon_mesh *m, aeon_fields *f, int v, const
     e = h5u_open(path, comm, 0, 0, "snapshot", &file);
     if (e == AEON_OK) {
       char dpath[1100];
-      snprintf(dpath, sizeof dpath, "/fields/%s", name);
+      snprintf(dpath, sizeof dpath, "/levels/0/fields/%s", name);
       h5u_box_map map = interior_map(m);
       e = h5u_read_box(file, dpath, m, aeon_var(f, v), &map, buf, path);
       h5u_close(&file);

@@ -39,7 +39,7 @@ static void put_geometry(FILE *fp, const aeon_mesh *m) {
   fputs("      </Geometry>\n", fp);
 }
 
-/* One scalar attribute per field, read from h5_name:/fields/NAME. */
+/* One scalar attribute per field, read from h5_name:/levels/0/fields/NAME. */
 static void put_attribute(FILE *fp, const aeon_mesh *m, const char *h5_name, const char *name) {
   fputs("      <Attribute Name=\"", fp);
   put_escaped(fp, name);
@@ -49,7 +49,7 @@ static void put_attribute(FILE *fp, const aeon_mesh *m, const char *h5_name, con
           "Format=\"HDF\">",
           m->N[2], m->N[1], m->N[0]);
   put_escaped(fp, h5_name);
-  fputs(":/fields/", fp);
+  fputs(":/levels/0/fields/", fp);
   put_escaped(fp, name);
   fputs("</DataItem>\n      </Attribute>\n", fp);
 }

@@ -1,10 +1,11 @@
 /* The global box, this rank's patch, and field allocation. */
 #include <string.h>
 
+#include "aeon/boundary.h"
 #include "aeon/memory.h"
 #include "aeon/mesh.h"
 
-#define BC_CHOICES "periodic|symmetry|radiative"
+#define BC_CHOICES "periodic|symmetry|radiative|dirichlet|robin"
 const aeon_param_decl aeon_mesh_params[] = {
   {"grid.n", AEON_PT_INT3, "32", 4, 1e6, NULL, "global points per direction (cell centred)", AEON_RESTART_FIXED},
   {"grid.xmin", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "lower corner of the box", AEON_RESTART_FIXED},
@@ -22,10 +23,11 @@ const int aeon_mesh_nparams = sizeof aeon_mesh_params / sizeof aeon_mesh_params[
 static const char *const face_key[6] = {"boundary.xlo", "boundary.xhi", "boundary.ylo",
                                         "boundary.yhi", "boundary.zlo", "boundary.zhi"};
 
+/* The kind of the registered boundary condition called s (the deck checked the name against the registry). */
 static aeon_bc bc_from_name(const char *s) {
-  if (strcmp(s, "symmetry") == 0) return AEON_BC_SYMMETRY;
-  if (strcmp(s, "radiative") == 0) return AEON_BC_RADIATIVE;
-  return AEON_BC_PERIODIC;
+  aeon_bc_register_builtins();
+  const aeon_bc_ops *ops = aeon_bc_find(s);
+  return ops ? ops->kind : AEON_BC_PERIODIC;
 }
 
 aeon_err aeon_mesh_global_from_deck(const aeon_deck *deck, aeon_mesh *m) {

@@ -1,4 +1,5 @@
 /* The parameters of the simulation itself and the set of all parameters. */
+#include "aeon/boundary.h"
 #include "aeon/drivers.h"
 #include "aeon/parallel.h"
 #include "aeon/physics.h"
@@ -29,6 +30,7 @@ const int aeon_sim_nparams = sizeof aeon_sim_params / sizeof aeon_sim_params[0];
 aeon_err aeon_initialize(void) {
   AE_CHK(aeon_register_builtin_physics());
   AE_CHK(aeon_rk_register_builtins());
+  AE_CHK(aeon_bc_register_builtins());
   return AEON_OK;
 }
 
@@ -40,6 +42,7 @@ static void join_names(int n, const char *(*name)(int), char *buf, size_t len) {
 }
 static const char *physics_name(int i) { return aeon_physics_get(i)->name; }
 static const char *rk_name(int i) { return aeon_rk_get(i)->name; }
+static const char *bc_name(int i) { return aeon_bc_get(i)->name; }
 
 aeon_err aeon_params_all(aeon_paramset **psp) {
   AE_CHK(aeon_initialize());
@@ -59,5 +62,9 @@ aeon_err aeon_params_all(aeon_paramset **psp) {
   AE_CHK(aeon_paramset_set_choices(ps, "physics", buf));
   join_names(aeon_rk_count(), rk_name, buf, sizeof buf);
   AE_CHK(aeon_paramset_set_choices(ps, "time.integrator", buf));
+  join_names(aeon_bc_count(), bc_name, buf, sizeof buf);
+  static const char *const faces[6] = {"boundary.xlo", "boundary.xhi", "boundary.ylo", "boundary.yhi", "boundary.zlo",
+                                       "boundary.zhi"};
+  for (int f = 0; f < 6; f++) AE_CHK(aeon_paramset_set_choices(ps, faces[f], buf));
   return AEON_OK;
 }

@@ -12,10 +12,10 @@ static aeon_err build(aeon_sim *s, const char *text, size_t len, const char *nam
                       const char *const *sets) {
   AE_CHK(aeon_params_all(&s->ps));
   AE_CHK(aeon_deck_load(text, len, name, s->ps, nset, sets, &s->deck));
-  AE_CHK(aeon_mesh_global_from_deck(s->deck, &s->mesh));
+  AE_CHK(aeon_mesh_global_from_deck(s->deck, &s->lev[0].mesh));
   s->phys = aeon_physics_find(aeon_deck_string(s->deck, "physics"));
   s->rk = aeon_rk_find(aeon_deck_string(s->deck, "time.integrator"));
-  if (s->phys->nvar > 64 || s->phys->ndiag > AEON_MAX_DIAG)
+  if (s->phys->nvar > AEON_MAX_VARS || s->phys->naux > AEON_MAX_VARS || s->phys->ndiag > AEON_MAX_DIAG)
     return AE_ERR(AEON_ERR_INTERNAL, "physics '%s' has too many variables or diagnostics", s->phys->name);
   s->t_final = aeon_deck_real(s->deck, "run.t_final");
   s->norms_every = aeon_deck_int(s->deck, "output.norms_every");
@@ -51,7 +51,7 @@ static aeon_err build_state(aeon_sim *s) {
 
 /* Sets dt = cfl * min(dx), shrunk so that an integer number of steps reaches t_final. */
 static void choose_dt(aeon_sim *s) {
-  const aeon_mesh *m = &s->mesh;
+  const aeon_mesh *m = &s->lev[0].mesh;
   double h = fmin(m->dx[0], fmin(m->dx[1], m->dx[2]));
   double dt = aeon_deck_real(s->deck, "time.cfl") * h;
   s->nsteps = s->t_final > 0 ? (long)ceil(s->t_final / dt * (1.0 - 1e-14)) : 0;
@@ -60,22 +60,48 @@ static void choose_dt(aeon_sim *s) {
   if (s->nsteps > max_steps) s->nsteps = max_steps;
 }
 
+/* Level l's mesh is set up: the module's descriptors, its boundary services, integrator and auxiliary fields. */
+static aeon_err build_level(aeon_sim *s, aeon_level *L) {
+  const aeon_physics_ops *p = s->phys;
+  L->t = s->t;
+  AE_CHK(aeon_boundary_create(&L->mesh, p->nvar, L->vars, s->origin, &L->bnd));
+  AE_CHK(aeon_boundary_create(&L->mesh, p->naux, L->aux, s->origin, &L->aux_bnd));
+  AE_CHK(aeon_mol_create(&L->mesh, p, s->self, s->rk, L->bnd, &s->timers, &L->mol));
+  if (p->naux > 0) AE_CHK(aeon_fields_create(&L->mesh, p->naux, &L->auxf));
+  aeon_mol_set_max_abs(L->mol, aeon_deck_real(s->deck, "faults.max_abs"));
+  return p->initial_data(s->self, &L->mesh, s->t, aeon_mol_state(L->mol));
+}
+
+/* The module's descriptors copied for level 0, then create, which may adjust them and set the boundary centre. */
+static aeon_err create_module(aeon_sim *s) {
+  const aeon_physics_ops *p = s->phys;
+  aeon_level *L = &s->lev[0];
+  memcpy(L->vars, p->vars, sizeof(aeon_field_desc) * (size_t)p->nvar);
+  if (p->naux) memcpy(L->aux, p->aux, sizeof(aeon_field_desc) * (size_t)p->naux);
+  aeon_phys_setup setup = {L->vars, p->nvar, L->aux, p->naux, {0, 0, 0}};
+  AE_CHK(p->create(s->deck, &L->mesh, &setup, &s->self));
+  memcpy(s->origin, setup.origin, sizeof s->origin);
+  for (int v = 0; v < p->nvar; v++) s->var_names[v] = L->vars[v].name;
+  for (int v = 0; v < p->naux; v++) s->var_names[p->nvar + v] = L->aux[v].name;
+  s->nout = p->nvar + p->naux;
+  for (int v = 0; v < s->nout; v++) s->out_vars[v] = v;
+  return AEON_OK;
+}
+
 /* Builds the process grid, patch, physics and integrator (collective). */
 static aeon_err build_parallel(aeon_sim *s) {
   long dims_l[3];
   int dims[3], periodic[3];
   aeon_deck_int3(s->deck, "parallel.dims", dims_l);
   for (int d = 0; d < 3; d++) dims[d] = (int)dims_l[d];
-  aeon_mesh_periodicity(&s->mesh, periodic);
-  AE_CHK(aeon_par_create(s->comm, dims, periodic, s->mesh.N, &s->par));
+  aeon_mesh_periodicity(&s->lev[0].mesh, periodic);
+  AE_CHK(aeon_par_create(s->comm, dims, periodic, s->lev[0].mesh.N, &s->par));
   s->have_par = 1;
   if (aeon_deck_bool(s->deck, "parallel.bind")) AE_CHK(aeon_par_bind(&s->par));
-  AE_CHK(aeon_mesh_setup_patch(&s->mesh, &s->par));
-  AE_CHK(s->phys->create(s->deck, &s->mesh, &s->self));
-  AE_CHK(aeon_mol_create(&s->mesh, s->phys, s->self, s->rk, &s->timers, &s->mol));
-  aeon_mol_set_max_abs(s->mol, aeon_deck_real(s->deck, "faults.max_abs"));
-  AE_CHK(s->phys->initial_data(s->self, &s->mesh, 0.0, aeon_mol_state(s->mol)));
-  for (int v = 0; v < s->phys->nvar; v++) s->var_names[v] = s->phys->vars[v].name;
+  AE_CHK(aeon_mesh_setup_patch(&s->lev[0].mesh, &s->par));
+  s->nlevels = 1;
+  AE_CHK(create_module(s));
+  AE_CHK(build_level(s, &s->lev[0]));
   choose_dt(s);
   return AEON_OK;
 }
@@ -145,7 +171,12 @@ void aeon_sim_destroy(aeon_sim *s) {
   aeon_mem_free(s->first_deck);
   aeon_receipts_destroy(s->receipts);
   aeon_series_close(s->series);
-  aeon_mol_destroy(s->mol);
+  for (int l = 0; l < s->nlevels; l++) {
+    aeon_mol_destroy(s->lev[l].mol);
+    aeon_boundary_destroy(s->lev[l].bnd);
+    aeon_boundary_destroy(s->lev[l].aux_bnd);
+    if (s->lev[l].auxf.data) aeon_fields_destroy(&s->lev[l].auxf);
+  }
   if (s->phys && s->self) s->phys->destroy(s->self);
   if (s->have_par) aeon_par_destroy(&s->par);
   aeon_deck_destroy(s->deck);
@@ -157,6 +188,10 @@ aeon_err aeon_sim_step(aeon_sim *s) {
   aeon_timer_start(&s->timers, s->t_step);
   AE_CHK(aeon_sim_advance(s));
   aeon_timer_stop(&s->timers, s->t_step);
+  if (s->diag_pending && aeon_mol_diagnostics_done(s->lev[0].mol)) { /* the row of the step before this one */
+    s->diag_pending = 0;
+    AE_CHK(aeon_sim_diag_finish(s, s->diag_step, s->diag_t));
+  }
   return AEON_OK;
 }
 
@@ -179,23 +214,55 @@ void aeon_sim_tier_clock(aeon_sim *s) {
 
 int aeon_sim_stopped_by_signal(const aeon_sim *s) { return s->stop_signal; }
 
-aeon_err aeon_sim_diagnostics(aeon_sim *s, double *l2, double *max) {
+/* Reduces the accumulators exactly into s->l2 and s->max. */
+static aeon_err reduce_diagnostics(aeon_sim *s) {
+  int nd = s->phys->ndiag;
+  aeon_timer_start(&s->timers, s->t_reduce);
+  AE_CHK(aeon_norm_acc_allreduce(s->acc, nd, s->comm));
+  aeon_timer_stop(&s->timers, s->t_reduce);
+  const aeon_mesh *m = &s->lev[0].mesh;
+  double dv = m->dx[0] * m->dx[1] * m->dx[2];
+  for (int i = 0; i < nd; i++) {
+    s->l2[i] = aeon_norm_acc_l2(&s->acc[i], dv);
+    s->max[i] = aeon_norm_acc_max(&s->acc[i]);
+  }
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_diag_pass(aeon_sim *s) {
   aeon_timer_start(&s->timers, s->t_diag);
   int nd = s->phys->ndiag;
   for (int i = 0; i < nd; i++) aeon_norm_acc_init(&s->acc[i]);
   if (s->phys->diagnostics) {
-    AE_CHK(aeon_mol_fill_ghosts(s->mol));
-    s->phys->diagnostics(s->self, &s->mesh, s->t, aeon_mol_state(s->mol), s->acc);
-  }
-  aeon_timer_start(&s->timers, s->t_reduce);
-  AE_CHK(aeon_norm_acc_allreduce(s->acc, nd, s->comm));
-  aeon_timer_stop(&s->timers, s->t_reduce);
-  double dv = s->mesh.dx[0] * s->mesh.dx[1] * s->mesh.dx[2];
-  for (int i = 0; i < nd; i++) {
-    l2[i] = aeon_norm_acc_l2(&s->acc[i], dv);
-    max[i] = aeon_norm_acc_max(&s->acc[i]);
+    aeon_level *L = &s->lev[0];
+    AE_CHK(aeon_mol_fill_ghosts(L->mol));
+    aeon_box interior = aeon_mesh_interior(&L->mesh);
+    s->phys->diagnostics(s->self, &L->mesh, s->t, aeon_mol_state(L->mol), &L->auxf, s->acc, &interior);
   }
   aeon_timer_stop(&s->timers, s->t_diag);
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_diagnostics(aeon_sim *s, double *l2, double *max) {
+  AE_CHK(aeon_sim_diag_pass(s));
+  AE_CHK(reduce_diagnostics(s));
+  for (int i = 0; i < s->phys->ndiag; i++) l2[i] = s->l2[i], max[i] = s->max[i];
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_diag_finish(aeon_sim *s, long step, double t) {
+  aeon_timer_start(&s->timers, s->t_diag);
+  AE_CHK(reduce_diagnostics(s));
+  aeon_timer_stop(&s->timers, s->t_diag);
+  int nd = s->phys->ndiag, nc = 0;
+  s->row[nc++] = (double)step;
+  s->row[nc++] = t;
+  s->row[nc++] = s->dt;
+  for (int i = 0; i < nd; i++) {
+    s->row[nc++] = s->l2[i];
+    s->row[nc++] = s->max[i];
+  }
+  if (s->rank == 0 && s->series) AE_CHK(aeon_series_append(s->series, s->row));
   return AEON_OK;
 }
 
@@ -228,12 +295,18 @@ int aeon_sim_ndiag(const aeon_sim *s, const char *const **names) {
   if (names) *names = s->phys->diag_names;
   return s->phys->ndiag;
 }
-const aeon_mesh *aeon_sim_mesh(const aeon_sim *s) { return &s->mesh; }
+const aeon_mesh *aeon_sim_mesh(const aeon_sim *s) { return &s->lev[0].mesh; }
 const aeon_fields *aeon_sim_fields(aeon_sim *s) {
-  aeon_mol_fill_ghosts(s->mol);
-  return aeon_mol_state(s->mol);
+  aeon_mol_fill_ghosts(s->lev[0].mol);
+  return aeon_mol_state(s->lev[0].mol);
 }
 const char *const *aeon_sim_var_names(const aeon_sim *s) { return s->var_names; }
+int aeon_sim_nlevels(const aeon_sim *s) { return s->nlevels; }
+const aeon_field_desc *aeon_sim_field_desc(const aeon_sim *s, int level, int *nvar) {
+  if (nvar) *nvar = s->phys->nvar;
+  return s->lev[level].vars;
+}
+aeon_fields *aeon_sim_state(aeon_sim *s, int level) { return aeon_mol_state(s->lev[level].mol); }
 double aeon_sim_time(const aeon_sim *s) { return s->t; }
 double aeon_sim_dt(const aeon_sim *s) { return s->dt; }
 const char *aeon_sim_integrator(const aeon_sim *s) { return s->rk->name; }

@@ -11,7 +11,7 @@ static aeon_err fill_meta(aeon_sim *s, aeon_checkpoint_meta *mt) {
   memset(mt, 0, sizeof *mt);
   mt->step = s->step, mt->nsteps = s->nsteps, mt->tick = s->tick;
   mt->t = s->t, mt->dt = s->dt, mt->wall = aeon_sim_wall(s);
-  mt->sched[0] = (int64_t)s->regime, mt->sched[1] = s->rollbacks, mt->sched[2] = s->level;
+  mt->sched[0] = (int64_t)s->regime, mt->sched[1] = s->rollbacks, mt->sched[2] = s->halvings;
   mt->deck = s->first_deck ? s->first_deck : (char *)aeon_deck_text(s->deck);
   mt->physics = (char *)s->phys->name;
   size_t len = 0;
@@ -35,7 +35,7 @@ aeon_err aeon_sim_checkpoint(aeon_sim *s) {
   snprintf(path, sizeof path, "%s/chk_%08ld.h5", s->ckdir, s->step);
   aeon_checkpoint_meta mt;
   aeon_err e = aeon_par_agree(s->comm, fill_meta(s, &mt));
-  if (!e) e = aeon_checkpoint_write(&s->mesh, aeon_mol_state(s->mol), s->var_names, path, &mt);
+  if (!e) e = aeon_checkpoint_write(&s->lev[0].mesh, aeon_mol_state(s->lev[0].mol), s->var_names, path, &mt);
   free(mt.effective);
   aeon_mem_free(mt.tiers);
   aeon_mem_free(mt.receipts);
@@ -121,12 +121,12 @@ aeon_err aeon_sim_load_checkpoint(aeon_sim *s, const char *path) {
   aeon_checkpoint_meta mt;
   AE_CHK(aeon_checkpoint_read_meta(s->comm, path, &mt));
   aeon_err e = aeon_sim_check_fixed(s, mt.effective, path);
-  if (!e) e = aeon_checkpoint_read_fields(&s->mesh, aeon_mol_state(s->mol), s->var_names, path);
+  if (!e) e = aeon_checkpoint_read_fields(&s->lev[0].mesh, aeon_mol_state(s->lev[0].mol), s->var_names, path);
   if (!e) e = aeon_par_agree(s->comm, aeon_tiers_deserialize(s->tiers, mt.tiers, mt.ntiers));
   if (!e) e = aeon_par_agree(s->comm, restore_receipts(s, &mt, path));
   if (!e) {
     s->step = mt.step, s->tick = mt.tick, s->t = mt.t, s->wall_prior = mt.wall;
-    s->regime = (uint64_t)mt.sched[0], s->rollbacks = (long)mt.sched[1], s->level = (int)mt.sched[2];
+    s->regime = (uint64_t)mt.sched[0], s->rollbacks = (long)mt.sched[1], s->halvings = (int)mt.sched[2];
     s->restarted = 1;
     aeon_mem_free(s->first_deck);
     s->first_deck = NULL;

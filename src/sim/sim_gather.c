@@ -5,7 +5,7 @@
 #include "sim/sim_internal.h"
 
 aeon_err aeon_sim_gather(aeon_sim *s, int v, double *global) {
-  const aeon_mesh *m = &s->mesh;
+  const aeon_mesh *m = &s->lev[0].mesh;
   const double *u = aeon_var(aeon_sim_fields(s), v);
   long cnt = (long)m->n[0] * m->n[1] * m->n[2];
   double *buf = NULL;

@@ -2,6 +2,7 @@
 #ifndef AEON_SIM_INTERNAL_H
 #define AEON_SIM_INTERNAL_H
 
+#include "aeon/boundary.h"
 #include "aeon/checkpoint.h"
 #include "aeon/output.h"
 #include "aeon/receipts.h"
@@ -14,6 +15,21 @@
 #include "aeon/timer.h"
 
 #define AEON_MAX_DIAG 32
+#define AEON_MAX_VARS 64
+#define AEON_MAX_LEVELS 1
+
+/* One resolution: its mesh, the module's descriptors as set up for it, the boundary service, the integrator (fields,
+ * exchange plan, boxes) and the auxiliary fields. A simulation holds a list of levels (one until refinement). */
+typedef struct aeon_level {
+  int index;                              /* 0 = coarsest */
+  aeon_mesh mesh;
+  aeon_field_desc vars[AEON_MAX_VARS];    /* evolved variables (the module's descriptors, adjusted by create) */
+  aeon_field_desc aux[AEON_MAX_VARS];     /* auxiliary and constraint fields */
+  aeon_boundary *bnd, *aux_bnd;           /* boundary services of the evolved and the auxiliary fields */
+  aeon_mol *mol;
+  aeon_fields auxf;                       /* auxiliary fields (naux variables; empty if none) */
+  double t;                               /* time of the level's state */
+} aeon_level;
 
 struct aeon_sim {
   MPI_Comm comm;
@@ -24,7 +40,9 @@ struct aeon_sim {
   aeon_deck *deck;
   aeon_par par;
   int have_par;
-  aeon_mesh mesh;
+  aeon_level lev[AEON_MAX_LEVELS];
+  int nlevels;
+  double origin[3];                       /* centre of the radiative and Robin conditions (from the module) */
   const aeon_physics_ops *phys;
   void *self;
   const aeon_rk_method *rk;
@@ -37,7 +55,12 @@ struct aeon_sim {
   long last_progress_step;
   char rundir[4096];
   aeon_series *series;
-  const char *var_names[64];
+  const char *var_names[AEON_MAX_VARS];   /* evolved variables, then auxiliary fields */
+  int out_vars[2 * AEON_MAX_VARS];        /* fields written to snapshots (output.fields): indices into var_names */
+  int nout;
+  int diag_pending;                       /* a norms.dat row for step diag_step waits for the fused diagnostics */
+  long diag_step;
+  double diag_t;
   aeon_norm_acc acc[AEON_MAX_DIAG];
   double l2[AEON_MAX_DIAG], max[AEON_MAX_DIAG];
   double row[3 + 2 * AEON_MAX_DIAG];
@@ -49,7 +72,7 @@ struct aeon_sim {
   int64_t tick;              /* tier clock: one tick per step */
   uint64_t regime;           /* current regime key */
   long rollbacks;            /* rollbacks so far (part of the regime key) */
-  int level;                 /* substep level of the current step: 2^level substeps */
+  int halvings;              /* halvings of the current step: 2^halvings substeps (after faults) */
   int retries;               /* retries used in the current step */
   long ck_every, ck_keep;
   double ck_walltime, last_ck_wall;
@@ -91,6 +114,10 @@ void aeon_sim_output_names(aeon_sim *sim);
 /* Prepares the run and checkpoint directories and writes the deck, effective parameters and series
  * header; a restarted run keeps its deck and continues norms.dat (collective). */
 aeon_err aeon_sim_output_open(aeon_sim *sim, int restarted);
+/* Accumulates the diagnostics of the current state into s->acc in a separate pass (fills ghosts: collective). */
+aeon_err aeon_sim_diag_pass(aeon_sim *s);
+/* Reduces the accumulated diagnostics into s->l2, s->max and appends the norms.dat row of (step, t) (collective). */
+aeon_err aeon_sim_diag_finish(aeon_sim *s, long step, double t);
 /* Writes the outputs due at the current step (last = final step). */
 aeon_err aeon_sim_output_step(aeon_sim *sim, int last);
 /* Prints a progress line if due (rank 0; force prints regardless of the clock). */

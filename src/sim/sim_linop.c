@@ -143,7 +143,7 @@ static aeon_err evol_apply(void *ctx, const double *x, double *y) {
   if (e->difference) eps = sqrt(DBL_EPSILON) * (1 + e->unorm) / xn;
   aeon_fields_copy(&e->w, &e->base);
   add_scaled(e, &e->w, eps, x);
-  AE_CHK(aeon_mol_rhs(e->sim->mol, &e->w, e->sim->t, &e->f));
+  AE_CHK(aeon_mol_rhs(e->sim->lev[0].mol, &e->w, e->sim->t, &e->f));
   gather(e, &e->f, y);
   for (long i = 0; i < e->nlocal; i++) y[i] = (y[i] - e->f0[i]) / eps;
   return AEON_OK;
@@ -170,7 +170,7 @@ static void evol_free(void *ctx) {
 
 /* Layout and work fields (no communication). */
 static aeon_err evol_init(evol_op *e, aeon_sim *sim, int difference) {
-  const aeon_mesh *m = &sim->mesh;
+  const aeon_mesh *m = &sim->lev[0].mesh;
   const aeon_box *b = &m->evolved;
   *e = (evol_op){.sim = sim, .m = m, .nvar = sim->phys->nvar, .difference = difference || !sim->phys->linear,
                  .len = b->hi[0] - b->lo[0], .ny = b->hi[1] - b->lo[1], .nz = b->hi[2] - b->lo[2]};
@@ -190,7 +190,7 @@ static aeon_err evol_init(evol_op *e, aeon_sim *sim, int difference) {
   AE_CHK(aeon_fields_create(m, e->nvar, &e->w));
   AE_CHK(aeon_fields_create(m, e->nvar, &e->f));
   AE_CHK(aeon_mem_alloc((size_t)(e->nlocal > 0 ? e->nlocal : 1) * sizeof(double), (void **)&e->f0));
-  if (e->difference) aeon_fields_copy(&e->base, aeon_mol_state(sim->mol));
+  if (e->difference) aeon_fields_copy(&e->base, aeon_mol_state(sim->lev[0].mol));
   return AEON_OK;
 }
 
@@ -203,7 +203,7 @@ static aeon_err evol_base(evol_op *e, aeon_linop *op) {
   gather(e, &e->base, e->f0);
   AE_CHK(norm(e, e->f0, &e->unorm));
   aeon_fields_copy(&e->w, &e->base);
-  AE_CHK(aeon_mol_rhs(e->sim->mol, &e->w, e->sim->t, &e->f));
+  AE_CHK(aeon_mol_rhs(e->sim->lev[0].mol, &e->w, e->sim->t, &e->f));
   gather(e, &e->f, e->f0);
   return AEON_OK;
 }

@@ -57,7 +57,7 @@ static aeon_err open_rank0_files(aeon_sim *s, int restarted) {
   snprintf(header, sizeof header,
            "Aeon norms: physics %s, grid %ld x %ld x %ld, %s, dt %.17g\n"
            "L2 norms are sqrt(sum f^2 dx dy dz) over the global grid; max norms are max |f|",
-           s->phys->name, s->mesh.N[0], s->mesh.N[1], s->mesh.N[2], s->rk->name, s->dt);
+           s->phys->name, s->lev[0].mesh.N[0], s->lev[0].mesh.N[1], s->lev[0].mesh.N[2], s->rk->name, s->dt);
   char path[4200];
   snprintf(path, sizeof path, "%s/norms.dat", s->rundir);
   AE_CHK(aeon_series_open(path, restarted ? NULL : header, nc, cols, &s->series));
@@ -116,25 +116,43 @@ aeon_err aeon_sim_output_open(aeon_sim *s, int restarted) {
 
 static int due(long step, long every, int last) { return last || step == 0 || (every > 0 && step % every == 0); }
 
-aeon_err aeon_sim_output_step(aeon_sim *s, int last) {
-  aeon_timer_start(&s->timers, s->t_output);
-  if (due(s->step, s->norms_every, last)) {
-    AE_CHK(aeon_sim_diagnostics(s, s->l2, s->max));
-    int nd = s->phys->ndiag, nc = 0;
-    s->row[nc++] = (double)s->step;
-    s->row[nc++] = s->t;
-    s->row[nc++] = s->dt;
-    for (int i = 0; i < nd; i++) {
-      s->row[nc++] = s->l2[i];
-      s->row[nc++] = s->max[i];
+/* The norms.dat row of this step: fused into the next step's first stage when the module allows it and a next step
+ * will be taken right away (not the last step, no stop, no snapshot needing auxiliary fields), else a separate pass. */
+static aeon_err norms_row(aeon_sim *s, int last, int snapshot) {
+  int fuse = !last && !s->stop_signal && !(snapshot && s->phys->naux > 0) && s->step < s->nsteps;
+  if (fuse) {
+    for (int i = 0; i < s->phys->ndiag; i++) aeon_norm_acc_init(&s->acc[i]);
+    if (aeon_mol_fuse_diagnostics(s->lev[0].mol, s->acc, &s->lev[0].auxf)) {
+      s->diag_pending = 1, s->diag_step = s->step, s->diag_t = s->t;
+      return AEON_OK;
     }
-    if (s->rank == 0) AE_CHK(aeon_series_append(s->series, s->row));
   }
-  if (s->fields_every > 0 && due(s->step, s->fields_every, last)) {
-    AE_CHK(aeon_mol_fill_ghosts(s->mol));
-    aeon_snapshot_info info = {s->step, s->t, aeon_deck_text(s->deck), s->phys->name};
-    AE_CHK(aeon_snapshot_write(&s->mesh, aeon_mol_state(s->mol), s->var_names, s->rundir, "fields", &info));
+  AE_CHK(aeon_sim_diag_pass(s));
+  return aeon_sim_diag_finish(s, s->step, s->t);
+}
+
+/* The fields output.fields selects: evolved variables from the state, auxiliary ones from the level's aux fields. */
+static aeon_err write_snapshot(aeon_sim *s) {
+  aeon_level *L = &s->lev[0];
+  const double *vars[2 * AEON_MAX_VARS];
+  const char *names[2 * AEON_MAX_VARS];
+  int nvar = s->phys->nvar;
+  for (int i = 0; i < s->nout; i++) {
+    int v = s->out_vars[i];
+    vars[i] = v < nvar ? aeon_var(aeon_mol_state(L->mol), v) : aeon_var(&L->auxf, v - nvar);
+    names[i] = s->var_names[v];
   }
+  AE_CHK(aeon_mol_fill_ghosts(L->mol));
+  aeon_snapshot_info info = {s->step, s->t, aeon_deck_text(s->deck), s->phys->name};
+  return aeon_snapshot_write_vars(&L->mesh, s->nout, vars, names, s->rundir, "fields", &info);
+}
+
+aeon_err aeon_sim_output_step(aeon_sim *s, int last) {
+  int snapshot = s->fields_every > 0 && due(s->step, s->fields_every, last);
+  if (due(s->step, s->norms_every, last)) AE_CHK(norms_row(s, last, snapshot));
+  else if (snapshot && s->phys->naux > 0) AE_CHK(aeon_sim_diag_pass(s)); /* the auxiliary fields of this step */
+  aeon_timer_start(&s->timers, s->t_output);
+  if (snapshot) AE_CHK(write_snapshot(s));
   aeon_timer_stop(&s->timers, s->t_output);
   return AEON_OK;
 }
@@ -147,7 +165,7 @@ void aeon_sim_progress(aeon_sim *s, int force) {
   s->last_progress_step = s->step;
   s->last_progress = now;
   double el = now - s->run_start;
-  double pts = (double)s->mesh.N[0] * (double)s->mesh.N[1] * (double)s->mesh.N[2];
+  double pts = (double)s->lev[0].mesh.N[0] * (double)s->lev[0].mesh.N[1] * (double)s->lev[0].mesh.N[2];
   double rate = el > 0 ? pts * (double)s->step / el : 0.0;
   double eta = s->step > 0 ? el * (double)(s->nsteps - s->step) / (double)s->step : 0.0;
   char norms[256] = "";

@@ -49,10 +49,10 @@ run 2 restart "$ck" --set run.max_steps=$((step + 4)) > sig3.log 2>&1
 # NaN on one rank at step 5: rollback, retry with dt halved, run finishes; receipts show it.
 AEON_TEST_INJECT_NAN=5:1 run 2 run "$deck" "${common[@]}" --set output.dir=nan > nan.log 2>&1 || { bad "NaN-injected run did not finish"; cat nan.log; }
 "$aeon" inspect nan/checkpoints/chk_$(printf %08d $nsteps).h5 --all > nan.inspect 2>&1
-grep -q "step-rejected" nan.inspect && grep -q "rollback" nan.inspect && grep -q "substeps=2 retries=1" nan.inspect && grep -q "tier-put.*dt.level" nan.inspect \
-  && ok "NaN on rank 1 at step 5: rejected, rolled back, retried with 2 substeps (receipts)" || { bad "NaN receipts"; grep -E "rejected|rollback|substeps=2|dt.level" nan.inspect | head; }
+grep -q "step-rejected" nan.inspect && grep -q "rollback" nan.inspect && grep -q "substeps=2 retries=1" nan.inspect && grep -q "tier-put.*dt.halvings" nan.inspect \
+  && ok "NaN on rank 1 at step 5: rejected, rolled back, retried with 2 substeps (receipts)" || { bad "NaN receipts"; grep -E "rejected|rollback|substeps=2|dt.halvings" nan.inspect | head; }
 # The same fault, checkpointed right after it and restarted on 3 ranks, continues bit-identically
-# (tier 1's dt.level warm start survives the restart).
+# (tier 1's dt.halvings warm start survives the restart).
 AEON_TEST_INJECT_NAN=5:1 run 2 run "$deck" "${common[@]}" --set output.dir=nanr --set run.max_steps=6 > nanr.log 2>&1
 run 3 restart nanr/checkpoints/chk_00000006.h5 --set run.max_steps=1000000 --quiet >> nanr.log 2>&1
 same_run nan nanr "NaN fault, checkpoint at step 6, restart on 3 ranks"
