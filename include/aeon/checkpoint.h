@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 #define AEON_CHECKPOINT_FORMAT "aeon-checkpoint"
-#define AEON_CHECKPOINT_VERSION 1
+#define AEON_CHECKPOINT_VERSION 2
 
 /* What a checkpoint records besides the fields. Strings and byte blobs are owned by whoever filled them. */
 typedef struct aeon_checkpoint_meta {

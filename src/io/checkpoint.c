@@ -90,7 +90,7 @@ static aeon_err put_meta(hid_t f, const aeon_checkpoint_meta *mt, const char *pa
   double reals[3] = {mt->t, mt->dt, mt->wall};
   AE_CHK(h5u_put_attr(f, "step_nsteps_tick", H5T_STD_I64LE, H5T_NATIVE_INT64, 3, nums, path));
   AE_CHK(h5u_put_attr(f, "t_dt_wall", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, reals, path));
-  AE_CHK(h5u_put_attr(f, "regime_rollbacks_level", H5T_STD_I64LE, H5T_NATIVE_INT64, 3, mt->sched, path));
+  AE_CHK(h5u_put_attr(f, "regime_rollbacks_halvings", H5T_STD_I64LE, H5T_NATIVE_INT64, 3, mt->sched, path));
   AE_CHK(h5u_put_attr(f, "step", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, &mt->step, path));
   AE_CHK(h5u_put_attr(f, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, &mt->t, path));
   AE_CHK(h5u_put_str_attr(f, "deck", mt->deck, path));
@@ -100,11 +100,25 @@ static aeon_err put_meta(hid_t f, const aeon_checkpoint_meta *mt, const char *pa
   return AEON_OK;
 }
 
+/* /levels/0/fields (attribute level on /levels/0) and the soft link /fields to it (format 2). */
 static aeon_err create_fields_group(hid_t f, const char *path) {
-  hid_t g = H5Gcreate2(f, "/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (g < 0) return AE_ERR(AEON_ERR_IO, "checkpoint '%s': cannot create group /fields", path);
+  hid_t a = H5Gcreate2(f, "/levels", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t b = a < 0 ? -1 : H5Gcreate2(f, "/levels/0", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t g = b < 0 ? -1 : H5Gcreate2(f, "/levels/0/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  int64_t level = 0;
+  aeon_err e = g < 0 ? AE_ERR(AEON_ERR_IO, "checkpoint '%s': cannot create group /levels/0/fields", path) : AEON_OK;
+  if (!e) e = h5u_put_attr(b, "level", H5T_STD_I64LE, H5T_NATIVE_INT64, 0, &level, path);
+  if (!e && H5Lcreate_soft("/levels/0/fields", f, "/fields", H5P_DEFAULT, H5P_DEFAULT) < 0)
+    e = AE_ERR(AEON_ERR_IO, "checkpoint '%s': cannot link /fields to /levels/0/fields", path);
   h5u_close(&g);
-  return AEON_OK;
+  h5u_close(&b);
+  h5u_close(&a);
+  return e;
+}
+
+/* Where a checkpoint keeps level 0's fields: /levels/0/fields from format 2 on, /fields in format 1. */
+static const char *fields_group(hid_t f) {
+  return H5Lexists(f, "/levels", H5P_DEFAULT) > 0 ? "/levels/0/fields" : "/fields";
 }
 
 /* Collective HDF5 calls from start to end: a failure inside one of them (a full disk) may leave the other
@@ -116,7 +130,7 @@ static aeon_err put_contents(hid_t f, const aeon_mesh *m, const aeon_fields *u, 
   h5u_box_map map = evolved_map(m);
   for (int v = 0; v < u->nvar; v++) {
     char dpath[256];
-    snprintf(dpath, sizeof dpath, "/fields/%s", names[v]);
+    snprintf(dpath, sizeof dpath, "/levels/0/fields/%s", names[v]);
     AE_CHK(h5u_write_box(f, dpath, m, aeon_var(u, v), &map, 1, buf, path));
   }
   AE_CHK(h5u_write_bytes(f, "/tiers", mt->tiers, mt->ntiers, m->par->rank, path));
@@ -257,14 +271,15 @@ static aeon_err get_meta(hid_t f, const char *path, aeon_checkpoint_meta *mt) {
   aeon_mem_free(format);
   int32_t version = 0;
   AE_CHK(h5u_get_attr(f, "format_version", H5T_NATIVE_INT32, 0, &version, path));
-  if (version != AEON_CHECKPOINT_VERSION)
-    return AE_ERR(AEON_ERR_USER, "checkpoint '%s' has format version %d; this Aeon (%s) reads version %d", path,
+  if (version < 1 || version > AEON_CHECKPOINT_VERSION)
+    return AE_ERR(AEON_ERR_USER, "checkpoint '%s' has format version %d; this Aeon (%s) reads versions 1 to %d", path,
                   version, AEON_VERSION_STRING, AEON_CHECKPOINT_VERSION);
   int64_t nums[3];
   double reals[3];
   AE_CHK(h5u_get_attr(f, "step_nsteps_tick", H5T_NATIVE_INT64, 3, nums, path));
   AE_CHK(h5u_get_attr(f, "t_dt_wall", H5T_NATIVE_DOUBLE, 3, reals, path));
-  AE_CHK(h5u_get_attr(f, "regime_rollbacks_level", H5T_NATIVE_INT64, 3, mt->sched, path));
+  AE_CHK(h5u_get_attr(f, version == 1 ? "regime_rollbacks_level" : "regime_rollbacks_halvings", H5T_NATIVE_INT64, 3,
+                      mt->sched, path));
   mt->step = nums[0], mt->nsteps = nums[1], mt->tick = nums[2];
   mt->t = reals[0], mt->dt = reals[1], mt->wall = reals[2];
   AE_CHK(h5u_get_str_attr(f, "aeon_version", &mt->aeon_version, path));
@@ -363,7 +378,7 @@ aeon_err aeon_checkpoint_read_fields(const aeon_mesh *m, aeon_fields *u, const c
   e = aeon_par_agree(m->par->cart, e);
   for (int v = 0; v < u->nvar && !e; v++) { /* a checksum error on one rank stops every rank here */
     char dpath[256];
-    snprintf(dpath, sizeof dpath, "/fields/%s", names[v]);
+    snprintf(dpath, sizeof dpath, "%s/%s", fields_group(f), names[v]);
     e = aeon_par_agree(m->par->cart, h5u_read_box(f, dpath, m, aeon_var(u, v), &map, buf, path));
   }
   h5u_close(&f);

@@ -250,7 +250,7 @@ static void test_series(const char *dir) {
 static void test_xmf_text(const char *xmf) {
   char text[8192];
   CHECK(slurp(xmf, text, sizeof text), "cannot read %s", xmf);
-  const char *want[] = {"snap_000042.h5:/fields/u<", "snap_000042.h5:/fields/phi<",
+  const char *want[] = {"snap_000042.h5:/levels/0/fields/u<", "snap_000042.h5:/levels/0/fields/phi<",
                         "Dimensions=\"7 10 12\"", "<Time Value=\"0.75\"/>", "3DCoRectMesh",
                         "<Xdmf Version=\"2.0\">"};
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)

@@ -12,7 +12,7 @@ for np in 2 3 4; do
   if cmp -s <(grep -v '^#' np1/norms.dat) <(grep -v '^#' np$np/norms.dat); then echo "norms.dat 1 vs $np ranks: bit-identical"
   else echo "FAIL: norms.dat differs between 1 and $np ranks"; fail=1; fi
   for v in u pi; do
-    if h5diff np1/$last np$np/$last /fields/$v /fields/$v > /dev/null; then echo "fields/$v 1 vs $np ranks: bit-identical"
+    if h5diff np1/$last np$np/$last /levels/0/fields/$v /levels/0/fields/$v > /dev/null; then echo "fields/$v 1 vs $np ranks: bit-identical"
     else echo "FAIL: /fields/$v differs between 1 and $np ranks"; fail=1; fi
   done
 done

@@ -25,7 +25,7 @@ deck=$src/inputs/wave_pulse.yaml
 common=(--set grid.n=[20,18,16] --set run.t_final=1.2 --set output.fields_every=1000 --set output.norms_every=1)
 rows() { grep -v '^#' "$1/norms.dat"; }
 last_h5() { ls "$1"/fields_*.h5 | tail -1; }
-same() { cmp -s <(rows "$1") <(rows "$2") && h5diff "$(last_h5 "$1")" "$(last_h5 "$2")" /fields /fields > /dev/null; }
+same() { cmp -s <(rows "$1") <(rows "$2") && h5diff "$(last_h5 "$1")" "$(last_h5 "$2")" /levels/0/fields /levels/0/fields > /dev/null; }
 same_run() { # dirA dirB label
   if same "$1" "$2"; then ok "$3: norms.dat and fields bit-identical"; else bad "$3: results differ"; fi
 }

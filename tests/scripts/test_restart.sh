@@ -8,7 +8,7 @@ common=(--quiet --set grid.n=[20,18,16] --set run.t_final=0.8 --set output.field
 rows() { grep -v '^#' "$1/norms.dat"; }
 last_h5() { ls "$1"/fields_*.h5 | tail -1; }
 same_run() { # dirA dirB label
-  if cmp -s <(rows "$1") <(rows "$2") && h5diff "$(last_h5 "$1")" "$(last_h5 "$2")" /fields /fields > /dev/null; then ok "$3: norms.dat and fields bit-identical"
+  if cmp -s <(rows "$1") <(rows "$2") && h5diff "$(last_h5 "$1")" "$(last_h5 "$2")" /levels/0/fields /levels/0/fields > /dev/null; then ok "$3: norms.dat and fields bit-identical"
   else bad "$3: results differ"; fi
 }
 
