@@ -19,7 +19,11 @@ mkdir -p docs
   echo
   echo "Every key below may be given in a deck (\`section: {name: value}\` or \`section.name: value\`) or on"
   echo "the command line with \`--set section.name=value\`. Types: \`int3\`/\`real3\` take \`[a, b, c]\` or one"
-  echo "number meaning all three. \`(required)\` keys have no default. The \`restart\` column records whether a value"
+  echo "number meaning all three. \`strlist\`/\`reallist\` take a list, \`[a, b]\` (\`[]\` for none); a \`list\` takes a"
+  echo "list of mappings whose fields are the \`KEY[].FIELD\` rows under it (a field without a default must be given in"
+  echo "every item); for \`strlist\` and \`list\` the range is the number of items (see"
+  echo "[the user guide](user-guide.md#lists-in-decks))."
+  echo "\`(required)\` keys have no default. The \`restart\` column records whether a value"
   echo "may change when a run is restarted from a checkpoint; restarts are planned, not yet available"
   echo "(see [the user guide](user-guide.md#checkpoints-and-restart))."
   echo

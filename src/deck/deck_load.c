@@ -6,6 +6,21 @@
 
 #define KEY_MAX 512 /* longest "section.key" looked up; longer names are unknown anyway */
 
+/* A deck's entry for declaration pe: its key, type and, for a LIST, the names and types of the fields. */
+static aeon_err entry_new(const deck_pentry *pe, deck_entry *e) {
+  AE_CHK(aeon_mem_strdup(pe->d.key, &e->key));
+  e->type = pe->d.type;
+  if (!pe->nfields) return AEON_OK;
+  void *p;
+  AE_CHK(aeon_mem_alloc(sizeof(deck_fname) * (size_t)pe->nfields, &p));
+  e->fields = p;
+  for (; e->nfields < pe->nfields; e->nfields++) {
+    e->fields[e->nfields].type = pe->fields[e->nfields].d.type;
+    AE_CHK(aeon_mem_strdup(pe->fields[e->nfields].name, &e->fields[e->nfields].name));
+  }
+  return AEON_OK;
+}
+
 static aeon_err deck_new(const aeon_paramset *ps, const char *text, size_t len, const char *filename,
                          aeon_deck **out) {
   void *p;
@@ -17,9 +32,9 @@ static aeon_err deck_new(const aeon_paramset *ps, const char *text, size_t len, 
   AE_CHK(aeon_mem_strdup(filename, &d->filename));
   AE_CHK(aeon_mem_alloc(sizeof(deck_entry) * (size_t)(ps->n ? ps->n : 1), &p));
   d->e = p;
-  for (; d->n < ps->n; d->n++) {
-    AE_CHK(aeon_mem_strdup(ps->e[d->n].d.key, &d->e[d->n].key));
-    d->e[d->n].type = ps->e[d->n].d.type;
+  while (d->n < ps->n) { /* counted first: a half-made entry is freed with the deck */
+    d->n++;
+    AE_CHK(entry_new(&ps->e[d->n - 1], &d->e[d->n - 1]));
   }
   return AEON_OK;
 }
@@ -27,8 +42,11 @@ static aeon_err deck_new(const aeon_paramset *ps, const char *text, size_t len, 
 void aeon_deck_destroy(aeon_deck *d) {
   if (!d) return;
   for (int i = 0; i < d->n; i++) {
-    aeon_mem_free(d->e[i].key);
-    aeon_mem_free(d->e[i].v.s);
+    deck_entry *e = &d->e[i];
+    aeon_mem_free(e->key);
+    deck_value_free(&e->v);
+    for (int f = 0; f < e->nfields; f++) aeon_mem_free(e->fields[f].name);
+    aeon_mem_free(e->fields);
   }
   aeon_mem_free(d->e);
   aeon_mem_free(d->text);
@@ -38,13 +56,7 @@ void aeon_deck_destroy(aeon_deck *d) {
 
 /* Copies the defaults, parsed when they were declared. */
 static aeon_err apply_defaults(deck_ctx *c) {
-  for (int i = 0; i < c->ps->n; i++) {
-    const deck_value *def = &c->ps->e[i].def;
-    deck_value *v = &c->d->e[i].v;
-    memcpy(v->i, def->i, sizeof v->i);
-    memcpy(v->r, def->r, sizeof v->r);
-    if (def->s) AE_CHK(aeon_mem_strdup(def->s, &v->s));
-  }
+  for (int i = 0; i < c->ps->n; i++) AE_CHK(deck_value_copy(&c->d->e[i].v, &c->ps->e[i].def));
   return AEON_OK;
 }
 
@@ -61,7 +73,7 @@ static aeon_err param_pair(deck_ctx *c, yaml_document_t *doc, const char *key, y
   if (i < 0) return unknown_key(c, &kn->start_mark, key);
   deck_entry *e = &c->d->e[i];
   if (e->line) return deck_fail(c, &kn->start_mark, "duplicate key '%s' (first given at line %d)", key, e->line);
-  AE_CHK(deck_convert(c, &c->ps->e[i].d, &e->v, doc, vn));
+  AE_CHK(deck_convert(c, &c->ps->e[i], &e->v, doc, vn));
   e->set = 1;
   e->line = (int)kn->start_mark.line + 1;
   return AEON_OK;
@@ -156,7 +168,7 @@ static aeon_err apply_set(deck_ctx *c, const char *arg) {
   snprintf(key, sizeof key, "%.*s", (int)(eq - arg < KEY_MAX ? eq - arg : KEY_MAX - 1), arg);
   int i = deck_ps_index(c->ps, key);
   if (i < 0) return unknown_key(c, NULL, key);
-  AE_CHK(deck_convert_text(c, &c->ps->e[i].d, &c->d->e[i].v, eq + 1));
+  AE_CHK(deck_convert_text(c, &c->ps->e[i], &c->d->e[i].v, eq + 1));
   c->d->e[i].set = 1;
   return AEON_OK;
 }

@@ -1,4 +1,5 @@
-/* `aeon params`: every declared parameter as an aligned text table or a Markdown table. */
+/* `aeon params`: every declared parameter as an aligned text table or a Markdown table. A list
+ * of mappings is one row, followed by one row per field, "KEY[].FIELD", under the list's restart policy. */
 #include <string.h>
 
 #include "deck_internal.h"
@@ -7,28 +8,33 @@ enum { NCOL = 6, CELL = 512 };
 
 static const char *const header[NCOL] = {"key", "type", "default", "range/choices", "restart", "doc"};
 
-/* Fills the cells of one parameter's row. */
-static void row_cells(const aeon_param_decl *dl, char cells[NCOL][CELL]) {
+/* The declaration of a row: parameter pe (f < 0) or its field f. */
+static const aeon_param_decl *row_decl(const deck_pentry *pe, int f) { return f < 0 ? &pe->d : &pe->fields[f].d; }
+
+/* Fills the cells of one row. */
+static void row_cells(const deck_pentry *pe, int f, char cells[NCOL][CELL]) {
+  const aeon_param_decl *dl = row_decl(pe, f);
   snprintf(cells[0], CELL, "%s", dl->key);
   snprintf(cells[1], CELL, "%s", deck_type_name(dl->type));
   if (!dl->def) snprintf(cells[2], CELL, "(required)");
   else snprintf(cells[2], CELL, "%s", *dl->def ? dl->def : "\"\"");
   if (dl->type == AEON_PT_ENUM) snprintf(cells[3], CELL, "%s", dl->choices);
-  else if (dl->type != AEON_PT_BOOL && dl->type != AEON_PT_STRING && dl->min <= dl->max)
-    snprintf(cells[3], CELL, "[%g, %g]", dl->min, dl->max);
-  else snprintf(cells[3], CELL, "-");
-  snprintf(cells[4], CELL, "%s", dl->restart == AEON_RESTART_FIXED ? "fixed" : "changeable");
+  else if (dl->type == AEON_PT_BOOL || dl->type == AEON_PT_STRING || dl->min > dl->max) snprintf(cells[3], CELL, "-");
+  else if (deck_counts_items(dl->type)) snprintf(cells[3], CELL, "[%g, %g] items", dl->min, dl->max);
+  else snprintf(cells[3], CELL, "[%g, %g]", dl->min, dl->max);
+  snprintf(cells[4], CELL, "%s", pe->d.restart == AEON_RESTART_FIXED ? "fixed" : "changeable");
   snprintf(cells[5], CELL, "%s", dl->doc ? dl->doc : "");
 }
 
 static void widths(const aeon_paramset *ps, int w[NCOL]) {
   char cells[NCOL][CELL];
   for (int k = 0; k < NCOL; k++) w[k] = (int)strlen(header[k]);
-  for (int i = 0; i < ps->n; i++) {
-    row_cells(&ps->e[i].d, cells);
-    for (int k = 0; k < NCOL; k++)
-      if ((int)strlen(cells[k]) > w[k]) w[k] = (int)strlen(cells[k]);
-  }
+  for (int i = 0; i < ps->n; i++)
+    for (int f = -1; f < ps->e[i].nfields; f++) {
+      row_cells(&ps->e[i], f, cells);
+      for (int k = 0; k < NCOL; k++)
+        if ((int)strlen(cells[k]) > w[k]) w[k] = (int)strlen(cells[k]);
+    }
 }
 
 static void text_row(FILE *out, const char *const *cells, const int w[NCOL]) {
@@ -42,11 +48,12 @@ static void print_text(const aeon_paramset *ps, FILE *out) {
   const char *row[NCOL];
   widths(ps, w);
   text_row(out, header, w);
-  for (int i = 0; i < ps->n; i++) {
-    row_cells(&ps->e[i].d, cells);
-    for (int k = 0; k < NCOL; k++) row[k] = cells[k];
-    text_row(out, row, w);
-  }
+  for (int i = 0; i < ps->n; i++)
+    for (int f = -1; f < ps->e[i].nfields; f++) {
+      row_cells(&ps->e[i], f, cells);
+      for (int k = 0; k < NCOL; k++) row[k] = cells[k];
+      text_row(out, row, w);
+    }
 }
 
 /* A Markdown cell: '|' escaped; code is wrapped in backticks. */
@@ -66,12 +73,13 @@ static void print_markdown(const aeon_paramset *ps, FILE *out) {
   fputs("\n|", out);
   for (int k = 0; k < NCOL; k++) fputs(" --- |", out);
   fputc('\n', out);
-  for (int i = 0; i < ps->n; i++) {
-    row_cells(&ps->e[i].d, cells);
-    fputs("|", out);
-    for (int k = 0; k < NCOL; k++) md_cell(out, cells[k], k == 0 || (k == 2 && ps->e[i].d.def));
-    fputc('\n', out);
-  }
+  for (int i = 0; i < ps->n; i++)
+    for (int f = -1; f < ps->e[i].nfields; f++) {
+      row_cells(&ps->e[i], f, cells);
+      fputs("|", out);
+      for (int k = 0; k < NCOL; k++) md_cell(out, cells[k], k == 0 || (k == 2 && row_decl(&ps->e[i], f)->def));
+      fputc('\n', out);
+    }
 }
 
 void aeon_paramset_print(const aeon_paramset *ps, FILE *out, int markdown) {

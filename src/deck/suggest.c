@@ -1,4 +1,4 @@
-/* "Did you mean": the declared key or section nearest to a misspelt one. */
+/* "Did you mean": the declared key, section or list field nearest to a misspelt one. */
 #include <string.h>
 
 #include "deck_internal.h"
@@ -34,19 +34,31 @@ static int edit_distance(const char *a, size_t na, const char *b, size_t nb) {
   return prev[nb];
 }
 
-const char *deck_ps_nearest_key(const aeon_paramset *ps, const char *key) {
+/* The name nearest to name among name_at(ctx, 0 .. n-1), the first of equals (NULL if n is 0). */
+static const char *nearest(const char *name, int n, const char *(*name_at)(const void *, int), const void *ctx) {
   const char *best = NULL;
   int best_d = 0;
-  size_t n = strlen(key);
-  for (int i = 0; i < ps->n; i++) {
-    const char *k = ps->e[i].d.key;
-    int d = edit_distance(key, n, k, strlen(k));
+  size_t len = strlen(name);
+  for (int i = 0; i < n; i++) {
+    const char *k = name_at(ctx, i);
+    int d = edit_distance(name, len, k, strlen(k));
     if (!best || d < best_d) {
       best = k;
       best_d = d;
     }
   }
   return best;
+}
+
+static const char *key_at(const void *ps, int i) { return ((const aeon_paramset *)ps)->e[i].d.key; }
+static const char *field_at(const void *pe, int f) { return ((const deck_pentry *)pe)->fields[f].name; }
+
+const char *deck_nearest_field(const deck_pentry *pe, const char *name) {
+  return nearest(name, pe->nfields, field_at, pe);
+}
+
+const char *deck_ps_nearest_key(const aeon_paramset *ps, const char *key) {
+  return nearest(key, ps->n, key_at, ps);
 }
 
 const char *deck_ps_nearest_section(const aeon_paramset *ps, const char *name, char *buf, size_t size) {

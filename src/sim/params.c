@@ -13,6 +13,7 @@ const aeon_param_decl aeon_sim_params[] = {
   {"time.integrator", AEON_PT_ENUM, "rk4", AEON_NORANGE, "rk4|(set from the registry)", "Runge-Kutta method of the method of lines", AEON_RESTART_FIXED},
   {"time.cfl", AEON_PT_REAL, "0.25", 1e-6, 1, NULL, "Courant factor: dt = cfl * min(dx), shrunk so that t_final is hit exactly", AEON_RESTART_FIXED},
   {"output.dir", AEON_PT_STRING, "", AEON_NORANGE, NULL, "run directory (default: the deck's file name without .yaml)", AEON_RESTART_CHANGEABLE},
+  {"output.fields", AEON_PT_STRLIST, "[]", AEON_NORANGE, NULL, "fields written to snapshots: names of evolved or auxiliary variables; [] = all", AEON_RESTART_CHANGEABLE},
   {"output.fields_every", AEON_PT_INT, "0", 0, 1e9, NULL, "write HDF5+XDMF fields every N steps (0: never)", AEON_RESTART_CHANGEABLE},
   {"output.norms_every", AEON_PT_INT, "1", 0, 1e9, NULL, "append a row to norms.dat every N steps (0: first and last only)", AEON_RESTART_CHANGEABLE},
   {"output.progress_seconds", AEON_PT_REAL, "5", 0, 1e6, NULL, "seconds between progress lines (0: every step)", AEON_RESTART_CHANGEABLE},

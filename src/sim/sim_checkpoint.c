@@ -49,33 +49,13 @@ aeon_err aeon_sim_checkpoint(aeon_sim *s) {
   return AEON_OK;
 }
 
-/* 1 if parameter decl has the same value in a and b. */
-static int same_value(const aeon_deck *a, const aeon_deck *b, const aeon_param_decl *d) {
-  switch (d->type) {
-  case AEON_PT_INT: return aeon_deck_int(a, d->key) == aeon_deck_int(b, d->key);
-  case AEON_PT_REAL: return aeon_deck_real(a, d->key) == aeon_deck_real(b, d->key);
-  case AEON_PT_BOOL: return aeon_deck_bool(a, d->key) == aeon_deck_bool(b, d->key);
-  case AEON_PT_INT3: {
-    long x[3], y[3];
-    aeon_deck_int3(a, d->key, x), aeon_deck_int3(b, d->key, y);
-    return memcmp(x, y, sizeof x) == 0;
-  }
-  case AEON_PT_REAL3: {
-    double x[3], y[3];
-    aeon_deck_real3(a, d->key, x), aeon_deck_real3(b, d->key, y);
-    return x[0] == y[0] && x[1] == y[1] && x[2] == y[2];
-  }
-  default: return strcmp(aeon_deck_string(a, d->key), aeon_deck_string(b, d->key)) == 0;
-  }
-}
-
 aeon_err aeon_sim_check_fixed(const aeon_sim *s, const char *old_effective, const char *what) {
   aeon_deck *old = NULL;
   AE_CHK(aeon_deck_load(old_effective, strlen(old_effective), what, s->ps, 0, NULL, &old));
   aeon_err e = AEON_OK;
   for (int i = 0; i < aeon_paramset_count(s->ps) && !e; i++) {
     const aeon_param_decl *d = aeon_paramset_get(s->ps, i, NULL);
-    if (d->restart == AEON_RESTART_FIXED && !same_value(old, s->deck, d))
+    if (d->restart == AEON_RESTART_FIXED && !aeon_deck_same_value(old, s->deck, d->key)) /* lists item by item */
       e = AE_ERR(AEON_ERR_USER,
                  "parameter '%s' cannot change at restart (it is fixed: %s); the checkpoint %s has a different value",
                  d->key, d->doc, what);

@@ -1,6 +1,7 @@
 /* libFuzzer target for the deck parser: arbitrary bytes as a deck, checked
- * against the real modules' declarations. An input whose first line is
- * "#set KEY=VALUE" also applies that line as a --set override. */
+ * against the real modules' declarations plus list parameters of each kind
+ * (strings, reals, mappings with fields of every type). An input whose first
+ * line is "#set KEY=VALUE" also applies that line as a --set override. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@ static const aeon_param_decl decls[] = {
     {"time.integrator", AEON_PT_ENUM, "rk4", AEON_NORANGE, "rk4|rk2", "time integrator", CHANGE},
     {"time.cfl", AEON_PT_REAL, "0.25", 1e-06, 1, NULL, "Courant factor", CHANGE},
     {"output.dir", AEON_PT_STRING, "", AEON_NORANGE, NULL, "output directory", CHANGE},
+    {"output.fields", AEON_PT_STRLIST, "[]", AEON_NORANGE, NULL, "fields written to snapshots; [] = all", CHANGE},
     {"output.fields_every", AEON_PT_INT, "0", 0, 1e9, NULL, "steps between field dumps", CHANGE},
     {"output.norms_every", AEON_PT_INT, "1", 0, 1e9, NULL, "steps between norms", CHANGE},
     {"output.progress_seconds", AEON_PT_REAL, "5", 0, 1e6, NULL, "seconds between progress lines", CHANGE},
@@ -38,6 +40,18 @@ static const aeon_param_decl decls[] = {
     {"wave.dissipation", AEON_PT_REAL, "0", 0, 1, NULL, "Kreiss-Oliger dissipation", CHANGE},
     {"wave.width", AEON_PT_REAL, "0.1", 1e-12, 1e12, NULL, "gaussian width", FIXED},
     {"wave.center", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "gaussian center", FIXED},
+    /* lists: a list of mappings with a field of every type, a list of reals, a bounded list of strings */
+    {"initial_data.punctures", AEON_PT_LIST, "[]", 0, 4, NULL, "black holes", FIXED},
+    {"initial_data.punctures[].mass", AEON_PT_REAL, NULL, 1e-6, 1000, NULL, "bare mass", FIXED},
+    {"initial_data.punctures[].position", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "position", FIXED},
+    {"initial_data.punctures[].momentum", AEON_PT_REAL3, "0", -10, 10, NULL, "momentum", FIXED},
+    {"initial_data.punctures[].level", AEON_PT_INT, "2", 0, 10, NULL, "refinement level", FIXED},
+    {"initial_data.punctures[].tracked", AEON_PT_BOOL, "true", AEON_NORANGE, NULL, "track it", FIXED},
+    {"initial_data.punctures[].label", AEON_PT_STRING, "", AEON_NORANGE, NULL, "name in output", FIXED},
+    {"initial_data.punctures[].kind", AEON_PT_ENUM, "bh", AEON_NORANGE, "bh|ns", "compact object", FIXED},
+    {"initial_data.punctures[].box", AEON_PT_INT3, "8", 1, 64, NULL, "box around it", FIXED},
+    {"analysis.radii", AEON_PT_REALLIST, "[10, 20]", 0, 1e6, NULL, "extraction radii", CHANGE},
+    {"analysis.observables", AEON_PT_STRLIST, "[psi4]", 1, 3, NULL, "what to extract", CHANGE},
 };
 #define NDECLS ((int)(sizeof decls / sizeof decls[0]))
 

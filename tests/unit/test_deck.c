@@ -1,6 +1,7 @@
 /* Unit tests of the deck module: parameter sets, deck values, --set overrides,
- * every kind of user error (exact messages), the bad-deck corpus, and the
- * effective-parameter YAML round trip. */
+ * every kind of user error (exact messages), the bad-deck corpus, the
+ * effective-parameter YAML round trip, and list values (lists of strings, of
+ * reals, of mappings) declared by a test-only module. */
 #include <check.h>
 #include <glob.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "aeon/deck.h"
+#include "aeon/memory.h"
 #include "testutil.h"
 
 #ifndef AEON_SOURCE_DIR
@@ -36,6 +38,7 @@ static const aeon_param_decl decls[] = {
     {"time.integrator", AEON_PT_ENUM, "rk4", AEON_NORANGE, "rk4|rk2", "time integrator", CHANGE},
     {"time.cfl", AEON_PT_REAL, "0.25", 1e-06, 1, NULL, "Courant factor", CHANGE},
     {"output.dir", AEON_PT_STRING, "", AEON_NORANGE, NULL, "output directory", CHANGE},
+    {"output.fields", AEON_PT_STRLIST, "[]", AEON_NORANGE, NULL, "fields written to snapshots; [] = all", CHANGE},
     {"output.fields_every", AEON_PT_INT, "0", 0, 1e9, NULL, "steps between field dumps", CHANGE},
     {"output.norms_every", AEON_PT_INT, "1", 0, 1e9, NULL, "steps between norms", CHANGE},
     {"output.progress_seconds", AEON_PT_REAL, "5", 0, 1e6, NULL, "seconds between progress lines", CHANGE},
@@ -48,6 +51,27 @@ static const aeon_param_decl decls[] = {
     {"wave.center", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "gaussian center", FIXED},
 };
 #define NDECLS ((int)(sizeof decls / sizeof decls[0]))
+
+/* A test-only module with lists: of mappings with a field of every type, of mappings with a
+ * non-empty default and a bounded length, of reals, and of strings with a bounded length. */
+static const aeon_param_decl list_decls[] = {
+    {"initial_data.punctures", AEON_PT_LIST, "[]", 0, 4, NULL, "black holes", FIXED},
+    {"initial_data.punctures[].mass", AEON_PT_REAL, NULL, 1e-6, 1000, NULL, "bare mass", FIXED},
+    {"initial_data.punctures[].position", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "position", FIXED},
+    {"initial_data.punctures[].momentum", AEON_PT_REAL3, "0", -10, 10, NULL, "momentum", FIXED},
+    {"initial_data.punctures[].level", AEON_PT_INT, "2", 0, 10, NULL, "refinement level", FIXED},
+    {"initial_data.punctures[].tracked", AEON_PT_BOOL, "true", AEON_NORANGE, NULL, "track it", FIXED},
+    {"initial_data.punctures[].label", AEON_PT_STRING, "", AEON_NORANGE, NULL, "name in output", FIXED},
+    {"initial_data.punctures[].kind", AEON_PT_ENUM, "bh", AEON_NORANGE, "bh|ns", "compact object", FIXED},
+    {"initial_data.punctures[].box", AEON_PT_INT3, "8", 1, 64, NULL, "box around it", FIXED},
+    {"analysis.radii", AEON_PT_REALLIST, "[10, 20]", 0, 1e6, NULL, "extraction radii", CHANGE},
+    {"analysis.observables", AEON_PT_STRLIST, "[psi4]", 1, 3, NULL, "what to extract", CHANGE},
+    {"analysis.spheres", AEON_PT_LIST, "[{radius: 5}]", 1, 8, NULL, "spheres", CHANGE},
+    {"analysis.spheres[].radius", AEON_PT_REAL, NULL, 0, 1e6, NULL, "sphere radius", CHANGE},
+    {"analysis.spheres[].points", AEON_PT_INT, "32", 4, 4096, NULL, "points per great circle", CHANGE},
+};
+#define NLISTDECLS ((int)(sizeof list_decls / sizeof list_decls[0]))
+#define NLISTPARAMS 4 /* list_decls without its field rows */
 
 static aeon_paramset *ps;
 
@@ -479,6 +503,47 @@ static char *effective(const aeon_deck *d) {
   return buf;
 }
 
+/* Checks that field `field` (declared type t) of item i of list key is the same in a and b. */
+static void assert_same_field(const aeon_deck *a, const aeon_deck *b, const char *key, int i, const char *field,
+                              aeon_ptype t) {
+  long la[3], lb[3];
+  double ra[3], rb[3];
+  switch (t) {
+  case AEON_PT_INT: ck_assert_int_eq(aeon_deck_list_int(a, key, i, field), aeon_deck_list_int(b, key, i, field)); break;
+  case AEON_PT_REAL: ck_assert(aeon_deck_list_real(a, key, i, field) == aeon_deck_list_real(b, key, i, field)); break;
+  case AEON_PT_BOOL:
+    ck_assert_int_eq(aeon_deck_list_bool(a, key, i, field), aeon_deck_list_bool(b, key, i, field));
+    break;
+  case AEON_PT_STRING:
+  case AEON_PT_ENUM:
+    ck_assert_str_eq(aeon_deck_list_string(a, key, i, field), aeon_deck_list_string(b, key, i, field));
+    break;
+  case AEON_PT_INT3:
+    aeon_deck_list_int3(a, key, i, field, la);
+    aeon_deck_list_int3(b, key, i, field, lb);
+    ck_assert(!memcmp(la, lb, sizeof la));
+    break;
+  case AEON_PT_REAL3:
+    aeon_deck_list_real3(a, key, i, field, ra);
+    aeon_deck_list_real3(b, key, i, field, rb);
+    ck_assert(ra[0] == rb[0] && ra[1] == rb[1] && ra[2] == rb[2]);
+    break;
+  default: ck_abort_msg("field %s of %s has a list type", field, key);
+  }
+}
+
+/* Checks that list-of-mappings key has the same items in a and b, field by field (fields from list_decls). */
+static void assert_same_list(const aeon_deck *a, const aeon_deck *b, const char *key) {
+  int n = aeon_deck_list_len(a, key);
+  size_t len = strlen(key);
+  ck_assert_int_eq(n, aeon_deck_list_len(b, key));
+  for (int f = 0; f < NLISTDECLS; f++) {
+    const char *k = list_decls[f].key;
+    if (strncmp(k, key, len) != 0 || strncmp(k + len, "[].", 3) != 0) continue;
+    for (int i = 0; i < n; i++) assert_same_field(a, b, key, i, k + len + 3, list_decls[f].type);
+  }
+}
+
 /* Checks that every parameter has the same value in a and b. */
 static void assert_same_values(const aeon_deck *a, const aeon_deck *b) {
   for (int i = 0; i < aeon_paramset_count(ps); i++) {
@@ -501,7 +566,19 @@ static void assert_same_values(const aeon_deck *a, const aeon_deck *b) {
       aeon_deck_real3(b, dl->key, rb);
       ck_assert(ra[0] == rb[0] && ra[1] == rb[1] && ra[2] == rb[2]);
       break;
+    case AEON_PT_STRLIST:
+      ck_assert_int_eq(aeon_deck_strlist_len(a, dl->key), aeon_deck_strlist_len(b, dl->key));
+      for (int k = 0; k < aeon_deck_strlist_len(a, dl->key); k++)
+        ck_assert_str_eq(aeon_deck_strlist(a, dl->key, k), aeon_deck_strlist(b, dl->key, k));
+      break;
+    case AEON_PT_REALLIST:
+      ck_assert_int_eq(aeon_deck_reallist_len(a, dl->key), aeon_deck_reallist_len(b, dl->key));
+      for (int k = 0; k < aeon_deck_reallist_len(a, dl->key); k++)
+        ck_assert(aeon_deck_reallist(a, dl->key, k) == aeon_deck_reallist(b, dl->key, k));
+      break;
+    case AEON_PT_LIST: assert_same_list(a, b, dl->key); break;
     }
+    ck_assert_msg(aeon_deck_same_value(a, b, dl->key), "aeon_deck_same_value says %s differs", dl->key);
   }
 }
 
@@ -605,6 +682,414 @@ START_TEST(bad_decks_corpus) {
 }
 END_TEST
 
+/* ---- lists ---- */
+
+static void setup_lists(void) {
+  setup();
+  ck_aeon(aeon_paramset_add(ps, "lists", list_decls, NLISTDECLS));
+}
+
+static const char *list_deck =
+    "physics: wave\n"
+    "output:\n"
+    "  fields: [u, pi, \"a b\"]\n"
+    "analysis:\n"
+    "  radii: [10, 20, 30.5]\n"
+    "  observables:\n"
+    "    - psi4\n"
+    "    - 'horizon: area'\n"
+    "initial_data:\n"
+    "  punctures:\n"
+    "    - {mass: 0.5, position: [1, 0, 0], momentum: [0, 0.1, 0]}\n"
+    "    - mass: 0.25\n"
+    "      position: [-1, 0, 0]\n"
+    "      level: 5\n"
+    "      tracked: off\n"
+    "      label: second\n"
+    "      kind: ns\n"
+    "      box: [4, 8, 16]\n";
+
+#define PUNCT "initial_data.punctures"
+
+START_TEST(list_declarations) {
+  ck_assert_int_eq(aeon_paramset_count(ps), NDECLS + NLISTPARAMS);
+  ck_assert_int_eq(aeon_paramset_find(ps, PUNCT)->type, AEON_PT_LIST);
+  ck_assert_int_eq(aeon_paramset_find(ps, PUNCT "[].box")->type, AEON_PT_INT3);
+  ck_assert_str_eq(aeon_paramset_find(ps, "analysis.spheres[].points")->doc, "points per great circle");
+  ck_assert_ptr_null(aeon_paramset_find(ps, PUNCT "[].mas"));
+  ck_assert_ptr_null(aeon_paramset_find(ps, "output.fields[].x"));
+  for (int i = 0; i < aeon_paramset_count(ps); i++) /* field rows are not parameters of their own */
+    ck_assert_ptr_null(strstr(aeon_paramset_get(ps, i, NULL)->key, "[]"));
+}
+END_TEST
+
+START_TEST(list_values) {
+  aeon_mem_stats before = aeon_mem_get_stats();
+  aeon_deck *d = load_ok(list_deck, 0, NULL);
+  double v[3];
+  long b[3];
+  ck_assert_int_eq(aeon_deck_strlist_len(d, "output.fields"), 3);
+  ck_assert_str_eq(aeon_deck_strlist(d, "output.fields", 0), "u");
+  ck_assert_str_eq(aeon_deck_strlist(d, "output.fields", 1), "pi");
+  ck_assert_str_eq(aeon_deck_strlist(d, "output.fields", 2), "a b");
+  ck_assert_int_eq(aeon_deck_reallist_len(d, "analysis.radii"), 3);
+  ck_assert(aeon_deck_reallist(d, "analysis.radii", 0) == 10 && aeon_deck_reallist(d, "analysis.radii", 2) == 30.5);
+  ck_assert_int_eq(aeon_deck_strlist_len(d, "analysis.observables"), 2);
+  ck_assert_str_eq(aeon_deck_strlist(d, "analysis.observables", 1), "horizon: area");
+  ck_assert_int_eq(aeon_deck_list_len(d, PUNCT), 2);
+  /* item 0: three fields given, the others take their defaults */
+  ck_assert(aeon_deck_list_real(d, PUNCT, 0, "mass") == 0.5);
+  aeon_deck_list_real3(d, PUNCT, 0, "position", v);
+  ck_assert(v[0] == 1 && v[1] == 0 && v[2] == 0);
+  aeon_deck_list_real3(d, PUNCT, 0, "momentum", v);
+  ck_assert(v[0] == 0 && v[1] == 0.1 && v[2] == 0);
+  ck_assert_int_eq(aeon_deck_list_int(d, PUNCT, 0, "level"), 2);
+  ck_assert_int_eq(aeon_deck_list_bool(d, PUNCT, 0, "tracked"), 1);
+  ck_assert_str_eq(aeon_deck_list_string(d, PUNCT, 0, "label"), "");
+  ck_assert_str_eq(aeon_deck_list_string(d, PUNCT, 0, "kind"), "bh");
+  aeon_deck_list_int3(d, PUNCT, 0, "box", b);
+  ck_assert(b[0] == 8 && b[1] == 8 && b[2] == 8);
+  /* item 1: block style, every field given */
+  ck_assert(aeon_deck_list_real(d, PUNCT, 1, "mass") == 0.25);
+  aeon_deck_list_real3(d, PUNCT, 1, "position", v);
+  ck_assert(v[0] == -1 && v[1] == 0 && v[2] == 0);
+  aeon_deck_list_real3(d, PUNCT, 1, "momentum", v);
+  ck_assert(v[0] == 0 && v[1] == 0 && v[2] == 0);
+  ck_assert_int_eq(aeon_deck_list_int(d, PUNCT, 1, "level"), 5);
+  ck_assert_int_eq(aeon_deck_list_bool(d, PUNCT, 1, "tracked"), 0);
+  ck_assert_str_eq(aeon_deck_list_string(d, PUNCT, 1, "label"), "second");
+  ck_assert_str_eq(aeon_deck_list_string(d, PUNCT, 1, "kind"), "ns");
+  aeon_deck_list_int3(d, PUNCT, 1, "box", b);
+  ck_assert(b[0] == 4 && b[1] == 8 && b[2] == 16);
+  /* analysis.spheres keeps its declared default, one item with a defaulted field */
+  ck_assert_int_eq(aeon_deck_list_len(d, "analysis.spheres"), 1);
+  ck_assert(aeon_deck_list_real(d, "analysis.spheres", 0, "radius") == 5);
+  ck_assert_int_eq(aeon_deck_list_int(d, "analysis.spheres", 0, "points"), 32);
+  ck_assert_int_eq(aeon_deck_is_set(d, PUNCT), 1);
+  ck_assert_int_eq(aeon_deck_is_set(d, "output.fields"), 1);
+  ck_assert_int_eq(aeon_deck_is_set(d, "analysis.spheres"), 0);
+  aeon_deck_destroy(d);
+  aeon_mem_stats after = aeon_mem_get_stats();
+  ck_assert_uint_eq(after.bytes_live, before.bytes_live);
+}
+END_TEST
+
+START_TEST(list_defaults_and_empty_lists) {
+  aeon_deck *d = load_ok("physics: wave\ninitial_data: {punctures: []}\noutput.fields: []\n", 0, NULL);
+  ck_assert_int_eq(aeon_deck_list_len(d, PUNCT), 0);
+  ck_assert_int_eq(aeon_deck_is_set(d, PUNCT), 1);
+  ck_assert_int_eq(aeon_deck_strlist_len(d, "output.fields"), 0);
+  ck_assert_int_eq(aeon_deck_reallist_len(d, "analysis.radii"), 2);
+  ck_assert(aeon_deck_reallist(d, "analysis.radii", 1) == 20);
+  ck_assert_int_eq(aeon_deck_strlist_len(d, "analysis.observables"), 1);
+  ck_assert_str_eq(aeon_deck_strlist(d, "analysis.observables", 0), "psi4");
+  ck_assert_int_eq(aeon_deck_is_set(d, "analysis.radii"), 0);
+  aeon_deck_destroy(d);
+  d = load_ok("physics: wave\n", 0, NULL);
+  ck_assert_int_eq(aeon_deck_list_len(d, PUNCT), 0);
+  ck_assert_int_eq(aeon_deck_is_set(d, PUNCT), 0);
+  ck_assert_int_eq(aeon_deck_strlist_len(d, "output.fields"), 0);
+  aeon_deck_destroy(d);
+}
+END_TEST
+
+START_TEST(list_set_overrides) {
+  const char *sets[] = {"output.fields=[u,pi]", "analysis.radii=[10,20]",
+                        "initial_data.punctures=[{mass: 1, position: [0,0,0]}]", "analysis.observables=[a, 'b c', d]",
+                        "analysis.spheres=[{radius: 1}, {radius: 2, points: 8}]"};
+  aeon_deck *d = load_ok(list_deck, 5, sets);
+  double v[3];
+  ck_assert_int_eq(aeon_deck_strlist_len(d, "output.fields"), 2);
+  ck_assert_str_eq(aeon_deck_strlist(d, "output.fields", 0), "u");
+  ck_assert_str_eq(aeon_deck_strlist(d, "output.fields", 1), "pi");
+  ck_assert_int_eq(aeon_deck_reallist_len(d, "analysis.radii"), 2);
+  ck_assert(aeon_deck_reallist(d, "analysis.radii", 0) == 10 && aeon_deck_reallist(d, "analysis.radii", 1) == 20);
+  ck_assert_int_eq(aeon_deck_list_len(d, PUNCT), 1); /* the whole list is replaced, not merged */
+  ck_assert(aeon_deck_list_real(d, PUNCT, 0, "mass") == 1);
+  aeon_deck_list_real3(d, PUNCT, 0, "position", v);
+  ck_assert(v[0] == 0 && v[1] == 0 && v[2] == 0);
+  ck_assert_str_eq(aeon_deck_list_string(d, PUNCT, 0, "kind"), "bh");
+  ck_assert_str_eq(aeon_deck_strlist(d, "analysis.observables", 1), "b c");
+  ck_assert_int_eq(aeon_deck_list_len(d, "analysis.spheres"), 2);
+  ck_assert_int_eq(aeon_deck_list_int(d, "analysis.spheres", 0, "points"), 32);
+  ck_assert_int_eq(aeon_deck_list_int(d, "analysis.spheres", 1, "points"), 8);
+  ck_assert_int_eq(aeon_deck_is_set(d, "analysis.spheres"), 1);
+  aeon_deck_destroy(d);
+  const char *clear[] = {"initial_data.punctures=[]", "output.fields=[]", "output.fields=[chi]"};
+  d = load_ok(list_deck, 3, clear);
+  ck_assert_int_eq(aeon_deck_list_len(d, PUNCT), 0);
+  ck_assert_int_eq(aeon_deck_strlist_len(d, "output.fields"), 1); /* the last --set wins */
+  ck_assert_str_eq(aeon_deck_strlist(d, "output.fields", 0), "chi");
+  aeon_deck_destroy(d);
+}
+END_TEST
+
+#define FIELDS "(fields: mass, position, momentum, level, tracked, label, kind, box)"
+#define ID "initial_data:\n  punctures:\n"
+
+/* Every kind of mistake in a list, with its exact message. */
+static const bad_case list_cases[] = {
+    {"output: {fields: u}\n", NULL, "t.yaml:1:18: output.fields: expected a list of strings, got 'u'"},
+    {"output: {fields: {a: 1}}\n", NULL, "t.yaml:1:18: output.fields: expected a list of strings, got a mapping"},
+    {"output:\n  fields:\n", NULL,
+     "t.yaml:2:10: output.fields: expected a list of strings, got '' (write [] for none)"},
+    {"output: {fields: [u, [pi]]}\n", NULL, "t.yaml:1:22: output.fields[1]: expected a scalar, got a sequence"},
+    {"analysis: {radii: [10, abc]}\n", NULL, "t.yaml:1:24: analysis.radii[1]: expected a real number, got 'abc'"},
+    {"analysis: {radii: [10, -1]}\n", NULL, "t.yaml:1:24: analysis.radii[1]: value -1 is out of range [0, 1e+06]"},
+    {"analysis: {radii: 10}\n", NULL, "t.yaml:1:19: analysis.radii: expected a list of real numbers, got '10'"},
+    {"analysis: {observables: [a, b, c, d]}\n", NULL,
+     "t.yaml:1:35: analysis.observables: expected at most 3 items, got 4"},
+    {"analysis: {observables: []}\n", NULL, "t.yaml:1:25: analysis.observables: expected at least 1 item, got 0"},
+    {"initial_data: {punctures: 3}\n", NULL,
+     "t.yaml:1:27: initial_data.punctures: expected a list of mappings, got '3'"},
+    {ID "    mass: 1\n", NULL,
+     "t.yaml:3:5: initial_data.punctures: expected a list of mappings, got a mapping (a list needs [ ] or items "
+     "starting with '- ')"},
+    {ID "    - 0.5\n", NULL, "t.yaml:3:7: initial_data.punctures[0]: expected a mapping " FIELDS ", got '0.5'"},
+    {ID "    - {mass: 1}\n    - [1, 2]\n", NULL,
+     "t.yaml:4:7: initial_data.punctures[1]: expected a mapping " FIELDS ", got a sequence"},
+    {ID "    - mass: 1\n    - position: [1, 0, 0]\n      level: 3\n", NULL,
+     "t.yaml:4:7: initial_data.punctures[1].mass: missing required field (expected a real number)"},
+    {ID "    - {mass: 1, positon: [0, 0, 0]}\n", NULL,
+     "t.yaml:3:17: unknown field 'initial_data.punctures[0].positon' (did you mean 'position'?)"},
+    {ID "    - mass: 1\n      mass: 2\n", NULL,
+     "t.yaml:4:7: duplicate field 'initial_data.punctures[0].mass' (first given at line 3)"},
+    {ID "    - {mass: heavy}\n", NULL,
+     "t.yaml:3:14: initial_data.punctures[0].mass: expected a real number, got 'heavy'"},
+    {ID "    - {mass: 0}\n", NULL,
+     "t.yaml:3:14: initial_data.punctures[0].mass: value 0 is out of range [1e-06, 1000]"},
+    {ID "    - {mass: 1, box: [8, 8]}\n", NULL,
+     "t.yaml:3:22: initial_data.punctures[0].box: expected a list of 3 integers, got 2 items"},
+    {ID "    - {mass: 1, box: [8, 65, 8]}\n", NULL,
+     "t.yaml:3:26: initial_data.punctures[0].box: value 65 is out of range [1, 64]"},
+    {ID "    - {mass: 1, kind: bhh}\n", NULL,
+     "t.yaml:3:23: initial_data.punctures[0].kind: expected one of bh|ns, got 'bhh'"},
+    {ID "    - {mass: 1, tracked: maybe}\n", NULL,
+     "t.yaml:3:26: initial_data.punctures[0].tracked: expected true or false, got 'maybe'"},
+    {ID "    - {mass: 1, level: 1.5}\n", NULL,
+     "t.yaml:3:24: initial_data.punctures[0].level: expected an integer, got '1.5'"},
+    {ID "    - {mass: {a: 1}}\n", NULL,
+     "t.yaml:3:14: initial_data.punctures[0].mass: expected a scalar, got a mapping"},
+    {ID "    - {[a]: 1}\n", NULL, "t.yaml:3:8: initial_data.punctures[0]: expected a field name, got a sequence"},
+    {"initial_data: {punctures: [{mass: 1}, {mass: 1}, {mass: 1}, {mass: 1}, {mass: 1}]}\n", NULL,
+     "t.yaml:1:72: initial_data.punctures: expected at most 4 items, got 5"},
+    {"analysis: {spheres: []}\n", NULL, "t.yaml:1:21: analysis.spheres: expected at least 1 item, got 0"},
+    {ID "    - mass: 1\n    - mass: 2\n      momentum: [0, 11, 0]\n", NULL,
+     "t.yaml:5:21: initial_data.punctures[1].momentum: value 11 is out of range [-10, 10]"},
+    {"initial_data.punctures: [{mass: 2000}]\n", NULL,
+     "t.yaml:1:33: initial_data.punctures[0].mass: value 2000 is out of range [1e-06, 1000]"},
+    {ID "    []\n  punctures: []\n", NULL,
+     "t.yaml:4:3: duplicate key 'initial_data.punctures' (first given at line 2)"},
+    {"initial_data:\n  puncture: []\n", NULL,
+     "t.yaml:2:3: unknown key 'initial_data.puncture' (did you mean 'initial_data.punctures'?)"},
+    {"", "output.fields=u", "--set 'output.fields=u': output.fields: expected a list of strings, got 'u'"},
+    {"", "output.fields=",
+     "--set 'output.fields=': output.fields: expected a list of strings, got '' (write [] for none)"},
+    {"", "analysis.radii=[1,x]", "--set 'analysis.radii=[1,x]': analysis.radii[1]: expected a real number, got 'x'"},
+    {"", "initial_data.punctures=[{mas: 1}]",
+     "--set 'initial_data.punctures=[{mas: 1}]': unknown field 'initial_data.punctures[0].mas' (did you mean 'mass'?)"},
+    {"", "initial_data.punctures=[{mass: 1, mass: 2}]",
+     "--set 'initial_data.punctures=[{mass: 1, mass: 2}]': duplicate field 'initial_data.punctures[0].mass'"},
+    {"", "initial_data.punctures=[{position: [0,0,0]}]",
+     "--set 'initial_data.punctures=[{position: [0,0,0]}]': initial_data.punctures[0].mass: missing required field "
+     "(expected a real number)"},
+    {"", "initial_data.punctures={mass: 1}",
+     "--set 'initial_data.punctures={mass: 1}': initial_data.punctures: expected a list of mappings, got a mapping "
+     "(a list needs [ ] or items starting with '- ')"},
+    {"", "analysis.observables=[a,b,c,d]",
+     "--set 'analysis.observables=[a,b,c,d]': analysis.observables: expected at most 3 items, got 4"},
+};
+
+START_TEST(list_user_errors) {
+  const bad_case *b = &list_cases[_i];
+  aeon_mem_stats before = aeon_mem_get_stats();
+  aeon_deck *d = (aeon_deck *)1;
+  aeon_err e = load(b->yaml, b->set ? 1 : 0, &b->set, &d);
+  ck_assert_msg(e == AEON_ERR_USER, "deck <<%s>> set %s: got code %d (%s)", b->yaml, b->set ? b->set : "-", (int)e,
+                aeon_error_message());
+  ck_assert_ptr_null(d);
+  ck_assert_str_eq(aeon_error_message(), b->expect);
+  ck_assert_uint_eq(aeon_mem_get_stats().bytes_live, before.bytes_live); /* nothing leaks on the error paths */
+}
+END_TEST
+
+/* Declarations of lists that are bugs of the declaring module. */
+START_TEST(list_bad_declarations) {
+  static const aeon_param_decl no_list[] = {{"x.l[].a", AEON_PT_REAL, "0", AEON_NORANGE, NULL, "orphan", CHANGE}};
+  static const aeon_param_decl no_fields[] = {{"x.l", AEON_PT_LIST, "[]", AEON_NORANGE, NULL, "empty", CHANGE}};
+  static const aeon_param_decl not_a_list[] = {{"x.v", AEON_PT_INT, "0", AEON_NORANGE, NULL, "int", CHANGE},
+                                               {"x.v[].a", AEON_PT_INT, "0", AEON_NORANGE, NULL, "field", CHANGE}};
+  static const aeon_param_decl list_field[] = {{"x.l", AEON_PT_LIST, "[]", AEON_NORANGE, NULL, "l", CHANGE},
+                                               {"x.l[].a", AEON_PT_STRLIST, "[]", AEON_NORANGE, NULL, "f", CHANGE}};
+  static const aeon_param_decl bad_name[] = {{"x.l", AEON_PT_LIST, "[]", AEON_NORANGE, NULL, "l", CHANGE},
+                                             {"x.l[].a-b", AEON_PT_INT, "0", AEON_NORANGE, NULL, "f", CHANGE}};
+  static const aeon_param_decl empty_name[] = {{"x.l", AEON_PT_LIST, "[]", AEON_NORANGE, NULL, "l", CHANGE},
+                                               {"x.l[].", AEON_PT_INT, "0", AEON_NORANGE, NULL, "f", CHANGE}};
+  static const aeon_param_decl twice[] = {{"x.l", AEON_PT_LIST, "[]", AEON_NORANGE, NULL, "l", CHANGE},
+                                          {"x.l[].a", AEON_PT_INT, "0", AEON_NORANGE, NULL, "f", CHANGE},
+                                          {"x.l[].a", AEON_PT_INT, "1", AEON_NORANGE, NULL, "f", CHANGE}};
+  static const aeon_param_decl bad_field_default[] = {{"x.l", AEON_PT_LIST, "[]", AEON_NORANGE, NULL, "l", CHANGE},
+                                                      {"x.l[].a", AEON_PT_INT, "abc", AEON_NORANGE, NULL, "f", CHANGE}};
+  static const aeon_param_decl bad_list_default[] = {
+      {"x.l", AEON_PT_LIST, "[{a: -1}]", AEON_NORANGE, NULL, "l", CHANGE},
+      {"x.l[].a", AEON_PT_INT, NULL, 0, 1, NULL, "f", CHANGE}};
+  static const aeon_param_decl negative_count[] = {{"x.l", AEON_PT_LIST, "[]", -1, 4, NULL, "l", CHANGE},
+                                                   {"x.l[].a", AEON_PT_INT, "0", AEON_NORANGE, NULL, "f", CHANGE}};
+  static const aeon_param_decl enum_field[] = {{"x.l", AEON_PT_LIST, "[]", AEON_NORANGE, NULL, "l", CHANGE},
+                                               {"x.l[].e", AEON_PT_ENUM, "a", AEON_NORANGE, NULL, "f", CHANGE}};
+  static const aeon_param_decl bracket_key[] = {{"x.l[0]", AEON_PT_INT, "0", AEON_NORANGE, NULL, "k", CHANGE}};
+  static const aeon_param_decl short_default[] = {{"x.s", AEON_PT_STRLIST, "[a]", 2, 3, NULL, "s", CHANGE}};
+  static const struct {
+    const aeon_param_decl *d;
+    int n;
+    const char *expect;
+  } cases[] = {
+      {no_list, 1, "field 'x.l[].a' of module 'bad' has no list parameter (type list) in the same table"},
+      {no_fields, 1, "list parameter 'x.l' declares no fields (rows 'x.l[].NAME')"},
+      {not_a_list, 2, "field 'x.v[].a' of module 'bad' has no list parameter (type list) in the same table"},
+      {list_field, 2, "list field 'x.l[].a' must have a single-value type (int .. real3)"},
+      {bad_name, 2, "list field 'x.l[].a-b' has a malformed name"},
+      {empty_name, 2, "list field 'x.l[].' has a malformed name"},
+      {twice, 3, "list field 'x.l[].a' declared twice"},
+      {bad_field_default, 2, "declared default: x.l[].a: expected an integer, got 'abc'"},
+      {bad_list_default, 2, "declared default: x.l[0].a: value -1 is out of range [0, 1]"},
+      {negative_count, 2, "list parameter 'x.l' allows a negative number of items (-1)"},
+      {enum_field, 2, "enum field 'x.l[].e' declares no choices"},
+      {bracket_key, 1, "module 'bad' declares a malformed parameter key 'x.l[0]'"},
+      {short_default, 1, "declared default: x.s: expected at least 2 items, got 1"},
+  };
+  for (int i = 0; i < (int)(sizeof cases / sizeof cases[0]); i++) {
+    aeon_paramset *p = NULL;
+    ck_aeon(aeon_paramset_create(&p));
+    aeon_error_clear();
+    ck_assert_msg(aeon_paramset_add(p, "bad", cases[i].d, cases[i].n) == AEON_ERR_INTERNAL, "case %d accepted", i);
+    ck_assert_str_eq(aeon_error_message(), cases[i].expect);
+    aeon_paramset_destroy(p);
+  }
+  /* A field row must come with its list: not from another module. */
+  aeon_error_clear();
+  static const aeon_param_decl other[] = {{"initial_data.punctures[].spin", AEON_PT_REAL3, "0", AEON_NORANGE, NULL,
+                                           "spin", FIXED}};
+  ck_assert_int_eq(aeon_paramset_add(ps, "other", other, 1), AEON_ERR_INTERNAL);
+  ck_assert_ptr_null(aeon_paramset_find(ps, "initial_data.punctures[].spin"));
+}
+END_TEST
+
+START_TEST(list_print_tables) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  aeon_paramset_print(ps, f, 0);
+  fclose(f);
+  /* the list's row, then one row per field in declaration order, under the list's restart policy */
+  const char *row = strstr(buf, "\ninitial_data.punctures ");
+  ck_assert_ptr_nonnull(row);
+  const char *order[] = {"mass", "position", "momentum", "level", "tracked", "label", "kind", "box"};
+  for (int i = 0; i < 8; i++) {
+    row = strchr(row + 1, '\n');
+    char want[64];
+    snprintf(want, sizeof want, "\ninitial_data.punctures[].%s ", order[i]);
+    ck_assert_msg(row && strncmp(row, want, strlen(want)) == 0, "row %d is not %s", i, order[i]);
+  }
+  ck_assert_ptr_nonnull(strstr(buf, "[0, 4] items"));
+  free(buf);
+  f = open_memstream(&buf, &len);
+  aeon_paramset_print(ps, f, 1);
+  fclose(f);
+  ck_assert_ptr_nonnull(strstr(buf, "| `initial_data.punctures` | list | `[]` | [0, 4] items | fixed | black holes |\n"
+                                    "| `initial_data.punctures[].mass` | real | (required) | [1e-06, 1000] | fixed "
+                                    "| bare mass |\n"
+                                    "| `initial_data.punctures[].position` | real3 | `0` | - | fixed | position |\n"));
+  ck_assert_ptr_nonnull(strstr(
+      buf, "| `initial_data.punctures[].kind` | enum | `bh` | bh\\|ns | fixed | compact object |\n"));
+  ck_assert_ptr_nonnull(strstr(
+      buf, "| `analysis.spheres[].points` | int | `32` | [4, 4096] | changeable | points per great circle |\n"));
+  ck_assert_ptr_nonnull(strstr(
+      buf, "| `analysis.radii` | reallist | `[10, 20]` | [0, 1e+06] | changeable | extraction radii |\n"));
+  ck_assert_ptr_nonnull(strstr(
+      buf, "| `analysis.observables` | strlist | `[psi4]` | [1, 3] items | changeable | what to extract |\n"));
+  ck_assert_ptr_nonnull(strstr(buf, "| `output.fields` | strlist | `[]` | - | changeable |"));
+  free(buf);
+}
+END_TEST
+
+static void misuse_strlist_index(aeon_deck *d) { (void)aeon_deck_strlist(d, "output.fields", 3); }
+static void misuse_reallist_negative(aeon_deck *d) { (void)aeon_deck_reallist(d, "analysis.radii", -1); }
+static void misuse_list_index(aeon_deck *d) { (void)aeon_deck_list_real(d, PUNCT, 2, "mass"); }
+static void misuse_list_field(aeon_deck *d) { (void)aeon_deck_list_real(d, PUNCT, 0, "mas"); }
+static void misuse_list_field_type(aeon_deck *d) { (void)aeon_deck_list_real(d, PUNCT, 0, "level"); }
+static void misuse_list_on_strlist(aeon_deck *d) { (void)aeon_deck_list_len(d, "output.fields"); }
+static void misuse_strlist_on_reallist(aeon_deck *d) { (void)aeon_deck_strlist_len(d, "analysis.radii"); }
+static void misuse_string_on_list(aeon_deck *d) { (void)aeon_deck_string(d, PUNCT); }
+
+START_TEST(list_getters_abort_on_misuse) {
+  aeon_deck *d = load_ok(list_deck, 0, NULL);
+  assert_aborts(misuse_strlist_index, d);
+  assert_aborts(misuse_reallist_negative, d);
+  assert_aborts(misuse_list_index, d);
+  assert_aborts(misuse_list_field, d);
+  assert_aborts(misuse_list_field_type, d);
+  assert_aborts(misuse_list_on_strlist, d);
+  assert_aborts(misuse_strlist_on_reallist, d);
+  assert_aborts(misuse_string_on_list, d);
+  aeon_deck_destroy(d);
+}
+END_TEST
+
+START_TEST(list_write_effective_round_trip) {
+  const char *sets[] = {"output.fields=[u, 'pi', '', 'x: y', \"\\u2028\", true]"};
+  aeon_deck *a = load_ok(list_deck, 0, NULL);
+  round_trip(a, "\ninitial_data:\n  punctures: [{mass: 0.5, position: [1, 0, 0], momentum: [0, 0.1, 0], level: 2, "
+                "tracked: true, label: \"\", kind: bh, box: [8, 8, 8]}, {mass: 0.25, position: [-1, 0, 0], "
+                "momentum: [0, 0, 0], level: 5, tracked: false, label: \"second\", kind: ns, box: [4, 8, 16]}]\n");
+  round_trip(a, "\nanalysis:\n  observables: [psi4, \"horizon: area\"]\n  radii: [10, 20, 30.5]\n"
+                "  spheres: [{radius: 5, points: 32}]\n");
+  round_trip(a, "  fields: [u, pi, \"a b\"]\n");
+  aeon_deck_destroy(a);
+  a = load_ok(list_deck, 1, sets);
+  ck_assert_int_eq(aeon_deck_strlist_len(a, "output.fields"), 6);
+  ck_assert_str_eq(aeon_deck_strlist(a, "output.fields", 4), "\xe2\x80\xa8");
+  round_trip(a, "  fields: [u, pi, \"\", \"x: y\", \"\\u2028\", true]\n");
+  aeon_deck_destroy(a);
+  const char *empty[] = {"initial_data.punctures=[]"};
+  a = load_ok(list_deck, 1, empty);
+  round_trip(a, "  punctures: []\n");
+  aeon_deck_destroy(a);
+}
+END_TEST
+
+START_TEST(list_same_value) {
+  aeon_deck *a = load_ok(list_deck, 0, NULL), *b;
+  const char *diff[][2] = {
+      {"initial_data.punctures=[{mass: 0.5, position: [1, 0, 0], momentum: [0, 0.1, 0]}]", PUNCT}, /* one item fewer */
+      {"initial_data.punctures=[{mass: 0.5, position: [1, 0, 0], momentum: [0, 0.1, 0]}, "
+       "{mass: 0.25, position: [-1, 0, 0], level: 5, tracked: off, label: second, kind: ns, box: [4, 8, 17]}]", PUNCT},
+      {"initial_data.punctures=[{mass: 0.5, position: [1, 0, 0], momentum: [0, 0.1, 0], label: x}, "
+       "{mass: 0.25, position: [-1, 0, 0], level: 5, tracked: off, label: second, kind: ns, box: [4, 8, 16]}]", PUNCT},
+      {"output.fields=[u, pi, \"a c\"]", "output.fields"},
+      {"output.fields=[u, pi]", "output.fields"},
+      {"analysis.radii=[10, 20, 30.25]", "analysis.radii"},
+  };
+  for (int i = 0; i < (int)(sizeof diff / sizeof diff[0]); i++) {
+    b = load_ok(list_deck, 1, &diff[i][0]);
+    ck_assert_msg(!aeon_deck_same_value(a, b, diff[i][1]), "case %d: %s seen as unchanged", i, diff[i][1]);
+    ck_assert_int_eq(aeon_deck_same_value(a, b, "analysis.spheres"), 1);
+    aeon_deck_destroy(b);
+  }
+  /* the same values written another way compare equal */
+  const char *same[] = {"initial_data.punctures=[{mass: 0.5, position: [1, 0, 0], momentum: [0, 0.1, 0], level: 2}, "
+                        "{mass: 0.25, position: [-1, 0, 0], level: 5, tracked: no, label: second, kind: ns, "
+                        "box: [4, 8, 16]}]",
+                        "output.fields=[\"u\", 'pi', a b]", "analysis.radii=[1e1, 20.0, 30.5]"};
+  b = load_ok(list_deck, 3, same);
+  for (int i = 0; i < aeon_paramset_count(ps); i++)
+    ck_assert_msg(aeon_deck_same_value(a, b, aeon_paramset_get(ps, i, NULL)->key), "%s differs",
+                  aeon_paramset_get(ps, i, NULL)->key);
+  aeon_deck_destroy(b);
+  aeon_deck_destroy(a);
+}
+END_TEST
+
 static Suite *deck_suite(void) {
   Suite *s = suite_create("deck");
   TCase *tc = tcase_create("paramset");
@@ -633,6 +1118,19 @@ static Suite *deck_suite(void) {
   tcase_add_test(tc, file_errors_stop_before_sets);
   tcase_add_loop_test(tc, did_you_mean, 0, (int)(sizeof suggestions / sizeof suggestions[0]));
   tcase_add_test(tc, bad_decks_corpus);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("lists");
+  tcase_add_checked_fixture(tc, setup_lists, teardown);
+  tcase_add_test(tc, list_declarations);
+  tcase_add_test(tc, list_values);
+  tcase_add_test(tc, list_defaults_and_empty_lists);
+  tcase_add_test(tc, list_set_overrides);
+  tcase_add_loop_test(tc, list_user_errors, 0, (int)(sizeof list_cases / sizeof list_cases[0]));
+  tcase_add_test(tc, list_bad_declarations);
+  tcase_add_test(tc, list_print_tables);
+  tcase_add_test(tc, list_getters_abort_on_misuse);
+  tcase_add_test(tc, list_write_effective_round_trip);
+  tcase_add_test(tc, list_same_value);
   suite_add_tcase(s, tc);
   return s;
 }
