@@ -109,6 +109,8 @@ int aeon_deck_is_set(const aeon_deck *d, const char *key);
 const char *aeon_deck_text(const aeon_deck *d);
 /* Returns the deck's file name as given. */
 const char *aeon_deck_filename(const aeon_deck *d);
+/* Returns the name among names[0..n-1] nearest to name by edit distance ("did you mean"), or NULL if n is 0. */
+const char *aeon_nearest_name(const char *name, int n, const char *const *names);
 /* Writes every parameter's effective value as YAML (defaults and overrides applied). */
 void aeon_deck_write_effective(const aeon_deck *d, FILE *out);
 

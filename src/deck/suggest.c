@@ -76,3 +76,9 @@ const char *deck_ps_nearest_section(const aeon_paramset *ps, const char *name, c
   }
   return best_d < 0 ? NULL : buf;
 }
+
+static const char *str_at(const void *names, int i) { return ((const char *const *)names)[i]; }
+
+const char *aeon_nearest_name(const char *name, int n, const char *const *names) {
+  return nearest(name, n, str_at, names);
+}

@@ -72,6 +72,27 @@ static aeon_err build_level(aeon_sim *s, aeon_level *L) {
   return p->initial_data(s->self, &L->mesh, s->t, aeon_mol_state(L->mol));
 }
 
+/* output.fields: the evolved and auxiliary fields snapshots write, by name ([] = all of them, in declaration order). */
+static aeon_err select_output(aeon_sim *s) {
+  int nall = s->phys->nvar + s->phys->naux, n = aeon_deck_strlist_len(s->deck, "output.fields");
+  s->nout = n ? n : nall;
+  for (int i = 0; i < s->nout; i++) {
+    const char *name = n ? aeon_deck_strlist(s->deck, "output.fields", i) : s->var_names[i];
+    int v = 0;
+    while (v < nall && strcmp(s->var_names[v], name) != 0) v++;
+    if (v == nall) {
+      const char *near = aeon_nearest_name(name, nall, s->var_names);
+      return AE_ERR(AEON_ERR_USER, "%s: output.fields[%d] = '%s' is not a field of physics '%s' (did you mean '%s'?)",
+                    aeon_deck_filename(s->deck), i, name, s->phys->name, near ? near : "");
+    }
+    for (int j = 0; j < i; j++)
+      if (s->out_vars[j] == v)
+        return AE_ERR(AEON_ERR_USER, "%s: output.fields lists '%s' twice", aeon_deck_filename(s->deck), name);
+    s->out_vars[i] = v;
+  }
+  return AEON_OK;
+}
+
 /* The module's descriptors copied for level 0, then create, which may adjust them and set the boundary centre. */
 static aeon_err create_module(aeon_sim *s) {
   const aeon_physics_ops *p = s->phys;
@@ -83,9 +104,7 @@ static aeon_err create_module(aeon_sim *s) {
   memcpy(s->origin, setup.origin, sizeof s->origin);
   for (int v = 0; v < p->nvar; v++) s->var_names[v] = L->vars[v].name;
   for (int v = 0; v < p->naux; v++) s->var_names[p->nvar + v] = L->aux[v].name;
-  s->nout = p->nvar + p->naux;
-  for (int v = 0; v < s->nout; v++) s->out_vars[v] = v;
-  return AEON_OK;
+  return select_output(s);
 }
 
 /* Builds the process grid, patch, physics and integrator (collective). */
