@@ -3,15 +3,19 @@
  * variable on this rank's evolved points (interior, and the ghosts of
  * radiative faces), variable by variable, x fastest; rows are numbered by
  * rank (offset), and globally, for the starting vector, on the grid extended
- * by the radiative ghosts. One application: w = base + eps x on the evolved
- * points (base's ghosts elsewhere), F(w) by aeon_mol_rhs, which fills w's
- * ghosts and evaluates the rhs exactly as a stage of the time step does, then
- * y = (F(w) - F(base)) / eps. A linear (or affine) module has base = 0 and
- * eps = 1: y = F(x) - F(0), exact up to rounding. Otherwise base is the state
- * (the initial data of a fresh simulation) and eps = sqrt(DBL_EPSILON)
- * (1 + ||base||) / ||x||: the perturbation eps x has norm 1.5e-8 (1 + ||u||),
- * balancing the O(eps) truncation of the difference against its O(DBL_EPSILON
- * / eps) rounding. */
+ * by the radiative ghosts. The eigensolver's x and y are seen as compact
+ * grid vectors (aeon_gvec) over the evolved box and the work fields as
+ * ghosted views of the same box, so one application is vector ops around the
+ * rhs, with no copies: w = base + eps x (a linear sum into w's evolved points;
+ * w's other ghosts are filled by the rhs or keep base's values, copied once),
+ * F(w) by aeon_mol_rhs, which fills w's ghosts and evaluates the rhs exactly
+ * as a stage of the time step does, then y = F(w) - F(base) (exact where the
+ * two are close) and y *= 1 / eps. A linear (or affine) module has
+ * base = 0 and eps = 1: y = F(x) - F(0), exact up to rounding. Otherwise base
+ * is the state (the initial data of a fresh simulation) and eps =
+ * sqrt(DBL_EPSILON) (1 + ||base||) / ||x|| with exact l2 norms: the
+ * perturbation eps x has norm 1.5e-8 (1 + ||u||), balancing the O(eps)
+ * truncation of the difference against its O(DBL_EPSILON / eps) rounding. */
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -19,6 +23,7 @@
 #include <string.h>
 
 #include "aeon/eigs.h"
+#include "aeon/gvec.h"
 #include "aeon/memory.h"
 #include "sim/sim_internal.h"
 
@@ -31,7 +36,9 @@ typedef struct evol_op {
   long ext[3], shift[3]; /* extended global grid; global index (in it) of local index 0 */
   double unorm;          /* ||base|| over all ranks */
   aeon_fields base, w, f;
-  double *f0;            /* F(base) on the evolved points */
+  aeon_gvec vbase, vw, vf; /* the evolved points of base, w, f */
+  aeon_gvec f0;            /* F(base) on the evolved points (compact, owned) */
+  aeon_gvec vx, vy;        /* the eigensolver's x and y (compact views; arrays set per application) */
   char name[64];
 } evol_op;
 
@@ -100,53 +107,19 @@ static void row_of(const evol_op *e, long r, int *v, int *j, int *k) {
   *k = b->lo[2] + (int)(q / e->ny);
 }
 
-/* The start of row r of the evolved points in field set f. */
-static double *evolved_row(const evol_op *e, const aeon_fields *f, long r) {
-  int v, j, k;
-  row_of(e, r, &v, &j, &k);
-  return aeon_var(f, v) + aeon_idx(e->m, e->m->evolved.lo[0], j, k);
-}
-
-static long nrows(const evol_op *e) { return (long)e->nvar * e->ny * e->nz; }
-
-/* x = the evolved points of f. */
-static void gather(const evol_op *e, const aeon_fields *f, double *x) {
-  for (long r = 0; r < nrows(e); r++) memcpy(x + r * e->len, evolved_row(e, f, r), (size_t)e->len * sizeof(double));
-}
-
-/* The evolved points of f += s x. */
-static void add_scaled(const evol_op *e, aeon_fields *f, double s, const double *x) {
-  for (long r = 0; r < nrows(e); r++) {
-    double *p = evolved_row(e, f, r);
-    const double *q = x + r * e->len;
-    for (int i = 0; i < e->len; i++) p[i] += s * q[i];
-  }
-}
-
-static aeon_err norm(const evol_op *e, const double *x, double *nrm) {
-  double ss = 0;
-  for (long i = 0; i < e->nlocal; i++) ss += x[i] * x[i];
-  AE_MPI(MPI_Allreduce(MPI_IN_PLACE, &ss, 1, MPI_DOUBLE, MPI_SUM, e->sim->comm));
-  *nrm = sqrt(ss);
-  return AEON_OK;
-}
-
 /* y = (F(base + eps x) - F(base)) / eps. */
 static aeon_err evol_apply(void *ctx, const double *x, double *y) {
   evol_op *e = ctx;
+  AE_CHK(aeon_gvec_set_array(&e->vx, (double *)x)); /* only read */
+  AE_CHK(aeon_gvec_set_array(&e->vy, y));
   double eps = 1, xn = 1;
-  if (e->difference) AE_CHK(norm(e, x, &xn));
-  if (!(xn > 0)) {
-    memset(y, 0, (size_t)e->nlocal * sizeof(double));
-    return AEON_OK;
-  }
+  if (e->difference) AE_CHK(aeon_gvec_l2norm(&e->vx, 1.0, &xn));
+  if (!(xn > 0)) return aeon_gvec_const(0.0, &e->vy);
   if (e->difference) eps = sqrt(DBL_EPSILON) * (1 + e->unorm) / xn;
-  aeon_fields_copy(&e->w, &e->base);
-  add_scaled(e, &e->w, eps, x);
+  AE_CHK(aeon_gvec_linearsum(1.0, &e->vbase, eps, &e->vx, &e->vw));
   AE_CHK(aeon_mol_rhs(e->sim->lev[0].mol, &e->w, e->sim->t, &e->f));
-  gather(e, &e->f, y);
-  for (long i = 0; i < e->nlocal; i++) y[i] = (y[i] - e->f0[i]) / eps;
-  return AEON_OK;
+  AE_CHK(aeon_gvec_linearsum(1.0, &e->vf, -1.0, &e->f0, &e->vy));
+  return eps == 1 ? AEON_OK : aeon_gvec_scale(1 / eps, &e->vy, &e->vy);
 }
 
 /* Global index of vector element i on the extended grid: variable, then z, y, x. */
@@ -164,7 +137,7 @@ static void evol_free(void *ctx) {
   aeon_fields_destroy(&e->base);
   aeon_fields_destroy(&e->w);
   aeon_fields_destroy(&e->f);
-  aeon_mem_free(e->f0);
+  aeon_gvec_destroy(&e->f0);
   aeon_mem_free(e);
 }
 
@@ -189,7 +162,12 @@ static aeon_err evol_init(evol_op *e, aeon_sim *sim, int difference) {
   AE_CHK(aeon_fields_create(m, e->nvar, &e->base));
   AE_CHK(aeon_fields_create(m, e->nvar, &e->w));
   AE_CHK(aeon_fields_create(m, e->nvar, &e->f));
-  AE_CHK(aeon_mem_alloc((size_t)(e->nlocal > 0 ? e->nlocal : 1) * sizeof(double), (void **)&e->f0));
+  AE_CHK(aeon_gvec_view_fields(m, &e->base, b, sim->comm, &e->vbase));
+  AE_CHK(aeon_gvec_view_fields(m, &e->w, b, sim->comm, &e->vw));
+  AE_CHK(aeon_gvec_view_fields(m, &e->f, b, sim->comm, &e->vf));
+  AE_CHK(aeon_gvec_view_compact(m, e->nvar, b, NULL, sim->comm, &e->vx));
+  AE_CHK(aeon_gvec_view_compact(m, e->nvar, b, NULL, sim->comm, &e->vy));
+  AE_CHK(aeon_gvec_clone(&e->vx, AEON_GVEC_COMPACT, &e->f0));
   if (e->difference) aeon_fields_copy(&e->base, aeon_mol_state(sim->lev[0].mol));
   return AEON_OK;
 }
@@ -200,12 +178,10 @@ static aeon_err evol_base(evol_op *e, aeon_linop *op) {
   AE_MPI(MPI_Allreduce(&e->nlocal, &op->n, 1, MPI_LONG, MPI_SUM, comm));
   AE_MPI(MPI_Exscan(&e->nlocal, &op->offset, 1, MPI_LONG, MPI_SUM, comm));
   if (e->sim->rank == 0) op->offset = 0; /* MPI_Exscan leaves rank 0's result undefined */
-  gather(e, &e->base, e->f0);
-  AE_CHK(norm(e, e->f0, &e->unorm));
-  aeon_fields_copy(&e->w, &e->base);
+  AE_CHK(aeon_gvec_l2norm(&e->vbase, 1.0, &e->unorm));
+  aeon_fields_copy(&e->w, &e->base); /* the ghosts no application writes keep base's values */
   AE_CHK(aeon_mol_rhs(e->sim->lev[0].mol, &e->w, e->sim->t, &e->f));
-  gather(e, &e->f, e->f0);
-  return AEON_OK;
+  return aeon_gvec_scale(1.0, &e->vf, &e->f0);
 }
 
 aeon_err aeon_sim_linop(aeon_sim *sim, int difference, aeon_linop *op) {
