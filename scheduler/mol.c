@@ -4,13 +4,14 @@
  * step after an output step, the module's fused diagnostics of that input box by
  * box — finish the exchange, fill the ghosts of filled boundary faces, compute
  * the rhs on the rest of the interior and on the evolved ghosts of radiative
- * faces, then one fused update that accumulates the solution and forms the next
- * stage input. A module's post-stage and post-step hooks run after the updates;
+ * faces, then one fused update (grid-vector ops) that accumulates the solution
+ * and forms the next stage input. A module's post-stage and post-step hooks run after the updates;
  * their certificates are reduced exactly and may reject the step. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "aeon/gvec.h"
 #include "aeon/memory.h"
 #include "aeon/stepper.h"
 
@@ -23,6 +24,8 @@ struct aeon_mol {
   aeon_timers *timers;
   aeon_fields u, u0, y;          /* state, start of step, stage input */
   aeon_fields k[AEON_RK_MAX_STAGES]; /* stage rhs: one set for a sub-diagonal tableau, else one per stage */
+  aeon_gvec vu, vu0, vy, vk[AEON_RK_MAX_STAGES]; /* their evolved points as grid vectors (the RK update's operands) */
+  double max_abs;                /* faults.max_abs */
   int nk, general;
   aeon_exchange *ex;
   aeon_box core;                 /* interior points that need no ghosts */
@@ -46,6 +49,12 @@ static aeon_err alloc_sets(aeon_mol *mol) {
   mol->general = !aeon_rk_is_subdiagonal(mol->rk);
   mol->nk = mol->general ? mol->rk->nstage : 1;
   for (int s = 0; s < mol->nk; s++) AE_CHK(aeon_fields_create(mol->m, nvar, &mol->k[s]));
+  const aeon_mesh *m = mol->m;
+  MPI_Comm comm = m->par->cart;
+  AE_CHK(aeon_gvec_view_fields(m, &mol->u, &m->evolved, comm, &mol->vu));
+  AE_CHK(aeon_gvec_view_fields(m, &mol->u0, &m->evolved, comm, &mol->vu0));
+  AE_CHK(aeon_gvec_view_fields(m, &mol->y, &m->evolved, comm, &mol->vy));
+  for (int s = 0; s < mol->nk; s++) AE_CHK(aeon_gvec_view_fields(m, &mol->k[s], &m->evolved, comm, &mol->vk[s]));
   return AEON_OK;
 }
 
@@ -84,6 +93,7 @@ aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void 
   set_timers(mol, timers);
   mol->inject_at = -1;
   mol->blowup_bits = 0x7ff0000000000000ull; /* NaN and Inf only, until aeon_mol_set_max_abs */
+  mol->max_abs = HUGE_VAL;
   return AEON_OK;
 }
 
@@ -143,71 +153,33 @@ static inline uint64_t fault_bits(double x, uint64_t blowup) {
   return (bits & 0x7ff0000000000000ull) >= blowup;
 }
 
-/* Last stage: u += wb * k over the evolved points, flagging every new value whose exponent field reaches
- * mol->blowup_bits: NaN, Inf, and a solution blowing up beyond faults.max_abs (an unstable time step grows for a
- * long time before it overflows). An integer test that vectorises: the check costs no extra pass over memory. */
-static int final_update(aeon_mol *mol, const aeon_fields *kf, double wb) {
-  uint64_t bad = 0, blowup = mol->blowup_bits;
-  const aeon_mesh *m = mol->m;
-  const aeon_box *b = &m->evolved;
-  int len = b->hi[0] - b->lo[0];
-  for (int v = 0; v < mol->u.nvar; v++) {
-    double *restrict u = aeon_var(&mol->u, v);
-    const double *restrict k = aeon_var(kf, v);
-    for (int kk = b->lo[2]; kk < b->hi[2]; kk++)
-      for (int j = b->lo[1]; j < b->hi[1]; j++) {
-        long o = aeon_idx(m, b->lo[0], j, kk);
-        for (int i = 0; i < len; i++) {
-          double x = u[o + i] + wb * k[o + i];
-          bad |= fault_bits(x, blowup);
-          u[o + i] = x;
-        }
-      }
+/* The update after stage s over the evolved points, as grid-vector ops: a sub-diagonal tableau forms u += wb k and
+ * y = u0 + wa k in one sweep (scaleaddmulti); a general one forms y = u0 + dt sum_{q<=s} a[s+1][q] k[q] (a linear
+ * combination) and u += wb k[s]. After the last stage, u += wb k and the fault test (NaN, Inf, or beyond
+ * faults.max_abs: an unstable time step grows for a long time before it overflows) sets *bad. */
+static aeon_err stage_update(aeon_mol *mol, int s, double dt, int *bad) {
+  const aeon_rk_method *rk = mol->rk;
+  const aeon_gvec *ks = &mol->vk[mol->general ? s : 0];
+  double wb = rk->b[s] * dt;
+  if (s + 1 == rk->nstage) {
+    const aeon_gvec *Y[1] = {&mol->vu};
+    aeon_gvec *Z[1] = {&mol->vu};
+    AE_CHK(aeon_gvec_scaleaddmulti(1, &wb, ks, Y, Z));
+    return aeon_gvec_exceeds_local(&mol->vu, mol->max_abs, bad);
   }
-  return bad != 0;
-}
-
-/* Sub-diagonal tableau, stage s < last: u += wb k and y = u0 + wa k in one sweep over the evolved points. */
-static void fused_update(aeon_mol *mol, const aeon_fields *kf, double wb, double wa) {
-  const aeon_mesh *m = mol->m;
-  const aeon_box *b = &m->evolved;
-  int len = b->hi[0] - b->lo[0];
-  for (int v = 0; v < mol->u.nvar; v++) {
-    double *restrict u = aeon_var(&mol->u, v), *restrict y = aeon_var(&mol->y, v);
-    const double *restrict u0 = aeon_var(&mol->u0, v), *restrict k = aeon_var(kf, v);
-    for (int kk = b->lo[2]; kk < b->hi[2]; kk++)
-      for (int j = b->lo[1]; j < b->hi[1]; j++) {
-        long o = aeon_idx(m, b->lo[0], j, kk);
-        for (int i = 0; i < len; i++) {
-          u[o + i] += wb * k[o + i];
-          y[o + i] = u0[o + i] + wa * k[o + i];
-        }
-      }
+  if (!mol->general) {
+    double c[2] = {wb, rk->a[s + 1][s] * dt};
+    const aeon_gvec *Y[2] = {&mol->vu, &mol->vu0};
+    aeon_gvec *Z[2] = {&mol->vu, &mol->vy};
+    return aeon_gvec_scaleaddmulti(2, c, ks, Y, Z);
   }
-}
-
-/* General tableau, stage s < last: u += wb k[s] and y = u0 + sum_{j<=s} w[j] k[j] in one sweep. */
-static void combine_update(aeon_mol *mol, int s, double wb, const double *w) {
-  const aeon_mesh *m = mol->m;
-  const aeon_box *b = &m->evolved;
-  int len = b->hi[0] - b->lo[0];
-  for (int v = 0; v < mol->u.nvar; v++) {
-    double *restrict u = aeon_var(&mol->u, v), *restrict y = aeon_var(&mol->y, v);
-    const double *restrict u0 = aeon_var(&mol->u0, v), *restrict ks = aeon_var(&mol->k[s], v);
-    for (int kk = b->lo[2]; kk < b->hi[2]; kk++)
-      for (int j = b->lo[1]; j < b->hi[1]; j++) {
-        long o = aeon_idx(m, b->lo[0], j, kk);
-        for (int i = 0; i < len; i++) {
-          u[o + i] += wb * ks[o + i];
-          y[o + i] = u0[o + i];
-        }
-        for (int q = 0; q <= s; q++) {
-          if (w[q] == 0) continue;
-          const double *restrict kq = aeon_var(&mol->k[q], v);
-          for (int i = 0; i < len; i++) y[o + i] += w[q] * kq[o + i];
-        }
-      }
-  }
+  double c[AEON_RK_MAX_STAGES + 1] = {1.0};
+  const aeon_gvec *X[AEON_RK_MAX_STAGES + 1] = {&mol->vu0};
+  for (int q = 0; q <= s; q++) c[q + 1] = rk->a[s + 1][q] * dt, X[q + 1] = &mol->vk[q];
+  AE_CHK(aeon_gvec_linearcombination(s + 2, c, X, &mol->vy));
+  const aeon_gvec *Y[1] = {&mol->vu};
+  aeon_gvec *Z[1] = {&mol->vu};
+  return aeon_gvec_scaleaddmulti(1, &wb, ks, Y, Z);
 }
 
 /* Reduces a hook's certificate exactly over the ranks and decides (the same way on every rank). */
@@ -238,21 +210,6 @@ static aeon_err run_hook(aeon_mol *mol, int stage, double t, aeon_fields *f) {
   return AEON_OK;
 }
 
-/* The update after stage s: the next stage input (or, after the last stage, the new state and its fault flag). */
-static int stage_update(aeon_mol *mol, int s, double dt) {
-  const aeon_rk_method *rk = mol->rk;
-  const aeon_fields *ks = &mol->k[mol->general ? s : 0];
-  if (s + 1 == rk->nstage) return final_update(mol, ks, rk->b[s] * dt);
-  if (!mol->general) {
-    fused_update(mol, ks, rk->b[s] * dt, rk->a[s + 1][s] * dt);
-    return 0;
-  }
-  double w[AEON_RK_MAX_STAGES];
-  for (int q = 0; q <= s; q++) w[q] = rk->a[s + 1][q] * dt;
-  combine_update(mol, s, rk->b[s] * dt, w);
-  return 0;
-}
-
 aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt, int *nonfinite) {
   const aeon_rk_method *rk = mol->rk;
   aeon_fields_copy(&mol->u0, &mol->u);
@@ -271,7 +228,8 @@ aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt, int *nonfinite) {
       mol->inject_at = -1;
     }
     aeon_timer_start(mol->timers, mol->t_update);
-    int bad = stage_update(mol, s, dt);
+    int bad = 0;
+    AE_CHK(stage_update(mol, s, dt, &bad));
     aeon_timer_stop(mol->timers, mol->t_update);
     int last = s + 1 == rk->nstage;
     if (last) *nonfinite = bad;
@@ -301,10 +259,8 @@ int aeon_mol_diagnostics_done(aeon_mol *mol) {
 }
 
 void aeon_mol_set_max_abs(aeon_mol *mol, double max_abs) {
-  int e;
-  frexp(max_abs, &e); /* max_abs = f 2^e with 0.5 <= f < 1: values from 2^e on are flagged */
-  long field = 1022L + e + 1;
-  mol->blowup_bits = field >= 0x7ff ? 0x7ff0000000000000ull : (uint64_t)field << 52;
+  mol->max_abs = max_abs;
+  mol->blowup_bits = aeon_gvec_fault_bits(max_abs); /* values from 2^ceil(log2 max_abs) on are flagged */
 }
 
 void aeon_mol_rollback(aeon_mol *mol) { aeon_fields_copy(&mol->u, &mol->u0); }
