@@ -103,13 +103,21 @@ aeon_box aeon_mesh_core(const aeon_mesh *m, int radius);
 /* Returns the interior box [0, n). */
 aeon_box aeon_mesh_interior(const aeon_mesh *m);
 
-/* Creates the ghost-exchange plan for up to nvar variables (buffers allocated once). */
+/* Creates (collectively over the process grid) a ghost-exchange plan for field sets of nvar_total variables that
+ * exchanges only the nsel variables listed in vars (NULL: all of them, nsel ignored) over width ghost layers
+ * (1 <= width <= m->ghost); AEON_ERR_USER on every rank for a bad width or variable index. Each plan has its own
+ * communicator, so several plans may be in flight at once, started and finished in any order. Along a direction
+ * where the patch has no neighbour the messages span the evolved range, radiative ghosts included. */
+aeon_err aeon_exchange_create_plan(const aeon_mesh *m, int nvar_total, int nsel, const int *vars, int width,
+                                   aeon_exchange **ex);
+/* Creates the plan for all nvar variables at the mesh's full ghost width (collective; buffers allocated once). */
 aeon_err aeon_exchange_create(const aeon_mesh *m, int nvar, aeon_exchange **ex);
-/* Frees an exchange plan. */
+/* Frees an exchange plan and its communicator (collective); NULL is a no-op. */
 void aeon_exchange_destroy(aeon_exchange *ex);
-/* Packs the boundary layers of f and starts all sends and receives (non-blocking). */
+/* Packs the planned boundary layers of f and starts all sends and receives (non-blocking); f must have the
+ * plan's nvar_total variables (AEON_ERR_INTERNAL otherwise). */
 aeon_err aeon_exchange_start(aeon_exchange *ex, const aeon_fields *f);
-/* Waits for the receives and unpacks them into the ghosts of f. */
+/* Waits for the receives and unpacks them into the planned ghosts of f; the other ghosts are left untouched. */
 aeon_err aeon_exchange_finish(aeon_exchange *ex, aeon_fields *f);
 
 /* Fills the ghosts of symmetry faces by reflection; parity[v][d] is +1 or -1 for variable v, direction d. */
