@@ -1,5 +1,8 @@
 /* Wave benchmark: rhs throughput (grid-point updates per second per core) with
  * NxNxN points per rank, and the share of step time spent in ghost exchange.
+ * First a STREAM triad on every rank at once gives the machine's memory bandwidth,
+ * then each N is run; the counted memory traffic of an RK4 step (BYTES_PER_STEP_UPDATE)
+ * against the triad gives the fraction of bandwidth the step and the rhs achieve.
  * Prints one JSON object per line. Usage: bench_wave [N ...] [--steps S]
  * (default N = 64 128). Run it under mpirun -n P with one rank per core: each rank owns N^3 points,
  * so "per core" figures are per rank. Times are the maximum over ranks. */
@@ -7,7 +10,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aeon/memory.h"
 #include "aeon/sim.h"
+
+/* Counted bytes per point, STREAM's convention (each array read or written once per sweep, no
+ * write-allocate traffic, ghosts and exchange left out), per variable of the 2 the wave module has:
+ *   rhs, per stage: read the stage input, write the rhs                 16 B x 4 stages =  64
+ *   update, stages 1-3: read u, k, u0, write u, y                      40 B x 3 stages = 120
+ *   update, stage 4: read u, k, write u                                                  24
+ *   start of step: copy u to u0                                                          16 */
+enum { NVAR = 2, RHS_BYTES_PER_UPDATE = NVAR * 16, BYTES_PER_STEP_UPDATE = NVAR * (64 + 120 + 24 + 16) };
+enum { TRIAD_N = 1 << 24, TRIAD_REPS = 10 }; /* 3 arrays of 128 MiB per rank: far beyond any cache */
+
+/* a = b + s c: STREAM's triad, 24 counted bytes per element. */
+__attribute__((noinline)) static void triad(double *restrict a, const double *restrict b, const double *restrict c,
+                                            double s, long n) {
+  for (long i = 0; i < n; i++) a[i] = b[i] + s * c[i];
+}
+
+/* Best of TRIAD_REPS triads run on every rank at once; prints a "triad" line, returns the bandwidth of all ranks in
+ * bytes/s (0 if the arrays could not be allocated). */
+static double triad_bandwidth(int size, int rank) {
+  double *a = NULL, *b = NULL, *c = NULL, best = 1e30;
+  const size_t bytes = (size_t)TRIAD_N * sizeof(double);
+  int ok = !aeon_mem_alloc(bytes, (void **)&a) && !aeon_mem_alloc(bytes, (void **)&b) &&
+           !aeon_mem_alloc(bytes, (void **)&c), all_ok;
+  MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (all_ok) {
+    for (long i = 0; i < TRIAD_N; i++) b[i] = 1.0, c[i] = 2.0;
+    for (int r = 0; r < TRIAD_REPS; r++) {
+      MPI_Barrier(MPI_COMM_WORLD);
+      double t = MPI_Wtime();
+      triad(a, b, c, 3.0, TRIAD_N);
+      t = MPI_Wtime() - t;
+      double tmax;
+      MPI_Allreduce(&t, &tmax, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+      if (tmax < best) best = tmax;
+    }
+    if (a[TRIAD_N - 1] != 7.0) all_ok = 0; /* uses the result */
+  }
+  aeon_mem_free(a);
+  aeon_mem_free(b);
+  aeon_mem_free(c);
+  if (!all_ok) {
+    if (rank == 0) fprintf(stderr, "bench_wave: triad arrays (3 x %zu bytes per rank) not allocated\n", bytes);
+    return 0;
+  }
+  double bw = 24.0 * TRIAD_N * size / best;
+  if (rank == 0) {
+    printf("{\"bench\": \"triad\", \"ranks\": %d, \"n\": %d, \"reps\": %d, \"bytes_per_s\": %.4g, "
+           "\"bytes_per_s_per_core\": %.4g}\n",
+           size, TRIAD_N, TRIAD_REPS, bw, bw / size);
+    fflush(stdout);
+  }
+  return bw;
+}
 
 static double timer_total(const aeon_timers *t, const char *name) {
   for (int i = 0; i < t->n; i++)
@@ -15,7 +72,7 @@ static double timer_total(const aeon_timers *t, const char *name) {
   return 0.0;
 }
 
-static int bench(int n, int steps, int size, int rank) {
+static int bench(int n, int steps, int size, int rank, double triad_bw) {
   char gn[64], dims[64];
   snprintf(gn, sizeof gn, "grid.n=[%d,%d,%d]", n * size, n, n);
   snprintf(dims, sizeof dims, "parallel.dims=[%d,1,1]", size);
@@ -49,10 +106,16 @@ static int bench(int n, int steps, int size, int rank) {
   MPI_Reduce(loc, mx, 3, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
   if (rank == 0) {
     double pts = (double)n * n * n, stages = 4.0;
+    double step_rate = pts * steps / mx[0], rhs_rate = pts * steps * stages / mx[1];
+    /* bandwidth of all ranks against the triad's: -1 when there is no triad figure */
+    double step_frac = triad_bw > 0 ? step_rate * size * BYTES_PER_STEP_UPDATE / triad_bw : -1;
+    double rhs_frac = triad_bw > 0 ? rhs_rate * size * RHS_BYTES_PER_UPDATE / triad_bw : -1;
     printf("{\"bench\": \"wave\", \"n_per_rank\": %d, \"ranks\": %d, \"steps\": %d, "
            "\"step_updates_per_s_per_core\": %.4g, \"rhs_updates_per_s_per_core\": %.4g, "
-           "\"exchange_fraction\": %.4f, \"wall_s\": %.4f}\n",
-           n, size, steps, pts * steps / mx[0], pts * steps * stages / mx[1], mx[2] / mx[0], mx[0]);
+           "\"exchange_fraction\": %.4f, \"wall_s\": %.4f, \"bytes_per_step_update\": %d, "
+           "\"step_triad_fraction\": %.4f, \"rhs_bytes_per_update\": %d, \"rhs_triad_fraction\": %.4f}\n",
+           n, size, steps, step_rate, rhs_rate, mx[2] / mx[0], mx[0], BYTES_PER_STEP_UPDATE, step_frac,
+           RHS_BYTES_PER_UPDATE, rhs_frac);
     fflush(stdout);
   }
   aeon_sim_destroy(sim);
@@ -75,7 +138,8 @@ int main(int argc, char **argv) {
   }
   if (nn == 0) ns[nn++] = 64, ns[nn++] = 128;
   int fail = 0;
-  for (int i = 0; i < nn; i++) fail |= bench(ns[i], steps, size, rank);
+  double triad_bw = triad_bandwidth(size, rank);
+  for (int i = 0; i < nn; i++) fail |= bench(ns[i], steps, size, rank, triad_bw);
   MPI_Finalize();
   return fail;
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs the whole test suite:
 #   1. Release build, every test (Check unit tests, MPI tests at 1-4 ranks, CLI tests)
-#   2. build with -fsanitize=address,undefined, unit + MPI + CLI tests again
-#   3. the deck parser's libFuzzer target for AEON_FUZZ_SECONDS (default 60)
-# Stages can be skipped: AEON_SKIP_SANITIZE=1, AEON_SKIP_FUZZ=1.
+#   2. gpu-compile: the kernel sources and the device check built with nvcc and hipcc (scripts/gpu-compile.sh),
+#      failing if a compiler is present and the build fails; run on a device where one is present
+#   3. build with -fsanitize=address,undefined, unit + MPI + CLI tests again
+#   4. the deck parser's libFuzzer target for AEON_FUZZ_SECONDS (default 60)
+# Stages can be skipped: AEON_SKIP_GPU=1, AEON_SKIP_SANITIZE=1, AEON_SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh --with-fuzz
+bash scripts/install-deps.sh --with-fuzz --with-hip
 source scripts/env.sh
 start=$(date +%s)
 
@@ -15,9 +17,16 @@ cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-test -j "$JOBS"
 (cd build-test && ctest --output-on-failure -j 2 --timeout 900)
 
+if [ "${AEON_SKIP_GPU:-0}" != 1 ]; then
+  echo "== stage 2: gpu-compile (nvcc, hipcc)"
+  bash scripts/gpu-compile.sh build-gpu
+fi
+
 if [ "${AEON_SKIP_SANITIZE:-0}" != 1 ]; then
-  echo "== stage 2: AddressSanitizer + UndefinedBehaviorSanitizer"
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAEON_SANITIZE=ON -DAEON_BENCH=OFF >/dev/null
+  echo "== stage 3: AddressSanitizer + UndefinedBehaviorSanitizer"
+  # (GPU kernels are not sanitised: their compilers stay off here)
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DAEON_SANITIZE=ON -DAEON_BENCH=OFF \
+        -DAEON_ENABLE_CUDA=OFF -DAEON_ENABLE_HIP=OFF >/dev/null
   cmake --build build-asan -j "$JOBS"
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   # Unit tests (no MPI) run with leak detection; MPI and CLI tests without it, because Open MPI's
@@ -27,7 +36,7 @@ if [ "${AEON_SKIP_SANITIZE:-0}" != 1 ]; then
 fi
 
 if [ "${AEON_SKIP_FUZZ:-0}" != 1 ]; then
-  echo "== stage 3: libFuzzer on the deck parser"
+  echo "== stage 4: libFuzzer on the deck parser"
   bash scripts/fuzz.sh
 fi
 echo "test.sh: all stages passed in $(( $(date +%s) - start )) s"
