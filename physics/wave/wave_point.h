@@ -3,8 +3,9 @@
  *   du  = pi                                  + KO6(u)  (if diss)
  *   dpi = c^2 (D2x u + D2y u + D2z u)         + KO6(pi) (if diss)
  * with 4th-order D2 (aeon_st_d2_4 times c^2/(12 h^2)) and Kreiss-Oliger
- * dissipation aeon_st_ko6 times eps/h. The arithmetic, operation order included,
- * is that of the original two-pass rhs_row, so results are bit-identical to it. */
+ * dissipation aeon_st_ko6 times eps/h. Without dissipation the arithmetic, operation
+ * order included, is that of the original rhs_row, so the default deck's results are
+ * bit-identical to it; KO6 adds its points in mirror-exact pairs (aeon/stencil.h). */
 #ifndef AEON_WAVE_POINT_H
 #define AEON_WAVE_POINT_H
 

@@ -76,8 +76,8 @@ static void t_rhs(void *self, const aeon_mesh *m, double t, const aeon_fields *u
         long p = aeon_idx(m, i, j, k);
         double dV[3][3], dphi[3];
         for (int d = 0; d < 3; d++) {
-          dphi[d] = ih[d] * aeon_d1_4(aeon_var(u, PHI), p, s[d]);
-          for (int a = 0; a < 3; a++) dV[d][a] = ih[d] * aeon_d1_4(aeon_var(u, VX + a), p, s[d]);
+          dphi[d] = ih[d] * aeon_st_d1_4(aeon_var(u, PHI), p, s[d]);
+          for (int a = 0; a < 3; a++) dV[d][a] = ih[d] * aeon_st_d1_4(aeon_var(u, VX + a), p, s[d]);
         }
         aeon_var(r, PHI)[p] = dV[0][0] + dV[1][1] + dV[2][2];
         for (int a = 0; a < 3; a++) aeon_var(r, VX + a)[p] = dphi[a];
