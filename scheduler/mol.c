@@ -186,8 +186,13 @@ static aeon_err stage_update(aeon_mol *mol, int s, double dt, int *bad) {
 static aeon_err judge(aeon_mol *mol, aeon_cert *c) {
   MPI_Comm comm = mol->m->par->cart;
   AE_CHK(aeon_norm_acc_allreduce(c->acc, c->n, comm));
-  int any = c->reject;
-  AE_MPI(MPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_MAX, comm));
+  int rank, size, first;
+  AE_MPI(MPI_Comm_rank(comm, &rank));
+  AE_MPI(MPI_Comm_size(comm, &size));
+  int mine = c->reject ? rank : size;
+  AE_MPI(MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm));
+  int any = first < size;
+  if (any) AE_MPI(MPI_Bcast(c->reason, (int)sizeof c->reason, MPI_CHAR, first, comm)); /* the lowest asking rank's */
   for (int i = 0; i < c->n; i++) {
     double mx = aeon_norm_acc_max(&c->acc[i]);
     if (c->bound[i] > 0 && !(mx <= c->bound[i])) any = 1;

@@ -106,6 +106,7 @@ aeon_err aeon_sim_load_checkpoint(aeon_sim *s, const char *path) {
   if (!e) e = aeon_par_agree(s->comm, restore_receipts(s, &mt, path));
   if (!e) {
     s->step = mt.step, s->tick = mt.tick, s->t = mt.t, s->wall_prior = mt.wall;
+    s->lev[0].t = mt.t;
     s->regime = (uint64_t)mt.sched[0], s->rollbacks = (long)mt.sched[1], s->halvings = (int)mt.sched[2];
     s->restarted = 1;
     aeon_mem_free(s->first_deck);
