@@ -32,7 +32,10 @@ if [ "${AEON_SKIP_SANITIZE:-0}" != 1 ]; then
   # Unit tests (no MPI) run with leak detection; MPI and CLI tests without it, because Open MPI's
   # components leak at MPI_Finalize from unloaded modules that no suppression can name.
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ctest --output-on-failure -j 2 --timeout 1800 -L unit)
-  (cd build-asan && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 ctest --output-on-failure -j 2 --timeout 1800 -LE unit)
+  # MPI tests two at a time; the command-line tests one at a time: several of them time their runs (kills aimed at
+  # checkpoint writes), and two sanitised jobs of 2-3 ranks each on 2 cores starve each other.
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 ctest --output-on-failure -j 2 --timeout 2700 -L mpi)
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 ctest --output-on-failure -j 1 --timeout 2700 -L cli)
 fi
 
 if [ "${AEON_SKIP_FUZZ:-0}" != 1 ]; then

@@ -73,10 +73,11 @@ kill_ranks() {
   return 1
 }
 ntrials=20 during=0 after=0 passed_trials=0
+limit=60; [ "${AEON_SANITIZE:-OFF}" = ON ] && limit=900 # a sanitised run is 15-30x slower
 for i in $(seq 1 $ntrials); do
   d=kill$i np=$((2 + (i + 1) % 2)) # restart on 2 and 3 ranks, alternately
   k=$(( 1 + (i * 7 + 3) % (nsteps - 2) )) # the step whose checkpoint write the kill aims at
-  timeout -k 5 60 "$mpiexec" --oversubscribe -n 2 "$aeon" run "$deck" --quiet "${kill_opts[@]}" --set output.dir=$d \
+  timeout -k 5 $limit "$mpiexec" --oversubscribe -n 2 "$aeon" run "$deck" --quiet "${kill_opts[@]}" --set output.dir=$d \
     > $d.log 2>&1 < /dev/null &
   mp=$!
   # Busy-wait (no fork per check) until the step-k checkpoint is being written, then kill at once.
