@@ -19,16 +19,9 @@
 
 #include "reduce/xsum_internal.h"
 
-#define XSUM_NORM_EVERY ((int64_t)1 << 29)
 #define DIGIT_MASK 0xffffffffULL
 
 _Static_assert(AEON_XSUM_LIMBS * 32 > 2098 + 64, "limbs must cover every double plus carry room");
-
-static uint64_t dbl_bits(double x) {
-  uint64_t u;
-  memcpy(&u, &x, sizeof u);
-  return u;
-}
 
 static double bits_dbl(uint64_t u) {
   double x;
@@ -37,6 +30,16 @@ static double bits_dbl(uint64_t u) {
 }
 
 void aeon_xsum_init(aeon_xsum *s) { memset(s, 0, sizeof *s); }
+
+/* Zero, subnormal, Inf and NaN: kept off the hot path. */
+XSUM_SCALAR __attribute__((noinline, cold)) void aeon_xsum_add_rare_(aeon_xsum *s, uint64_t u) {
+  if (((u >> 52) & 0x7ff) == 0x7ff) {
+    s->nonfinite++;
+    return;
+  }
+  int64_t m = (int64_t)(u & 0xfffffffffffffULL), neg = (int64_t)u >> 63;
+  if (m) aeon_xsum_add_mantissa_(s, (m ^ neg) - neg, 0); /* subnormal: m * 2^-1074 */
+}
 
 void aeon_xsum_normalize_(aeon_xsum *s) {
   int64_t carry = 0;
@@ -49,50 +52,7 @@ void aeon_xsum_normalize_(aeon_xsum *s) {
   s->pending = 0;
 }
 
-/* GCC's SLP vectoriser would merge two of the three limb updates into one 16-byte
- * load/store; successive additions then read across earlier 8-byte stores and
- * stall store forwarding (several times slower). Keep them scalar. */
-#if defined(__GNUC__) && !defined(__clang__)
-#define XSUM_SCALAR __attribute__((optimize("no-tree-slp-vectorize")))
-#else
-#define XSUM_SCALAR
-#endif
-
-/* Adds sm * 2^(p - 1074), |sm| < 2^53 signed: the 128-bit two's complement value
- * sm << (p mod 32) is split into digits lo[0:32), lo[32:64) (both unsigned) and a
- * signed high part, each of magnitude < 2^32. */
-XSUM_SCALAR static inline void add_mantissa(aeon_xsum *s, int64_t sm, unsigned p) {
-  unsigned sh = p & 31;
-  int64_t *l = s->limb + (p >> 5);
-  uint64_t lo = (uint64_t)sm << sh;
-  int64_t hi = (sm >> 32) >> (32 - sh); /* arithmetic shifts: floor(sm * 2^sh / 2^64) */
-  l[0] += (int64_t)(lo & DIGIT_MASK);
-  l[1] += (int64_t)(lo >> 32);
-  l[2] += hi;
-  if (__builtin_expect(++s->pending >= XSUM_NORM_EVERY, 0)) aeon_xsum_normalize_(s);
-}
-
-/* Zero, subnormal, Inf and NaN: kept off the hot path. */
-XSUM_SCALAR __attribute__((noinline, cold)) static void add_rare(aeon_xsum *s, uint64_t u) {
-  if (((u >> 52) & 0x7ff) == 0x7ff) {
-    s->nonfinite++;
-    return;
-  }
-  int64_t m = (int64_t)(u & 0xfffffffffffffULL), neg = (int64_t)u >> 63;
-  if (m) add_mantissa(s, (m ^ neg) - neg, 0); /* subnormal: m * 2^-1074 */
-}
-
-XSUM_SCALAR void aeon_xsum_add(aeon_xsum *s, double x) {
-  uint64_t u = dbl_bits(x);
-  unsigned be = (unsigned)(u >> 52) & 0x7ff;
-  if (__builtin_expect(be - 1 >= 2046u, 0)) { /* be == 0 or be == 0x7ff */
-    add_rare(s, u);
-    return;
-  }
-  int64_t neg = (int64_t)u >> 63; /* 0 or -1 */
-  int64_t m = (int64_t)((u & 0xfffffffffffffULL) | (1ULL << 52));
-  add_mantissa(s, (m ^ neg) - neg, be - 1); /* normal: m * 2^(be - 1 - 1074) */
-}
+XSUM_SCALAR void aeon_xsum_add(aeon_xsum *s, double x) { aeon_xsum_add_inline_(s, x); }
 
 void aeon_xsum_merge(aeon_xsum *a, const aeon_xsum *b) {
   aeon_xsum t = *b;

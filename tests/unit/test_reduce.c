@@ -358,6 +358,32 @@ START_TEST(norm_sum2_exact) {
 }
 END_TEST
 
+/* aeon_norm_acc_add_rows (k interleaved sums, k = 1..7) equals k separate aeon_norm_acc_add_array calls bit for bit,
+ * including subnormal squares, zeros, a NaN and a square that overflows. */
+START_TEST(norm_add_rows_matches_arrays) {
+  uint64_t rs = 11;
+  enum { N = 5000, K = 7 };
+  static double x[K][N];
+  for (int q = 0; q < K; q++)
+    for (int i = 0; i < N; i++)
+      x[q][i] = ldexp((double)(int64_t)(rng_next(&rs) >> 11) * ((i & 1) ? 1 : -1), (int)(rng_next(&rs) % 80) - 600);
+  x[1][7] = 0.0, x[2][9] = 1e-170, x[3][11] = NAN, x[4][13] = 1e200, x[5][17] = -0.0;
+  for (int k = 1; k <= K; k++) {
+    aeon_norm_acc a[K], b[K];
+    const double *rows[K];
+    for (int q = 0; q < k; q++) aeon_norm_acc_init(&a[q]), aeon_norm_acc_init(&b[q]), rows[q] = x[q];
+    aeon_norm_acc_add_rows(a, k, rows, N);
+    for (int q = 0; q < k; q++) aeon_norm_acc_add_array(&b[q], x[q], N);
+    for (int q = 0; q < k; q++) {
+      ck_assert_int_eq(a[q].count, b[q].count);
+      ck_assert_int_eq(a[q].sum2.nonfinite, b[q].sum2.nonfinite);
+      ck_same_bits(aeon_norm_acc_l2(&a[q], 1.0), aeon_norm_acc_l2(&b[q], 1.0));
+      ck_same_bits(aeon_norm_acc_max(&a[q]), aeon_norm_acc_max(&b[q]));
+    }
+  }
+}
+END_TEST
+
 /* ---- speed (printed, not asserted) --------------------------------------------- */
 
 START_TEST(speed_report) {
@@ -410,6 +436,7 @@ static Suite *reduce_suite(void) {
   tcase_add_test(tn, norm_basics);
   tcase_add_test(tn, norm_nonfinite_and_overflow);
   tcase_add_test(tn, norm_sum2_exact);
+  tcase_add_test(tn, norm_add_rows_matches_arrays);
   tcase_add_test(tn, speed_report);
   suite_add_tcase(s, tn);
   return s;
