@@ -43,8 +43,10 @@ typedef struct {
   int solution;
   double amp, c, eps, width;
   double K[3], omega, center[3], xmin[3];
-  double *cache; /* exact u and pi of one z plane of a box (2 n[0] n[1]) when the solution does not vary in z */
-  double *rows;  /* err_u and err_pi of one row (2 n[0]) */
+  double *cache; /* exact u and pi of the interior's (x, y) plane (2 n[0] n[1]) when the solution does not vary in z */
+  double *rows;  /* err_u, err_pi and (when the solution varies in z) the exact u, pi of one row (4 n[0]) */
+  double plane_t; /* the time of the exact plane in cache */
+  int plane_ok;
 } wave;
 
 static void wave_destroy(void *self) {
@@ -84,7 +86,7 @@ static aeon_err wave_create(const aeon_deck *deck, const aeon_mesh *m, aeon_phys
   for (int v = 0; v < setup->nvar; v++) setup->vars[v].rad_speed = w->c;
   memcpy(setup->origin, w->center, sizeof setup->origin);
   size_t nx = (size_t)(m->n[0] > 0 ? m->n[0] : 1), ny = (size_t)(m->n[1] > 0 ? m->n[1] : 1);
-  AE_CHK(aeon_mem_alloc(sizeof(double) * 2 * nx, (void **)&w->rows));
+  AE_CHK(aeon_mem_alloc(sizeof(double) * 4 * nx, (void **)&w->rows));
   return aeon_mem_alloc(sizeof(double) * 2 * nx * ny, (void **)&w->cache);
 }
 
@@ -177,24 +179,40 @@ static void wave_rhs(void *self, const aeon_mesh *m, double t, const aeon_fields
   }
 }
 
-/* Adds err_u, err_pi and u on the points of box; the exact solution of a wave that does not vary in z is computed
- * on the box's first z plane and reused (the same bits: K[2] (x - xmin) is an exact zero). */
+/* The exact u and pi of the interior's (x, y) plane at time t, computed once per t: a plane or standing wave
+ * with K[2] = 0 does not vary in z (the same bits at every z: K[2] (z - zmin) is an exact zero). */
+static void exact_plane(wave *w, const aeon_mesh *m, double t) {
+  if (w->plane_ok && w->plane_t == t) return;
+  long n0 = m->n[0], n1 = m->n[1];
+  for (int j = 0; j < n1; j++)
+    for (int i = 0; i < n0; i++) {
+      double x[3] = {aeon_coord(m, 0, i), aeon_coord(m, 1, j), aeon_coord(m, 2, 0)};
+      exact(w, x, t, &w->cache[j * n0 + i], &w->cache[n0 * n1 + j * n0 + i]);
+    }
+  w->plane_t = t, w->plane_ok = 1;
+}
+
+/* Adds err_u, err_pi and u on the points of box, a row at a time (three interleaved exact sums). */
 static void wave_diagnostics(void *self, const aeon_mesh *m, double t, const aeon_fields *f, aeon_fields *aux,
                              aeon_norm_acc *acc, const aeon_box *b) {
-  const wave *w = self;
+  wave *w = self;
   const double *u = aeon_var(f, U), *pi = aeon_var(f, PI);
   int zinv = w->solution != SOL_GAUSSIAN && w->K[2] == 0;
-  long nx = b->hi[0] - b->lo[0], plane = nx * (b->hi[1] - b->lo[1]);
+  long nx = b->hi[0] - b->lo[0], n0 = m->n[0], n1 = m->n[1];
+  double *eu = w->rows, *ep = eu + n0, *ue = ep + n0, *pe = ue + n0;
+  if (zinv) exact_plane(w, m, t);
   for (int k = b->lo[2]; k < b->hi[2]; k++)
     for (int j = b->lo[1]; j < b->hi[1]; j++) {
-      double *ue = w->cache + (j - b->lo[1]) * nx, *pe = ue + plane;
-      if (!zinv || k == b->lo[2])
+      if (zinv) {
+        ue = w->cache + j * n0 + b->lo[0];
+        pe = ue + n0 * n1;
+      } else {
         for (int i = b->lo[0]; i < b->hi[0]; i++) {
           double x[3] = {aeon_coord(m, 0, i), aeon_coord(m, 1, j), aeon_coord(m, 2, k)};
           exact(w, x, t, &ue[i - b->lo[0]], &pe[i - b->lo[0]]);
         }
+      }
       long p = aeon_idx(m, b->lo[0], j, k);
-      double *eu = w->rows, *ep = eu + nx; /* the row's errors, then three exact sums over the row */
       for (long i = 0; i < nx; i++) {
         eu[i] = u[p + i] - ue[i];
         ep[i] = pi[p + i] - pe[i];
