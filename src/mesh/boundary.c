@@ -8,6 +8,7 @@
 
 #include "aeon/boundary.h"
 #include "aeon/memory.h"
+#include "aeon/stencil.h"
 #include "core/registry.h"
 
 struct aeon_boundary {
@@ -94,9 +95,9 @@ static void fill_robin(const aeon_boundary *b, int face, aeon_fields *f) { fill_
 /* 2nd-order first derivative along d at local index i (one-sided at the edge of the data), times 2h. */
 static double d1_edge(const aeon_mesh *m, const double *f, long p, int d, int i) {
   long s = d == 0 ? 1 : d == 1 ? m->sy : m->sz;
-  if (i + 1 >= m->valid.hi[d]) return 3.0 * f[p] - 4.0 * f[p - s] + f[p - 2 * s];
-  if (i - 1 < m->valid.lo[d]) return -3.0 * f[p] + 4.0 * f[p + s] - f[p + 2 * s];
-  return f[p + s] - f[p - s];
+  if (i + 1 >= m->valid.hi[d]) return aeon_st_d1_bwd2(f, p, s);
+  if (i - 1 < m->valid.lo[d]) return aeon_st_d1_fwd2(f, p, s);
+  return aeon_st_d1_2(f, p, s);
 }
 
 /* Outgoing radiation: d_t f = -v (x.grad f + p (f - f0)) / r with x measured from the centre. */
