@@ -13,6 +13,7 @@
 
 #include "aeon/gvec.h"
 #include "aeon/memory.h"
+#include "aeon/parallel.h"
 #include "aeon/stepper.h"
 
 struct aeon_mol {
@@ -208,8 +209,9 @@ static aeon_err run_hook(aeon_mol *mol, int stage, double t, aeon_fields *f) {
   if (stage >= 0 ? !p->post_stage : !p->post_step) return AEON_OK;
   aeon_timer_start(mol->timers, mol->t_hook);
   memset(&mol->cert, 0, sizeof mol->cert);
-  if (stage >= 0) AE_CHK(p->post_stage(mol->self, mol->m, t, stage, f, &mol->cert));
-  else AE_CHK(p->post_step(mol->self, mol->m, t, f, &mol->cert));
+  aeon_err e = stage >= 0 ? p->post_stage(mol->self, mol->m, t, stage, f, &mol->cert)
+                          : p->post_step(mol->self, mol->m, t, f, &mol->cert);
+  AE_CHK(aeon_par_agree(mol->m->par->cart, e)); /* a hook failing on one rank stops every rank, no hang */
   AE_CHK(judge(mol, &mol->cert));
   aeon_timer_stop(mol->timers, mol->t_hook);
   return AEON_OK;

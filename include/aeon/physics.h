@@ -26,7 +26,8 @@ typedef struct aeon_phys_setup {
 
 #define AEON_CERT_MAX 8
 
-/* The certificate of a hook: quantities it measured on this rank (the stepper reduces them exactly across ranks),
+/* The certificate of a hook: quantities it measured on this rank (the stepper reduces them exactly across ranks;
+ * every rank must add the same quantities in the same order),
  * optional bounds on them, and whether this rank asks to reject the step. The step is rejected when any rank asks, or
  * when a reduced max norm exceeds its bound; every rank takes the same decision. */
 typedef struct aeon_cert {
