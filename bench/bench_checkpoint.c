@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aeon/parallel.h"
 #include "aeon/checkpoint.h"
 #include "aeon/memory.h"
 
@@ -38,6 +39,7 @@ static int drop_caches(void) {
 }
 
 int main(int argc, char **argv) {
+  aeon_mpi_preinit();
   MPI_Init(&argc, &argv);
   long n = argc > 1 ? atol(argv[1]) : 256;
   int nf = argc > 2 ? atoi(argv[2]) : 8;

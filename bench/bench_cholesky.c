@@ -14,6 +14,7 @@
 #include <cblas.h>
 #include <mpi.h>
 
+#include "aeon/parallel.h"
 #include "aeon/drivers.h"
 #include "aeon/memory.h"
 #include "bench_common.h"
@@ -141,6 +142,7 @@ static void aeon_ooc(const aeon_pgrid *g, const bench_args *a, double incore_gf)
 }
 
 int main(int argc, char **argv) {
+  aeon_mpi_preinit();
   MPI_Init(&argc, &argv);
   bench_args a = {.n = 8192, .nb = 256, .lookahead = 1, .ooc_n = 32768, .dgemm_n = 2048, .budget = "2GiB"};
   const aeon_cli_flag f[] = {

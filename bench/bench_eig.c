@@ -15,6 +15,7 @@
 
 #include <mpi.h>
 
+#include "aeon/parallel.h"
 #include "aeon/eigs.h"
 #include "aeon/memory.h"
 
@@ -152,6 +153,7 @@ static void arpack_run(const bench_args *a) {
 #endif
 
 int main(int argc, char **argv) {
+  aeon_mpi_preinit();
   MPI_Init(&argc, &argv);
   bench_args a = {.nx = 100, .nev = 4, .ncv = 20, .reps = 3, .block_size = 2, .tol = 1e-10, .rho = 0, .which = "LM"};
   const aeon_cli_flag f[] = {

@@ -15,6 +15,7 @@
 #include <cblas.h>
 #include <mpi.h>
 
+#include "aeon/parallel.h"
 #include "aeon/drivers.h"
 #include "aeon/memory.h"
 #include "bench_common.h"
@@ -105,6 +106,7 @@ static void aeon_ooc(const aeon_pgrid *g, const bench_args *a, aeon_tiled *ref[3
 }
 
 int main(int argc, char **argv) {
+  aeon_mpi_preinit();
   MPI_Init(&argc, &argv);
   bench_args a = {.n = 4096, .nb = 256, .reps = 3, .dgemm_n = 2048, .ooc_n = 0};
   const aeon_cli_flag f[] = {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aeon/parallel.h"
 #include "aeon/memory.h"
 #include "aeon/sim.h"
 
@@ -123,6 +124,7 @@ static int bench(int n, int steps, int size, int rank, double triad_bw) {
 }
 
 int main(int argc, char **argv) {
+  aeon_mpi_preinit();
   MPI_Init(&argc, &argv);
   int rank, size, steps = 5, ns[8], nn = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

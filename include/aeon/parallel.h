@@ -31,6 +31,11 @@ extern const aeon_param_decl aeon_parallel_params[];
 /* Number of entries in aeon_parallel_params. */
 extern const int aeon_parallel_nparams;
 
+/* Sets what must precede MPI_Init: with Open MPI, MPI-IO through ROMIO (OMPI_MCA_io=^ompio) unless the user set
+ * OMPI_MCA_io. OMPIO's shared-file-pointer component keeps one system-wide named semaphore per file name in
+ * /dev/shm: a job killed while holding it leaves it locked, and the next job writing a file of that name (a
+ * checkpoint rewritten after a restart) blocks forever; two jobs on a node writing equal names share it. */
+void aeon_mpi_preinit(void);
 /* Chooses dims for size ranks: keeps given non-zero entries, fills zeros to balance a grid of n points. */
 aeon_err aeon_par_choose_dims(int size, const long n[3], int dims[3]);
 /* Builds the process grid over world with the given dims (0 = automatic) and periodicity. */

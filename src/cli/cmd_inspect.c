@@ -5,6 +5,7 @@
 
 #include <mpi.h>
 
+#include "aeon/parallel.h"
 #include "aeon/checkpoint.h"
 #include "aeon/receipts.h"
 #include "aeon/tiers.h"
@@ -55,6 +56,7 @@ static aeon_err print_receipts(const aeon_checkpoint_meta *mt, int all) {
 }
 
 int aeon_cmd_inspect(int argc, char **argv) {
+  aeon_mpi_preinit();
   MPI_Init(NULL, NULL);
   const char *path = NULL;
   int all = 0, rank;

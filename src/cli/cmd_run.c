@@ -4,6 +4,7 @@
 
 #include <mpi.h>
 
+#include "aeon/parallel.h"
 #include "aeon/checkpoint.h"
 #include "aeon/memory.h"
 #include "cli/commands.h"
@@ -77,6 +78,7 @@ static int simulate(const char *deck, int nset, const char *const *sets, aeon_si
 
 /* Shared by run and restart: parse, then simulate. */
 static int simulate_cmd(const char *cmd, int argc, char **argv, int want_deck) {
+  aeon_mpi_preinit();
   MPI_Init(NULL, NULL);
   int rank;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

@@ -5,6 +5,7 @@
 
 #include <mpi.h>
 
+#include "aeon/parallel.h"
 #include "aeon/drivers.h"
 #include "cli/commands.h"
 
@@ -19,6 +20,7 @@ int aeon_cli_report(aeon_err e, int rank) {
 int aeon_cli_driver(aeon_err (*body)(int argc, char **argv, int rank, void *ctx), void (*cleanup)(void *ctx),
                     void *ctx, int argc, char **argv) {
   signal(SIGXFSZ, SIG_IGN);
+  aeon_mpi_preinit();
   MPI_Init(NULL, NULL);
   int rank;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

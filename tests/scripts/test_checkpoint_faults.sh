@@ -96,7 +96,7 @@ for i in $(seq 1 $ntrials); do
   from=${from:-"fresh start (no checkpoint)"}
   what="kill trial $i after $(secs $delay) s ($how); --restart auto on $np ranks: ${from#restarted }"
   if [ $rc -eq 0 ] && same ref $d; then ok "$what: bit-identical"; passed_trials=$((passed_trials + 1))
-  else bad "$what: exit status $rc or results differ"; tail -5 $d.restart.log; fi
+  else bad "$what: exit status $rc or results differ"; tail -40 $d.restart.log; fi
 done
 echo "kill test: $passed_trials of $ntrials trials bit-identical; $during kills landed during a checkpoint write" \
      "(.tmp present); $after kills came after the run had finished"
