@@ -3,10 +3,10 @@
 
 Two halves, because ParaView's HDF5 and h5py's must not share one process:
 
-  pvbatch check_paraview.py read COLLECTION.xmf OUT.npz READER
-      (inside ParaView) opens the collection with READER (XDMFReader, Xdmf3ReaderS or
-      Xdmf3ReaderT) and saves, for every time ParaView reports, the grid's dimensions,
-      origin, spacing and every cell and point array.
+  pvbatch check_paraview.py read COLLECTION.xmf READER...
+      (inside ParaView) opens the collection with each READER (XDMFReader, Xdmf3ReaderS,
+      Xdmf3ReaderT) and saves to READER.npz, for every time ParaView reports, the grid's
+      dimensions, origin, spacing and every cell and point array.
 
   python3 check_paraview.py compare COLLECTION.xmf OUT.npz --n NX NY NZ --xmin X Y Z --xmax X Y Z --steps S...
       (with h5py) checks those against the deck and the snapshots RUNDIR/fields_STEP.h5 of the given
@@ -139,8 +139,9 @@ def compare(coll, npz, args):
 
 
 def main():
-    if len(sys.argv) >= 5 and sys.argv[1] == "read":
-        read(sys.argv[2], sys.argv[3], sys.argv[4])
+    if len(sys.argv) >= 4 and sys.argv[1] == "read":
+        for reader in sys.argv[3:]:  # one ParaView start for all
+            read(sys.argv[2], reader + ".npz", reader)
     elif len(sys.argv) >= 4 and sys.argv[1] == "compare":
         compare(sys.argv[2], sys.argv[3], sys.argv[4:])
     else:
