@@ -241,7 +241,12 @@ static aeon_err list_sidecars(const char *dir, const char *prefix, long last, lo
     if (!e) (*steps)[(*n)++] = step;
   }
   closedir(d);
-  if (!e && *n) qsort(*steps, *n, sizeof **steps, cmp_long);
+  if (e) {
+    aeon_mem_free(*steps);
+    *steps = NULL, *n = 0;
+  } else if (*n) {
+    qsort(*steps, *n, sizeof **steps, cmp_long);
+  }
   return e;
 }
 
