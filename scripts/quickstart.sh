@@ -9,4 +9,4 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DAEON_TESTS=OFF >/dev/null
 cmake --build build -j "$JOBS"
 mkdir -p runs
 mpirun --oversubscribe -n 2 build/aeon run inputs/wave.yaml --set output.dir=runs/wave --force
-echo "quickstart: output of the default deck is in $(pwd)/runs/wave/ (norms.dat, fields_*.h5 + .xmf for ParaView/VisIt)"
+echo "quickstart: output of the default deck is in $(pwd)/runs/wave/ (norms.dat, fields_*.h5; open fields.xmf in ParaView/VisIt)"

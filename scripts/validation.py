@@ -24,21 +24,17 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plot_norms import read_norms as read_norms_table  # noqa: E402
+
 NS = (16, 32, 64)
 CASES = (("plane", "plane wave, periodic"), ("standing", "standing wave, symmetry faces in x, y"))
 
 
 def read_norms(path):
-    """Returns {column: numpy array} of an Aeon norms.dat (the last '#' line names the columns)."""
-    cols, rows = None, []
-    with open(path) as f:
-        for line in f:
-            if line.startswith("#"):
-                cols = line[1:].split()
-            elif line.strip():
-                rows.append([float(v) for v in line.split()])
-    data = np.array(rows, ndmin=2)
-    return {c: data[:, i] for i, c in enumerate(cols)}
+    """Returns {column: numpy array} of an Aeon norms.dat (read as plot_norms.py reads it)."""
+    names, rows = read_norms_table(path)
+    return {c: rows[:, i] for i, c in enumerate(names)}
 
 
 def read_params(path):

@@ -116,6 +116,28 @@ static aeon_err create_fields_group(hid_t f, const char *path) {
   return e;
 }
 
+/* /levels/0/grid (the grid attributes as in snapshots, and the shape and first cell centre of the stored fields,
+ * which include the radiative ghosts) and the soft link /grid to it. */
+static aeon_err put_grid_group(hid_t f, const aeon_mesh *m, const char *path) {
+  hid_t g = H5Gcreate2(f, "/levels/0/grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0) return AE_ERR(AEON_ERR_IO, "checkpoint '%s': cannot create group /levels/0/grid", path);
+  h5u_box_map map = evolved_map(m);
+  int64_t shape[3];
+  double first[3];
+  for (int d = 0; d < 3; d++) {
+    shape[d] = map.gshape[d];
+    long lo = m->bc[2 * d] == AEON_BC_RADIATIVE ? m->ghost : 0; /* as in evolved_map */
+    first[d] = m->xmin[d] + (0.5 - (double)lo) * m->dx[d];
+  }
+  aeon_err e = h5u_put_grid_attrs(g, m, path);
+  if (!e) e = h5u_put_attr(g, "stored_shape", H5T_STD_I64LE, H5T_NATIVE_INT64, 3, shape, path);
+  if (!e) e = h5u_put_attr(g, "stored_first_centre", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, first, path);
+  if (!e && H5Lcreate_soft("/levels/0/grid", f, "/grid", H5P_DEFAULT, H5P_DEFAULT) < 0)
+    e = AE_ERR(AEON_ERR_IO, "checkpoint '%s': cannot link /grid to /levels/0/grid", path);
+  h5u_close(&g);
+  return e;
+}
+
 /* Where a checkpoint keeps level 0's fields: /levels/0/fields from format 2 on, /fields in format 1. */
 static const char *fields_group(hid_t f) {
   return H5Lexists(f, "/levels", H5P_DEFAULT) > 0 ? "/levels/0/fields" : "/fields";
@@ -127,6 +149,7 @@ static aeon_err put_contents(hid_t f, const aeon_mesh *m, const aeon_fields *u, 
                              const aeon_checkpoint_meta *mt, double *buf, const char *path) {
   AE_CHK(put_meta(f, mt, path));
   AE_CHK(create_fields_group(f, path));
+  AE_CHK(put_grid_group(f, m, path));
   h5u_box_map map = evolved_map(m);
   for (int v = 0; v < u->nvar; v++) {
     char dpath[256];

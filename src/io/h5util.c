@@ -101,16 +101,31 @@ aeon_err h5u_put_attr(hid_t loc, const char *name, hid_t ftype, hid_t mtype, int
   return AEON_OK;
 }
 
+/* A variable-length UTF-8 string type (h5py reads such attributes as str), or -1. */
+static hid_t vlen_utf8_type(void) {
+  hid_t type = H5Tcopy(H5T_C_S1);
+  if (type >= 0 && (H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0)) h5u_close(&type);
+  return type;
+}
+
 aeon_err h5u_put_str_attr(hid_t loc, const char *name, const char *s, const char *path) {
   if (!s) s = "";
-  hid_t type = H5Tcopy(H5T_C_S1);
-  herr_t r = type < 0 ? -1 : H5Tset_size(type, strlen(s) + 1);
-  if (r >= 0) r = H5Tset_strpad(type, H5T_STR_NULLTERM);
-  if (r >= 0) r = H5Tset_cset(type, H5T_CSET_UTF8);
-  aeon_err e = r < 0 ? AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot make a string type for '%s'", path, name)
-                     : h5u_put_attr(loc, name, type, type, 0, s, path);
+  hid_t type = vlen_utf8_type();
+  aeon_err e = type < 0 ? AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot make a string type for '%s'", path, name)
+                        : h5u_put_attr(loc, name, type, type, 0, &s, path);
   h5u_close(&type);
   return e;
+}
+
+aeon_err h5u_put_grid_attrs(hid_t g, const aeon_mesh *m, const char *path) {
+  int64_t N[3] = {m->N[0], m->N[1], m->N[2]};
+  AE_CHK(h5u_put_attr(g, "N", H5T_STD_I64LE, H5T_NATIVE_INT64, 3, N, path));
+  AE_CHK(h5u_put_attr(g, "xmin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, m->xmin, path));
+  AE_CHK(h5u_put_attr(g, "xmax", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, m->xmax, path));
+  AE_CHK(h5u_put_attr(g, "dx", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, m->dx, path));
+  AE_CHK(h5u_put_str_attr(g, "centering", "cell", path));
+  AE_CHK(h5u_put_str_attr(g, "units", "geometric (G = c = 1)", path));
+  return AEON_OK;
 }
 
 aeon_err h5u_get_attr(hid_t loc, const char *name, hid_t mtype, int n, void *data, const char *path) {
@@ -124,13 +139,29 @@ aeon_err h5u_get_attr(hid_t loc, const char *name, hid_t mtype, int n, void *dat
   return AEON_OK;
 }
 
+/* Reads a scalar variable-length string attribute into a new buffer. */
+static aeon_err get_vlen_str(hid_t attr, const char *name, char **s, const char *path) {
+  hid_t mtype = vlen_utf8_type();
+  char *v = NULL;
+  aeon_err e = mtype < 0 || H5Aread(attr, mtype, &v) < 0 || !v
+                   ? AE_ERR(AEON_ERR_USER, "'%s': attribute '%s' is unreadable", path, name)
+                   : aeon_mem_strdup(v, s);
+  if (v) H5free_memory(v);
+  h5u_close(&mtype);
+  return e;
+}
+
 aeon_err h5u_get_str_attr(hid_t loc, const char *name, char **s, const char *path) {
   *s = NULL;
   if (H5Aexists(loc, name) <= 0) return AE_ERR(AEON_ERR_USER, "'%s' has no attribute '%s'", path, name);
   hid_t attr = H5Aopen(loc, name, H5P_DEFAULT), type = attr < 0 ? -1 : H5Aget_type(attr);
-  size_t len = type < 0 || H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) ? 0 : H5Tget_size(type);
-  aeon_err e = len ? aeon_mem_alloc(len + 1, (void **)s) : AE_ERR(AEON_ERR_USER, "'%s': attribute '%s' is not a string", path, name);
-  if (!e && H5Aread(attr, type, *s) < 0) e = AE_ERR(AEON_ERR_USER, "'%s': attribute '%s' is unreadable", path, name);
+  int str = type >= 0 && H5Tget_class(type) == H5T_STRING, vlen = str && H5Tis_variable_str(type) > 0;
+  size_t len = str && !vlen ? H5Tget_size(type) : 0;
+  aeon_err e = AEON_OK;
+  if (vlen) e = get_vlen_str(attr, name, s, path); /* written by this version, or by h5py */
+  else if (!len) e = AE_ERR(AEON_ERR_USER, "'%s': attribute '%s' is not a string", path, name);
+  else if ((e = aeon_mem_alloc(len + 1, (void **)s)) == AEON_OK && H5Aread(attr, type, *s) < 0)
+    e = AE_ERR(AEON_ERR_USER, "'%s': attribute '%s' is unreadable", path, name); /* fixed length: earlier files */
   h5u_close(&type);
   h5u_close(&attr);
   if (e) {

@@ -30,11 +30,15 @@ aeon_err h5u_open(const char *path, MPI_Comm comm, int create, int modern, const
 /* Writes an attribute of n values (n = 0: scalar) of memory type mtype, stored as ftype. */
 aeon_err h5u_put_attr(hid_t loc, const char *name, hid_t ftype, hid_t mtype, int n, const void *data,
                       const char *path);
-/* Writes a UTF-8 string attribute (NULL is stored as ""). */
+/* Writes a scalar variable-length UTF-8 string attribute (h5py reads it as str; NULL is stored as ""). */
 aeon_err h5u_put_str_attr(hid_t loc, const char *name, const char *s, const char *path);
+/* Writes the grid attributes of a snapshot or checkpoint on group g: N (int64[3]), xmin, xmax, dx (double[3]; all
+ * x y z order), centering ("cell": value i sits at xmin + (i + 1/2) dx) and units. */
+aeon_err h5u_put_grid_attrs(hid_t g, const aeon_mesh *m, const char *path);
 /* Reads a numeric attribute of n values (n = 0: scalar) into data of memory type mtype; AEON_ERR_USER if absent. */
 aeon_err h5u_get_attr(hid_t loc, const char *name, hid_t mtype, int n, void *data, const char *path);
-/* Reads a string attribute into a new buffer (free with aeon_mem_free); AEON_ERR_USER if absent. */
+/* Reads a string attribute (variable or fixed length) into a new buffer (free with aeon_mem_free); AEON_ERR_USER
+ * if absent. */
 aeon_err h5u_get_str_attr(hid_t loc, const char *name, char **s, const char *path);
 /* Makes a collective transfer property list. */
 aeon_err h5u_collective_dxpl(hid_t *dxpl, const char *path);

@@ -1,5 +1,6 @@
-/* ASCII time series: '# ' header lines, a '# ' line of column names, then one
- * row per call with %.17g values (bit-exact on read-back), flushed each time. */
+/* ASCII time series: a '# ' line of column names first (numpy.genfromtxt(names=True) takes its names from the
+ * first line), then the '# ' free-text header lines (comments to a reader), then one row per call with %.17g
+ * values (bit-exact on read-back), flushed each time. */
 #include "aeon/output.h"
 
 #include <errno.h>
@@ -46,13 +47,13 @@ static aeon_err check_columns(const char *path, int ncol, const char *const *col
   return AEON_OK;
 }
 
-/* Writes the header and the column line, then flushes. */
+/* Writes the column line and the header, then flushes. */
 static aeon_err write_header(aeon_series *s, const char *header, const char *const *columns) {
   errno = 0;
-  put_header_text(s->fp, header);
   fputs("#", s->fp);
   for (int c = 0; c < s->ncol; c++) fprintf(s->fp, " %s", columns[c]);
   fputs("\n", s->fp);
+  put_header_text(s->fp, header);
   if (ferror(s->fp) || fflush(s->fp) != 0) return write_error(s, "header", errno);
   return AEON_OK;
 }

@@ -2,12 +2,14 @@
  * collectively by every rank of the process grid, each rank contributing the
  * interior hyperslab of its patch, so the file does not depend on the
  * decomposition. The file is written as PATH.tmp and renamed by rank 0 once
- * every rank has closed it; an XDMF sidecar is written beside it.
+ * every rank has closed it; an XDMF sidecar is written beside it, and the
+ * snapshot is added to the run's temporal collection PREFIX.xmf (see xdmf.c).
  *
  * Layout: root attributes step (int64), time, physics, deck, aeon_version,
  * nlevels; per level L (0 today; refinement will add levels, not change the
  * layout): /levels/L attribute level, /levels/L/grid attributes N (int64[3]),
- * xmin, xmax, dx (double[3], x y z order), centering ("cell");
+ * xmin, xmax, dx (double[3], x y z order), centering ("cell"), units, and
+ * datasets x[N0], y[N1], z[N2] (the cell-centre coordinates);
  * /levels/L/fields/NAME double[N2][N1][N0] (x fastest). /grid and /fields are
  * soft links to level 0's groups, for readers of the first layout. */
 #include "aeon/output.h"
@@ -54,17 +56,34 @@ static aeon_err put_level(hid_t file, const char *path) {
   return e;
 }
 
-/* The /levels/0/grid group: N, xmin, xmax, dx (x y z order) and the centering. */
-static aeon_err put_grid(hid_t file, const aeon_mesh *m, const char *path) {
+/* The cell-centre coordinates along each axis as datasets x, y, z of group g, written by rank 0 (collective). */
+static aeon_err put_coords(hid_t g, const aeon_mesh *m, double *buf, const char *path) {
+  static const char *const axis[3] = {"x", "y", "z"};
+  aeon_err e = AEON_OK;
+  for (int d = 0; d < 3 && !e; d++) {
+    hsize_t n[1] = {(hsize_t)m->N[d]};
+    hid_t space = H5Screate_simple(1, n, NULL), dxpl = -1;
+    hid_t dset = space < 0 ? -1 : H5Dcreate2(g, axis[d], H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    for (long i = 0; i < m->N[d]; i++) buf[i] = m->xmin[d] + ((double)i + 0.5) * m->dx[d];
+    if (m->par->rank != 0 && space >= 0) H5Sselect_none(space);
+    e = dset < 0 ? AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create dataset /levels/0/grid/%s", path, axis[d])
+                 : h5u_collective_dxpl(&dxpl, path);
+    if (!e && H5Dwrite(dset, H5T_NATIVE_DOUBLE, space, space, dxpl, buf) < 0)
+      e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot write dataset /levels/0/grid/%s", path, axis[d]);
+    h5u_close(&dxpl);
+    h5u_close(&dset);
+    h5u_close(&space);
+  }
+  return e;
+}
+
+/* The /levels/0/grid group: the grid attributes (h5u_put_grid_attrs) and the coordinate datasets x, y, z. */
+static aeon_err put_grid(hid_t file, const aeon_mesh *m, double *buf, const char *path) {
   AE_CHK(put_level(file, path));
   hid_t g = H5Gcreate2(file, "/levels/0/grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (g < 0) return AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create group /levels/0/grid", path);
-  int64_t N[3] = {m->N[0], m->N[1], m->N[2]};
-  aeon_err e = h5u_put_attr(g, "N", H5T_STD_I64LE, H5T_NATIVE_INT64, 3, N, path);
-  if (e == AEON_OK) e = h5u_put_attr(g, "xmin", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, m->xmin, path);
-  if (e == AEON_OK) e = h5u_put_attr(g, "xmax", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, m->xmax, path);
-  if (e == AEON_OK) e = h5u_put_attr(g, "dx", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, m->dx, path);
-  if (e == AEON_OK) e = h5u_put_str_attr(g, "centering", "cell", path);
+  aeon_err e = h5u_put_grid_attrs(g, m, path);
+  if (e == AEON_OK) e = put_coords(g, m, buf, path);
   h5u_close(&g);
   return e;
 }
@@ -75,9 +94,11 @@ static h5u_box_map interior_map(const aeon_mesh *m) {
   return map;
 }
 
-/* Allocates the packing buffer on every rank; fails on every rank if it fails on one. */
+/* Allocates the packing buffer (also large enough for a coordinate axis) on every rank; fails on every rank if it
+ * fails on one. */
 static aeon_err alloc_buffer(const aeon_mesh *m, double **buf) {
   long n = (long)m->n[0] * m->n[1] * m->n[2];
+  for (int d = 0; d < 3; d++) n = n > m->N[d] ? n : m->N[d];
   aeon_err e = aeon_mem_alloc((size_t)(n ? n : 1) * sizeof(double), (void **)buf);
   AE_CHK(aeon_par_agree(m->par->cart, e));
   return AEON_OK;
@@ -91,7 +112,7 @@ static aeon_err write_h5(const char *path, MPI_Comm comm, const aeon_mesh *m, in
   hid_t file = -1, grp = -1;
   AE_CHK(h5u_open(path, comm, 1, dense, "snapshot", &file));
   aeon_err e = put_root_attrs(file, info, path);
-  if (e == AEON_OK) e = put_grid(file, m, path);
+  if (e == AEON_OK) e = put_grid(file, m, buf, path);
   if (e == AEON_OK && (grp = H5Gcreate2(file, "/levels/0/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
     e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create group /levels/0/fields", path);
   h5u_box_map map = interior_map(m);
@@ -119,26 +140,32 @@ static aeon_err check_names(int nvar, const char *const *names) {
   return AEON_OK;
 }
 
-/* Fills the file names of a snapshot: DIR/PREFIX_STEP.h5, its .tmp, its .xmf, and the .h5 base name. */
-static aeon_err snapshot_paths(const char *dir, const char *prefix, long step, char h5[4096],
-                               char tmp[4096], char xmf[4096], char base[1024]) {
+/* The file names of a snapshot: DIR/PREFIX_STEP.h5, its .tmp, its .xmf, the .h5 base name, and the collection. */
+typedef struct snapshot_names {
+  char h5[4096], tmp[4096], xmf[4096], base[1024], coll[4096];
+} snapshot_names;
+
+/* Fills the file names of a snapshot. */
+static aeon_err snapshot_paths(const char *dir, const char *prefix, long step, snapshot_names *p) {
   if (!dir || !dir[0] || !prefix || !prefix[0])
     return AE_ERR(AEON_ERR_INTERNAL, "snapshot: empty directory or prefix");
-  int a = snprintf(base, 1024, "%s_%06ld.h5", prefix, step);
-  int b = snprintf(h5, 4096, "%s/%s", dir, base);
-  int c = snprintf(tmp, 4096, "%s.tmp", h5);
-  int d = snprintf(xmf, 4096, "%s/%s_%06ld.xmf", dir, prefix, step);
-  if (a >= 1024 || b >= 4096 || c >= 4096 || d >= 4096)
+  int a = snprintf(p->base, 1024, "%s_%06ld.h5", prefix, step);
+  int b = snprintf(p->h5, 4096, "%s/%s", dir, p->base);
+  int c = snprintf(p->tmp, 4096, "%s.tmp", p->h5);
+  int d = snprintf(p->xmf, 4096, "%s/%s_%06ld.xmf", dir, prefix, step);
+  int e = snprintf(p->coll, 4096, "%s/%s.xmf", dir, prefix);
+  if (a >= 1024 || b >= 4096 || c >= 4096 || d >= 4096 || e >= 4096)
     return AE_ERR(AEON_ERR_USER, "snapshot path too long: '%s/%s_%06ld.h5'", dir, prefix, step);
   return AEON_OK;
 }
 
-/* Rank 0 moves the finished file to its final name and writes the sidecar. */
-static aeon_err publish(const char *tmp, const char *h5, const char *xmf, const char *base,
-                        const aeon_mesh *m, int nvar, const char *const *names, double time) {
-  if (rename(tmp, h5) != 0)
-    return AE_ERR(AEON_ERR_IO, "cannot rename snapshot '%s' to '%s': %s", tmp, h5, strerror(errno));
-  AE_CHK(aeon_xdmf_write(xmf, base, m, nvar, names, time));
+/* Rank 0 moves the finished file to its final name, writes the sidecar and adds it to the collection. */
+static aeon_err publish(const snapshot_names *p, const char *prefix, const aeon_mesh *m, int nvar,
+                        const char *const *names, const aeon_snapshot_info *info) {
+  if (rename(p->tmp, p->h5) != 0)
+    return AE_ERR(AEON_ERR_IO, "cannot rename snapshot '%s' to '%s': %s", p->tmp, p->h5, strerror(errno));
+  AE_CHK(aeon_xdmf_write(p->xmf, p->base, m, nvar, names, info->time));
+  AE_CHK(aeon_xdmf_collection_add(p->coll, p->xmf, prefix, info->step));
   return AEON_OK;
 }
 
@@ -155,8 +182,8 @@ aeon_err aeon_snapshot_write_vars(const aeon_mesh *m, int nvar, const double *co
                                   const char *dir, const char *prefix, const aeon_snapshot_info *info) {
   aeon_snapshot_info none = {0, 0.0, NULL, NULL};
   if (!info) info = &none;
-  char h5[4096], tmp[4096], xmf[4096], base[1024];
-  AE_CHK(snapshot_paths(dir, prefix, info->step, h5, tmp, xmf, base));
+  snapshot_names p;
+  AE_CHK(snapshot_paths(dir, prefix, info->step, &p));
   AE_CHK(check_names(nvar, names));
   double *buf = NULL;
   AE_CHK(alloc_buffer(m, &buf));
@@ -165,14 +192,14 @@ aeon_err aeon_snapshot_write_vars(const aeon_mesh *m, int nvar, const double *co
   if (e == AEON_OK) {
     h5_quiet q;
     h5u_quiet_begin(&q);
-    e = write_h5(tmp, comm, m, nvar, vars, names, info, buf);
+    e = write_h5(p.tmp, comm, m, nvar, vars, names, info, buf);
     h5u_quiet_end(&q);
     MPI_Comm_free(&comm);
   }
   aeon_mem_free(buf);
   AE_CHK(aeon_par_agree(m->par->cart, e)); /* also the barrier before the rename */
   e = AEON_OK;
-  if (m->par->rank == 0) e = publish(tmp, h5, xmf, base, m, nvar, names, info->time);
+  if (m->par->rank == 0) e = publish(&p, prefix, m, nvar, names, info);
   AE_CHK(aeon_par_agree(m->par->cart, e));
   return AEON_OK;
 }

@@ -36,8 +36,9 @@ static aeon_err write_text(const aeon_sim *s, const char *name, const char *text
   return AEON_OK;
 }
 
-/* Rank 0: the deck as given, the effective parameters, and the header of norms.dat (a restarted run keeps
- * deck.yaml and continues norms.dat). */
+/* Rank 0: the deck as given, the effective parameters, the header of norms.dat (a restarted run keeps
+ * deck.yaml and continues norms.dat), and the temporal collection fields.xmf of the snapshots up to the restart
+ * step (none for a fresh run). */
 static aeon_err open_rank0_files(aeon_sim *s, int restarted) {
   if (!restarted) AE_CHK(write_text(s, "deck.yaml", aeon_deck_text(s->deck), NULL));
   AE_CHK(write_text(s, "params.yaml", NULL, s->deck));
@@ -56,11 +57,13 @@ static aeon_err open_rank0_files(aeon_sim *s, int restarted) {
   char header[512];
   snprintf(header, sizeof header,
            "Aeon norms: physics %s, grid %ld x %ld x %ld, %s, dt %.17g\n"
-           "L2 norms are sqrt(sum f^2 dx dy dz) over the global grid; max norms are max |f|",
+           "L2 norms are sqrt(sum f^2 dx dy dz) over the global grid; max norms are max |f|\n"
+           "units: geometric (G = c = 1)",
            s->phys->name, s->lev[0].mesh.N[0], s->lev[0].mesh.N[1], s->lev[0].mesh.N[2], s->rk->name, s->dt);
   char path[4200];
   snprintf(path, sizeof path, "%s/norms.dat", s->rundir);
   AE_CHK(aeon_series_open(path, restarted ? NULL : header, nc, cols, &s->series));
+  AE_CHK(aeon_snapshot_collection_rebuild(s->rundir, "fields", restarted ? s->step : -1));
   return AEON_OK;
 }
 

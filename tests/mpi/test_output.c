@@ -202,7 +202,7 @@ static void check_series_file(const char *path) {
   CHECK(fp != NULL, "cannot open %s", path);
   if (!fp) return;
   char line[1024];
-  const char *head[3] = {"# output test series\n", "# second line\n", "# step t err max\n"};
+  const char *head[3] = {"# step t err max\n", "# output test series\n", "# second line\n"}; /* names first */
   for (int h = 0; h < 3; h++)
     CHECK(fgets(line, sizeof line, fp) && strcmp(line, head[h]) == 0, "header line %d: '%s'", h, line);
   int r = 0;
@@ -252,7 +252,7 @@ static void test_xmf_text(const char *xmf) {
   CHECK(slurp(xmf, text, sizeof text), "cannot read %s", xmf);
   const char *want[] = {"snap_000042.h5:/levels/0/fields/u<", "snap_000042.h5:/levels/0/fields/phi<",
                         "Dimensions=\"7 10 12\"", "<Time Value=\"0.75\"/>", "3DCoRectMesh",
-                        "<Xdmf Version=\"2.0\">"};
+                        "<Xdmf Version=\"2.0\">", "Center=\"Cell\"", "Dimensions=\"8 11 13\"/>"};
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
     CHECK(strstr(text, want[i]) != NULL, "%s lacks '%s'", xmf, want[i]);
   CHECK(strstr(text, "/out_test_output") == NULL, "%s must reference the .h5 by its base name", xmf);
@@ -285,12 +285,19 @@ static void test_with_h5py(const char *h5, const char *xmf) {
                    "    assert f['fields/' + k].shape == (7, 10, 12), f['fields/' + k].shape\n"
                    "    assert f['fields/' + k].dtype == 'float64'\n"
                    "assert int(f.attrs['step']) == 42 and float(f.attrs['time']) == 0.75\n"
-                   "assert f.attrs['physics'] == b'testphys', f.attrs['physics']\n"
-                   "assert f.attrs['deck'].startswith(b'grid:'), f.attrs['deck']\n"
-                   "assert len(f.attrs['aeon_version']) > 0\n"
+                   "assert f.attrs['physics'] == 'testphys', f.attrs['physics']\n"
+                   "assert f.attrs['deck'].startswith('grid:'), f.attrs['deck']\n"
+                   "assert isinstance(f.attrs['aeon_version'], str) and len(f.attrs['aeon_version']) > 0\n"
+                   "assert f['grid'].attrs['centering'] == 'cell' and 'G = c = 1' in f['grid'].attrs['units']\n"
                    "assert list(f['grid'].attrs['N']) == [12, 10, 7], f['grid'].attrs['N']\n"
-                   "assert list(f['grid'].attrs['dx']) == [1/12, 1/10, 1/7], f['grid'].attrs['dx']\n",
-                   h5);
+                   "assert list(f['grid'].attrs['dx']) == [1/12, 1/10, 1/7], f['grid'].attrs['dx']\n"
+                   "for a, n in (('x', 12), ('y', 10), ('z', 7)):\n"
+                   "    c = f['grid/' + a][:]\n"
+                   "    assert list(c) == [(i + 0.5) * (1 / n) for i in range(n)], (a, c)\n"
+                   "import numpy, os\n"
+                   "t = numpy.genfromtxt(os.path.join(os.path.dirname('%s'), 'norms.dat'), names=True)\n"
+                   "assert t.dtype.names == ('step', 't', 'err', 'max') and list(t['step']) == [0, 1, 2], t\n",
+                   h5, h5);
   for (int p = 0; p < 4; p++) {
     const char *name = pts[p][0] ? "phi" : "u";
     n += snprintf(script + n, sizeof script - (size_t)n,
@@ -310,6 +317,51 @@ static void test_with_h5py(const char *h5, const char *xmf) {
   unlink(spath);
   snprintf(cmd, sizeof cmd, "%s %s/tests/scripts/check_xdmf.py %s", py, AEON_SOURCE_DIR, xmf);
   CHECK(system(cmd) == 0, "check_xdmf.py failed (%s)", cmd);
+}
+
+/* Counts the non-overlapping occurrences of needle in the text file at path (-1 if unreadable). */
+static int count_in(const char *path, const char *needle) {
+  static char text[65536];
+  if (!slurp(path, text, sizeof text)) return -1;
+  int n = 0;
+  for (const char *p = text; (p = strstr(p, needle)); p += strlen(needle)) n++;
+  return n;
+}
+
+/* The temporal collection snap.xmf: one entry per snapshot in step order; a snapshot at an earlier step drops the
+ * later entries; a rebuild keeps the steps up to its own; a rebuild below every step removes the file. */
+static void test_collection(const aeon_mesh *m, const aeon_fields *f, const char *dir) {
+  const char *names[2] = {"u", "phi"};
+  char coll[512];
+  snprintf(coll, sizeof coll, "%s/snap.xmf", dir);
+  const long steps[4] = {43, 44, 45, 44}; /* after 42 from test_snapshot; the second 44 is a rewrite */
+  for (int i = 0; i < 4; i++) {
+    aeon_snapshot_info info = {steps[i], 0.75 + 0.25 * (double)(steps[i] - 42), "grid: {}\n", "testphys"};
+    CHECK_OK(aeon_snapshot_write(m, f, names, dir, "snap", &info));
+  }
+  if (g_rank == 0) {
+    CHECK(count_in(coll, "CollectionType=\"Temporal\"") == 1, "%s is not a temporal collection", coll);
+    CHECK(count_in(coll, "GridType=\"Uniform\"") == 3, "%s: %d entries, expected 3 (42 43 44)", coll,
+          count_in(coll, "GridType=\"Uniform\""));
+    CHECK(count_in(coll, "Name=\"snap_000045\"") == 0, "%s still lists step 45 after step 44 was rewritten", coll);
+    char text[65536];
+    CHECK(slurp(coll, text, sizeof text), "cannot read %s", coll);
+    const char *a = strstr(text, "<Time Value=\"0.75\"/>"), *b = strstr(text, "<Time Value=\"1\"/>");
+    const char *c = strstr(text, "<Time Value=\"1.25\"/>");
+    CHECK(a && b && c && a < b && b < c, "%s: times 0.75, 1, 1.25 not in order", coll);
+    CHECK(count_in(coll, "snap_000044.h5:/levels/0/fields/phi<") == 1, "%s: entry 44 lacks phi", coll);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/scripts/check_xdmf.py %s", AEON_SOURCE_DIR, coll);
+    CHECK(system(cmd) == 0, "check_xdmf.py failed on the collection (%s)", cmd);
+
+    CHECK_OK(aeon_snapshot_collection_rebuild(dir, "snap", 43)); /* a restart at step 43 */
+    CHECK(count_in(coll, "GridType=\"Uniform\"") == 2 && count_in(coll, "Name=\"snap_000043\"") == 1 &&
+              count_in(coll, "Name=\"snap_000044\"") == 0,
+          "rebuild up to 43: %d entries", count_in(coll, "GridType=\"Uniform\""));
+    CHECK_OK(aeon_snapshot_collection_rebuild(dir, "snap", -1)); /* a fresh run */
+    CHECK(!file_exists(coll), "%s left by a rebuild without snapshots", coll);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
 }
 
 static void test_snapshot(const aeon_par *par, const aeon_mesh *m, const char *dir) {
@@ -359,6 +411,7 @@ static void test_snapshot(const aeon_par *par, const aeon_mesh *m, const char *d
     test_xmf_text(xmf);
     test_with_h5py(h5, xmf);
   }
+  test_collection(m, &f, dir);
   aeon_fields_destroy(&g);
   aeon_fields_destroy(&f);
   MPI_Barrier(MPI_COMM_WORLD);

@@ -7,7 +7,9 @@ Parses the XDMF (2.x or 3) document, and for every HDF DataItem
 ("file.h5:/path/to/dataset", the file relative to the .xmf) checks that the
 file opens, that the dataset exists, and that its shape equals the DataItem's
 Dimensions (and its precision the stated Precision). For a uniform grid it also
-checks that node-centred attributes have the topology's dimensions.
+checks that node-centred attributes have the topology's dimensions and
+cell-centred ones one less in each direction. The grids of a temporal
+collection are checked one by one.
 Exits 0 when everything matches, 1 with a message naming the problem otherwise.
 """
 import os
@@ -71,8 +73,11 @@ def check_grid(grid, xmf_dir, h5py, files):
                 continue
             d = check_item(item, xmf_dir, h5py, files, where)
             n += 1
-            if tdims is not None and attr.get("Center", "Node") == "Node" and d != tdims:
+            center = attr.get("Center", "Node")
+            if tdims is not None and center == "Node" and d != tdims:
                 fail(f"{where}: node-centred data of dims {d} on a topology of dims {tdims}")
+            if tdims is not None and center == "Cell" and d != tuple(t - 1 for t in tdims):
+                fail(f"{where}: cell-centred data of dims {d} on a topology of dims {tdims} (points)")
     return n
 
 
