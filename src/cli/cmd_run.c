@@ -104,26 +104,6 @@ static aeon_err deck_text(const char *deck, const char *checkpoint, char **text,
   return *text ? AEON_OK : AE_ERR(AEON_ERR_MEM, "out of memory for the parameters of '%s'", checkpoint);
 }
 
-/* aeon check, and run --dry-run: every check of a run's set-up, then the plan (check) or the effective parameters
- * (--dry-run) on stdout; nothing is allocated for the fields and nothing is written. */
-static int check(const char *deck, const run_args *a, int plan) {
-  int rank, size;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  char *text = NULL;
-  size_t len = 0;
-  const char *name = deck ? deck : a->opt.restart;
-  aeon_err e = deck_text(deck, a->opt.restart, &text, &len);
-  if (!e)
-    e = aeon_sim_check(MPI_COMM_WORLD, text, len, name, a->nset, (const char *const *)a->sets, &a->opt,
-                       a->ranks ? a->ranks : size, plan && !a->opt.quiet ? stdout : NULL, plan ? NULL : stdout);
-  free(text);
-  if (e) return aeon_cli_report(e, rank);
-  if (plan && rank == 0) printf("aeon: %s: valid for %d rank%s; nothing was written\n", name, a->ranks ? a->ranks : size,
-                                (a->ranks ? a->ranks : size) == 1 ? "" : "s");
-  return AEON_EXIT_OK;
-}
-
 static int simulate(const char *deck, int nset, const char *const *sets, aeon_sim_options *opt) {
   int rank;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -135,22 +115,60 @@ static int simulate(const char *deck, int nset, const char *const *sets, aeon_si
   return code;
 }
 
+/* 1 when an MPI launcher (mpirun, srun, hydra) started this process: then a check initialises MPI like a run. */
+static int launched(void) {
+  static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"};
+  for (int i = 0; i < 4; i++)
+    if (getenv(vars[i])) return 1;
+  return 0;
+}
+
+/* aeon check, and run --dry-run: every check of a run's set-up, then the plan (check) or the effective parameters
+ * (--dry-run) on stdout; nothing is allocated for the fields and nothing is written. Without a launcher (and without a
+ * checkpoint to read) no MPI is started: a check on a login node takes a fraction of a second. */
+static int check(const char *deck, const run_args *a, int plan) {
+  int mpi = launched() || !deck, rank = 0, size = 1;
+  if (mpi) {
+    MPI_Init(NULL, NULL);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+  }
+  int ranks = a->ranks ? a->ranks : size;
+  char *text = NULL;
+  size_t len = 0;
+  const char *name = deck ? deck : a->opt.restart;
+  aeon_err e = !mpi ? aeon_deck_read_file(deck, &text, &len) : deck_text(deck, a->opt.restart, &text, &len);
+  if (!e)
+    e = aeon_sim_check(mpi ? MPI_COMM_WORLD : MPI_COMM_NULL, text, len, name, a->nset, (const char *const *)a->sets,
+                       &a->opt, ranks, plan && !a->opt.quiet ? stdout : NULL, plan ? NULL : stdout);
+  free(text);
+  int code = e ? aeon_cli_report(e, rank) : AEON_EXIT_OK;
+  if (!e && plan && !a->opt.quiet && rank == 0)
+    printf("aeon: %s: valid for %d rank%s; nothing was written\n", name, ranks, ranks == 1 ? "" : "s");
+  if (mpi) MPI_Finalize();
+  return code;
+}
+
 /* Shared by run, restart and check: parse, then simulate or check. */
 static int simulate_cmd(cmd_kind k, int argc, char **argv) {
-  MPI_Init(NULL, NULL);
-  int rank;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   run_args a = {0};
   a.sets = calloc((size_t)argc + 1, sizeof *a.sets);
   aeon_err e = parse_run(k, argc, argv, &a);
   const char *deck = a.deck;
   if (k == CMD_RESTART) a.opt.restart = a.deck, deck = NULL;
   int code;
-  if (e) code = aeon_cli_report(e, rank);
-  else if (k == CMD_CHECK || a.dry_run) code = check(deck, &a, k == CMD_CHECK);
-  else code = simulate(deck, a.nset, (const char *const *)a.sets, &a.opt);
+  if (e && !launched()) { /* one process: no MPI needed to say so */
+    code = aeon_cli_report(e, 0);
+  } else if (!e && (k == CMD_CHECK || a.dry_run)) {
+    code = check(deck, &a, k == CMD_CHECK);
+  } else {
+    MPI_Init(NULL, NULL);
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    code = e ? aeon_cli_report(e, rank) : simulate(deck, a.nset, (const char *const *)a.sets, &a.opt);
+    MPI_Finalize();
+  }
   free(a.sets);
-  MPI_Finalize();
   return code;
 }
 

@@ -202,17 +202,20 @@ static aeon_err plan_parallel(aeon_sim *s, int ranks, int dims[3]) {
   return AEON_OK;
 }
 
+/* aeon_par_agree, or the error itself on a single process without MPI (comm MPI_COMM_NULL). */
+static aeon_err agree(MPI_Comm comm, aeon_err e) { return comm == MPI_COMM_NULL ? e : aeon_par_agree(comm, e); }
+
 aeon_err aeon_sim_check(MPI_Comm comm, const char *text, size_t len, const char *name, int nset,
                         const char *const *sets, const aeon_sim_options *opt, int ranks, FILE *plan, FILE *params) {
   aeon_sim *s = NULL;
   aeon_err e = aeon_mem_alloc(sizeof *s, (void **)&s);
-  AE_CHK(aeon_par_agree(comm, e));
+  AE_CHK(agree(comm, e));
   s->comm = comm;
-  MPI_Comm_rank(comm, &s->rank);
+  if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &s->rank);
   if (opt) s->opt = *opt;
   int dims[3] = {0, 0, 0};
-  e = aeon_par_agree(comm, build(s, text, len, name, nset, sets));
-  if (!e) e = aeon_par_agree(comm, plan_parallel(s, ranks, dims));
+  e = agree(comm, build(s, text, len, name, nset, sets));
+  if (!e) e = agree(comm, plan_parallel(s, ranks, dims));
   if (!e && s->rank == 0) {
     aeon_sim_output_names(s);
     if (plan) aeon_sim_plan_print(s, plan, ranks, dims, aeon_sim_plan_memory(s, dims), 0);
