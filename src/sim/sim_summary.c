@@ -3,6 +3,7 @@
  * memory of the largest rank: measured in a run, estimated from the mesh and the stepper in a check), and what will
  * be written (norms.dat rows, field snapshots, checkpoints) with their expected sizes, counted from the deck's
  * output.* and checkpoint.* keys for the steps from the current one to the last. */
+#include <dirent.h>
 #include <string.h>
 
 #include "aeon/memory.h"
@@ -54,6 +55,17 @@ static void faces(const aeon_mesh *m, char *buf, size_t len) {
   }
 }
 
+/* 1 when directory path exists and holds anything. */
+static int nonempty_dir(const char *path) {
+  DIR *d = opendir(path);
+  if (!d) return 0;
+  struct dirent *en;
+  int n = 0;
+  while (!n && (en = readdir(d))) n = strcmp(en->d_name, ".") != 0 && strcmp(en->d_name, "..") != 0;
+  closedir(d);
+  return n;
+}
+
 void aeon_sim_plan_print(const aeon_sim *s, FILE *out, int ranks, const int dims[3], double mem_bytes, int measured) {
   const aeon_mesh *m = &s->lev[0].mesh;
   double pts = (double)m->N[0] * (double)m->N[1] * (double)m->N[2], evolved = 1;
@@ -98,7 +110,10 @@ void aeon_sim_plan_print(const aeon_sim *s, FILE *out, int ranks, const int dims
                              s->ck_walltime);
   if (!used) snprintf(when, sizeof when, "none asked for; a stop signal still writes one");
   fprintf(out, "  checkpts  %ld (%s), keep %ld, %s of fields each plus receipts\n", ck, when, s->ck_keep, b1);
-  if (s->rundir[0]) fprintf(out, "  output    %s/\n", s->rundir);
+  if (s->rundir[0]) /* before a run (a check): say so when the run would refuse its directory */
+    fprintf(out, "  output    %s/%s\n", s->rundir,
+            !measured && !s->opt.force && !s->opt.restart && nonempty_dir(s->rundir)
+                ? " (exists and is not empty: aeon run refuses it without --force or --restart)" : "");
 }
 
 aeon_err aeon_sim_summary(aeon_sim *s) {

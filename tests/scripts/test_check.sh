@@ -78,6 +78,9 @@ ok = ok and snap_each <= os.path.getsize(h5[-1]) <= snap_each + 64 * 1024
 ok = ok and ck_each <= os.path.getsize(ck[-1])
 sys.exit(0 if ok else 1)
 PY
+"$aeon" check "$src/inputs/wave.yaml" "${set_plan[@]}" > again.txt 2>&1
+[ $? -eq 0 ] && grep -q "output    planned/ (exists and is not empty: aeon run refuses it" again.txt \
+  && ok "check warns of a run directory that run would refuse" || { bad "no warning of a non-empty run directory"; cat again.txt; }
 # Memory: the estimate (field sets) against what the run allocated, at 48^3 on 2 ranks (one step).
 "$aeon" check "$src/inputs/wave.yaml" -n 2 > mem_plan.txt 2>&1
 run2 run "$src/inputs/wave.yaml" --set run.max_steps=1 --set output.fields_every=0 --set checkpoint.at_end=false \
