@@ -120,11 +120,16 @@ n_every=$(awk 'NR > 1 && $1 ~ /every/' all.txt | wc -l)
 
 # --- --version ---
 "$aeon" --version > version.txt
-rev=$(git -C "$src" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-grep -q "^aeon [0-9.]* (.* build)$" version.txt && grep -q "^revision  $rev" version.txt \
+rev=$(sed -n 's/^revision  \([0-9a-f]\{12\}\) (git.*/\1/p' version.txt)
+top=$(git -C "$src" rev-parse --show-toplevel 2>/dev/null)
+if [ -n "$top" ] && [ "$(cd "$top" && pwd -P)" = "$(cd "$src" && pwd -P)" ]; then # a commit of this checkout (HEAD or older)
+  [ -n "$rev" ] && git -C "$src" cat-file -e "$rev^{commit}" && ok "--version: revision $rev is a commit of $src" \
+    || { bad "--version: no revision of this checkout"; cat version.txt; }
+fi
+grep -q "^aeon [0-9.]* (.* build)$" version.txt && grep -q "^revision  " version.txt \
   && grep -q "^MPI       .*(linked" version.txt && grep -q "^HDF5      [0-9]" version.txt \
-  && grep -q "^FFTW      [0-9]" version.txt && grep -q "^PETSc     " version.txt && ok "--version: revision $rev and libraries" \
-  || { bad "--version (revision $rev)"; cat version.txt; }
+  && grep -q "^FFTW      [0-9]" version.txt && grep -q "^PETSc     " version.txt && ok "--version: libraries" \
+  || { bad "--version"; cat version.txt; }
 # A source archive without .git: the revision from cmake/revision.txt (as git archive fills it in), else unknown.
 mkdir -p tarball/cmake && cp "$src/cmake/revision.cmake" tarball/cmake/
 printf '$Format:%%H$\n' > tarball/cmake/revision.txt

@@ -3,12 +3,13 @@
 # first step says what is left. Each step is made 0.1 s slower with the test hook AEON_TEST_STEP_SLEEP, so a step can
 # never take less than 0.1 s: the rate can never exceed points / 0.1 s and the ETA never fall below the steps left
 # x 0.1 s, on any machine load (the old rate, steps since step 0 over the wall time since the restart, was twice that
-# here). The restarted job's rate must also be within 20% of the first job's (both are dominated by the sleep).
+# here). The restarted job's rate must also not exceed the first job's by more than 20% (both are dominated by the
+# sleep; one-sided, since load can only slow a job: 1.02 on a quiet machine, 2.1 with the old rate).
 # Usage: test_progress.sh AEON_BINARY SOURCE_DIR
 source "$(dirname "$0")/lib.sh"
 sleep_s=0.1 n=16 pts=$((16 * 16 * 16))
 deck=$src/inputs/wave.yaml
-common=(--set grid.n=$n --set output.progress_seconds=0)
+common=(--set grid.n=$n --set output.progress_seconds=0 --set output.fields_every=0)
 rate_of() { grep 'zone-updates/s' "$1" | tail -1 | awk '{for (i = 1; i <= NF; i++) if ($i == "zone-updates/s") print $(i - 1)}'; }
 
 AEON_TEST_STEP_SLEEP=$sleep_s "$aeon" run "$deck" "${common[@]}" --set run.max_steps=32 --set output.dir=p > job1.txt 2>&1
@@ -25,12 +26,12 @@ grep -q "norms     9 rows of norms.dat" job2.txt && ok "norms rows planned" || b
 
 r1=$(rate_of job1.txt) r2=$(rate_of job2.txt)
 echo "rate: first job $r1, restarted job $r2 zone-updates/s; a step of $sleep_s s bounds it by $pts / $sleep_s"
-$py - "$r1" "$r2" "$pts" "$sleep_s" <<'PY' && ok "restart rate bounded and within 20% of the first job's" || bad "restart rate"
+$py - "$r1" "$r2" "$pts" "$sleep_s" <<'PY' && ok "restart rate bounded, not above the first job's by 20%" || bad "restart rate"
 import sys
 r1, r2, pts, s = map(float, sys.argv[1:])
 bound = pts / s
 print(f"restarted/first = {r2 / r1:.3f}; restarted/bound = {r2 / bound:.3f}")
-sys.exit(0 if r2 <= 1.02 * bound and r1 <= 1.02 * bound and abs(r2 / r1 - 1) <= 0.2 else 1)
+sys.exit(0 if r2 <= 1.02 * bound and r1 <= 1.02 * bound and r2 / r1 <= 1.2 else 1)
 PY
 
 # ETA of the restarted job: never below (steps left) x sleep (minus the rounding to whole seconds).
