@@ -53,7 +53,8 @@ aeon_err aeon_sim_read_deck(MPI_Comm comm, const char *path, char **text, size_t
  * patch sizes), the physics module's set-up and output.fields (collective over comm; every rank agrees; comm may be
  * MPI_COMM_NULL for one process that did not initialise MPI; opt->restart names the run directory as for a run).
  * Then rank 0 prints the plan of the run to plan (NULL: nothing): grid, dt, steps, process grid, an estimate of
- * the field memory of the largest rank, outputs and checkpoints with their sizes; and the effective parameters, as params.yaml would hold them, to params (NULL: nothing). */
+ * the field memory of the largest rank, outputs and checkpoints with their sizes; and the effective parameters,
+ * as params.yaml would hold them, to params (NULL: nothing). */
 aeon_err aeon_sim_check(MPI_Comm comm, const char *deck_text, size_t len, const char *deck_name, int nset,
                         const char *const *sets, const aeon_sim_options *opt, int ranks, FILE *plan, FILE *params);
 /* Frees the simulation (collective). */
