@@ -3,21 +3,29 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aeon/version.h"
 #include "cli/commands.h"
 
 static const aeon_command commands[] = {
-  {"run", aeon_cmd_run, "DECK [--set KEY=VALUE]... [--restart auto|CHECKPOINT] [--force] [--quiet]",
+  {"run", aeon_cmd_run, "DECK [--set KEY=VALUE]... [--restart auto|CHECKPOINT] [--force] [--quiet] [--dry-run]",
    "run the simulation described by the YAML deck DECK",
    "      --set KEY=VALUE  override a deck value, e.g. --set grid.n=64 (repeatable)\n"
    "      --restart auto   continue from the newest valid checkpoint of the run directory (fresh start if none)\n"
    "      --force          write into an existing, non-empty run directory\n"
-   "      --quiet          no banner, progress lines or timing table\n"},
-  {"restart", aeon_cmd_restart, "CHECKPOINT [--set KEY=VALUE]... [--quiet]",
+   "      --quiet          no plan, banner, progress lines or timing table\n"
+   "      --dry-run        check the deck and print the effective parameters (YAML); run nothing, write nothing\n"},
+  {"restart", aeon_cmd_restart, "CHECKPOINT [--set KEY=VALUE]... [--quiet] [--dry-run]",
    "continue a run from a checkpoint file, in the run directory it belongs to", NULL},
+  {"check", aeon_cmd_check, "DECK [--set KEY=VALUE]... [-n RANKS] [--quiet]",
+   "check a deck as 'aeon run' would, without running or writing anything, and print the run's plan",
+   "      -n RANKS         check the process grid for RANKS ranks (default: the ranks it runs on) and estimate\n"
+   "                       the field memory of the largest rank\n"
+   "      --quiet          print no plan, only errors\n"},
   {"inspect", aeon_cmd_inspect, "CHECKPOINT [--all]",
    "print a checkpoint's metadata, tiers and receipts, and verify checksums and the receipt chain", NULL},
-  {"params", aeon_cmd_params, "[--markdown]", "list every parameter a deck may set", NULL},
+  {"params", aeon_cmd_params, "[SECTION | KEY | PATTERN] [--markdown]",
+   "list the parameters a deck may set: all, one section (grid), one key (grid.n), or keys matching a pattern",
+   "      PATTERN          a shell pattern ('*every*'), or any part of a key (every)\n"
+   "      --markdown       a Markdown table (docs/parameters.md is made from it)\n"},
   {"factor", aeon_cmd_factor, "(--n N | --input FILE:/DSET) [--output FILE[:/DSET]] [--nb NB] [--budget SIZE] [--grid PxQ] [--ooc DIR]",
    "Cholesky factorization A = L L^T of a generated SPD matrix or an HDF5 dataset, in core or out of core",
    "      --n N            factor a generated SPD matrix of order N (--seed S picks it)\n"
@@ -63,7 +71,7 @@ static void usage(FILE *out) {
     if (commands[i].details) fputs(commands[i].details, out);
   }
   fprintf(out,
-          "  --version            print the version\n"
+          "  --version            print the version, the git revision and the libraries\n"
           "  --help               print this help\n"
           "\n"
           "exit status: 0 success, 1 run-time failure, 2 bad input (deck, flag, file, checkpoint),\n"
@@ -77,8 +85,7 @@ int main(int argc, char **argv) {
     return argc < 2 ? AEON_EXIT_INPUT : AEON_EXIT_OK;
   }
   if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-    printf("aeon %s (%s build)\n", AEON_VERSION_STRING, AEON_BUILD_TYPE);
-    return AEON_EXIT_OK;
+    return aeon_cli_version();
   }
   for (int i = 0; i < ncommands; i++) {
     if (strcmp(argv[1], commands[i].name) != 0) continue;

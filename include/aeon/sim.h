@@ -48,6 +48,15 @@ aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, co
                                    const aeon_sim_options *opt, aeon_sim **sim);
 /* Reads a deck file on rank 0 and broadcasts its text (NUL-terminated; free() it); every rank fails together. */
 aeon_err aeon_sim_read_deck(MPI_Comm comm, const char *path, char **text, size_t *len);
+/* Checks deck text and --set overrides as aeon_sim_create would for a run on `ranks` ranks, with the same messages,
+ * but allocates no fields and writes no file: the deck, the mesh, the process grid (parallel.dims against ranks, the
+ * patch sizes), the physics module's set-up and output.fields (collective over comm; every rank agrees; comm may be
+ * MPI_COMM_NULL for one process that did not initialise MPI; opt->restart names the run directory as for a run).
+ * Then rank 0 prints the plan of the run to plan (NULL: nothing): grid, dt, steps, process grid, an estimate of
+ * the field memory of the largest rank, outputs and checkpoints with their sizes; and the effective parameters,
+ * as params.yaml would hold them, to params (NULL: nothing). */
+aeon_err aeon_sim_check(MPI_Comm comm, const char *deck_text, size_t len, const char *deck_name, int nset,
+                        const char *const *sets, const aeon_sim_options *opt, int ranks, FILE *plan, FILE *params);
 /* Frees the simulation (collective). */
 void aeon_sim_destroy(aeon_sim *sim);
 /* Runs to run.t_final (or run.max_steps) with output, progress and the timing table. */

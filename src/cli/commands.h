@@ -51,6 +51,9 @@ int aeon_cli_dense_tick(aeon_cli_dense *d);
 int aeon_cmd_run(int argc, char **argv);    /* aeon run */
 int aeon_cmd_params(int argc, char **argv); /* aeon params */
 int aeon_cmd_restart(int argc, char **argv); /* aeon restart */
+int aeon_cmd_check(int argc, char **argv);  /* aeon check */
+/* Prints the version, the git revision it was built from and the libraries (aeon --version). */
+int aeon_cli_version(void);
 int aeon_cmd_inspect(int argc, char **argv); /* aeon inspect */
 int aeon_cmd_factor(int argc, char **argv); /* aeon factor */
 int aeon_cmd_eig(int argc, char **argv);    /* aeon eig */

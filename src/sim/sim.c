@@ -31,11 +31,14 @@ static aeon_err build(aeon_sim *s, const char *text, size_t len, const char *nam
   return AEON_OK;
 }
 
-/* The test hook AEON_TEST_INJECT_NAN=STEP:RANK poisons step STEP on rank RANK once. */
+/* The test hook AEON_TEST_INJECT_NAN=STEP:RANK poisons step STEP on rank RANK once; AEON_TEST_STEP_SLEEP=S makes
+ * every step S seconds slower (a slow step of known cost, for the progress-rate tests). */
 static void read_test_hooks(aeon_sim *s) {
   const char *h = getenv("AEON_TEST_INJECT_NAN");
   s->inject_step = -1;
   if (h && sscanf(h, "%ld:%d", &s->inject_step, &s->inject_rank) != 2) s->inject_step = -1;
+  h = getenv("AEON_TEST_STEP_SLEEP");
+  s->test_step_sleep = h ? atof(h) : 0.0;
 }
 
 /* The receipts log (rank 0), the tier store, and the tier-3 profile of this machine. */
@@ -184,6 +187,44 @@ aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, co
   return e == AEON_OK ? AEON_OK : aeon_error_trace(e, __FILE__, __LINE__, __func__);
 }
 
+/* The checks of build_parallel without a process grid of `ranks` ranks or any field: the dims (from parallel.dims),
+ * the largest patch, the module's set-up and output selection, and dt. */
+static aeon_err plan_parallel(aeon_sim *s, int ranks, int dims[3]) {
+  long dims_l[3];
+  aeon_deck_int3(s->deck, "parallel.dims", dims_l);
+  for (int d = 0; d < 3; d++) dims[d] = (int)dims_l[d];
+  AE_CHK(aeon_par_choose_dims(ranks, s->lev[0].mesh.N, dims));
+  memcpy(s->par.dims, dims, sizeof s->par.dims); /* coordinates 0: the largest patch; no communicator */
+  s->par.size = ranks;
+  AE_CHK(aeon_mesh_setup_patch(&s->lev[0].mesh, &s->par));
+  AE_CHK(create_module(s));
+  choose_dt(s);
+  return AEON_OK;
+}
+
+/* aeon_par_agree, or the error itself on a single process without MPI (comm MPI_COMM_NULL). */
+static aeon_err agree(MPI_Comm comm, aeon_err e) { return comm == MPI_COMM_NULL ? e : aeon_par_agree(comm, e); }
+
+aeon_err aeon_sim_check(MPI_Comm comm, const char *text, size_t len, const char *name, int nset,
+                        const char *const *sets, const aeon_sim_options *opt, int ranks, FILE *plan, FILE *params) {
+  aeon_sim *s = NULL;
+  aeon_err e = aeon_mem_alloc(sizeof *s, (void **)&s);
+  AE_CHK(agree(comm, e));
+  s->comm = comm;
+  if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &s->rank);
+  if (opt) s->opt = *opt;
+  int dims[3] = {0, 0, 0};
+  e = agree(comm, build(s, text, len, name, nset, sets));
+  if (!e) e = agree(comm, plan_parallel(s, ranks, dims));
+  if (!e && s->rank == 0) {
+    aeon_sim_output_names(s);
+    if (plan) aeon_sim_plan_print(s, plan, ranks, dims, aeon_sim_plan_memory(s, dims), 0);
+    if (params) aeon_deck_write_effective(s->deck, params);
+  }
+  aeon_sim_destroy(s);
+  return e;
+}
+
 void aeon_sim_destroy(aeon_sim *s) {
   if (!s) return;
   aeon_tiers_destroy(s->tiers);
@@ -293,7 +334,9 @@ static int checkpoint_due(const aeon_sim *s) {
 }
 
 aeon_err aeon_sim_run(aeon_sim *s) {
+  if (!s->opt.quiet) AE_CHK(aeon_sim_summary(s));
   s->run_start = s->last_progress = MPI_Wtime();
+  s->run_start_step = s->step;
   if (!s->opt.no_files) AE_CHK(aeon_sim_output_step(s, s->step == s->nsteps));
   while (s->step < s->nsteps && !s->stop_signal) {
     AE_CHK(aeon_sim_step(s));

@@ -53,6 +53,8 @@ struct aeon_sim {
   long norms_every, fields_every;
   double progress_seconds, last_progress, run_start;
   long last_progress_step;
+  long run_start_step;                    /* the step this job's step loop began at (a restart's step, or 0) */
+  double test_step_sleep;                 /* test hook AEON_TEST_STEP_SLEEP: seconds added to every step (0: none) */
   char rundir[4096];
   aeon_series *series;
   const char *var_names[AEON_MAX_VARS];   /* evolved variables, then auxiliary fields */
@@ -122,5 +124,13 @@ aeon_err aeon_sim_diag_finish(aeon_sim *s, long step, double t);
 aeon_err aeon_sim_output_step(aeon_sim *sim, int last);
 /* Prints a progress line if due (rank 0; force prints regardless of the clock). */
 void aeon_sim_progress(aeon_sim *sim, int force);
+/* Rank 0 prints the plan of the run to out: grid, dx, dt, steps to go, the process grid dims on `ranks` ranks with
+ * the memory of the largest rank (measured != 0: measured, else estimated), norms rows, snapshots and checkpoints
+ * with their expected sizes, and the run directory. */
+void aeon_sim_plan_print(const aeon_sim *sim, FILE *out, int ranks, const int dims[3], double mem_bytes, int measured);
+/* Field memory of the largest patch on the process grid dims, estimated from the mesh and the stepper (no MPI). */
+double aeon_sim_plan_memory(const aeon_sim *sim, const int dims[3]);
+/* Prints the plan of this run before its first step (collective: the memory is the largest rank's, measured). */
+aeon_err aeon_sim_summary(aeon_sim *sim);
 
 #endif

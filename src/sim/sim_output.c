@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <math.h>
 #include <string.h>
 
 #include "sim/sim_internal.h"
@@ -161,16 +162,21 @@ aeon_err aeon_sim_output_step(aeon_sim *s, int last) {
 }
 
 void aeon_sim_progress(aeon_sim *s, int force) {
+  if (s->test_step_sleep > 0 && !force) { /* called once per step: the test hook's slow step */
+    struct timespec ts = {(time_t)s->test_step_sleep, (long)(1e9 * (s->test_step_sleep - floor(s->test_step_sleep)))};
+    nanosleep(&ts, NULL);
+  }
   if (s->opt.quiet || s->rank != 0) return;
   double now = MPI_Wtime();
   if (!force && now - s->last_progress < s->progress_seconds) return;
   if (force && s->step == s->last_progress_step && s->step > 0) return; /* already printed for this step */
   s->last_progress_step = s->step;
   s->last_progress = now;
-  double el = now - s->run_start;
+  /* The rate and ETA count only this job's steps (since run_start_step), not those before a restart. */
+  double el = now - s->run_start, done = (double)(s->step - s->run_start_step);
   double pts = (double)s->lev[0].mesh.N[0] * (double)s->lev[0].mesh.N[1] * (double)s->lev[0].mesh.N[2];
-  double rate = el > 0 ? pts * (double)s->step / el : 0.0;
-  double eta = s->step > 0 ? el * (double)(s->nsteps - s->step) / (double)s->step : 0.0;
+  double rate = el > 0 ? pts * done / el : 0.0;
+  double eta = done > 0 ? el * (double)(s->nsteps - s->step) / done : 0.0;
   char norms[256] = "";
   size_t used = 0;
   for (int i = 0; i < s->phys->ndiag && i < 2 && used < sizeof norms; i++)
