@@ -15,7 +15,7 @@ static const aeon_command commands[] = {
    "      --quiet          no banner, progress lines or timing table\n"},
   {"restart", aeon_cmd_restart, "CHECKPOINT [--set KEY=VALUE]... [--quiet]",
    "continue a run from a checkpoint file, in the run directory it belongs to", NULL},
-  {"inspect", aeon_cmd_inspect, "CHECKPOINT [--all]",
+  {"inspect", aeon_cmd_inspect, "CHECKPOINT [--all] [--key FILE]",
    "print a checkpoint's metadata, tiers and receipts, and verify checksums and the receipt chain", NULL},
   {"params", aeon_cmd_params, "[--markdown]", "list every parameter a deck may set", NULL},
   {"factor", aeon_cmd_factor, "(--n N | --input FILE:/DSET) [--output FILE[:/DSET]] [--nb NB] [--budget SIZE] [--grid PxQ] [--ooc DIR]",
