@@ -141,9 +141,9 @@ aeon_err aeon_receipts_blob_anchor(const uint8_t *buf, size_t n, const char *wha
  * (-1: no file). Returns AEON_ERR_USER naming what does not verify. */
 aeon_err aeon_receipts_load(aeon_receipts *log, const char *logpath, const uint8_t *blob, size_t nblob,
                             const char *what, aeon_receipt_anchor *a, int64_t *in_file);
-/* Appends receipts [from, count) to the log file at path (created when from is 0) and fsyncs it; the file
- * must hold exactly `from` receipts before. */
-aeon_err aeon_receipts_file_append(const aeon_receipts *log, const char *path, uint64_t from);
+/* Appends receipts [from, count) to the log file at path (created when from is 0), fsynced when sync is set;
+ * the file must hold exactly `from` receipts before. */
+aeon_err aeon_receipts_file_append(const aeon_receipts *log, const char *path, uint64_t from, int sync);
 /* Cuts the log file at path to its first n receipts (fsynced). */
 aeon_err aeon_receipts_file_truncate(const char *path, uint64_t n);
 /* The log file of a checkpoint: RUNDIR/receipts.log for RUNDIR/checkpoints/chk_N.h5. */

@@ -447,6 +447,10 @@ int aeon_checkpoint_prune(const char *dir, int keep, const char *lineage) {
   char(*paths)[4096] = NULL;
   if (aeon_mem_alloc(256 * sizeof *paths, (void **)&paths) != AEON_OK) return 0;
   int n = aeon_checkpoint_list(dir, paths, 256), kept = 0, removed = 0;
+  if (n <= keep) { /* nothing to remove: no file is opened */
+    aeon_mem_free(paths);
+    return 0;
+  }
   char saved[2048];
   aeon_err code = aeon_error_code();
   snprintf(saved, sizeof saved, "%s", aeon_error_message()); /* reading a stray file must not clobber it */

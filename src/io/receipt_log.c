@@ -5,7 +5,7 @@
  * concatenation of 200-byte canonical receipts, index 0 first) and fsyncs it; the checkpoint's /receipts blob
  * then holds an anchor (count, head hash, step, lineage, MAC) and only the receipts since the previous checkpoint;
  * after the checkpoint, its checkpoint-written receipt (index = count, prev = head: the anchor again, in the log)
- * is appended and fsynced too. aeon_receipts_load reads the log's first `count` receipts, checks that they agree
+ * is appended too (durable with the next fsync). aeon_receipts_load reads the log's first `count` receipts, checks that they agree
  * with the blob's, verifies the chain, the head and the MAC.
  *
  * Blob (little-endian): 0 "AEONRCPT" | 8 version u32 (1) | 12 keyed u32 | 16 count u64 | 24 first u64 |
@@ -235,7 +235,7 @@ aeon_err aeon_receipts_load(aeon_receipts *log, const char *logpath, const uint8
   return e;
 }
 
-aeon_err aeon_receipts_file_append(const aeon_receipts *log, const char *path, uint64_t from) {
+aeon_err aeon_receipts_file_append(const aeon_receipts *log, const char *path, uint64_t from, int sync) {
   uint64_t n = aeon_receipts_count(log);
   int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (from == 0 ? O_TRUNC : 0), 0666);
   if (fd < 0) return AE_ERR(AEON_ERR_IO, "cannot open receipt log '%s': %s", path, strerror(errno));
@@ -250,7 +250,7 @@ aeon_err aeon_receipts_file_append(const aeon_receipts *log, const char *path, u
     if (pwrite(fd, rec, sizeof rec, (off_t)(i * AEON_RECEIPT_BYTES)) != (ssize_t)sizeof rec)
       e = AE_ERR(AEON_ERR_IO, "cannot write receipt log '%s': %s", path, strerror(errno));
   }
-  if (!e && fsync(fd) != 0) e = AE_ERR(AEON_ERR_IO, "cannot fsync receipt log '%s': %s", path, strerror(errno));
+  if (!e && sync && fsync(fd) != 0) e = AE_ERR(AEON_ERR_IO, "cannot fsync receipt log '%s': %s", path, strerror(errno));
   close(fd);
   return e;
 }

@@ -188,7 +188,7 @@ aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, co
 
 void aeon_sim_destroy(aeon_sim *s) {
   if (!s) return;
-  if (s->rcpt_file_ok) aeon_sim_receipts_flush(s); /* what happened since the last checkpoint (best effort) */
+  if (s->rcpt_file_ok) aeon_sim_receipts_flush(s, 1); /* what happened since the last checkpoint (best effort) */
   aeon_tiers_destroy(s->tiers);
   aeon_mem_free(s->first_deck);
   aeon_receipts_destroy(s->receipts);

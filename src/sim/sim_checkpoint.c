@@ -45,13 +45,13 @@ static aeon_err set_aside_old_log(const char *path) {
   return AEON_OK;
 }
 
-aeon_err aeon_sim_receipts_flush(aeon_sim *s) {
+aeon_err aeon_sim_receipts_flush(aeon_sim *s, int sync) {
   if (!s->receipts) return AEON_OK;
   char path[4300];
   snprintf(path, sizeof path, "%s/receipts.log", s->rundir);
   AE_CHK(aeon_receipts_flush_quiet(s->receipts));
   if (s->rcpt_in_file == 0 && !s->restarted) AE_CHK(set_aside_old_log(path));
-  AE_CHK(aeon_receipts_file_append(s->receipts, path, s->rcpt_in_file));
+  AE_CHK(aeon_receipts_file_append(s->receipts, path, s->rcpt_in_file, sync));
   s->rcpt_in_file = aeon_receipts_count(s->receipts);
   return AEON_OK;
 }
@@ -91,7 +91,7 @@ aeon_err aeon_sim_checkpoint(aeon_sim *s) {
   snprintf(path, sizeof path, "%s/chk_%08ld.h5", s->ckdir, s->step);
   aeon_checkpoint_meta mt;
   memset(&mt, 0, sizeof mt);
-  aeon_err e = aeon_par_agree(s->comm, aeon_sim_receipts_flush(s)); /* the log holds the chain up to here */
+  aeon_err e = aeon_par_agree(s->comm, aeon_sim_receipts_flush(s, 1)); /* the log holds the chain up to here */
   if (!e) e = aeon_par_agree(s->comm, fill_meta(s, &mt));
   if (!e) e = aeon_checkpoint_write(&s->lev[0].mesh, aeon_mol_state(s->lev[0].mol), s->var_names, path, &mt);
   free(mt.effective);
@@ -103,7 +103,7 @@ aeon_err aeon_sim_checkpoint(aeon_sim *s) {
   if (s->rank == 0) print_anchor(s, path);
   size_t anchored = s->receipts ? aeon_receipts_count(s->receipts) : 0;
   aeon_sim_receipt(s, AEON_RCPT_CHECKPOINT_WRITTEN, "%s", path); /* index = count, prev = head: the anchor */
-  AE_CHK(aeon_par_agree(s->comm, aeon_sim_receipts_flush(s)));
+  AE_CHK(aeon_par_agree(s->comm, aeon_sim_receipts_flush(s, 0))); /* durable with the next checkpoint's fsync */
   s->rcpt_ck_first = anchored;
   if (s->rank == 0) aeon_checkpoint_prune(s->ckdir, (int)s->ck_keep, s->lineage);
   if (!s->opt.quiet && s->rank == 0) fprintf(s->log, "aeon: checkpoint written: %s\n", path);

@@ -104,8 +104,9 @@ void aeon_sim_receipt(aeon_sim *sim, aeon_receipt_kind kind, const char *fmt, ..
 void aeon_sim_quiet_step(aeon_sim *sim);
 /* Rank 0: keys the receipts (AEON_RECEIPT_KEY_FILE or receipts.key_file), sets the coalescing and a new lineage. */
 aeon_err aeon_sim_receipts_setup(aeon_sim *sim);
-/* Rank 0: appends the receipts not yet in RUNDIR/receipts.log (quiet steps flushed) and fsyncs it (no-op elsewhere). */
-aeon_err aeon_sim_receipts_flush(aeon_sim *sim);
+/* Rank 0: appends the receipts not yet in RUNDIR/receipts.log (quiet steps flushed), fsynced when sync is set
+ * (no-op elsewhere). */
+aeon_err aeon_sim_receipts_flush(aeon_sim *sim, int sync);
 /* Sets the tier clock from the simulation's step, tick, regime and time. */
 void aeon_sim_tier_clock(aeon_sim *sim);
 /* Advances one step with fault handling: rollback and retry with halved substeps (collective). */
