@@ -237,7 +237,7 @@ static aeon_err set_aside_newer(aeon_sim *s) {
  * checkpoint starts a new lineage. */
 static aeon_err continue_history(aeon_sim *s, int explicit_file) {
   if (!s->receipts) return AEON_OK;
-  if (explicit_file) AE_CHK(set_aside_newer(s));
+  if (explicit_file && !s->opt.no_files) AE_CHK(set_aside_newer(s));
   if (!s->lineage[0]) AE_CHK(aeon_receipts_new_lineage(s->lineage));
   s->rcpt_in_file = 0;
   if (s->rcpt_file_has < 0 || s->opt.no_files) return AEON_OK; /* no file: the next flush writes the whole chain */
