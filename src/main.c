@@ -20,7 +20,7 @@ static const aeon_command commands[] = {
    "      -n RANKS         check the process grid for RANKS ranks (default: the ranks it runs on) and estimate\n"
    "                       the field memory of the largest rank\n"
    "      --quiet          print no plan, only errors\n"},
-  {"inspect", aeon_cmd_inspect, "CHECKPOINT [--all]",
+  {"inspect", aeon_cmd_inspect, "CHECKPOINT [--all] [--key FILE]",
    "print a checkpoint's metadata, tiers and receipts, and verify checksums and the receipt chain", NULL},
   {"params", aeon_cmd_params, "[SECTION | KEY | PATTERN] [--markdown]",
    "list the parameters a deck may set: all, one section (grid), one key (grid.n), or keys matching a pattern",

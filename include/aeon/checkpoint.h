@@ -58,10 +58,11 @@ aeon_err aeon_checkpoint_read_fields(const aeon_mesh *m, aeon_fields *u, const c
                                      const char *path);
 /* Frees what aeon_checkpoint_read_meta allocated. */
 void aeon_checkpoint_meta_free(aeon_checkpoint_meta *meta);
-/* Lists DIR/chk_*.h5 newest (highest step) first into paths (at most max); returns how many (rank-local, no MPI). */
+/* Lists the regular files DIR/chk_*.h5 newest (highest step) first into paths (at most max); returns how many (rank-local, no MPI). */
 int aeon_checkpoint_list(const char *dir, char paths[][4096], int max);
-/* Removes all but the newest `keep` checkpoints in dir (rank 0 only). */
-void aeon_checkpoint_prune(const char *dir, int keep);
+/* Removes all but the newest `keep` checkpoints in dir that belong to run lineage `lineage` and whose metadata
+ * verifies; any other file is left alone (rank 0 only, no collective). Returns how many it removed. */
+int aeon_checkpoint_prune(const char *dir, int keep, const char *lineage);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,8 @@
-/* aeon inspect CHECKPOINT [--all]: metadata, tiers and receipts of a checkpoint, with every check a
- * restart makes (format, version, metadata digest, field checksums, receipt hash chain).
+/* aeon inspect CHECKPOINT [--all] [--key FILE]: metadata, tiers and receipts of a checkpoint, with every check
+ * a restart makes (format, version, metadata digest, field checksums, the receipt chain of the run directory's
+ * log and the checkpoint, its anchor; keyed with --key FILE or AEON_RECEIPT_KEY_FILE).
  * Exit status 0 when everything verifies, 2 when something does not (naming the first bad receipt). */
+#include <stdlib.h>
 #include <string.h>
 
 #include <mpi.h>
@@ -35,21 +37,44 @@ static aeon_err print_tiers(const aeon_checkpoint_meta *mt) {
   return e;
 }
 
-/* Prints the receipts (the last 20 unless all) and verifies the chain. */
-static aeon_err print_receipts(const aeon_checkpoint_meta *mt, int all) {
-  if (mt->nreceipts % AEON_RECEIPT_BYTES) return AE_ERR(AEON_ERR_USER, "receipts: %llu bytes is not a whole number of receipts", (unsigned long long)mt->nreceipts);
-  size_t n = mt->nreceipts / AEON_RECEIPT_BYTES, bad = 0;
+/* Keys log with the key file of --key or AEON_RECEIPT_KEY_FILE, if any (never with a key named by the checkpoint). */
+static aeon_err key_log(aeon_receipts *log, const char *key_file) {
+  if (!key_file || !key_file[0]) key_file = getenv("AEON_RECEIPT_KEY_FILE");
+  if (!key_file || !key_file[0]) return AEON_OK;
+  uint8_t key[AEON_RECEIPT_KEY_MAX];
+  size_t len = 0;
+  aeon_err e = aeon_receipts_read_key(key_file, key, &len);
+  if (!e) e = aeon_receipts_set_key(log, key, len);
+  memset(key, 0, sizeof key);
+  return e;
+}
+
+/* Prints the receipts of the whole chain (the last 20 unless all: the run directory's log and the checkpoint's
+ * own) and verifies it: hash chain, agreement of log and checkpoint, head and anchor MAC. */
+static aeon_err print_receipts(const char *path, const aeon_checkpoint_meta *mt, int all, const char *key_file) {
+  char logpath[4300];
+  aeon_receipts_log_path(path, logpath, sizeof logpath);
   aeon_receipts *log = NULL;
-  AE_CHK(aeon_receipts_create(n + 1, &log));
-  aeon_err e = aeon_receipts_deserialize(log, mt->receipts, n);
-  if (!e) {
+  AE_CHK(aeon_receipts_create(0, &log));
+  aeon_receipt_anchor a;
+  int64_t in_file = -1;
+  aeon_err e = key_log(log, key_file);
+  if (!e) e = aeon_receipts_load(log, logpath, mt->receipts, mt->nreceipts, path, &a, &in_file);
+  size_t n = aeon_receipts_count(log);
+  if (!e || n > 0) {
     size_t first = all || n <= 20 ? 0 : n - 20;
     printf("\n--- receipts (%zu; showing %zu from %zu) ---\n", n, n - first, first);
     aeon_receipts_print(log, first, n - first, stdout);
+  }
+  if (!e) {
     char head[65];
     aeon_receipts_head_hex(log, head);
-    e = aeon_receipts_verify(log, &bad);
-    if (!e) printf("receipt chain verified: %zu receipts, head %s\n", n, head);
+    printf("receipt chain verified: %zu receipts, head %s\n", n, head);
+    if (a.step >= 0)
+      printf("receipt anchor %s: receipts %llu-%zu in the checkpoint, %s from %s; lineage %s\n",
+             a.keyed ? "HMAC-SHA-256 verified (keyed)" : "verified (not keyed)", (unsigned long long)a.first,
+             n - 1, in_file >= 0 ? "the rest" : "no log file", logpath, a.lineage);
+    else printf("receipt anchor: none (a checkpoint written before anchors: the whole chain is in the file)\n");
   }
   aeon_receipts_destroy(log);
   return e;
@@ -59,12 +84,14 @@ int aeon_cmd_inspect(int argc, char **argv) {
   aeon_mpi_preinit();
   MPI_Init(NULL, NULL);
   const char *path = NULL;
+  const char *key_file = NULL;
   int all = 0, rank;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   aeon_err e = AEON_OK;
   for (int i = 0; i < argc && !e; i++) {
     if (strcmp(argv[i], "--all") == 0) all = 1;
-    else if (argv[i][0] == '-') e = AE_ERR(AEON_ERR_USER, "inspect: unknown option '%s' (known: --all)", argv[i]);
+    else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc) key_file = argv[++i];
+    else if (argv[i][0] == '-') e = AE_ERR(AEON_ERR_USER, "inspect: unknown option '%s' (known: --all, --key FILE)", argv[i]);
     else if (path) e = AE_ERR(AEON_ERR_USER, "inspect: more than one checkpoint given");
     else path = argv[i];
   }
@@ -77,7 +104,7 @@ int aeon_cmd_inspect(int argc, char **argv) {
     aeon_err fe = aeon_checkpoint_verify_fields(path, &nfields);
     if (fe) snprintf(first, sizeof first, "%s", aeon_error_message());
     print_meta(path, &mt, digest_ok, nfields, fe == AEON_OK);
-    aeon_err re = print_receipts(&mt, all); /* the receipts first: a tampered one is named by index */
+    aeon_err re = print_receipts(path, &mt, all, key_file); /* the receipts first: a tampered one is named by index */
     if (re) snprintf(first, sizeof first, "%s", aeon_error_message());
     aeon_err te = print_tiers(&mt);
     if (te && !first[0]) snprintf(first, sizeof first, "%s", aeon_error_message());

@@ -15,6 +15,7 @@
 
 #include "aeon/memory.h"
 #include "aeon/parallel.h"
+#include "aeon/receipts.h"
 #include "aeon/version.h"
 #include "io/h5util.h"
 
@@ -425,6 +426,14 @@ static long chk_step(const char *name) {
   return -1;
 }
 
+/* 1 if dir/name is a regular file (a directory or FIFO named like a checkpoint is none). */
+static int is_regular(const char *dir, const char *name) {
+  char p[8200];
+  struct stat st;
+  snprintf(p, sizeof p, "%s/%s", dir, name);
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 int aeon_checkpoint_list(const char *dir, char paths[][4096], int max) {
   DIR *d = opendir(dir);
   if (!d) return 0;
@@ -433,7 +442,7 @@ int aeon_checkpoint_list(const char *dir, char paths[][4096], int max) {
   struct dirent *e;
   while ((e = readdir(d)) && n < 256) {
     long s = chk_step(e->d_name);
-    if (s >= 0) steps[n++] = s;
+    if (s >= 0 && is_regular(dir, e->d_name)) steps[n++] = s;
   }
   closedir(d);
   for (int i = 1; i < n; i++) /* newest first */
@@ -446,8 +455,33 @@ int aeon_checkpoint_list(const char *dir, char paths[][4096], int max) {
   return k;
 }
 
-void aeon_checkpoint_prune(const char *dir, int keep) {
-  char paths[256][4096];
-  int n = aeon_checkpoint_list(dir, paths, 256);
-  for (int i = keep; i < n; i++) unlink(paths[i]);
+/* 1 if path is a checkpoint whose metadata verifies and whose receipt anchor names lineage. */
+static int of_lineage(const char *path, const char *lineage) {
+  aeon_checkpoint_meta mt;
+  aeon_receipt_anchor a;
+  if (aeon_checkpoint_read_meta(MPI_COMM_SELF, path, &mt) != AEON_OK) return 0;
+  int mine = aeon_receipts_blob_anchor(mt.receipts, mt.nreceipts, path, &a) == AEON_OK && a.lineage[0] &&
+             strcmp(a.lineage, lineage) == 0;
+  aeon_checkpoint_meta_free(&mt);
+  return mine;
+}
+
+int aeon_checkpoint_prune(const char *dir, int keep, const char *lineage) {
+  char(*paths)[4096] = NULL;
+  if (aeon_mem_alloc(256 * sizeof *paths, (void **)&paths) != AEON_OK) return 0;
+  int n = aeon_checkpoint_list(dir, paths, 256), kept = 0, removed = 0;
+  if (n <= keep) { /* nothing to remove: no file is opened */
+    aeon_mem_free(paths);
+    return 0;
+  }
+  char saved[2048];
+  aeon_err code = aeon_error_code();
+  snprintf(saved, sizeof saved, "%s", aeon_error_message()); /* reading a stray file must not clobber it */
+  for (int i = 0; i < n && lineage && lineage[0]; i++) {
+    if (!of_lineage(paths[i], lineage)) continue; /* a stray, damaged or foreign file is never removed */
+    if (++kept > keep && unlink(paths[i]) == 0) removed++;
+  }
+  aeon_error_adopt(code, saved);
+  aeon_mem_free(paths);
+  return removed;
 }

@@ -13,7 +13,13 @@
  *   0 index u64 | 8 kind i32 | 12 reserved i32 | 16 step i64 | 24 t f64 |
  *   32 dt f64 | 40 wall f64 | 48 detail[80] | 128 prev[32] | 160 hash[32] |
  *   192 zeros[8]
- * and hash = SHA-256(prev || bytes 0..127). */
+ * and hash = SHA-256(prev || bytes 0..127), or with a key HMAC-SHA-256(key, prev || bytes 0..127): the key's
+ * inner and outer SHA-256 states are computed once (set_key) and copied per hash, so a keyed append allocates
+ * nothing either.
+ *
+ * Quiet steps: aeon_receipts_quiet_step only counts; the pending run becomes one step-accepted receipt
+ * ("steps A-B (N quiet) substeps=S retries=0"; a run of one reads like an ordinary step receipt) when it
+ * reaches quiet_every, when substeps changes, or before any other receipt is appended. */
 #define OPENSSL_API_COMPAT 0x10100000L
 #include "aeon/receipts.h"
 
@@ -39,6 +45,14 @@ struct aeon_receipts {
   size_t first_cap;      /* receipts in chunk 0 */
   size_t cap;            /* receipts in all chunks */
   size_t count;
+  int keyed;
+  SHA256_CTX kin, kout;  /* SHA-256 states after the key's inner and outer pads */
+  int64_t quiet_every;   /* steps one coalesced receipt covers at most */
+  int64_t quiet_n;       /* pending quiet steps */
+  int64_t quiet_first;   /* step of the first pending one */
+  int64_t quiet_step;    /* last pending: step, t, dt, wall, substeps */
+  double quiet_t, quiet_dt, quiet_wall;
+  int quiet_substeps;
 };
 
 /* SHA-256 of n bytes (no allocation). Not static: the unit test checks it against known answers. */
@@ -116,12 +130,47 @@ static void decode(const uint8_t *in, aeon_receipt *r) {
   memcpy(r->hash, in + HASH_AT, 32);
 }
 
-/* Computes what r's hash should be: SHA-256(prev || body). */
-static void receipt_hash(const aeon_receipt *r, uint8_t out[32]) {
+void aeon_receipts_mac(const aeon_receipts *log, const void *data, size_t n, uint8_t out[32]) {
+  if (!log->keyed) {
+    aeon_receipts_sha256_(data, n, out);
+    return;
+  }
+  uint8_t inner[32];
+  SHA256_CTX c = log->kin;
+  SHA256_Update(&c, data, n);
+  SHA256_Final(inner, &c);
+  c = log->kout;
+  SHA256_Update(&c, inner, 32);
+  SHA256_Final(out, &c);
+}
+
+aeon_err aeon_receipts_set_key(aeon_receipts *log, const uint8_t *key, size_t len) {
+  if (len < AEON_RECEIPT_KEY_MIN || len > AEON_RECEIPT_KEY_MAX)
+    return AE_ERR(AEON_ERR_USER, "receipt key: %zu bytes; a key has %d to %d bytes", len, AEON_RECEIPT_KEY_MIN,
+                  AEON_RECEIPT_KEY_MAX);
+  uint8_t k0[64] = {0}, pad[64];
+  if (len > 64) aeon_receipts_sha256_(key, len, k0); /* a long key is hashed first */
+  else memcpy(k0, key, len);
+  for (int i = 0; i < 64; i++) pad[i] = k0[i] ^ 0x36;
+  SHA256_Init(&log->kin);
+  SHA256_Update(&log->kin, pad, 64);
+  for (int i = 0; i < 64; i++) pad[i] = k0[i] ^ 0x5c;
+  SHA256_Init(&log->kout);
+  SHA256_Update(&log->kout, pad, 64);
+  memset(k0, 0, sizeof k0);
+  memset(pad, 0, sizeof pad);
+  log->keyed = 1;
+  return AEON_OK;
+}
+
+int aeon_receipts_keyed(const aeon_receipts *log) { return log->keyed; }
+
+/* Computes what r's hash should be: SHA-256(prev || body), or the keyed HMAC of the same bytes. */
+static void receipt_hash(const aeon_receipts *log, const aeon_receipt *r, uint8_t out[32]) {
   uint8_t buf[32 + BODY_BYTES];
   memcpy(buf, r->prev, 32);
   encode_body(r, buf + 32);
-  aeon_receipts_sha256_(buf, sizeof buf, out);
+  aeon_receipts_mac(log, buf, sizeof buf, out);
 }
 
 static aeon_receipt *slot(const aeon_receipts *log, size_t i) {
@@ -162,6 +211,7 @@ aeon_err aeon_receipts_create(size_t reserve, aeon_receipts **log) {
   aeon_receipts *l = p;
   l->table_cap = 16;
   l->first_cap = reserve ? reserve : CHUNK_RECEIPTS;
+  l->quiet_every = 1000;
   aeon_err e = aeon_mem_alloc(l->table_cap * sizeof *l->chunks, &p);
   l->chunks = p;
   if (e == AEON_OK) e = add_chunk(l, l->first_cap);
@@ -180,8 +230,9 @@ void aeon_receipts_destroy(aeon_receipts *log) {
   aeon_mem_free(log);
 }
 
-aeon_err aeon_receipts_append(aeon_receipts *log, aeon_receipt_kind kind, int64_t step, double t,
-                              double dt, double wall, const char *detail_fmt, ...) {
+/* Appends one receipt without flushing the quiet steps; detail is formatted from ap (or empty). */
+static aeon_err append_v(aeon_receipts *log, aeon_receipt_kind kind, int64_t step, double t, double dt, double wall,
+                         const char *detail_fmt, va_list ap) {
   AE_CHK(ensure_capacity(log, log->count + 1));
   aeon_receipt *r = slot(log, log->count);
   memset(r, 0, sizeof *r);
@@ -191,16 +242,56 @@ aeon_err aeon_receipts_append(aeon_receipts *log, aeon_receipt_kind kind, int64_
   r->t = t;
   r->dt = dt;
   r->wall = wall;
-  if (detail_fmt) {
-    va_list ap;
-    va_start(ap, detail_fmt);
-    vsnprintf(r->detail, sizeof r->detail, detail_fmt, ap); /* truncates to 79 characters */
-    va_end(ap);
-  }
+  if (detail_fmt) vsnprintf(r->detail, sizeof r->detail, detail_fmt, ap); /* truncates to 79 characters */
   if (log->count > 0) memcpy(r->prev, slot(log, log->count - 1)->hash, 32);
-  receipt_hash(r, r->hash);
+  receipt_hash(log, r, r->hash);
   log->count++;
   return AEON_OK;
+}
+
+/* append_v with variadic arguments. */
+__attribute__((format(printf, 7, 8))) static aeon_err append_raw(aeon_receipts *log, aeon_receipt_kind kind,
+                                                                 int64_t step, double t, double dt, double wall,
+                                                                 const char *detail_fmt, ...) {
+  va_list ap;
+  va_start(ap, detail_fmt);
+  aeon_err e = append_v(log, kind, step, t, dt, wall, detail_fmt, ap);
+  va_end(ap);
+  return e;
+}
+
+aeon_err aeon_receipts_flush_quiet(aeon_receipts *log) {
+  int64_t n = log->quiet_n;
+  if (n == 0) return AEON_OK;
+  log->quiet_n = 0;
+  if (n == 1)
+    return append_raw(log, AEON_RCPT_STEP_ACCEPTED, log->quiet_step, log->quiet_t, log->quiet_dt, log->quiet_wall,
+                      "substeps=%d retries=0", log->quiet_substeps);
+  return append_raw(log, AEON_RCPT_STEP_ACCEPTED, log->quiet_step, log->quiet_t, log->quiet_dt, log->quiet_wall,
+                    "steps %" PRId64 "-%" PRId64 " (%" PRId64 " quiet) substeps=%d retries=0", log->quiet_first,
+                    log->quiet_step, n, log->quiet_substeps);
+}
+
+void aeon_receipts_set_quiet_every(aeon_receipts *log, int64_t n) { log->quiet_every = n < 1 ? 1 : n; }
+
+aeon_err aeon_receipts_quiet_step(aeon_receipts *log, int64_t step, double t, double dt, double wall, int substeps) {
+  if (log->quiet_n > 0 && substeps != log->quiet_substeps) AE_CHK(aeon_receipts_flush_quiet(log));
+  if (log->quiet_n == 0) log->quiet_first = step;
+  log->quiet_n++;
+  log->quiet_step = step, log->quiet_t = t, log->quiet_dt = dt, log->quiet_wall = wall;
+  log->quiet_substeps = substeps;
+  if (log->quiet_n >= log->quiet_every) AE_CHK(aeon_receipts_flush_quiet(log));
+  return AEON_OK;
+}
+
+aeon_err aeon_receipts_append(aeon_receipts *log, aeon_receipt_kind kind, int64_t step, double t,
+                              double dt, double wall, const char *detail_fmt, ...) {
+  AE_CHK(aeon_receipts_flush_quiet(log)); /* the receipts stay in the order things happened */
+  va_list ap;
+  va_start(ap, detail_fmt);
+  aeon_err e = append_v(log, kind, step, t, dt, wall, detail_fmt, ap);
+  va_end(ap);
+  return e;
 }
 
 size_t aeon_receipts_count(const aeon_receipts *log) { return log->count; }
@@ -244,13 +335,18 @@ static const char *kind_label(int32_t kind, char buf[24]) {
 }
 
 void aeon_receipts_serialize(const aeon_receipts *log, uint8_t *buf) {
-  for (size_t i = 0; i < log->count; i++) encode(slot(log, i), buf + i * AEON_RECEIPT_BYTES);
+  aeon_receipts_serialize_range(log, 0, log->count, buf);
+}
+
+void aeon_receipts_serialize_range(const aeon_receipts *log, size_t first, size_t n, uint8_t *buf) {
+  for (size_t i = 0; i < n && first + i < log->count; i++) encode(slot(log, first + i), buf + i * AEON_RECEIPT_BYTES);
 }
 
 aeon_err aeon_receipts_deserialize(aeon_receipts *log, const uint8_t *buf, size_t n) {
   AE_CHK(ensure_capacity(log, n)); /* on failure the log keeps its content */
   for (size_t i = 0; i < n; i++) decode(buf + i * AEON_RECEIPT_BYTES, slot(log, i));
   log->count = n;
+  log->quiet_n = 0;
   return AEON_OK;
 }
 
@@ -263,11 +359,11 @@ static aeon_err check_one(const aeon_receipts *log, size_t i) {
   char buf[24];
   const char *kind = kind_label(r->kind, buf);
   uint8_t h[32];
-  receipt_hash(r, h);
+  receipt_hash(log, r, h);
   if (memcmp(h, r->hash, 32) != 0)
     return AE_ERR(AEON_ERR_USER,
-                  "receipt %zu (%s at step %" PRId64 ") is corrupt: its hash does not match its content", i,
-                  kind, r->step);
+                  "receipt %zu (%s at step %" PRId64 ") is corrupt: its %s does not match its content%s", i,
+                  kind, r->step, log->keyed ? "HMAC" : "hash", log->keyed ? " (edited, or made without this key)" : "");
   if (i == 0 && memcmp(r->prev, zeros, 32) != 0)
     return AE_ERR(AEON_ERR_USER,
                   "receipt 0 (%s at step %" PRId64 ") does not start a chain: its previous hash is not zero",

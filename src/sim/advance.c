@@ -146,6 +146,7 @@ aeon_err aeon_sim_advance(aeon_sim *s) {
     aeon_sim_tier_clock(s);
     AE_CHK(aeon_tiers_put(s->tiers, 1, "dt.halvings", &hint, sizeof hint, 0));
   }
-  aeon_sim_receipt(s, AEON_RCPT_STEP_ACCEPTED, "substeps=%d retries=%d", 1 << s->halvings, s->retries);
+  if (s->retries == 0) aeon_sim_quiet_step(s); /* coalesced with the quiet steps around it */
+  else aeon_sim_receipt(s, AEON_RCPT_STEP_ACCEPTED, "substeps=%d retries=%d", 1 << s->halvings, s->retries);
   return AEON_OK;
 }

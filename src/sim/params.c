@@ -25,6 +25,8 @@ const aeon_param_decl aeon_sim_params[] = {
   {"faults.max_abs", AEON_PT_REAL, "1e100", 1, 1e300, NULL, "values beyond this magnitude count as a fault, like NaN/Inf (a blow-up)", AEON_RESTART_CHANGEABLE},
   {"faults.recover_steps", AEON_PT_INT, "10", 0, 1e9, NULL, "steps that keep the smaller substeps that worked after a fault", AEON_RESTART_CHANGEABLE},
   {"faults.taint_steps", AEON_PT_INT, "10", 0, 1e9, NULL, "steps a tier entry stays tainted after it led to a rejected step", AEON_RESTART_CHANGEABLE},
+  {"receipts.key_file", AEON_PT_STRING, "", AEON_NORANGE, NULL, "file holding the key of HMAC-SHA-256 receipts (AEON_RECEIPT_KEY_FILE overrides; \"\": unkeyed)", AEON_RESTART_CHANGEABLE},
+  {"receipts.quiet_steps", AEON_PT_INT, "1000", 1, 1e12, NULL, "accepted steps without retries coalesced into one receipt at most", AEON_RESTART_CHANGEABLE},
 };
 const int aeon_sim_nparams = sizeof aeon_sim_params / sizeof aeon_sim_params[0];
 

@@ -44,6 +44,7 @@ static void read_test_hooks(aeon_sim *s) {
 /* The receipts log (rank 0), the tier store, and the tier-3 profile of this machine. */
 static aeon_err build_state(aeon_sim *s) {
   if (s->rank == 0) AE_CHK(aeon_receipts_create(4096, &s->receipts));
+  AE_CHK(aeon_sim_receipts_setup(s));
   AE_CHK(aeon_tiers_create(s->receipts, &s->tiers));
   aeon_sim_tier_clock(s);
   int64_t profile[5] = {s->par.size, s->par.node_size, s->par.dims[0], s->par.dims[1], s->par.dims[2]};
@@ -153,6 +154,7 @@ aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char
   if (!s->opt.no_files) AE_CHK(aeon_par_agree(comm, aeon_sim_output_open(s, s->restarted)));
   if (!s->opt.quiet) AE_CHK(aeon_par_report(&s->par, s->log));
   aeon_sim_receipt(s, AEON_RCPT_RUN_START, "%s on %d ranks from step %ld", name, s->par.size, s->step);
+  s->rcpt_file_ok = !s->opt.no_files;
   return AEON_OK;
 }
 
@@ -227,6 +229,7 @@ aeon_err aeon_sim_check(MPI_Comm comm, const char *text, size_t len, const char 
 
 void aeon_sim_destroy(aeon_sim *s) {
   if (!s) return;
+  if (s->rcpt_file_ok) aeon_sim_receipts_flush(s, 1); /* what happened since the last checkpoint (best effort) */
   aeon_tiers_destroy(s->tiers);
   aeon_mem_free(s->first_deck);
   aeon_receipts_destroy(s->receipts);
@@ -265,6 +268,10 @@ void aeon_sim_receipt(aeon_sim *s, aeon_receipt_kind kind, const char *fmt, ...)
   vsnprintf(detail, sizeof detail, fmt, ap);
   va_end(ap);
   aeon_receipts_append(s->receipts, kind, s->step, s->t, s->dt, aeon_sim_wall(s), "%s", detail);
+}
+
+void aeon_sim_quiet_step(aeon_sim *s) {
+  if (s->receipts) aeon_receipts_quiet_step(s->receipts, s->step, s->t, s->dt, aeon_sim_wall(s), 1 << s->halvings);
 }
 
 void aeon_sim_tier_clock(aeon_sim *s) {

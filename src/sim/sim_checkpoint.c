@@ -1,7 +1,10 @@
 /* Checkpoints of a simulation: what goes in, how a restart takes it back. */
+#include <errno.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "aeon/memory.h"
 #include "sim/sim_internal.h"
@@ -22,11 +25,64 @@ static aeon_err fill_meta(aeon_sim *s, aeon_checkpoint_meta *mt) {
   mt->ntiers = aeon_tiers_serialized_size(s->tiers);
   AE_CHK(aeon_mem_alloc(mt->ntiers + 1, (void **)&mt->tiers));
   aeon_tiers_serialize(s->tiers, mt->tiers);
-  size_t nr = s->receipts ? aeon_receipts_count(s->receipts) : 0;
-  mt->nreceipts = nr * AEON_RECEIPT_BYTES;
+  mt->nreceipts = s->receipts ? aeon_receipts_blob_size(s->receipts, s->rcpt_ck_first) : 0;
   AE_CHK(aeon_mem_alloc(mt->nreceipts + 1, (void **)&mt->receipts));
-  if (nr) aeon_receipts_serialize(s->receipts, mt->receipts);
+  if (s->receipts) aeon_receipts_blob_write(s->receipts, s->rcpt_ck_first, s->step, s->lineage, mt->receipts);
   return AEON_OK;
+}
+
+/* Rank 0, a fresh run: a receipt log left by an earlier run in this directory (--force) moves aside. */
+static aeon_err set_aside_old_log(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) return AEON_OK;
+  char aside[4600], stamp[32];
+  time_t now = time(NULL);
+  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+  snprintf(aside, sizeof aside, "%s.replaced-%s", path, stamp);
+  if (rename(path, aside) != 0)
+    return AE_ERR(AEON_ERR_IO, "cannot move the earlier run's receipt log '%s' aside: %s", path, strerror(errno));
+  fprintf(stderr, "aeon: warning: the earlier run's receipt log was moved to %s\n", aside);
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_receipts_flush(aeon_sim *s, int sync) {
+  if (!s->receipts) return AEON_OK;
+  char path[4300];
+  snprintf(path, sizeof path, "%s/receipts.log", s->rundir);
+  AE_CHK(aeon_receipts_flush_quiet(s->receipts));
+  if (s->rcpt_in_file == 0 && !s->restarted) AE_CHK(set_aside_old_log(path));
+  AE_CHK(aeon_receipts_file_append(s->receipts, path, s->rcpt_in_file, sync));
+  s->rcpt_in_file = aeon_receipts_count(s->receipts);
+  return AEON_OK;
+}
+
+aeon_err aeon_sim_receipts_setup(aeon_sim *s) {
+  if (!s->receipts) return AEON_OK;
+  aeon_receipts_set_quiet_every(s->receipts, aeon_deck_int(s->deck, "receipts.quiet_steps"));
+  const char *file = getenv("AEON_RECEIPT_KEY_FILE"), *from = "AEON_RECEIPT_KEY_FILE";
+  if (!file || !file[0]) file = aeon_deck_string(s->deck, "receipts.key_file"), from = "receipts.key_file";
+  if (file[0]) {
+    uint8_t key[AEON_RECEIPT_KEY_MAX];
+    size_t len = 0;
+    aeon_err e = aeon_receipts_read_key(file, key, &len);
+    if (!e) e = aeon_receipts_set_key(s->receipts, key, len);
+    memset(key, 0, sizeof key);
+    if (e) {
+      char msg[1500];
+      snprintf(msg, sizeof msg, "%s", aeon_error_message());
+      return AE_ERR(e, "%s (named by %s)", msg, from);
+    }
+  }
+  return aeon_receipts_new_lineage(s->lineage);
+}
+
+/* Rank 0: the anchor line of a checkpoint on standard output (printed even with --quiet). */
+static void print_anchor(const aeon_sim *s, const char *path) {
+  char head[65];
+  aeon_receipts_head_hex(s->receipts, head);
+  fprintf(s->log, "aeon: receipts anchor: %s step %ld receipts %zu head %s lineage %s%s\n", path, s->step,
+          aeon_receipts_count(s->receipts), head, s->lineage, aeon_receipts_keyed(s->receipts) ? " keyed" : "");
+  fflush(s->log);
 }
 
 aeon_err aeon_sim_checkpoint(aeon_sim *s) {
@@ -34,7 +90,9 @@ aeon_err aeon_sim_checkpoint(aeon_sim *s) {
   char path[4400];
   snprintf(path, sizeof path, "%s/chk_%08ld.h5", s->ckdir, s->step);
   aeon_checkpoint_meta mt;
-  aeon_err e = aeon_par_agree(s->comm, fill_meta(s, &mt));
+  memset(&mt, 0, sizeof mt);
+  aeon_err e = aeon_par_agree(s->comm, aeon_sim_receipts_flush(s, 1)); /* the log holds the chain up to here */
+  if (!e) e = aeon_par_agree(s->comm, fill_meta(s, &mt));
   if (!e) e = aeon_checkpoint_write(&s->lev[0].mesh, aeon_mol_state(s->lev[0].mol), s->var_names, path, &mt);
   free(mt.effective);
   aeon_mem_free(mt.tiers);
@@ -42,8 +100,12 @@ aeon_err aeon_sim_checkpoint(aeon_sim *s) {
   if (e) return aeon_error_trace(e, __FILE__, __LINE__, __func__);
   s->last_ck_wall = aeon_sim_wall(s);
   s->ck_due_wall = 0;
-  aeon_sim_receipt(s, AEON_RCPT_CHECKPOINT_WRITTEN, "%s", path);
-  if (s->rank == 0) aeon_checkpoint_prune(s->ckdir, (int)s->ck_keep);
+  if (s->rank == 0) print_anchor(s, path);
+  size_t anchored = s->receipts ? aeon_receipts_count(s->receipts) : 0;
+  aeon_sim_receipt(s, AEON_RCPT_CHECKPOINT_WRITTEN, "%s", path); /* index = count, prev = head: the anchor */
+  AE_CHK(aeon_par_agree(s->comm, aeon_sim_receipts_flush(s, 0))); /* durable with the next checkpoint's fsync */
+  s->rcpt_ck_first = anchored;
+  if (s->rank == 0) aeon_checkpoint_prune(s->ckdir, (int)s->ck_keep, s->lineage);
   if (!s->opt.quiet && s->rank == 0) fprintf(s->log, "aeon: checkpoint written: %s\n", path);
   aeon_timer_stop(&s->timers, s->t_checkpoint);
   return AEON_OK;
@@ -84,16 +146,15 @@ static aeon_err trim_norms(const aeon_sim *s) {
   return AEON_OK;
 }
 
-/* Rank 0: the receipts of the checkpoint, verified. */
+/* Rank 0: the whole receipt chain the checkpoint anchors (its run directory's log + its own), verified. */
 static aeon_err restore_receipts(aeon_sim *s, const aeon_checkpoint_meta *mt, const char *path) {
   if (!s->receipts) return AEON_OK;
-  if (mt->nreceipts % AEON_RECEIPT_BYTES)
-    return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: its receipts are %llu bytes, not a whole number of "
-                  "receipts", path, (unsigned long long)mt->nreceipts);
-  AE_CHK(aeon_receipts_deserialize(s->receipts, mt->receipts, mt->nreceipts / AEON_RECEIPT_BYTES));
-  size_t bad = 0;
-  aeon_err e = aeon_receipts_verify(s->receipts, &bad);
-  if (e) return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: %s", path, aeon_error_message());
+  char logpath[4300];
+  aeon_receipts_log_path(path, logpath, sizeof logpath);
+  aeon_receipt_anchor a;
+  AE_CHK(aeon_receipts_load(s->receipts, logpath, mt->receipts, mt->nreceipts, path, &a, &s->rcpt_file_has));
+  s->rcpt_ck_first = a.count;
+  snprintf(s->lineage, sizeof s->lineage, "%s", a.lineage);
   return AEON_OK;
 }
 
@@ -122,6 +183,69 @@ aeon_err aeon_sim_load_checkpoint(aeon_sim *s, const char *path) {
   }
   aeon_checkpoint_meta_free(&mt);
   return e ? aeon_error_trace(e, __FILE__, __LINE__, __func__) : AEON_OK;
+}
+
+/* Copies file from to file to (rank 0; a missing from is no error). */
+static aeon_err copy_file(const char *from, const char *to) {
+  FILE *in = fopen(from, "rb");
+  if (!in) return AEON_OK;
+  FILE *out = fopen(to, "wb");
+  char buf[65536];
+  size_t n;
+  int bad = !out;
+  while (!bad && (n = fread(buf, 1, sizeof buf, in)) > 0) bad = fwrite(buf, 1, n, out) != n;
+  fclose(in);
+  if (out && fclose(out) != 0) bad = 1;
+  return bad ? AE_ERR(AEON_ERR_IO, "cannot copy '%s' to '%s'", from, to) : AEON_OK;
+}
+
+/* Rank 0, a restart from a checkpoint older than others in the directory: a new lineage begins and the newer
+ * checkpoints (with a copy of the receipt log) move to checkpoints.replaced-TIME/, as --force does. */
+static aeon_err set_aside_newer(aeon_sim *s) {
+  char(*paths)[4096] = NULL;
+  AE_CHK(aeon_mem_alloc(256 * sizeof *paths, (void **)&paths));
+  int n = aeon_checkpoint_list(s->ckdir, paths, 256), newer = 0;
+  while (newer < n && atol(strrchr(paths[newer], '/') + 5) > s->step) newer++; /* newest first */
+  char aside[4400], stamp[32], log[4300], name[4700];
+  aeon_err e = AEON_OK;
+  if (newer > 0) {
+    time_t now = time(NULL);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+    snprintf(aside, sizeof aside, "%s.replaced-%s", s->ckdir, stamp);
+    for (int k = 2; mkdir(aside, 0777) != 0 && errno == EEXIST && k < 100; k++)
+      snprintf(aside, sizeof aside, "%s.replaced-%s-%d", s->ckdir, stamp, k);
+    snprintf(log, sizeof log, "%s/receipts.log", s->rundir);
+    snprintf(name, sizeof name, "%s/receipts.log", aside);
+    e = copy_file(log, name);
+  }
+  for (int i = 0; i < newer && !e; i++) {
+    snprintf(name, sizeof name, "%s/%s", aside, strrchr(paths[i], '/') + 1);
+    if (rename(paths[i], name) != 0)
+      e = AE_ERR(AEON_ERR_IO, "cannot move the newer checkpoint '%s' aside: %s", paths[i], strerror(errno));
+  }
+  if (!e && newer > 0) {
+    fprintf(stderr, "aeon: warning: restarting from step %ld, older than %d checkpoint%s in %s: they were moved to "
+            "%s and a new run lineage begins\n", s->step, newer, newer > 1 ? "s" : "", s->ckdir, aside);
+    e = aeon_receipts_new_lineage(s->lineage);
+  }
+  aeon_mem_free(paths);
+  return e;
+}
+
+/* Rank 0, once the restart is decided: the log file is cut to the checkpoint's receipts (what followed belongs to
+ * a history that does not continue), a checkpoint from before lineages gets one, and an explicitly named older
+ * checkpoint starts a new lineage. */
+static aeon_err continue_history(aeon_sim *s, int explicit_file) {
+  if (!s->receipts) return AEON_OK;
+  if (explicit_file && !s->opt.no_files) AE_CHK(set_aside_newer(s));
+  if (!s->lineage[0]) AE_CHK(aeon_receipts_new_lineage(s->lineage));
+  s->rcpt_in_file = 0;
+  if (s->rcpt_file_has < 0 || s->opt.no_files) return AEON_OK; /* no file: the next flush writes the whole chain */
+  char log[4300];
+  snprintf(log, sizeof log, "%s/receipts.log", s->rundir);
+  if ((uint64_t)s->rcpt_file_has != s->rcpt_ck_first) AE_CHK(aeon_receipts_file_truncate(log, s->rcpt_ck_first));
+  s->rcpt_in_file = s->rcpt_ck_first;
+  return AEON_OK;
 }
 
 /* Tries the checkpoints of the run directory newest first; returns the step restarted from, or -1 if none exists. */
@@ -155,6 +279,8 @@ aeon_err aeon_sim_restart(aeon_sim *s) {
     AE_CHK(aeon_sim_load_checkpoint(s, s->opt.restart));
     from = s->step;
   }
+  if (from >= 0)
+    AE_CHK(aeon_par_agree(s->comm, s->rank == 0 ? continue_history(s, strcmp(s->opt.restart, "auto") != 0) : AEON_OK));
   if (from >= 0 && !s->opt.quiet && s->rank == 0)
     fprintf(s->log, "aeon: restarted from step %ld (t = %.6g)\n", s->step, s->t);
   if (s->restarted && s->rank == 0 && !s->opt.no_files) AE_CHK(trim_norms(s));

@@ -88,6 +88,12 @@ struct aeon_sim {
   int ck_due_wall;           /* rank 0's wall clock says a checkpoint is due (agreed) */
   int restarted;             /* the state came from a checkpoint */
   char *first_deck;          /* the deck as first given, carried through restarts (NULL: this run's deck) */
+  /* the receipt chain outside memory (rank 0; see io/receipt_log.c) */
+  char lineage[AEON_LINEAGE_HEX + 1]; /* the run lineage: the checkpoints pruning may remove */
+  uint64_t rcpt_in_file;     /* receipts already in RUNDIR/receipts.log */
+  uint64_t rcpt_ck_first;    /* first receipt the next checkpoint stores: the count at the previous one */
+  int64_t rcpt_file_has;     /* after loading a checkpoint: receipts its log file holds (-1: no file) */
+  int rcpt_file_ok;          /* the run is set up: the log file may be appended to */
 };
 
 /* Returns 1 once a stop was requested by a signal on this rank (read by the step loop). */
@@ -96,6 +102,13 @@ int aeon_sim_stop_requested_(void);
 double aeon_sim_wall(const aeon_sim *sim);
 /* Appends a receipt on rank 0 (no-op elsewhere); detail is printf-style. */
 void aeon_sim_receipt(aeon_sim *sim, aeon_receipt_kind kind, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Counts an accepted step without retries into the coalesced receipt of quiet steps (rank 0). */
+void aeon_sim_quiet_step(aeon_sim *sim);
+/* Rank 0: keys the receipts (AEON_RECEIPT_KEY_FILE or receipts.key_file), sets the coalescing and a new lineage. */
+aeon_err aeon_sim_receipts_setup(aeon_sim *sim);
+/* Rank 0: appends the receipts not yet in RUNDIR/receipts.log (quiet steps flushed), fsynced when sync is set
+ * (no-op elsewhere). */
+aeon_err aeon_sim_receipts_flush(aeon_sim *sim, int sync);
 /* Sets the tier clock from the simulation's step, tick, regime and time. */
 void aeon_sim_tier_clock(aeon_sim *sim);
 /* Advances one step with fault handling: rollback and retry with halved substeps (collective). */

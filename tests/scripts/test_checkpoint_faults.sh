@@ -36,7 +36,8 @@ first_err() { grep -m1 '^aeon: error:' "$1"; }
 # ---------------------------------------------------------------------------------------------------
 # 1. SIGKILL of every rank at a pseudo-random moment, then --restart auto.
 t0=$(now_ms)
-run 2 run "$deck" --quiet "${common[@]}" --set output.dir=ref > ref.log 2>&1 || { bad "reference run"; cat ref.log; }
+# (one receipt per step, not coalesced: the corpus below edits receipt 3)
+run 2 run "$deck" --quiet "${common[@]}" --set receipts.quiet_steps=1 --set output.dir=ref > ref.log 2>&1 || { bad "reference run"; cat ref.log; }
 t_ref=$(( $(now_ms) - t0 ))
 nsteps=$(rows ref | tail -1 | awk '{print $1}')
 # The same run checkpointing every step: its wall time (and when the first checkpoint write starts) sets the

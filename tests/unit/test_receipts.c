@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "aeon/memory.h"
 #include "aeon/receipts.h"
@@ -399,6 +401,212 @@ START_TEST(append_allocates_nothing) {
 }
 END_TEST
 
+/* ---- keys, quiet steps, anchors and the log file ---- */
+
+/* The hex digits of 32 bytes. */
+static void hex32(const uint8_t *b, char *out) {
+  for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+START_TEST(hmac_known_answers) {
+  /* RFC 4231 test cases 1 (20-byte key) and 6 (131-byte key, hashed first) */
+  aeon_receipts *log = NULL;
+  ck_aeon(aeon_receipts_create(0, &log));
+  uint8_t key[131], out[32];
+  char hex[65];
+  memset(key, 0x0b, 20);
+  ck_aeon(aeon_receipts_set_key(log, key, 20));
+  ck_assert_int_eq(aeon_receipts_keyed(log), 1);
+  aeon_receipts_mac(log, "Hi There", 8, out);
+  hex32(out, hex);
+  ck_assert_str_eq(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  memset(key, 0xaa, sizeof key);
+  ck_aeon(aeon_receipts_set_key(log, key, sizeof key));
+  const char *m = "Test Using Larger Than Block-Size Key - Hash Key First";
+  aeon_receipts_mac(log, m, strlen(m), out);
+  hex32(out, hex);
+  ck_assert_str_eq(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  ck_assert_int_eq(aeon_receipts_set_key(log, key, 15), AEON_ERR_USER); /* too short */
+  aeon_receipts_destroy(log);
+}
+END_TEST
+
+/* A keyed log of n receipts. */
+static aeon_receipts *keyed_log(uint8_t fill, size_t n) {
+  aeon_receipts *log = NULL;
+  uint8_t key[32];
+  memset(key, fill, sizeof key);
+  ck_aeon(aeon_receipts_create(0, &log));
+  ck_aeon(aeon_receipts_set_key(log, key, sizeof key));
+  for (size_t i = 0; i < n; i++)
+    ck_aeon(aeon_receipts_append(log, AEON_RCPT_TIER_PUT, (int64_t)i, 0.1 * (double)i, 0.1, 1.0, "put %zu", i));
+  return log;
+}
+
+START_TEST(keyed_chain_needs_the_key) {
+  aeon_receipts *a = keyed_log(7, 5), *same = keyed_log(7, 0), *other = keyed_log(8, 0), *plain = NULL;
+  ck_aeon(aeon_receipts_create(0, &plain));
+  uint8_t buf[5 * AEON_RECEIPT_BYTES];
+  aeon_receipts_serialize(a, buf);
+  size_t bad = 99;
+  ck_aeon(aeon_receipts_deserialize(same, buf, 5));
+  ck_aeon(aeon_receipts_verify(same, &bad));
+  ck_aeon(aeon_receipts_deserialize(other, buf, 5));
+  ck_assert_int_eq(aeon_receipts_verify(other, &bad), AEON_ERR_USER);
+  ck_assert_uint_eq(bad, 0);
+  ck_assert_ptr_nonnull(strstr(aeon_error_message(), "HMAC does not match"));
+  ck_aeon(aeon_receipts_deserialize(plain, buf, 5));
+  ck_assert_int_eq(aeon_receipts_verify(plain, &bad), AEON_ERR_USER);
+  aeon_receipts_destroy(a), aeon_receipts_destroy(same), aeon_receipts_destroy(other), aeon_receipts_destroy(plain);
+}
+END_TEST
+
+START_TEST(quiet_steps_coalesce) {
+  aeon_receipts *log = NULL;
+  ck_aeon(aeon_receipts_create(0, &log));
+  aeon_receipts_set_quiet_every(log, 1000);
+  for (int64_t s = 1; s <= 2500; s++) ck_aeon(aeon_receipts_quiet_step(log, s, 0.01 * (double)s, 0.01, 1.0, 1));
+  ck_assert_uint_eq(aeon_receipts_count(log), 2); /* 1-1000, 1001-2000; 500 pending */
+  ck_aeon(aeon_receipts_append(log, AEON_RCPT_STEP_REJECTED, 2500, 25.0, 0.01, 1.0, "non-finite"));
+  ck_aeon(aeon_receipts_quiet_step(log, 2501, 25.01, 0.01, 1.0, 1));
+  ck_aeon(aeon_receipts_quiet_step(log, 2502, 25.02, 0.01, 1.0, 2)); /* substeps change: 2501 alone */
+  ck_aeon(aeon_receipts_flush_quiet(log));
+  ck_aeon(aeon_receipts_flush_quiet(log)); /* nothing pending: no receipt */
+  ck_assert_uint_eq(aeon_receipts_count(log), 6);
+  ck_assert_str_eq(aeon_receipts_get(log, 0)->detail, "steps 1-1000 (1000 quiet) substeps=1 retries=0");
+  ck_assert_int_eq(aeon_receipts_get(log, 1)->step, 2000);
+  ck_assert_str_eq(aeon_receipts_get(log, 2)->detail, "steps 2001-2500 (500 quiet) substeps=1 retries=0");
+  ck_assert_int_eq(aeon_receipts_get(log, 3)->kind, AEON_RCPT_STEP_REJECTED);
+  ck_assert_str_eq(aeon_receipts_get(log, 4)->detail, "substeps=1 retries=0");
+  ck_assert_int_eq(aeon_receipts_get(log, 4)->step, 2501);
+  ck_assert_str_eq(aeon_receipts_get(log, 5)->detail, "substeps=2 retries=0");
+  ck_aeon(aeon_receipts_verify(log, NULL));
+  aeon_receipts_destroy(log);
+}
+END_TEST
+
+/* A scratch directory RUN/checkpoints; fills the log and checkpoint paths. */
+static void scratch(char *dir, char *logpath, char *chk) {
+  strcpy(dir, "/tmp/aeon_rcpt_XXXXXX");
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char sub[100];
+  snprintf(sub, sizeof sub, "%.60s/checkpoints", dir);
+  ck_assert_int_eq(mkdir(sub, 0700), 0);
+  snprintf(chk, 300, "%s/chk_00000009.h5", sub);
+  aeon_receipts_log_path(chk, logpath, 300);
+  char want[100];
+  snprintf(want, sizeof want, "%.60s/receipts.log", dir);
+  ck_assert_str_eq(logpath, want);
+}
+
+/* Loads the chain blob anchors (with log's key state copied from keyfill: 0 = none) and returns the result. */
+static aeon_err load_with(uint8_t keyfill, const char *logpath, const uint8_t *blob, size_t n, int64_t *in_file) {
+  aeon_receipts *log = keyfill ? keyed_log(keyfill, 0) : NULL;
+  if (!log) ck_aeon(aeon_receipts_create(0, &log));
+  aeon_receipt_anchor a;
+  aeon_err e = aeon_receipts_load(log, logpath, blob, n, "chk", &a, in_file);
+  aeon_receipts_destroy(log);
+  return e;
+}
+
+START_TEST(anchor_and_log_file) {
+  char dir[64], logpath[300], chk[300];
+  scratch(dir, logpath, chk);
+  aeon_receipts *log = keyed_log(3, 6);
+  ck_aeon(aeon_receipts_file_append(log, logpath, 0, 1));
+  ck_aeon(aeon_receipts_append(log, AEON_RCPT_CHECKPOINT_WRITTEN, 6, 0.6, 0.1, 1.0, "chk"));
+  ck_aeon(aeon_receipts_file_append(log, logpath, 6, 0));
+  ck_assert_int_eq(aeon_receipts_file_append(log, logpath, 5, 1), AEON_ERR_IO); /* the file does not hold 5 */
+  size_t n = aeon_receipts_blob_size(log, 4);
+  ck_assert_uint_eq(n, AEON_RECEIPT_BLOB_HEADER + 3 * AEON_RECEIPT_BYTES);
+  uint8_t *blob = malloc(n);
+  aeon_receipts_blob_write(log, 4, 9, "0123456789abcdef0123456789abcdef", blob);
+  aeon_receipt_anchor a;
+  ck_aeon(aeon_receipts_blob_anchor(blob, n, "chk", &a));
+  ck_assert_uint_eq(a.count, 7);
+  ck_assert_uint_eq(a.first, 4);
+  ck_assert_int_eq(a.step, 9);
+  ck_assert_int_eq(a.keyed, 1);
+  ck_assert_str_eq(a.lineage, "0123456789abcdef0123456789abcdef");
+  int64_t in_file = 0;
+  ck_aeon(load_with(3, logpath, blob, n, &in_file));
+  ck_assert_int_eq(in_file, 7);
+  ck_assert_int_eq(load_with(0, logpath, blob, n, &in_file), AEON_ERR_USER); /* keyed, no key */
+  ck_assert_ptr_nonnull(strstr(aeon_error_message(), "are keyed"));
+  ck_assert_int_eq(load_with(4, logpath, blob, n, &in_file), AEON_ERR_USER); /* another key */
+  /* the anchor's count cut by one (chain intact): the MAC refuses it */
+  uint8_t *cut = malloc(n);
+  memcpy(cut, blob, n);
+  cut[16] = 6;
+  memcpy(cut + 72, blob + AEON_RECEIPT_BLOB_HEADER + AEON_RECEIPT_BYTES + 160, 32); /* receipt 5's hash */
+  ck_assert_int_eq(load_with(3, logpath, cut, n - AEON_RECEIPT_BYTES, &in_file), AEON_ERR_USER);
+  ck_assert_ptr_nonnull(strstr(aeon_error_message(), "does not match its HMAC"));
+  /* the log: one receipt edited, then cut short, then removed */
+  FILE *f = fopen(logpath, "r+b");
+  fseek(f, 2 * AEON_RECEIPT_BYTES + 50, SEEK_SET);
+  fputc('#', f);
+  fclose(f);
+  ck_assert_int_eq(load_with(3, logpath, blob, n, &in_file), AEON_ERR_USER);
+  ck_assert_ptr_nonnull(strstr(aeon_error_message(), "receipt 2 "));
+  ck_aeon(aeon_receipts_file_truncate(logpath, 5));
+  ck_assert_int_eq(load_with(3, logpath, blob, n, &in_file), AEON_ERR_USER);
+  ck_assert_ptr_nonnull(strstr(aeon_error_message(), "receipts were removed from the log"));
+  unlink(logpath);
+  ck_assert_int_eq(load_with(3, logpath, blob, n, &in_file), AEON_ERR_USER);
+  ck_assert_ptr_nonnull(strstr(aeon_error_message(), "is missing"));
+  /* a blob that holds the whole chain needs no log file */
+  size_t n0 = aeon_receipts_blob_size(log, 0);
+  uint8_t *whole = malloc(n0);
+  aeon_receipts_blob_write(log, 0, 9, "", whole);
+  ck_aeon(load_with(3, logpath, whole, n0, &in_file));
+  ck_assert_int_eq(in_file, -1);
+  free(whole), free(cut), free(blob);
+  aeon_receipts_destroy(log);
+  char sub[100];
+  snprintf(sub, sizeof sub, "%.60s/checkpoints", dir);
+  rmdir(sub), rmdir(dir);
+}
+END_TEST
+
+START_TEST(legacy_blob_is_whole_chain) {
+  aeon_receipts *log = make_log(0, 4), *back = NULL;
+  uint8_t buf[4 * AEON_RECEIPT_BYTES];
+  aeon_receipts_serialize(log, buf);
+  aeon_receipt_anchor a;
+  ck_aeon(aeon_receipts_blob_anchor(buf, sizeof buf, "old", &a));
+  ck_assert_uint_eq(a.count, 4);
+  ck_assert_uint_eq(a.first, 0);
+  ck_assert_int_eq(a.step, -1);
+  ck_assert_str_eq(a.lineage, "");
+  ck_aeon(aeon_receipts_create(0, &back));
+  int64_t in_file = 0;
+  ck_aeon(aeon_receipts_load(back, "/nonexistent/receipts.log", buf, sizeof buf, "old", &a, &in_file));
+  ck_assert_uint_eq(aeon_receipts_count(back), 4);
+  ck_assert_int_eq(aeon_receipts_load(back, "/nonexistent/receipts.log", buf, 0, "old", &a, &in_file), AEON_ERR_USER);
+  ck_assert_ptr_nonnull(strstr(aeon_error_message(), "holds no receipts"));
+  aeon_receipts_destroy(log), aeon_receipts_destroy(back);
+}
+END_TEST
+
+START_TEST(keyed_quiet_appends_allocate_nothing) {
+  install_counter();
+  aeon_receipts *log = keyed_log(5, 1);
+  aeon_mem_stats s0 = aeon_mem_get_stats();
+  long libc0 = atomic_load(&libc_allocs);
+  int failed = 0;
+  for (int i = 0; i < 3000; i++)
+    failed += (i % 7 ? aeon_receipts_quiet_step(log, i, 0.1 * i, 0.1, 1.0, 1)
+                     : aeon_receipts_append(log, AEON_RCPT_TIER_PUT, i, 0.1 * i, 0.1, 1.0, "put")) != AEON_OK;
+  long libc1 = atomic_load(&libc_allocs);
+  aeon_mem_stats s1 = aeon_mem_get_stats();
+  ck_assert_int_eq(failed, 0);
+  ck_assert_uint_eq(s1.nalloc, s0.nalloc);
+  ck_assert_int_eq(libc1 - libc0, 0);
+  ck_aeon(aeon_receipts_verify(log, NULL));
+  aeon_receipts_destroy(log);
+}
+END_TEST
+
 static Suite *receipts_suite(void) {
   Suite *s = suite_create("receipts");
   TCase *tc = tcase_create("core");
@@ -419,6 +627,12 @@ static Suite *receipts_suite(void) {
   tcase_add_test(tc, chunk_growth);
   tcase_add_test(tc, many_chunks);
   tcase_add_test(tc, append_allocates_nothing);
+  tcase_add_test(tc, hmac_known_answers);
+  tcase_add_test(tc, keyed_chain_needs_the_key);
+  tcase_add_test(tc, quiet_steps_coalesce);
+  tcase_add_test(tc, anchor_and_log_file);
+  tcase_add_test(tc, legacy_blob_is_whole_chain);
+  tcase_add_test(tc, keyed_quiet_appends_allocate_nothing);
   suite_add_tcase(s, tc);
   return s;
 }
