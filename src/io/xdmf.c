@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aeon/ioguard.h"
+
 /* Writes s with the five XML special characters escaped. */
 static void put_escaped(FILE *fp, const char *s) {
   for (; *s; s++) {
@@ -73,6 +75,7 @@ aeon_err aeon_xdmf_write(const char *xmf_path, const char *h5_name, const aeon_m
     return AE_ERR(AEON_ERR_USER, "XDMF file name too long: '%s'", xmf_path);
   FILE *fp = fopen(tmp, "w");
   if (!fp) return AE_ERR(AEON_ERR_IO, "cannot open XDMF file '%s' for writing: %s", tmp, strerror(errno));
+  int guard = aeon_io_phase_begin("XDMF", tmp);
   errno = 0;
   put_document(fp, h5_name, m, nvar, names, time);
   int bad = ferror(fp) || fflush(fp) != 0;
@@ -81,6 +84,8 @@ aeon_err aeon_xdmf_write(const char *xmf_path, const char *h5_name, const aeon_m
     bad = 1;
     err = errno;
   }
+  aeon_io_phase_end(guard);
+  if (bad) remove(tmp);
   if (bad)
     return AE_ERR(AEON_ERR_IO, "cannot write XDMF file '%s': %s", tmp, err ? strerror(err) : "write error");
   if (rename(tmp, xmf_path) != 0)
