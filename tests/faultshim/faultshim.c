@@ -13,6 +13,7 @@
  *   AEON_FAULT_ERRNO  ENOSPC, EIO, EDQUOT or a number (default ENOSPC)
  *   AEON_FAULT_AFTER  bytes of matching files written before the fault (default 0)
  *   AEON_FAULT_MARK   a path prefix: at the first fault the file PREFIX.rankN is created, naming the file hit
+ *   AEON_FAULT_HANG   1: the faulting call never returns instead (a hung network file system)
  * Nothing here calls into Aeon; the test reads the marks to know that the fault landed. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -43,6 +44,7 @@ static struct {
   int err;
   long long after, written;
   int fired;
+  int hang;
   const char *mark;
   int rank;
   write_fn write_;
@@ -78,6 +80,8 @@ static void init(void) {
   const char *a = getenv("AEON_FAULT_AFTER");
   S.after = a ? atoll(a) : 0;
   S.mark = getenv("AEON_FAULT_MARK");
+  const char *h = getenv("AEON_FAULT_HANG");
+  S.hang = h && atoi(h) == 1;
 }
 
 /* 1 if fd's file has a base name matching the pattern. */
@@ -93,7 +97,6 @@ static int matches_fd(int fd) {
 
 /* Leaves a mark naming the file at the first fault. */
 static void note_fault(int fd, const char *op) {
-  if (getenv("AEON_FAULT_DEBUG")) fprintf(stderr, "faultshim: rank %d: %s fd %d fails\n", S.rank, op, fd);
   if (S.fired++ || !S.mark) return;
   char link[64], path[4096] = "?", name[4200];
   snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
@@ -123,6 +126,7 @@ static ssize_t allowance(int fd, size_t want, const char *op) {
   }
   if (ok > 0) S.written += ok;
   pthread_mutex_unlock(&S.lock);
+  while (ok < 0 && S.hang) sleep(1000);
   return ok;
 }
 
