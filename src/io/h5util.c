@@ -43,6 +43,9 @@ static void close_objects(hid_t file) {
 
 aeon_err h5u_close_file(hid_t *file, MPI_Comm comm, aeon_err failed, const char *what, const char *path) {
   aeon_err e = AEON_OK;
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (failed && rank == 0) unlink(path); /* the file is garbage; gone even if closing hangs */
   if (*file >= 0) {
     int g = failed ? aeon_io_failed_close_begin(path) : -1;
     close_objects(*file);

@@ -91,6 +91,8 @@ static int matches_fd(int fd) {
   ssize_t n = readlink(link, path, sizeof path - 1);
   if (n <= 0) return 0;
   path[n] = '\0';
+  size_t len = strlen(path), dl = strlen(" (deleted)"); /* an unlinked file still fills the disk */
+  if (len > dl && strcmp(path + len - dl, " (deleted)") == 0) path[len - dl] = '\0';
   const char *base = strrchr(path, '/');
   return fnmatch(S.pattern, base ? base + 1 : path, 0) == 0;
 }
