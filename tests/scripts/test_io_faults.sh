@@ -5,8 +5,8 @@
 # file hit, without a crash; the run's newest checkpoint must verify (aeon inspect) and --restart auto must then
 # finish bit-identical to an uninterrupted run (norms.dat rows and the last fields under h5diff). A tile case must
 # leave no tile file behind and a rerun must succeed. Two more cases hang a write instead (a checkpoint on rank 1,
-# norms.dat on rank 0) under io.watchdog_s = 3: the watchdog must end the job with exit status 5 naming the phase,
-# the file and the rank. Cases run two at a time.
+# norms.dat on rank 0) under io.watchdog_s = 12 (not less: a loaded machine slows the phases that do not hang):
+# the watchdog must end the job with exit status 5 naming the phase, the file and the rank. Cases run four at a time (most of a case is waiting).
 # Arguments: aeon binary, source tree, the fault shim library.
 set -u
 aeon=$1 src=$2 shim=${3:-}
@@ -116,11 +116,11 @@ for c in "${cases[@]}"; do
   kind=$1; shift
   case $kind in
   sim) sim_case "$@" & ;;
-  hang) AEON_FAULT_HANG=1 sim_case "$@" --set io.watchdog_s=3 & ;;
+  hang) AEON_FAULT_HANG=1 sim_case "$@" --set io.watchdog_s=12 & ;;
   tile) tile_case "$@" & ;;
   esac
   running=$((running + 1))
-  if [ $running -ge 2 ]; then wait -n; running=$((running - 1)); fi
+  if [ $running -ge 4 ]; then wait -n; running=$((running - 1)); fi
 done
 wait
 for c in "${cases[@]}"; do
