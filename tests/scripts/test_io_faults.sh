@@ -6,7 +6,8 @@
 # finish bit-identical to an uninterrupted run (norms.dat rows and the last fields under h5diff). A tile case must
 # leave no tile file behind and a rerun must succeed. Two more cases hang a write instead (a checkpoint on rank 1,
 # norms.dat on rank 0) under io.watchdog_s = 12 (not less: a loaded machine slows the phases that do not hang):
-# the watchdog must end the job with exit status 5 naming the phase, the file and the rank. Cases run four at a time (most of a case is waiting).
+# the watchdog must end the job with exit status 5 naming the phase, the file and the rank. Cases run four at a
+# time (most of a case is waiting).
 # Arguments: aeon binary, source tree, the fault shim library.
 set -u
 aeon=$1 src=$2 shim=${3:-}
