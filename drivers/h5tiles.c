@@ -1,12 +1,15 @@
 /* HDF5 files of the drivers: a matrix is a 2-D row-major dataset. Every rank
  * reads (read-only; the input is never modified) and writes its own tiles as
- * hyperslabs; symmetry of an input declared symmetric is checked on the way in. */
+ * hyperslabs; symmetry of an input declared symmetric is checked on the way in.
+ * Failures are agreed across ranks before the collective close, which is
+ * guarded (aeon_io_failed_close_begin) since it may hang after a failed write. */
 #include <math.h>
 #include <string.h>
 
 #include <hdf5.h>
 
 #include "aeon/drivers.h"
+#include "aeon/ioguard.h"
 #include "aeon/memory.h"
 #include "aeon/parallel.h"
 #include "drv_internal.h"
@@ -163,8 +166,10 @@ static aeon_err with_dataset(aeon_tiled *A, const char *file, const char *dset, 
   if (!e && MPI_Allreduce(&mine, &all, 1, MPI_UINT64_T, MPI_SUM, A->grid->comm) != MPI_SUCCESS)
     e = AE_ERR(AEON_ERR_MPI, "MPI_Allreduce of the I/O volume failed");
   if (bytes) *bytes = all;
+  int guard = e && f >= 0 ? aeon_io_failed_close_begin(file) : -1; /* parallel HDF5 may hang closing after a failure */
   if (d >= 0) H5Dclose(d);
   if (f >= 0) H5Fclose(f);
+  aeon_io_phase_end(guard);
   H5Eset_auto2(H5E_DEFAULT, fn, data);
   aeon_gov_free(A->gov, blk, tb);
   aeon_gov_free(A->gov, tile, tb);

@@ -2,7 +2,9 @@
  * (preadv/pwritev for a tile whose columns lie apart in memory, inside a
  * column-major panel). The whole file is reserved when it is created, so a
  * full disk is reported before any work; it is deleted when the matrix is
- * destroyed. */
+ * destroyed. Each transfer is guarded by the I/O watchdog (io.watchdog_s's
+ * default), and its errno is reported by the caller, whose blocks agree on
+ * it across ranks. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -13,6 +15,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "aeon/ioguard.h"
 #include "aeon/memory.h"
 #include "drv_internal.h"
 
@@ -103,10 +106,14 @@ static int transfer(aeon_tilefile *f, long slot, char *buf, size_t ncols, size_t
 
 int tf_io(aeon_tilefile *f, long slot, double *buf, int nb, int ld, int write) {
   if (slot < 0 || slot >= f->ntiles) return EINVAL;
-  if (ld <= 0 || ld == nb) return transfer(f, slot, (char *)buf, 1, f->tile_bytes, 0, write);
   size_t colb = (size_t)nb * sizeof(double);
-  if (nb <= 0 || ld < nb || (size_t)nb * colb != f->tile_bytes) return EINVAL;
-  return transfer(f, slot, (char *)buf, (size_t)nb, colb, (size_t)ld * sizeof(double), write);
+  int packed = ld <= 0 || ld == nb;
+  if (!packed && (nb <= 0 || ld < nb || (size_t)nb * colb != f->tile_bytes)) return EINVAL;
+  int guard = aeon_io_phase_begin(write ? "tile write" : "tile read", f->path); /* a hung file system is named */
+  int err = packed ? transfer(f, slot, (char *)buf, 1, f->tile_bytes, 0, write)
+                   : transfer(f, slot, (char *)buf, (size_t)nb, colb, (size_t)ld * sizeof(double), write);
+  aeon_io_phase_end(guard);
+  return err;
 }
 
 int tf_pread(aeon_tilefile *f, long slot, double *buf) { return tf_io(f, slot, buf, 0, 0, 0); }

@@ -13,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "aeon/ioguard.h"
 #include "aeon/memory.h"
 #include "aeon/parallel.h"
 #include "aeon/receipts.h"
@@ -144,21 +145,24 @@ static const char *fields_group(hid_t f) {
   return H5Lexists(f, "/levels", H5P_DEFAULT) > 0 ? "/levels/0/fields" : "/fields";
 }
 
-/* Collective HDF5 calls from start to end: a failure inside one of them (a full disk) may leave the other
- * ranks waiting inside HDF5, so the caller aborts the job rather than trying to agree. */
-static aeon_err put_contents(hid_t f, const aeon_mesh *m, const aeon_fields *u, const char *const *names,
-                             const aeon_checkpoint_meta *mt, double *buf, const char *path) {
-  AE_CHK(put_meta(f, mt, path));
-  AE_CHK(create_fields_group(f, path));
-  AE_CHK(put_grid_group(f, m, path));
+/* Collective HDF5 calls from start to end, each agreed on the file's communicator: a failure on one rank (a
+ * full disk under one rank's aggregator) stops every rank before the next collective call, so nobody waits
+ * inside HDF5 for a rank that left. */
+static aeon_err put_contents(hid_t f, MPI_Comm comm, const aeon_mesh *m, const aeon_fields *u,
+                             const char *const *names, const aeon_checkpoint_meta *mt, double *buf,
+                             const char *path) {
+  aeon_err e = put_meta(f, mt, path);
+  if (!e) e = create_fields_group(f, path);
+  if (!e) e = put_grid_group(f, m, path);
+  AE_CHK(aeon_io_agree(comm, e));
   h5u_box_map map = evolved_map(m);
   for (int v = 0; v < u->nvar; v++) {
     char dpath[256];
     snprintf(dpath, sizeof dpath, "/levels/0/fields/%s", names[v]);
-    AE_CHK(h5u_write_box(f, dpath, m, aeon_var(u, v), &map, 1, buf, path));
+    AE_CHK(aeon_io_agree(comm, h5u_write_box(f, dpath, m, aeon_var(u, v), &map, 1, buf, path)));
   }
-  AE_CHK(h5u_write_bytes(f, "/tiers", mt->tiers, mt->ntiers, m->par->rank, path));
-  AE_CHK(h5u_write_bytes(f, "/receipts", mt->receipts, mt->nreceipts, m->par->rank, path));
+  AE_CHK(aeon_io_agree(comm, h5u_write_bytes(f, "/tiers", mt->tiers, mt->ntiers, m->par->rank, path)));
+  AE_CHK(aeon_io_agree(comm, h5u_write_bytes(f, "/receipts", mt->receipts, mt->nreceipts, m->par->rank, path)));
   return AEON_OK;
 }
 
@@ -186,6 +190,8 @@ static aeon_err publish(const char *tmp, const char *path) {
   return sync_path(dir, 1);
 }
 
+/* Writes the whole file tmp collectively; every rank returns the same result, and the file is closed on every
+ * path (an HDF5 file left open crashes MPI_Finalize). */
 static aeon_err write_file(const aeon_mesh *m, const aeon_fields *u, const char *const *names, const char *tmp,
                            const aeon_checkpoint_meta *mt, double *buf) {
   MPI_Comm comm = MPI_COMM_NULL;
@@ -193,9 +199,9 @@ static aeon_err write_file(const aeon_mesh *m, const aeon_fields *u, const char 
   hid_t f = -1;
   h5_quiet q;
   h5u_quiet_begin(&q);
-  aeon_err e = h5u_open(tmp, comm, 1, 1, "checkpoint", &f);
-  if (!e) e = put_contents(f, m, u, names, mt, buf, tmp);
-  if (f >= 0 && H5Fclose(f) < 0 && !e) e = AE_ERR(AEON_ERR_IO, "checkpoint '%s': closing failed (disk full?)", tmp);
+  aeon_err e = aeon_io_agree(comm, h5u_open(tmp, comm, 1, 1, "checkpoint", &f));
+  if (!e) e = put_contents(f, comm, m, u, names, mt, buf, tmp);
+  e = h5u_close_file(&f, comm, e, "checkpoint", tmp);
   h5u_quiet_end(&q);
   MPI_Comm_free(&comm);
   return e;
@@ -265,15 +271,10 @@ aeon_err aeon_checkpoint_write(const aeon_mesh *m, const aeon_fields *u, const c
   if (!e) e = aeon_mem_alloc(sizeof(double) * (size_t)(aeon_box_size(&m->evolved) + 1), (void **)&buf);
   if (!e && rank == 0) e = check_space(m, u->nvar, &mt, path);
   e = aeon_par_agree(cart, e);
-  if (!e && (e = write_file(m, u, names, tmp, &mt, buf)) != AEON_OK) {
-    /* A collective HDF5 call failed on this rank (e.g. the disk filled up): the other ranks may be waiting
-     * inside HDF5 where no agreement can reach them, so this rank reports and aborts the job. */
-    name_previous(path);
-    fprintf(stderr, "[rank %d] ", rank);
-    aeon_error_print(stderr, 0);
-    MPI_Abort(MPI_COMM_WORLD, 1);
-  }
-  if (!e) e = aeon_par_agree(cart, rank == 0 ? publish(tmp, path) : AEON_OK);
+  int guard = aeon_io_phase_begin("checkpoint", tmp);
+  if (!e) e = write_file(m, u, names, tmp, &mt, buf); /* agreed on every rank */
+  if (!e) e = aeon_io_agree(cart, rank == 0 ? publish(tmp, path) : AEON_OK);
+  aeon_io_phase_end(guard);
   if (e && rank == 0) unlink(tmp); /* the previous checkpoint stays the newest valid one */
   if (e) name_previous(path);
   aeon_mem_free(buf);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aeon/ioguard.h"
 #include "aeon/memory.h"
 
 void h5u_quiet_begin(h5_quiet *q) {
@@ -28,6 +29,33 @@ void h5u_close(hid_t *id) {
   default: break;
   }
   *id = -1;
+}
+
+/* Closes every object still open in file (an error path may leave a dataset or group behind). */
+static void close_objects(hid_t file) {
+  ssize_t n = H5Fget_obj_count(file, H5F_OBJ_ALL & ~H5F_OBJ_FILE);
+  for (ssize_t i = 0; i < n; i++) {
+    hid_t id = -1;
+    if (H5Fget_obj_ids(file, H5F_OBJ_ALL & ~H5F_OBJ_FILE, 1, &id) != 1) break;
+    h5u_close(&id);
+  }
+}
+
+aeon_err h5u_close_file(hid_t *file, MPI_Comm comm, aeon_err failed, const char *what, const char *path) {
+  aeon_err e = AEON_OK;
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (failed && rank == 0) unlink(path); /* the file is garbage; gone even if closing hangs */
+  if (*file >= 0) {
+    int g = failed ? aeon_io_failed_close_begin(path) : -1;
+    close_objects(*file);
+    if (H5Fclose(*file) < 0)
+      e = AE_ERR(AEON_ERR_IO, "%s '%s': closing the HDF5 file failed (its last writes did not reach the disk)", what,
+                 path);
+    aeon_io_phase_end(g);
+    *file = -1;
+  }
+  return failed ? failed : aeon_io_agree(comm, e);
 }
 
 /* With a Cartesian communicator, Open MPI 4.1.4's OMPIO (Debian 12) loses data in collective writes and

@@ -22,6 +22,10 @@ void h5u_quiet_begin(h5_quiet *q);
 void h5u_quiet_end(const h5_quiet *q);
 /* Closes an HDF5 identifier of any kind if it is open, and sets it to -1. */
 void h5u_close(hid_t *id);
+/* Closes file (if open) and every object left open in it, collectively; every rank of comm returns the same result.
+ * failed: the error every rank already agreed on (AEON_OK if none); rank 0 then removes path first, the close is
+ * guarded by aeon_io_failed_close_begin and failed is returned. */
+aeon_err h5u_close_file(hid_t *file, MPI_Comm comm, aeon_err failed, const char *what, const char *path);
 /* Makes a copy of the grid communicator without Cartesian topology for HDF5 (works around Open MPI 4.1.4 OMPIO). */
 aeon_err h5u_io_comm(const aeon_mesh *m, MPI_Comm *comm);
 /* Opens (create = 0, read-only) or creates (create = 1) path on comm; modern = 1 asks for the v1.8+ format

@@ -4,6 +4,8 @@
  * decomposition. The file is written as PATH.tmp and renamed by rank 0 once
  * every rank has closed it; an XDMF sidecar is written beside it, and the
  * snapshot is added to the run's temporal collection PREFIX.xmf (see xdmf.c).
+ * Every collective step is agreed across ranks (aeon_io_agree) and the whole is
+ * an I/O phase under the watchdog; on failure rank 0 removes the .tmp.
  *
  * Layout: root attributes step (int64), time, physics, deck, aeon_version,
  * nlevels; per level L (0 today; refinement will add levels, not change the
@@ -20,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aeon/ioguard.h"
 #include "aeon/memory.h"
 #include "aeon/parallel.h"
 #include "aeon/version.h"
@@ -104,25 +107,29 @@ static aeon_err alloc_buffer(const aeon_mesh *m, double **buf) {
   return AEON_OK;
 }
 
-/* The whole HDF5 part of a snapshot, written to path (collective). */
+/* The whole HDF5 part of a snapshot, written to path (collective): each collective step is agreed, so a failure
+ * on one rank stops every rank before the next one, and the file is closed on every path. */
 static aeon_err write_h5(const char *path, MPI_Comm comm, const aeon_mesh *m, int nvar, const double *const *vars,
                          const char *const *names, const aeon_snapshot_info *info, double *buf) {
   int dense = (info->deck_text && strlen(info->deck_text) > DENSE_ATTR_BYTES) ||
               (info->physics && strlen(info->physics) > DENSE_ATTR_BYTES);
   hid_t file = -1, grp = -1;
-  AE_CHK(h5u_open(path, comm, 1, dense, "snapshot", &file));
-  aeon_err e = put_root_attrs(file, info, path);
-  if (e == AEON_OK) e = put_grid(file, m, buf, path);
-  if (e == AEON_OK && (grp = H5Gcreate2(file, "/levels/0/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-    e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create group /levels/0/fields", path);
+  aeon_err e = aeon_io_agree(comm, h5u_open(path, comm, 1, dense, "snapshot", &file));
+  if (e == AEON_OK) {
+    e = put_root_attrs(file, info, path);
+    if (e == AEON_OK) e = put_grid(file, m, buf, path);
+    if (e == AEON_OK && (grp = H5Gcreate2(file, "/levels/0/fields", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+      e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create group /levels/0/fields", path);
+    h5u_close(&grp);
+    e = aeon_io_agree(comm, e);
+  }
   h5u_box_map map = interior_map(m);
   for (int v = 0; v < nvar && e == AEON_OK; v++) {
     char dpath[1100];
     snprintf(dpath, sizeof dpath, "/levels/0/fields/%s", names[v]);
-    e = h5u_write_box(file, dpath, m, vars[v], &map, 0, buf, path);
+    e = aeon_io_agree(comm, h5u_write_box(file, dpath, m, vars[v], &map, 0, buf, path));
   }
-  h5u_close(&grp);
-  if (H5Fclose(file) < 0 && e == AEON_OK) e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': closing failed", path);
+  e = h5u_close_file(&file, comm, e, "snapshot", path);
   return e == AEON_OK ? AEON_OK : aeon_error_trace(e, __FILE__, __LINE__, __func__);
 }
 
@@ -187,6 +194,7 @@ aeon_err aeon_snapshot_write_vars(const aeon_mesh *m, int nvar, const double *co
   AE_CHK(check_names(nvar, names));
   double *buf = NULL;
   AE_CHK(alloc_buffer(m, &buf));
+  int guard = aeon_io_phase_begin("snapshot", p.tmp);
   MPI_Comm comm = MPI_COMM_NULL;
   aeon_err e = h5u_io_comm(m, &comm);
   if (e == AEON_OK) {
@@ -197,11 +205,12 @@ aeon_err aeon_snapshot_write_vars(const aeon_mesh *m, int nvar, const double *co
     MPI_Comm_free(&comm);
   }
   aeon_mem_free(buf);
-  AE_CHK(aeon_par_agree(m->par->cart, e)); /* also the barrier before the rename */
-  e = AEON_OK;
-  if (m->par->rank == 0) e = publish(&p, prefix, m, nvar, names, info);
-  AE_CHK(aeon_par_agree(m->par->cart, e));
-  return AEON_OK;
+  e = aeon_io_agree(m->par->cart, e); /* also the barrier before the rename */
+  if (e == AEON_OK && m->par->rank == 0) e = publish(&p, prefix, m, nvar, names, info);
+  if (e != AEON_OK && m->par->rank == 0) unlink(p.tmp);
+  e = aeon_io_agree(m->par->cart, e);
+  aeon_io_phase_end(guard);
+  return e == AEON_OK ? AEON_OK : aeon_error_trace(e, __FILE__, __LINE__, __func__);
 }
 
 aeon_err aeon_snapshot_read_var(const aeon_mesh *m, aeon_fields *f, int v, const char *path,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "aeon/ioguard.h"
 #include "aeon/memory.h"
 #include "aeon/output.h"
 
@@ -78,25 +79,29 @@ static void put_document(FILE *fp, const char *h5_name, const aeon_mesh *m, int 
   fputs("    </Grid>\n  </Domain>\n</Xdmf>\n", fp);
 }
 
-/* Opens path.tmp for writing; tmp gets its name. */
-static aeon_err open_tmp(const char *path, char tmp[4096], FILE **fp) {
+/* Opens path.tmp for writing (tmp gets its name) and begins its I/O-watchdog phase (*guard). */
+static aeon_err open_tmp(const char *path, char tmp[4096], FILE **fp, int *guard) {
   *fp = NULL;
+  *guard = -1;
   if (snprintf(tmp, 4096, "%s.tmp", path) >= 4096)
     return AE_ERR(AEON_ERR_USER, "XDMF file name too long: '%s'", path);
   *fp = fopen(tmp, "w");
   if (!*fp) return AE_ERR(AEON_ERR_IO, "cannot open XDMF file '%s' for writing: %s", tmp, strerror(errno));
+  *guard = aeon_io_phase_begin("XDMF", tmp);
   errno = 0;
   return AEON_OK;
 }
 
-/* Closes fp (opened by open_tmp) and renames tmp to path; on an earlier error e, removes tmp and returns e. */
-static aeon_err close_publish(FILE *fp, const char *tmp, const char *path, aeon_err e) {
+/* Closes fp (opened by open_tmp), ends its watchdog phase and renames tmp to path; on an earlier error e, removes tmp
+ * and returns e. */
+static aeon_err close_publish(FILE *fp, const char *tmp, const char *path, aeon_err e, int guard) {
   int bad = ferror(fp) || fflush(fp) != 0;
   int err = errno;
   if (fclose(fp) != 0 && !bad) {
     bad = 1;
     err = errno;
   }
+  aeon_io_phase_end(guard);
   if (e || bad) {
     unlink(tmp);
     if (e) return e;
@@ -111,9 +116,10 @@ aeon_err aeon_xdmf_write(const char *xmf_path, const char *h5_name, const aeon_m
                          const char *const *names, double time) {
   char tmp[4096];
   FILE *fp = NULL;
-  AE_CHK(open_tmp(xmf_path, tmp, &fp));
+  int guard;
+  AE_CHK(open_tmp(xmf_path, tmp, &fp, &guard));
   put_document(fp, h5_name, m, nvar, names, time);
-  return close_publish(fp, tmp, xmf_path, AEON_OK);
+  return close_publish(fp, tmp, xmf_path, AEON_OK, guard);
 }
 
 /* ---- the temporal collection ---------------------------------------------------------------- */
@@ -195,14 +201,15 @@ static void copy_entries(FILE *out, const char *path, long below) {
 aeon_err aeon_xdmf_collection_add(const char *coll, const char *sidecar, const char *prefix, long step) {
   char tmp[4096];
   FILE *fp = NULL;
-  AE_CHK(open_tmp(coll, tmp, &fp));
+  int guard;
+  AE_CHK(open_tmp(coll, tmp, &fp, &guard));
   put_collection_head(fp, prefix);
   copy_entries(fp, coll, step);
   int found = 0;
   copy_sidecar_grid(fp, sidecar, prefix, step, &found);
   put_collection_tail(fp);
   aeon_err e = found ? AEON_OK : AE_ERR(AEON_ERR_IO, "cannot read the grid of XDMF file '%s'", sidecar);
-  return close_publish(fp, tmp, coll, e);
+  return close_publish(fp, tmp, coll, e, guard);
 }
 
 /* The step of a directory entry named PREFIX_STEP.xmf whose PREFIX_STEP.h5 exists, or -1. */
@@ -265,7 +272,8 @@ aeon_err aeon_snapshot_collection_rebuild(const char *dir, const char *prefix, l
   }
   char tmp[4096];
   FILE *fp = NULL;
-  aeon_err e = open_tmp(coll, tmp, &fp);
+  int guard = -1;
+  aeon_err e = open_tmp(coll, tmp, &fp, &guard);
   if (!e) {
     put_collection_head(fp, prefix);
     for (size_t i = 0; i < n; i++) {
@@ -275,7 +283,7 @@ aeon_err aeon_snapshot_collection_rebuild(const char *dir, const char *prefix, l
       copy_sidecar_grid(fp, sidecar, prefix, steps[i], &found); /* an unreadable sidecar is left out */
     }
     put_collection_tail(fp);
-    e = close_publish(fp, tmp, coll, AEON_OK);
+    e = close_publish(fp, tmp, coll, AEON_OK, guard);
   }
   aeon_mem_free(steps);
   return e;

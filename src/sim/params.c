@@ -1,6 +1,7 @@
 /* The parameters of the simulation itself and the set of all parameters. */
 #include "aeon/boundary.h"
 #include "aeon/drivers.h"
+#include "aeon/ioguard.h"
 #include "aeon/parallel.h"
 #include "aeon/physics.h"
 #include "aeon/sim.h"
@@ -56,6 +57,7 @@ aeon_err aeon_params_all(aeon_paramset **psp) {
   AE_CHK(aeon_paramset_add(ps, "mesh", aeon_mesh_params, aeon_mesh_nparams));
   AE_CHK(aeon_paramset_add(ps, "parallel", aeon_parallel_params, aeon_parallel_nparams));
   AE_CHK(aeon_paramset_add(ps, "drivers", aeon_drivers_params, aeon_drivers_nparams));
+  AE_CHK(aeon_paramset_add(ps, "io", aeon_io_params, aeon_io_nparams));
   for (int i = 0; i < aeon_physics_count(); i++) {
     const aeon_physics_ops *p = aeon_physics_get(i);
     if (p->nparams) AE_CHK(aeon_paramset_add(ps, p->name, p->params, p->nparams));

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aeon/ioguard.h"
 #include "aeon/memory.h"
 #include "sim/sim_internal.h"
 
@@ -28,6 +29,7 @@ static aeon_err build(aeon_sim *s, const char *text, size_t len, const char *nam
   s->max_retries = (int)aeon_deck_int(s->deck, "faults.max_retries");
   s->recover_steps = aeon_deck_int(s->deck, "faults.recover_steps");
   s->taint_steps = aeon_deck_int(s->deck, "faults.taint_steps");
+  aeon_io_watchdog_set(aeon_deck_real(s->deck, "io.watchdog_s"));
   return AEON_OK;
 }
 
@@ -329,7 +331,15 @@ aeon_err aeon_sim_diag_finish(aeon_sim *s, long step, double t) {
     s->row[nc++] = s->l2[i];
     s->row[nc++] = s->max[i];
   }
-  if (s->rank == 0 && s->series) AE_CHK(aeon_series_append(s->series, s->row));
+  aeon_err e = AEON_OK;
+  if (s->rank == 0 && s->series) { /* rank 0 writes; every rank learns whether it could */
+    char path[4200];
+    snprintf(path, sizeof path, "%s/norms.dat", s->rundir);
+    int guard = aeon_io_phase_begin("norms row", path);
+    e = aeon_series_append(s->series, s->row);
+    aeon_io_phase_end(guard);
+  }
+  AE_CHK(aeon_io_agree(s->comm, e));
   return AEON_OK;
 }
 

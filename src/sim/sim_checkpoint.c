@@ -139,8 +139,8 @@ static aeon_err trim_norms(const aeon_sim *s) {
     return AE_ERR(AEON_ERR_IO, "cannot write '%s'", tmp);
   }
   char line[8192];
-  while (fgets(line, sizeof line, in))
-    if (line[0] == '#' || atol(line) < s->step) fputs(line, out);
+  while (fgets(line, sizeof line, in)) /* a row cut short by a failed write (no newline) is dropped */
+    if (strchr(line, '\n') && (line[0] == '#' || atol(line) < s->step)) fputs(line, out);
   fclose(in);
   if (fclose(out) != 0 || rename(tmp, path) != 0) return AE_ERR(AEON_ERR_IO, "cannot rewrite '%s'", path);
   return AEON_OK;
@@ -283,7 +283,7 @@ aeon_err aeon_sim_restart(aeon_sim *s) {
     AE_CHK(aeon_par_agree(s->comm, s->rank == 0 ? continue_history(s, strcmp(s->opt.restart, "auto") != 0) : AEON_OK));
   if (from >= 0 && !s->opt.quiet && s->rank == 0)
     fprintf(s->log, "aeon: restarted from step %ld (t = %.6g)\n", s->step, s->t);
-  if (s->restarted && s->rank == 0 && !s->opt.no_files) AE_CHK(trim_norms(s));
+  if (s->restarted && !s->opt.no_files) AE_CHK(aeon_par_agree(s->comm, s->rank == 0 ? trim_norms(s) : AEON_OK));
   return AEON_OK;
 }
 
