@@ -1,0 +1,183 @@
+/* Solvers on a plan, each one pass of forward transforms, a pointwise
+ * multiplication by the plan's k-space tables (the 1 / N of the inverse folded
+ * in), and inverse transforms: Poisson (after an exact check of the
+ * right-hand side's mean), Helmholtz (its multiplier cached per (a, b)),
+ * Laplacian, gradient, divergence, divergence-free projection, 2/3
+ * dealiasing, and octave band energies summed exactly. */
+#include <math.h>
+#include <string.h>
+
+#include "aeon/memory.h"
+#include "aeon/reduce.h"
+#include "spectral_internal.h"
+
+/* Returns 1 / (N[0] N[1] N[2]). */
+static double inv_size(const aeon_spectral *s) { return 1.0 / ((double)s->N[0] * (double)s->N[1] * (double)s->N[2]); }
+
+/* Multiplies the coefficients of buffer b by the real table m (one entry per coefficient). */
+static void scale_by(aeon_spectral *s, int b, const double *m) {
+  double *c = s->buf[b];
+  for (long p = 0; p < s->nloc; p++) {
+    c[2 * p] *= m[p];
+    c[2 * p + 1] *= m[p];
+  }
+}
+
+/* Checks the mean of variable 0 of f, summed exactly: a non-zero mean is refused unless the plan subtracts it. */
+static aeon_err check_mean(aeon_spectral *s, const aeon_array *f) {
+  aeon_xsum acc[2];
+  aeon_xsum_init(&acc[0]);
+  aeon_xsum_init(&acc[1]);
+  const aeon_box *b = &f->box;
+  if (aeon_box_size(b) > 0)
+    for (long k = b->lo[2]; k < b->hi[2]; k++)
+      for (long j = b->lo[1]; j < b->hi[1]; j++) {
+        const double *row = aeon_array_at(f, 0, b->lo[0], j, k);
+        for (long i = 0; i < b->hi[0] - b->lo[0]; i++) {
+          aeon_xsum_add(&acc[0], row[i]);
+          aeon_xsum_add(&acc[1], fabs(row[i]));
+        }
+      }
+  AE_CHK(aeon_xsum_allreduce(acc, 2, s->comm));
+  double mean = aeon_xsum_value(&acc[0]) * inv_size(s), mag = aeon_xsum_value(&acc[1]) * inv_size(s);
+  if (!isfinite(mean))
+    return AE_ERR(AEON_ERR_NUMERIC, "spectral: the Poisson right-hand side holds NaN or Inf values");
+  if (s->opts.mean == AEON_SPECTRAL_MEAN_REFUSE && fabs(mean) > 1e-11 * mag)
+    return AE_ERR(AEON_ERR_USER, "spectral: the Poisson right-hand side has mean %.6g (mean |rhs| %.6g); a periodic "
+                  "solution needs zero mean: remove it, or set spectral.poisson_mean = subtract", mean, mag);
+  return AEON_OK;
+}
+
+aeon_err aeon_spectral_poisson(aeon_spectral *s, const aeon_array *rhs, aeon_array *phi) {
+  AE_CHK(check_mean(s, rhs));
+  AE_CHK(aeon_spectral_fwd_(s, rhs, 0, 0));
+  scale_by(s, 0, s->poisson);
+  AE_CHK(aeon_spectral_inv_(s, 0, phi, 0));
+  return AEON_OK;
+}
+
+aeon_err aeon_spectral_helmholtz(aeon_spectral *s, double a, double b, const aeon_array *rhs, aeon_array *u) {
+  if (!(a > 0) || !(b >= 0) || !isfinite(a) || !isfinite(b))
+    return AE_ERR(AEON_ERR_USER, "spectral: Helmholtz (a - b Laplacian) u = f needs a > 0 and b >= 0 (got a = %g, "
+                  "b = %g); for a = 0 use the Poisson solve", a, b);
+  if (!s->helm) AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)(s->nloc + 1), (void **)&s->helm));
+  if (s->helm_a != a || s->helm_b != b) {
+    double inv_n = inv_size(s);
+    for (long p = 0; p < s->nloc; p++) s->helm[p] = inv_n / (a + b * s->k2[p]);
+    s->helm_a = a;
+    s->helm_b = b;
+  }
+  AE_CHK(aeon_spectral_fwd_(s, rhs, 0, 0));
+  scale_by(s, 0, s->helm);
+  AE_CHK(aeon_spectral_inv_(s, 0, u, 0));
+  return AEON_OK;
+}
+
+aeon_err aeon_spectral_laplacian(aeon_spectral *s, const aeon_array *f, aeon_array *out) {
+  AE_CHK(aeon_spectral_fwd_(s, f, 0, 0));
+  double inv_n = inv_size(s), *c = s->buf[0];
+  for (long p = 0; p < s->nloc; p++) {
+    c[2 * p] *= -s->k2[p] * inv_n;
+    c[2 * p + 1] *= -s->k2[p] * inv_n;
+  }
+  AE_CHK(aeon_spectral_inv_(s, 0, out, 0));
+  return AEON_OK;
+}
+
+/* dst (= or +=) i kd src * scale, coefficient by coefficient, for direction d. */
+static void times_ik(const aeon_spectral *s, int d, const double *src, double *dst, double scale, int add) {
+  long p = 0;
+  for (long jl = 0; jl < (long)s->local_n1; jl++)
+    for (long k = 0; k < s->N[2]; k++)
+      for (long i = 0; i < (long)s->nxc; i++, p++) {
+        double kd = (d == 0 ? s->kxo[i] : d == 1 ? s->kyo[jl + (long)s->local_1_start] : s->kzo[k]) * scale;
+        double re = -kd * src[2 * p + 1], im = kd * src[2 * p];
+        dst[2 * p] = add ? dst[2 * p] + re : re;
+        dst[2 * p + 1] = add ? dst[2 * p + 1] + im : im;
+      }
+}
+
+aeon_err aeon_spectral_gradient(aeon_spectral *s, const aeon_array *f, aeon_array *grad) {
+  AE_CHK(aeon_spectral_buffer_(s, 1));
+  AE_CHK(aeon_spectral_fwd_(s, f, 0, 0));
+  for (int d = 0; d < 3; d++) {
+    times_ik(s, d, s->buf[0], s->buf[1], inv_size(s), 0);
+    AE_CHK(aeon_spectral_inv_(s, 1, grad, d));
+  }
+  return AEON_OK;
+}
+
+aeon_err aeon_spectral_divergence(aeon_spectral *s, const aeon_array *v, aeon_array *out) {
+  AE_CHK(aeon_spectral_buffer_(s, 1));
+  for (int d = 0; d < 3; d++) {
+    AE_CHK(aeon_spectral_fwd_(s, v, d, 1));
+    times_ik(s, d, s->buf[1], s->buf[0], inv_size(s), d > 0);
+  }
+  AE_CHK(aeon_spectral_inv_(s, 0, out, 0));
+  return AEON_OK;
+}
+
+aeon_err aeon_spectral_project(aeon_spectral *s, const aeon_array *v, aeon_array *out) {
+  for (int d = 0; d < 3; d++) {
+    AE_CHK(aeon_spectral_buffer_(s, d));
+    AE_CHK(aeon_spectral_fwd_(s, v, d, d));
+  }
+  double inv_n = inv_size(s), *c0 = s->buf[0], *c1 = s->buf[1], *c2 = s->buf[2];
+  long p = 0;
+  for (long jl = 0; jl < (long)s->local_n1; jl++) {
+    double ky = s->kyo[jl + (long)s->local_1_start];
+    for (long k = 0; k < s->N[2]; k++) {
+      double kz = s->kzo[k];
+      for (long i = 0; i < (long)s->nxc; i++, p++) {
+        double kx = s->kxo[i], w = s->proj[p];
+        for (int r = 0; r < 2; r++) {
+          double dot = (kx * c0[2 * p + r] + ky * c1[2 * p + r] + kz * c2[2 * p + r]) * w;
+          c0[2 * p + r] = (c0[2 * p + r] - kx * dot) * inv_n;
+          c1[2 * p + r] = (c1[2 * p + r] - ky * dot) * inv_n;
+          c2[2 * p + r] = (c2[2 * p + r] - kz * dot) * inv_n;
+        }
+      }
+    }
+  }
+  for (int d = 0; d < 3; d++) AE_CHK(aeon_spectral_inv_(s, d, out, d));
+  return AEON_OK;
+}
+
+aeon_err aeon_spectral_dealias(aeon_spectral *s, const aeon_array *f, aeon_array *out) {
+  AE_CHK(aeon_spectral_fwd_(s, f, 0, 0));
+  double inv_n = inv_size(s), *c = s->buf[0];
+  for (long p = 0; p < s->nloc; p++) {
+    double m = s->dealias[p] ? inv_n : 0.0;
+    c[2 * p] *= m;
+    c[2 * p + 1] *= m;
+  }
+  AE_CHK(aeon_spectral_inv_(s, 0, out, 0));
+  return AEON_OK;
+}
+
+aeon_err aeon_spectral_bands(aeon_spectral *s, const aeon_array *f, int nband, double *energy) {
+  enum { MAXBAND = 64 };
+  if (nband < 1 || nband > MAXBAND)
+    return AE_ERR(AEON_ERR_USER, "spectral: %d bands asked; between 1 and %d are possible", nband, MAXBAND);
+  AE_CHK(aeon_spectral_fwd_(s, f, 0, 0));
+  aeon_xsum acc[MAXBAND];
+  for (int b = 0; b < nband; b++) aeon_xsum_init(&acc[b]);
+  double Lmax = fmax(s->L[0], fmax(s->L[1], s->L[2])), k0 = 2.0 * M_PI / Lmax, inv_n = inv_size(s);
+  double edge[MAXBAND]; /* (2^(b+1) k0)^2, lowered by a relative 1e-12 so an exact octave lands in the upper band */
+  for (int b = 0; b < nband; b++) edge[b] = ldexp(1.0, 2 * (b + 1)) * k0 * k0 * (1 - 1e-12);
+  const double *c = s->buf[0];
+  long p = 0;
+  for (long jl = 0; jl < (long)s->local_n1; jl++)
+    for (long k = 0; k < s->N[2]; k++)
+      for (long i = 0; i < (long)s->nxc; i++, p++) {
+        if (s->k2[p] == 0) continue;
+        int twice = i > 0 && !(s->N[0] % 2 == 0 && i == s->N[0] / 2); /* the r2c half holds its mirror too */
+        double e = (c[2 * p] * c[2 * p] + c[2 * p + 1] * c[2 * p + 1]) * 0.5 * inv_n * inv_n * (twice ? 2 : 1);
+        int b = 0;
+        while (b < nband - 1 && s->k2[p] >= edge[b]) b++;
+        aeon_xsum_add(&acc[b], e);
+      }
+  AE_CHK(aeon_xsum_allreduce(acc, nband, s->comm));
+  for (int b = 0; b < nband; b++) energy[b] = aeon_xsum_value(&acc[b]);
+  return AEON_OK;
+}
