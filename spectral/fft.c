@@ -180,16 +180,21 @@ aeon_err aeon_spectral_create(const aeon_layout *block, const double L[3], const
   return AEON_OK;
 }
 
-aeon_err aeon_spectral_create_mesh(const aeon_mesh *m, const aeon_spectral_opts *opts, aeon_spectral **s) {
+aeon_err aeon_spectral_mesh_box_(const aeon_mesh *m, double L[3]) {
   static const char *faces[] = {"xlo", "xhi", "ylo", "yhi", "zlo", "zhi"};
   static const char *kinds[] = {"periodic", "symmetry", "radiative", "dirichlet", "robin"};
-  *s = NULL;
   for (int f = 0; f < 6; f++)
     if (m->bc[f] != AEON_BC_PERIODIC)
       return AE_ERR(AEON_ERR_USER, "spectral: the box is not periodic (boundary.%s = %s); FFT solves need periodic "
                     "faces in every direction", faces[f], (unsigned)m->bc[f] < 5 ? kinds[m->bc[f]] : "?");
-  double L[3];
   for (int d = 0; d < 3; d++) L[d] = m->xmax[d] - m->xmin[d];
+  return AEON_OK;
+}
+
+aeon_err aeon_spectral_create_mesh(const aeon_mesh *m, const aeon_spectral_opts *opts, aeon_spectral **s) {
+  *s = NULL;
+  double L[3];
+  AE_CHK(aeon_spectral_mesh_box_(m, L));
   aeon_layout *block = NULL;
   AE_CHK(aeon_layout_from_mesh(m, &block));
   aeon_err e = aeon_spectral_create(block, L, opts, s);

@@ -33,6 +33,8 @@ struct aeon_spectral {
   aeon_spectral_info info;
 };
 
+/* Checks that a mesh's box is periodic in every direction and returns its lengths. */
+aeon_err aeon_spectral_mesh_box_(const aeon_mesh *m, double L[3]);
 /* Wisdom: reads the file on rank 0 and broadcasts it (collective); sets info->wisdom_loaded. */
 aeon_err aeon_spectral_wisdom_load_(aeon_spectral *s);
 /* Wisdom: gathers it to rank 0 and writes the file there (collective); a failed write is a warning. */

@@ -96,6 +96,19 @@ aeon_spectral_info aeon_spectral_get_info(const aeon_spectral *s);
 /* Returns the plan's block layout (owned by the plan). */
 const aeon_layout *aeon_spectral_layout(const aeon_spectral *s);
 
+/* Opaque cache of plans, owned by the caller: one plan per (layout, box lengths, effort, mean policy). */
+typedef struct aeon_spectral_cache aeon_spectral_cache;
+/* Creates an empty plan cache (no MPI). */
+aeon_err aeon_spectral_cache_create(aeon_spectral_cache **c);
+/* Destroys the cache and every plan in it (collective). NULL is fine. */
+void aeon_spectral_cache_destroy(aeon_spectral_cache *c);
+/* Returns the cached plan for this layout, lengths and options, making it on first use (collective); owned by the cache. */
+aeon_err aeon_spectral_cache_get(aeon_spectral_cache *c, const aeon_layout *block, const double L[3],
+                                 const aeon_spectral_opts *opts, aeon_spectral **s);
+/* Returns the cached plan for a mesh (collective), refusing a non-periodic box as aeon_spectral_create_mesh does. */
+aeon_err aeon_spectral_cache_get_mesh(aeon_spectral_cache *c, const aeon_mesh *m, const aeon_spectral_opts *opts,
+                                      aeon_spectral **s);
+
 /* Transforms variable 0 of f (this rank's block) forward into the plan's k-space buffer (collective). */
 aeon_err aeon_spectral_forward(aeon_spectral *s, const aeon_array *f);
 /* Transforms the k-space buffer back into variable 0 of f, divided by N[0] N[1] N[2] (collective; the buffer is consumed). */

@@ -8,8 +8,8 @@
  * mask keeps exactly the low modes; a single mode's energy lands in its octave
  * band (also on an octave edge). Then wisdom across runs (miss and file written,
  * hit from the file after forgetting, a corrupt file ignored with a warning and
- * rebuilt, the Tier3 record), the loom's rows and regime shift, and the
- * refusals: non-periodic box, non-zero-mean right-hand side, an unplannable
+ * rebuilt, the Tier3 record), the loom's rows and regime shift, the plan
+ * cache, and the refusals: non-periodic box, non-zero-mean right-hand side, an unplannable
  * grid, wisdom-only without wisdom, a bad Helmholtz coefficient. */
 #include <math.h>
 #include <stdio.h>
@@ -431,6 +431,29 @@ static void test_refusals(void) {
   aeon_layout_destroy(L);
 }
 
+/* The plan cache: the same shape and options give the same plan; another option, another plan. */
+static void test_cache(void) {
+  const long N[3] = {8, 6, 10};
+  const int dims[3] = {0, 0, 0};
+  aeon_mesh m;
+  aeon_par par;
+  if (!make_mesh(N, dims, &m, &par)) return;
+  aeon_spectral_cache *c = NULL;
+  aeon_spectral *s1 = NULL, *s2 = NULL, *s3 = NULL;
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL};
+  CHECK(ok(aeon_spectral_cache_create(&c)) && ok(aeon_spectral_cache_get_mesh(c, &m, &opts, &s1)) &&
+            ok(aeon_spectral_cache_get_mesh(c, &m, &opts, &s2)),
+        "cache get");
+  opts.mean = AEON_SPECTRAL_MEAN_SUBTRACT;
+  CHECK(ok(aeon_spectral_cache_get_mesh(c, &m, &opts, &s3)), "cache get, other options");
+  CHECK(s1 && s1 == s2 && s3 && s3 != s1, "cache: plans %p %p %p (want the first two equal, the third new)",
+        (void *)s1, (void *)s2, (void *)s3);
+  m.bc[0] = AEON_BC_RADIATIVE;
+  expect_user(aeon_spectral_cache_get_mesh(c, &m, &opts, &s3), "boundary.xlo = radiative", "cache: non-periodic");
+  aeon_spectral_cache_destroy(c);
+  aeon_par_destroy(&par);
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -449,6 +472,7 @@ int main(int argc, char **argv) {
     test_loom(dir);
   }
   test_refusals();
+  test_cache();
   aeon_mem_stats end = aeon_mem_get_stats();
   CHECK(end.bytes_live == start.bytes_live, "leak: %llu bytes live at the end",
         (unsigned long long)(end.bytes_live - start.bytes_live));
