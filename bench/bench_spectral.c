@@ -1,6 +1,6 @@
 /* Spectral benchmark: one periodic Poisson solve (aeon_spectral_poisson: the mean
  * check, block -> slab redistribution, r2c, multiplier, c2r, slab -> block) on a
- * mesh of N^3 points with the automatic process grid, side by side with the bare
+ * mesh of N^3 points, side by side with the bare
  * FFTW-MPI forward + inverse transforms (in place, transposed, same planner
  * flags, on FFTW's own slab buffer) of the same grid in the same run. Bare and
  * solve repetitions alternate so that a loaded machine slows both alike; each
@@ -11,8 +11,10 @@
  * solution. Times are wall seconds and CPU seconds of the process (max over
  * ranks; the CPU figure is the one a loaded machine disturbs least). Prints one
  * JSON object per line.
- * Usage: mpirun -n P bench_spectral [N ...] [--reps R] [--planner estimate|measure|patient]
- * (default N = 128, R = 9, planner measure; wisdom in the user's cache file). */
+ * Usage: mpirun -n P bench_spectral [N ...] [--reps R] [--planner estimate|measure|patient] [--grid xy|auto]
+ * (default N = 128, R = 9, planner measure, grid xy: the process grid splits x and y only, so every rank's block
+ * differs from its z slab and the redistribution moves data between ranks; auto: Aeon's automatic grid, which for
+ * a cube on 2 ranks splits z like FFTW and moves nothing; wisdom in the user's cache file). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,11 +72,11 @@ static double phi_at(const aeon_mesh *m, long i, long j, long k) {
   return sin(2 * M_PI * x) * cos(4 * M_PI * y) * sin(6 * M_PI * z);
 }
 
-static void bench(long n, int reps, aeon_fft_effort effort) {
+static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
   static const unsigned flags_of[] = {FFTW_ESTIMATE, FFTW_MEASURE, FFTW_PATIENT, FFTW_EXHAUSTIVE, FFTW_MEASURE};
   static const char *names[] = {"estimate", "measure", "patient", "exhaustive", "wisdom-only"};
   const long N[3] = {n, n, n};
-  const int dims[3] = {0, 0, 0}, periodic[3] = {1, 1, 1};
+  const int dims[3] = {0, 0, zsplit ? 0 : 1}, periodic[3] = {1, 1, 1};
   aeon_mesh m;
   aeon_par par;
   memset(&m, 0, sizeof m);
@@ -188,10 +190,11 @@ int main(int argc, char **argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   long ns[8];
-  int nn = 0, reps = 9;
+  int nn = 0, reps = 9, zsplit = 0;
   aeon_fft_effort effort = AEON_FFT_MEASURE;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) reps = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--grid") == 0 && i + 1 < argc) zsplit = strcmp(argv[++i], "auto") == 0;
     else if (strcmp(argv[i], "--planner") == 0 && i + 1 < argc) {
       const char *p = argv[++i];
       effort = strcmp(p, "estimate") == 0 ? AEON_FFT_ESTIMATE : strcmp(p, "patient") == 0 ? AEON_FFT_PATIENT
@@ -200,7 +203,7 @@ int main(int argc, char **argv) {
   }
   if (!nn) ns[nn++] = 128;
   if (reps < 1) reps = 1;
-  for (int i = 0; i < nn; i++) bench(ns[i], reps, effort);
+  for (int i = 0; i < nn; i++) bench(ns[i], reps, effort, zsplit);
   MPI_Finalize();
   return 0;
 }
