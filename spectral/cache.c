@@ -1,6 +1,6 @@
 /* A cache of spectral plans owned by the caller (a simulation keeps one): get
  * returns the plan already made for the same block layout (global shape and
- * every rank's box), box lengths, planner effort and mean policy, and makes
+ * every rank's box), box lengths, symmetries, planner effort and mean policy, and makes
  * and keeps a new one otherwise. Layouts are replicated, so every rank takes
  * the same branch. Destroying the cache destroys its plans. */
 #include <string.h>
@@ -28,6 +28,8 @@ void aeon_spectral_cache_destroy(aeon_spectral_cache *c) {
 
 /* Returns 1 if plan s was made for this layout, lengths and options. */
 static int matches(const aeon_spectral *s, const aeon_layout *block, const double L[3], const aeon_spectral_opts *o) {
+  for (int d = 0; d < 3; d++)
+    if (s->sym[d] != (o->sym[d] > 0) - (o->sym[d] < 0)) return 0;
   int cmp = MPI_UNEQUAL;
   MPI_Comm_compare(s->comm, aeon_layout_comm(block), &cmp);
   return (cmp == MPI_IDENT || cmp == MPI_CONGRUENT) && aeon_layout_equal(s->block, block) &&
@@ -56,10 +58,11 @@ aeon_err aeon_spectral_cache_get_mesh(aeon_spectral_cache *c, const aeon_mesh *m
                                       aeon_spectral **s) {
   *s = NULL;
   double L[3];
-  AE_CHK(aeon_spectral_mesh_box_(m, L));
+  aeon_spectral_opts o;
+  AE_CHK(aeon_spectral_mesh_box_(m, opts, L, &o));
   aeon_layout *block = NULL;
   AE_CHK(aeon_layout_from_mesh(m, &block));
-  aeon_err e = aeon_spectral_cache_get(c, block, L, opts, s);
+  aeon_err e = aeon_spectral_cache_get(c, block, L, &o, s);
   aeon_layout_destroy(block);
   AE_CHK(e);
   return AEON_OK;

@@ -1,12 +1,14 @@
 /* Spectral plans and transforms. Create (once per shape and decomposition):
  * copy the caller's block layout, ask FFTW-MPI for its transposed slab counts
- * (real slabs along z, complex slabs along y), build the slab layout from
+ * (real slabs along z, coefficient slabs along y), build the slab layout from
  * them and one aeon_redist each way, make slab buffer 0, read and broadcast
  * the wisdom, plan the in-place r2c (transposed out) and c2r (transposed in)
- * transforms, trying wisdom alone first, write the wisdom back after a real
- * planning, build the k-space tables and record the plan in Tier3. Forward:
- * redistribute block -> the padded real view of a slab buffer, execute r2c in
- * place. Inverse: execute c2r in place, redistribute the real view -> block. */
+ * transforms -- or, when a direction is reflection-symmetric, r2r transforms
+ * (cosine/sine there, half-complex where periodic) -- trying wisdom alone
+ * first, write the wisdom back after a real planning, build the k-space tables
+ * and record the plan in Tier3. Forward: redistribute block -> the real view of
+ * a slab buffer (rows padded to 2 (N/2+1) for r2c), execute in place. Inverse:
+ * execute in place, redistribute the real view -> block. */
 #include <math.h>
 #include <string.h>
 
@@ -22,7 +24,7 @@ static aeon_array slab_view(const aeon_spectral *s, int b) {
   memset(&a, 0, sizeof a);
   a.data = s->buf[b];
   a.nvar = 1;
-  a.sy = 2 * (long)s->nxc;
+  a.sy = s->r2r ? s->N[0] : 2 * (long)s->nxc;
   a.sz = a.sy * s->N[1];
   a.box = aeon_layout_my_box(s->slab);
   return a;
@@ -51,14 +53,16 @@ aeon_err aeon_spectral_fwd_(aeon_spectral *s, const aeon_array *f, int v, int b)
   aeon_array src, dst = slab_view(s, b);
   AE_CHK(var_view(s, f, v, &src));
   AE_CHK(aeon_redist_apply(s->to_slab, &src, &dst));
-  fftw_mpi_execute_dft_r2c(s->fwd, s->buf[b], (fftw_complex *)s->buf[b]);
+  if (s->r2r) fftw_mpi_execute_r2r(s->fwd, s->buf[b], s->buf[b]);
+  else fftw_mpi_execute_dft_r2c(s->fwd, s->buf[b], (fftw_complex *)s->buf[b]);
   return AEON_OK;
 }
 
 aeon_err aeon_spectral_inv_(aeon_spectral *s, int b, aeon_array *f, int v) {
   aeon_array src = slab_view(s, b), dst;
   AE_CHK(var_view(s, f, v, &dst));
-  fftw_mpi_execute_dft_c2r(s->inv, (fftw_complex *)s->buf[b], s->buf[b]);
+  if (s->r2r) fftw_mpi_execute_r2r(s->inv, s->buf[b], s->buf[b]);
+  else fftw_mpi_execute_dft_c2r(s->inv, (fftw_complex *)s->buf[b], s->buf[b]);
   AE_CHK(aeon_redist_apply(s->from_slab, &src, &dst));
   return AEON_OK;
 }
@@ -84,10 +88,22 @@ static aeon_err check_shape(const aeon_layout *block, const long N[3], const dou
 /* Makes both FFTW plans with the given flags; returns 1 if both exist, else frees what was made and returns 0. */
 static int make_plans(aeon_spectral *s, unsigned flags) {
   double *b = s->buf[0];
-  s->fwd = fftw_mpi_plan_dft_r2c_3d(s->N[2], s->N[1], s->N[0], b, (fftw_complex *)b, s->comm,
-                                    flags | FFTW_MPI_TRANSPOSED_OUT);
-  s->inv = fftw_mpi_plan_dft_c2r_3d(s->N[2], s->N[1], s->N[0], (fftw_complex *)b, b, s->comm,
-                                    flags | FFTW_MPI_TRANSPOSED_IN);
+  if (s->r2r) {
+    fftw_r2r_kind fk[3], ik[3]; /* FFTW's order: z, y, x */
+    for (int d = 0; d < 3; d++) {
+      fk[2 - d] = s->sym[d] == 0 ? FFTW_R2HC : s->sym[d] > 0 ? FFTW_REDFT10 : FFTW_RODFT10;
+      ik[2 - d] = s->sym[d] == 0 ? FFTW_HC2R : s->sym[d] > 0 ? FFTW_REDFT01 : FFTW_RODFT01;
+    }
+    s->fwd = fftw_mpi_plan_r2r_3d(s->N[2], s->N[1], s->N[0], b, b, s->comm, fk[0], fk[1], fk[2],
+                                  flags | FFTW_MPI_TRANSPOSED_OUT);
+    s->inv = fftw_mpi_plan_r2r_3d(s->N[2], s->N[1], s->N[0], b, b, s->comm, ik[0], ik[1], ik[2],
+                                  flags | FFTW_MPI_TRANSPOSED_IN);
+  } else {
+    s->fwd = fftw_mpi_plan_dft_r2c_3d(s->N[2], s->N[1], s->N[0], b, (fftw_complex *)b, s->comm,
+                                      flags | FFTW_MPI_TRANSPOSED_OUT);
+    s->inv = fftw_mpi_plan_dft_c2r_3d(s->N[2], s->N[1], s->N[0], (fftw_complex *)b, b, s->comm,
+                                      flags | FFTW_MPI_TRANSPOSED_IN);
+  }
   if (s->fwd && s->inv) return 1;
   if (s->fwd) fftw_destroy_plan(s->fwd);
   if (s->inv) fftw_destroy_plan(s->inv);
@@ -134,9 +150,10 @@ static aeon_err setup(aeon_spectral *s, const aeon_layout *block) {
   aeon_box mine = aeon_layout_my_box(block);
   AE_CHK(aeon_layout_create(s->comm, s->N, &mine, 0, &s->block));
   s->nxc = s->N[0] / 2 + 1;
-  s->alloc_local = fftw_mpi_local_size_3d_transposed(s->N[2], s->N[1], s->nxc, s->comm, &s->local_n0,
+  s->nxk = s->r2r ? s->N[0] : s->nxc;
+  s->alloc_local = fftw_mpi_local_size_3d_transposed(s->N[2], s->N[1], s->nxk, s->comm, &s->local_n0,
                                                      &s->local_0_start, &s->local_n1, &s->local_1_start);
-  s->nloc = (long)s->local_n1 * s->N[2] * (long)s->nxc;
+  s->nloc = (long)s->local_n1 * s->N[2] * (long)s->nxk;
   s->info.local_slab = (long)s->local_n0;
   s->info.local_kslab = (long)s->local_n1;
   AE_CHK(aeon_layout_slabs_local(s->comm, s->N, 2, (long)s->local_n0, (long)s->local_0_start, &s->slab));
@@ -168,6 +185,14 @@ aeon_err aeon_spectral_create(const aeon_layout *block, const double L[3], const
   memcpy(s->L, L, sizeof s->L);
   if (opts) s->opts = *opts;
   s->comm = MPI_COMM_NULL;
+  s->w = 2;
+  s->inv_norm = 1;
+  for (int d = 0; d < 3; d++) {
+    s->sym[d] = (s->opts.sym[d] > 0) - (s->opts.sym[d] < 0);
+    s->r2r |= s->sym[d] != 0;
+    s->inv_norm /= (double)(s->sym[d] ? 2 * N[d] : N[d]);
+  }
+  if (s->r2r) s->w = 1;
   aeon_err e = setup(s, block);
   if (e) {
     aeon_error_trace(e, __FILE__, __LINE__, __func__);
@@ -180,13 +205,23 @@ aeon_err aeon_spectral_create(const aeon_layout *block, const double L[3], const
   return AEON_OK;
 }
 
-aeon_err aeon_spectral_mesh_box_(const aeon_mesh *m, double L[3]) {
+aeon_err aeon_spectral_mesh_box_(const aeon_mesh *m, const aeon_spectral_opts *opts, double L[3],
+                                 aeon_spectral_opts *out) {
   static const char *faces[] = {"xlo", "xhi", "ylo", "yhi", "zlo", "zhi"};
   static const char *kinds[] = {"periodic", "symmetry", "radiative", "dirichlet", "robin"};
-  for (int f = 0; f < 6; f++)
-    if (m->bc[f] != AEON_BC_PERIODIC)
-      return AE_ERR(AEON_ERR_USER, "spectral: the box is not periodic (boundary.%s = %s); FFT solves need periodic "
-                    "faces in every direction", faces[f], (unsigned)m->bc[f] < 5 ? kinds[m->bc[f]] : "?");
+  memset(out, 0, sizeof *out);
+  if (opts) *out = *opts;
+  for (int d = 0; d < 3; d++) {
+    aeon_bc lo = m->bc[2 * d], hi = m->bc[2 * d + 1];
+    if (lo == AEON_BC_SYMMETRY && hi == AEON_BC_SYMMETRY) out->sym[d] = out->sym[d] < 0 ? -1 : 1;
+    else if (lo == AEON_BC_PERIODIC && hi == AEON_BC_PERIODIC) out->sym[d] = 0;
+    else {
+      int f = (lo != AEON_BC_PERIODIC && lo != AEON_BC_SYMMETRY) ? 2 * d : 2 * d + 1;
+      return AE_ERR(AEON_ERR_USER, "spectral: the box is neither periodic nor reflection-symmetric in %c "
+                    "(boundary.%s = %s); FFT solves need both faces periodic, or both symmetry (cosine/sine "
+                    "transforms)", "xyz"[d], faces[f], (unsigned)m->bc[f] < 5 ? kinds[m->bc[f]] : "?");
+    }
+  }
   for (int d = 0; d < 3; d++) L[d] = m->xmax[d] - m->xmin[d];
   return AEON_OK;
 }
@@ -194,10 +229,11 @@ aeon_err aeon_spectral_mesh_box_(const aeon_mesh *m, double L[3]) {
 aeon_err aeon_spectral_create_mesh(const aeon_mesh *m, const aeon_spectral_opts *opts, aeon_spectral **s) {
   *s = NULL;
   double L[3];
-  AE_CHK(aeon_spectral_mesh_box_(m, L));
+  aeon_spectral_opts o;
+  AE_CHK(aeon_spectral_mesh_box_(m, opts, L, &o));
   aeon_layout *block = NULL;
   AE_CHK(aeon_layout_from_mesh(m, &block));
-  aeon_err e = aeon_spectral_create(block, L, opts, s);
+  aeon_err e = aeon_spectral_create(block, L, &o, s);
   aeon_layout_destroy(block);
   AE_CHK(e);
   return AEON_OK;
@@ -228,14 +264,14 @@ aeon_err aeon_spectral_forward(aeon_spectral *s, const aeon_array *f) {
 }
 
 aeon_err aeon_spectral_inverse(aeon_spectral *s, aeon_array *f) {
-  double inv = 1.0 / ((double)s->N[0] * (double)s->N[1] * (double)s->N[2]), *c = s->buf[0];
-  for (long p = 0; p < 2 * s->nloc; p++) c[p] *= inv;
+  double *c = s->buf[0];
+  for (long p = 0; p < s->w * s->nloc; p++) c[p] *= s->inv_norm;
   AE_CHK(aeon_spectral_inv_(s, 0, f, 0));
   return AEON_OK;
 }
 
 aeon_spectral_kview aeon_spectral_coeffs(aeon_spectral *s) {
-  aeon_spectral_kview v = {s->buf[0], (long)s->nxc, s->N[2], (long)s->local_1_start, (long)s->local_n1,
+  aeon_spectral_kview v = {s->r2r ? NULL : s->buf[0], (long)s->nxc, s->N[2], (long)s->local_1_start, (long)s->local_n1,
                            s->kx, s->ky, s->kz};
   return v;
 }

@@ -1,9 +1,12 @@
 /* k-space tables of a plan, built once at create on this rank's transposed
- * complex slab (y planes j0 .. j0 + ny_local, all z, x up to N/2): the 1D
- * angular wave numbers per direction and their first-derivative versions
- * (Nyquist mode zero), then per coefficient |k|^2, the Poisson multiplier
- * -1 / (|k|^2 N) (0 at k = 0), the projection factor 1 / |k_odd|^2 and the
- * 2/3 dealiasing mask. */
+ * coefficient slab (y planes j0 .. j0 + ny_local, all z, x up to N/2 for
+ * complex plans, all x for real-to-real ones): the 1D wave numbers per
+ * direction and their first-derivative versions (Nyquist mode zero), then per
+ * coefficient |k|^2, the Poisson multiplier -1 / (|k|^2 norm) (0 at k = 0),
+ * the projection factor 1 / |k_odd|^2 and the 2/3 dealiasing mask. For a
+ * real-to-real direction the wave number of coefficient m is the Laplacian's:
+ * half-complex 2 pi min(m, N - m) / L, cosine (REDFT10) pi m / L, sine
+ * (RODFT10) pi (m + 1) / L. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -13,28 +16,32 @@
 /* Returns the signed mode number of index m of n points (m > n / 2 wraps to negative). */
 static long signed_mode(long m, long n) { return m <= n / 2 ? m : m - n; }
 
-/* Fills k[n] and ko[n] with 2 pi m / L over the indices 0 .. cnt-1 of a direction of npts points. */
-static aeon_err wave_numbers(long cnt, long npts, double L, double **k, double **ko) {
+/* Fills k[cnt] and ko[cnt] with the wave numbers of the indices 0 .. cnt-1 of a direction of npts points: complex
+ * (r2r 0) 2 pi m / L, or a real-to-real kind of symmetry sym (ko unused there: zero). */
+static aeon_err wave_numbers(long cnt, long npts, double L, int r2r, int sym, double **k, double **ko) {
   AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)cnt, (void **)k));
   AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)cnt, (void **)ko));
   for (long m = 0; m < cnt; m++) {
-    (*k)[m] = 2.0 * M_PI * (double)signed_mode(m, npts) / L;
-    (*ko)[m] = (npts % 2 == 0 && m == npts / 2) ? 0.0 : (*k)[m];
+    if (!r2r) {
+      (*k)[m] = 2.0 * M_PI * (double)signed_mode(m, npts) / L;
+      (*ko)[m] = (npts % 2 == 0 && m == npts / 2) ? 0.0 : (*k)[m];
+    } else if (sym == 0) (*k)[m] = 2.0 * M_PI * (double)(m <= npts / 2 ? m : npts - m) / L;
+    else (*k)[m] = M_PI * (double)(sym > 0 ? m : m + 1) / L;
   }
   return AEON_OK;
 }
 
 aeon_err aeon_spectral_tables_(aeon_spectral *s) {
-  const long *N = s->N, nxc = (long)s->nxc;
-  AE_CHK(wave_numbers(nxc, N[0], s->L[0], &s->kx, &s->kxo));
-  AE_CHK(wave_numbers(N[1], N[1], s->L[1], &s->ky, &s->kyo));
-  AE_CHK(wave_numbers(N[2], N[2], s->L[2], &s->kz, &s->kzo));
+  const long *N = s->N, nxc = (long)s->nxk;
+  AE_CHK(wave_numbers(nxc, N[0], s->L[0], s->r2r, s->sym[0], &s->kx, &s->kxo));
+  AE_CHK(wave_numbers(N[1], N[1], s->L[1], s->r2r, s->sym[1], &s->ky, &s->kyo));
+  AE_CHK(wave_numbers(N[2], N[2], s->L[2], s->r2r, s->sym[2], &s->kz, &s->kzo));
   size_t n = (size_t)s->nloc + 1;
   AE_CHK(aeon_mem_alloc(sizeof(double) * n, (void **)&s->k2));
   AE_CHK(aeon_mem_alloc(sizeof(double) * n, (void **)&s->poisson));
   AE_CHK(aeon_mem_alloc(sizeof(double) * n, (void **)&s->proj));
   AE_CHK(aeon_mem_alloc(n, (void **)&s->dealias));
-  double inv_n = 1.0 / ((double)N[0] * (double)N[1] * (double)N[2]);
+  double inv_n = s->inv_norm;
   long p = 0;
   for (long jl = 0; jl < (long)s->local_n1; jl++) {
     long j = jl + (long)s->local_1_start, my = labs(signed_mode(j, N[1]));

@@ -17,10 +17,16 @@ static double inv_size(const aeon_spectral *s) { return 1.0 / ((double)s->N[0] *
 /* Multiplies the coefficients of buffer b by the real table m (one entry per coefficient). */
 static void scale_by(aeon_spectral *s, int b, const double *m) {
   double *c = s->buf[b];
-  for (long p = 0; p < s->nloc; p++) {
-    c[2 * p] *= m[p];
-    c[2 * p + 1] *= m[p];
-  }
+  int sh = s->w - 1; /* coefficient of double q: q >> sh */
+  for (long q = 0; q < s->w * s->nloc; q++) c[q] *= m[q >> sh];
+}
+
+/* Refuses an operation a cosine/sine plan cannot do. */
+static aeon_err need_periodic(const aeon_spectral *s, const char *what) {
+  if (s->r2r)
+    return AE_ERR(AEON_ERR_USER, "spectral: %s needs a periodic box; this plan uses cosine/sine transforms (symmetry "
+                  "faces in %s%s%s)", what, s->sym[0] ? "x" : "", s->sym[1] ? "y" : "", s->sym[2] ? "z" : "");
+  return AEON_OK;
 }
 
 /* The exact mean of variable 0 of f and its mean magnitude (for the refusal's message). */
@@ -45,27 +51,29 @@ static aeon_err exact_mean(aeon_spectral *s, const aeon_array *f, double *mean, 
 }
 
 /* Poisson in k-space, with the mean test fused into the multiplication: the k = 0 coefficient (the sum of the
- * right-hand side) against the root of the sum of |c|^2 over the half spectrum (between 1/2 and 1 times N^2 times
- * the mean square). A mean above 1e-11 of that scale is refused unless the plan subtracts it (the multiplier drops
- * k = 0 either way); the message's figures are then summed exactly. */
+ * right-hand side, times 2 per cosine direction) against the root of the sum of the squared coefficients (of the
+ * order of N times the root mean square). A mean above 1e-11 of that scale is refused unless the plan subtracts it
+ * (the multiplier drops k = 0 either way); the message's figures are then summed exactly. A sine direction has no
+ * k = 0 mode: nothing to test. */
 static aeon_err poisson_kspace(aeon_spectral *s, const aeon_array *rhs) {
   double *c = s->buf[0], acc[2] = {0, 0}, all[2], part[4] = {0, 0, 0, 0};
   const double *m = s->poisson;
+  const long n = s->w * s->nloc;
+  const int sh = s->w - 1;
   if (s->local_1_start == 0 && s->nloc > 0) acc[0] = c[0];
-  long p = 0;
-  for (; p + 4 <= s->nloc; p += 4) /* four partial sums: no serial dependence between coefficients */
-    for (int q = 0; q < 4; q++) {
-      double re = c[2 * (p + q)], im = c[2 * (p + q) + 1];
-      part[q] += re * re + im * im;
-      c[2 * (p + q)] = re * m[p + q];
-      c[2 * (p + q) + 1] = im * m[p + q];
+  long q = 0;
+  for (; q + 4 <= n; q += 4) /* four partial sums: no serial dependence between coefficients */
+    for (int r = 0; r < 4; r++) {
+      double v = c[q + r];
+      part[r] += v * v;
+      c[q + r] = v * m[(q + r) >> sh];
     }
-  for (; p < s->nloc; p++) {
-    part[0] += c[2 * p] * c[2 * p] + c[2 * p + 1] * c[2 * p + 1];
-    c[2 * p] *= m[p];
-    c[2 * p + 1] *= m[p];
+  for (; q < n; q++) {
+    part[0] += c[q] * c[q];
+    c[q] *= m[q >> sh];
   }
   acc[1] = (part[0] + part[1]) + (part[2] + part[3]);
+  if (s->sym[0] < 0 || s->sym[1] < 0 || s->sym[2] < 0) acc[0] = 0;
   AE_MPI(MPI_Allreduce(acc, all, 2, MPI_DOUBLE, MPI_SUM, s->comm)); /* a threshold test, not a reported sum */
   if (!isfinite(all[0]) || !isfinite(all[1]))
     return AE_ERR(AEON_ERR_NUMERIC, "spectral: the Poisson right-hand side holds NaN or Inf values");
@@ -91,8 +99,7 @@ aeon_err aeon_spectral_helmholtz(aeon_spectral *s, double a, double b, const aeo
                   "b = %g); for a = 0 use the Poisson solve", a, b);
   if (!s->helm) AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)(s->nloc + 1), (void **)&s->helm));
   if (s->helm_a != a || s->helm_b != b) {
-    double inv_n = inv_size(s);
-    for (long p = 0; p < s->nloc; p++) s->helm[p] = inv_n / (a + b * s->k2[p]);
+    for (long p = 0; p < s->nloc; p++) s->helm[p] = s->inv_norm / (a + b * s->k2[p]);
     s->helm_a = a;
     s->helm_b = b;
   }
@@ -104,11 +111,9 @@ aeon_err aeon_spectral_helmholtz(aeon_spectral *s, double a, double b, const aeo
 
 aeon_err aeon_spectral_laplacian(aeon_spectral *s, const aeon_array *f, aeon_array *out) {
   AE_CHK(aeon_spectral_fwd_(s, f, 0, 0));
-  double inv_n = inv_size(s), *c = s->buf[0];
-  for (long p = 0; p < s->nloc; p++) {
-    c[2 * p] *= -s->k2[p] * inv_n;
-    c[2 * p + 1] *= -s->k2[p] * inv_n;
-  }
+  double *c = s->buf[0];
+  int sh = s->w - 1;
+  for (long q = 0; q < s->w * s->nloc; q++) c[q] *= -s->k2[q >> sh] * s->inv_norm;
   AE_CHK(aeon_spectral_inv_(s, 0, out, 0));
   return AEON_OK;
 }
@@ -127,6 +132,7 @@ static void times_ik(const aeon_spectral *s, int d, const double *src, double *d
 }
 
 aeon_err aeon_spectral_gradient(aeon_spectral *s, const aeon_array *f, aeon_array *grad) {
+  AE_CHK(need_periodic(s, "the gradient"));
   AE_CHK(aeon_spectral_buffer_(s, 1));
   AE_CHK(aeon_spectral_fwd_(s, f, 0, 0));
   for (int d = 0; d < 3; d++) {
@@ -137,6 +143,7 @@ aeon_err aeon_spectral_gradient(aeon_spectral *s, const aeon_array *f, aeon_arra
 }
 
 aeon_err aeon_spectral_divergence(aeon_spectral *s, const aeon_array *v, aeon_array *out) {
+  AE_CHK(need_periodic(s, "the divergence"));
   AE_CHK(aeon_spectral_buffer_(s, 1));
   for (int d = 0; d < 3; d++) {
     AE_CHK(aeon_spectral_fwd_(s, v, d, 1));
@@ -147,6 +154,7 @@ aeon_err aeon_spectral_divergence(aeon_spectral *s, const aeon_array *v, aeon_ar
 }
 
 aeon_err aeon_spectral_project(aeon_spectral *s, const aeon_array *v, aeon_array *out) {
+  AE_CHK(need_periodic(s, "the projection"));
   for (int d = 0; d < 3; d++) {
     AE_CHK(aeon_spectral_buffer_(s, d));
     AE_CHK(aeon_spectral_fwd_(s, v, d, d));
@@ -173,6 +181,7 @@ aeon_err aeon_spectral_project(aeon_spectral *s, const aeon_array *v, aeon_array
 }
 
 aeon_err aeon_spectral_dealias(aeon_spectral *s, const aeon_array *f, aeon_array *out) {
+  AE_CHK(need_periodic(s, "dealiasing"));
   AE_CHK(aeon_spectral_fwd_(s, f, 0, 0));
   double inv_n = inv_size(s), *c = s->buf[0];
   for (long p = 0; p < s->nloc; p++) {
@@ -188,6 +197,7 @@ aeon_err aeon_spectral_bands(aeon_spectral *s, const aeon_array *f, int nband, d
   enum { MAXBAND = 64 };
   if (nband < 1 || nband > MAXBAND)
     return AE_ERR(AEON_ERR_USER, "spectral: %d bands asked; between 1 and %d are possible", nband, MAXBAND);
+  AE_CHK(need_periodic(s, "a band spectrum"));
   AE_CHK(aeon_spectral_fwd_(s, f, 0, 0));
   aeon_xsum acc[MAXBAND];
   for (int b = 0; b < nband; b++) aeon_xsum_init(&acc[b]);

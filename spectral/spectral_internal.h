@@ -19,11 +19,16 @@ struct aeon_spectral {
   aeon_layout *block, *slab; /* the caller's decomposition (a copy) and FFTW's real slabs along z */
   aeon_redist *to_slab, *from_slab; /* one variable each way */
   ptrdiff_t nxc;             /* N[0] / 2 + 1 complex points per row */
+  int sym[3];                /* per direction: 0 periodic, +1 even (cosine), -1 odd (sine) */
+  int r2r;                   /* 1 if some direction is symmetric: real-to-real in every direction (half-complex where periodic) */
+  int w;                     /* doubles per coefficient: 2 (complex) or 1 (real-to-real) */
+  ptrdiff_t nxk;             /* coefficients per x row: nxc (complex) or N[0] (real-to-real) */
+  double inv_norm;           /* 1 / the factor a forward + inverse pair multiplies by (N, 2N per symmetric direction) */
   ptrdiff_t local_n0, local_0_start, local_n1, local_1_start, alloc_local; /* FFTW's counts (complex) */
-  long nloc;                 /* complex points of this rank's transposed slab: local_n1 * N[2] * nxc */
+  long nloc;                 /* coefficients of this rank's transposed slab: local_n1 * N[2] * nxk */
   double *buf[SPEC_NBUF];    /* 2 * alloc_local doubles each, in place: real padded slab <-> complex slab */
   fftw_plan fwd, inv;
-  double *kx, *ky, *kz;      /* angular wave numbers (nxc, N[1], N[2]) */
+  double *kx, *ky, *kz;      /* angular wave numbers (nxk, N[1], N[2]); for real-to-real the eigen wave numbers */
   double *kxo, *kyo, *kzo;   /* the same with the Nyquist mode set to zero (first derivatives) */
   double *k2;                /* |k|^2 per local coefficient */
   double *poisson;           /* -1 / (|k|^2 N) per local coefficient, 0 for k = 0 */
@@ -33,8 +38,10 @@ struct aeon_spectral {
   aeon_spectral_info info;
 };
 
-/* Checks that a mesh's box is periodic in every direction and returns its lengths. */
-aeon_err aeon_spectral_mesh_box_(const aeon_mesh *m, double L[3]);
+/* Checks that each direction of a mesh's box is periodic or symmetric on both faces; returns its lengths and the
+ * options with sym set from the faces. */
+aeon_err aeon_spectral_mesh_box_(const aeon_mesh *m, const aeon_spectral_opts *opts, double L[3],
+                                 aeon_spectral_opts *out);
 /* Wisdom: reads the file on rank 0 and broadcasts it (collective); sets info->wisdom_loaded. */
 aeon_err aeon_spectral_wisdom_load_(aeon_spectral *s);
 /* Wisdom: gathers it to rank 0 and writes the file there (collective); a failed write is a warning. */

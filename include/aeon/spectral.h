@@ -53,6 +53,10 @@ typedef struct aeon_spectral_opts {
                               "none": no file (wisdom kept in memory only) */
   aeon_spectral_mean mean; /* Poisson right-hand sides with a non-zero mean */
   aeon_tiers *tiers;       /* optional: the plan's record goes into Tier3 (key "fft.NXxNYxNZ.pP.E") */
+  int sym[3];              /* per direction: 0 periodic; +1 even or -1 odd about both faces (cosine / sine
+                              transforms of cell-centred data, as a mesh with symmetry faces on both sides holds).
+                              aeon_spectral_create_mesh sets 0 where the faces are periodic and, where both are
+                              symmetry faces, takes the sign given here (0 meaning even) */
 } aeon_spectral_opts;
 
 /* What planning cost and found (same on every rank). */
@@ -67,7 +71,8 @@ typedef struct aeon_spectral_info {
   aeon_redist_info to_slab; /* what one block -> slab move sends, receives and keeps on this rank */
 } aeon_spectral_info;
 
-/* This rank's part of the k-space coefficients, as FFTW-MPI's transposed output holds them: coefficient
+/* This rank's part of the k-space coefficients of a periodic plan (c is NULL for a cosine/sine plan), as FFTW-MPI's
+ * transposed output holds them: coefficient
  * (i, k, j) of wave numbers (kx[i], ky[j], kz[k]) is c[2 * ((j - j0) * nz + k) * nxc + i)] + i * the next double,
  * for 0 <= i < nxc, 0 <= k < nz, j0 <= j < j0 + ny_local. Forward transforms are unnormalised. */
 typedef struct aeon_spectral_kview {
@@ -84,9 +89,13 @@ extern const int aeon_spectral_nparams;
 /* Reads spectral.planner, spectral.wisdom_file and spectral.poisson_mean into opts (no MPI; strings stay owned by deck). */
 aeon_err aeon_spectral_opts_from_deck(const aeon_deck *deck, aeon_spectral_opts *opts);
 
-/* Makes a plan for a mesh (collective over its process grid): refuses a box that is not periodic in every direction. */
+/* Makes a plan for a mesh (collective over its process grid): each direction needs both faces periodic (Fourier) or
+ * both symmetry (cosine or sine by opts->sym); other boxes are refused. */
 aeon_err aeon_spectral_create_mesh(const aeon_mesh *m, const aeon_spectral_opts *opts, aeon_spectral **s);
-/* Makes a plan for any complete layout of a periodic box of lengths L (collective over the layout's communicator). */
+/* Makes a plan for any complete layout of a box of lengths L, periodic or reflection-symmetric per opts->sym
+ * (collective over the layout's communicator). With a symmetric direction every direction uses real-to-real
+ * transforms (half-complex where periodic): Poisson, Helmholtz and the Laplacian work, the vector operations,
+ * dealiasing and band spectra refuse. */
 aeon_err aeon_spectral_create(const aeon_layout *block, const double L[3], const aeon_spectral_opts *opts,
                               aeon_spectral **s);
 /* Frees a plan (collective). NULL is fine. */

@@ -6,7 +6,9 @@
  * 1e-12; the gradient and Laplacian of a band-limited field to 1e-12; the
  * projection has spectral divergence at round-off and is idempotent; the 2/3
  * mask keeps exactly the low modes; a single mode's energy lands in its octave
- * band (also on an octave edge). Then wisdom across runs (miss and file written,
+ * band (also on an octave edge). Cosine (x, even), half-complex (y) and sine
+ * (z, odd) transforms on a box with symmetry faces: round trip, Poisson,
+ * Helmholtz and Laplacian of a manufactured solution. Then wisdom across runs (miss and file written,
  * hit from the file after forgetting, a corrupt file ignored with a warning and
  * rebuilt, the Tier3 record), the loom's rows and regime shift, the plan
  * cache, and the refusals: non-periodic box, non-zero-mean right-hand side, an unplannable
@@ -146,7 +148,7 @@ static void test_decomposition(const long N[3], const int dims[3], const char *n
     return;
   }
   aeon_spectral *s = NULL;
-  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL};
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
   if (!ok(aeon_spectral_create_mesh(&m, &opts, &s))) {
     CHECK(0, "%s: create", name);
     aeon_par_destroy(&par);
@@ -265,7 +267,7 @@ static void test_wisdom(const char *dir) {
   snprintf(path, sizeof path, "%s/cache/aeon/fftw-wisdom", dir);
   aeon_tiers *tiers = NULL;
   CHECK(ok(aeon_tiers_create(NULL, &tiers)), "tiers");
-  aeon_spectral_opts opts = {AEON_FFT_MEASURE, path, AEON_SPECTRAL_MEAN_REFUSE, tiers};
+  aeon_spectral_opts opts = {AEON_FFT_MEASURE, path, AEON_SPECTRAL_MEAN_REFUSE, tiers, {0, 0, 0}};
   aeon_spectral_info run[3];
   const char *what[3] = {"first run", "second run", "corrupt file"};
   for (int r = 0; r < 3; r++) {
@@ -336,7 +338,7 @@ static void test_loom(const char *dir) {
   aeon_mesh m;
   aeon_par par;
   if (!make_mesh(N, dims, &m, &par)) return;
-  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL};
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
   aeon_spectral *s = NULL;
   aeon_tiers *tiers = NULL;
   aeon_loom *l = NULL;
@@ -397,10 +399,10 @@ static void test_refusals(void) {
   aeon_mesh m;
   aeon_par par;
   if (!make_mesh(N, dims, &m, &par)) return;
-  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL};
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
   aeon_spectral *s = NULL;
   m.bc[3] = AEON_BC_SYMMETRY;
-  expect_user(aeon_spectral_create_mesh(&m, &opts, &s), "not periodic (boundary.yhi = symmetry)", "non-periodic");
+  expect_user(aeon_spectral_create_mesh(&m, &opts, &s), "neither periodic nor reflection-symmetric in y (boundary.yhi = symmetry)", "non-periodic");
   m.bc[3] = AEON_BC_PERIODIC;
   CHECK(!s && ok(aeon_spectral_create_mesh(&m, &opts, &s)), "create");
   aeon_fields f, g;
@@ -431,6 +433,76 @@ static void test_refusals(void) {
   aeon_layout_destroy(L);
 }
 
+/* x even (both faces symmetry), y periodic, z odd: cosine, half-complex and sine transforms. */
+static double sym_fn(const double x[3], const double L[3], int v) {
+  static const double lo[3] = {-0.5, 0.25, 0}; /* make_mesh's lower corner */
+  double X = x[0] - lo[0], Y = x[1] - lo[1], Z = x[2] - lo[2], r = 0;
+  static const double T[2][5] = {{2, 1, 3, 1.0, 0.3}, {1, 2, 1, 0.5, -1.0}}; /* mx, my, mz, amplitude, phase */
+  for (int q = 0; q < 2; q++) {
+    double kx = M_PI * T[q][0] / L[0], ky = TWO_PI * T[q][1] / L[1], kz = M_PI * T[q][2] / L[2];
+    double f = T[q][3] * cos(kx * X) * sin(ky * Y + T[q][4]) * sin(kz * Z);
+    r += v == 0 ? f : -(kx * kx + ky * ky + kz * kz) * f;
+  }
+  return r;
+}
+static double sym_lap_fn(const double x[3], const double L[3], int v) { return sym_fn(x, L, 1); }
+static double sym_helm_fn(const double x[3], const double L[3], int v) {
+  return 3.0 * sym_fn(x, L, 0) - 0.25 * sym_fn(x, L, 1);
+}
+static double one_fn(const double x[3], const double L[3], int v) { return 1.0; }
+
+static void test_symmetric(void) {
+  const long N[3] = {12, 10, 9};
+  const int dims[3] = {0, 0, 0};
+  aeon_mesh m;
+  aeon_par par;
+  if (!make_mesh(N, dims, &m, &par)) return;
+  m.bc[0] = m.bc[1] = m.bc[4] = m.bc[5] = AEON_BC_SYMMETRY;
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, -1}};
+  aeon_spectral *s = NULL;
+  if (!ok(aeon_spectral_create_mesh(&m, &opts, &s))) {
+    CHECK(0, "symmetric plan");
+    aeon_par_destroy(&par);
+    return;
+  }
+  aeon_fields f, g;
+  aeon_fields_create(&m, 3, &f);
+  aeon_fields_create(&m, 3, &g);
+  aeon_array a = aeon_array_of_fields(&m, &f), o = aeon_array_of_fields(&m, &g);
+  fill(&m, &a, 1, rough_fn);
+  CHECK(ok(aeon_spectral_forward(s, &a)) && ok(aeon_spectral_inverse(s, &o)), "symmetric transforms");
+  double e_rt = rel_diff(&o, &a, 1);
+  CHECK(e_rt <= 1e-14, "symmetric round trip error %.3e > 1e-14", e_rt);
+  fill(&m, &a, 1, sym_lap_fn);
+  CHECK(ok(aeon_spectral_poisson(s, &a, &o)), "symmetric poisson");
+  double e_p = rel_err(&m, &o, 1, sym_fn);
+  CHECK(e_p <= 1e-12, "symmetric Poisson error %.3e > 1e-12", e_p);
+  fill(&m, &a, 1, sym_helm_fn);
+  CHECK(ok(aeon_spectral_helmholtz(s, 3.0, 0.25, &a, &o)), "symmetric helmholtz");
+  double e_h = rel_err(&m, &o, 1, sym_fn);
+  CHECK(e_h <= 1e-12, "symmetric Helmholtz error %.3e > 1e-12", e_h);
+  fill(&m, &a, 1, sym_fn);
+  CHECK(ok(aeon_spectral_laplacian(s, &a, &o)), "symmetric laplacian");
+  double e_l = rel_err(&m, &o, 1, sym_lap_fn);
+  CHECK(e_l <= 1e-12, "symmetric Laplacian error %.3e > 1e-12", e_l);
+  CHECK(aeon_spectral_coeffs(s).c == NULL, "a cosine/sine plan has no complex coefficients");
+  expect_user(aeon_spectral_gradient(s, &a, &o), "needs a periodic box; this plan uses cosine/sine transforms (symmetry "
+              "faces in xz)", "gradient on a symmetric plan");
+  aeon_spectral_destroy(s);
+  if (rank == 0)
+    printf("cosine x, periodic y, sine z %ldx%ldx%ld, %d ranks: round trip %.2e, Poisson %.2e, Helmholtz %.2e, "
+           "Laplacian %.2e\n", N[0], N[1], N[2], size, e_rt, e_p, e_h, e_l);
+  /* even in x and z: a k = 0 mode exists, so a constant right-hand side is refused */
+  opts.sym[2] = 1;
+  CHECK(ok(aeon_spectral_create_mesh(&m, &opts, &s)), "even plan");
+  fill(&m, &a, 1, one_fn);
+  expect_user(aeon_spectral_poisson(s, &a, &o), "has mean 1 ", "constant rhs, even directions");
+  aeon_spectral_destroy(s);
+  aeon_fields_destroy(&f);
+  aeon_fields_destroy(&g);
+  aeon_par_destroy(&par);
+}
+
 /* The plan cache: the same shape and options give the same plan; another option, another plan. */
 static void test_cache(void) {
   const long N[3] = {8, 6, 10};
@@ -440,7 +512,7 @@ static void test_cache(void) {
   if (!make_mesh(N, dims, &m, &par)) return;
   aeon_spectral_cache *c = NULL;
   aeon_spectral *s1 = NULL, *s2 = NULL, *s3 = NULL;
-  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL};
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
   CHECK(ok(aeon_spectral_cache_create(&c)) && ok(aeon_spectral_cache_get_mesh(c, &m, &opts, &s1)) &&
             ok(aeon_spectral_cache_get_mesh(c, &m, &opts, &s2)),
         "cache get");
@@ -473,6 +545,7 @@ int main(int argc, char **argv) {
   }
   test_refusals();
   test_cache();
+  test_symmetric();
   aeon_mem_stats end = aeon_mem_get_stats();
   CHECK(end.bytes_live == start.bytes_live, "leak: %llu bytes live at the end",
         (unsigned long long)(end.bytes_live - start.bytes_live));
