@@ -11,7 +11,7 @@
  * Helmholtz and Laplacian of a manufactured solution. Then wisdom across runs (miss and file written,
  * hit from the file after forgetting, a corrupt file ignored with a warning and
  * rebuilt, the Tier3 record), the loom's rows and regime shift, the plan
- * cache, and the refusals: non-periodic box, non-zero-mean right-hand side, an unplannable
+ * cache, the deck's spectral section, and the refusals: non-periodic box, non-zero-mean right-hand side, an unplannable
  * grid, wisdom-only without wisdom, a bad Helmholtz coefficient. */
 #include <math.h>
 #include <stdio.h>
@@ -503,6 +503,30 @@ static void test_symmetric(void) {
   aeon_par_destroy(&par);
 }
 
+/* The deck's spectral section: declared keys read into options; a bad value refused with the key's name. */
+static void test_deck(void) {
+  aeon_paramset *ps = NULL;
+  aeon_deck *deck = NULL;
+  CHECK(ok(aeon_paramset_create(&ps)) && ok(aeon_paramset_add(ps, "spectral", aeon_spectral_params,
+                                                               aeon_spectral_nparams)), "paramset");
+  const char *text = "spectral:\n  planner: wisdom-only\n  poisson_mean: subtract\n  wisdom_file: /tmp/w\n";
+  const char *sets[] = {"spectral.loom_every=5"};
+  aeon_spectral_opts o;
+  CHECK(ok(aeon_deck_load(text, strlen(text), "deck.yaml", ps, 1, sets, &deck)) &&
+            ok(aeon_spectral_opts_from_deck(deck, &o)),
+        "deck");
+  if (deck)
+    CHECK(o.effort == AEON_FFT_WISDOM_ONLY && o.mean == AEON_SPECTRAL_MEAN_SUBTRACT && !strcmp(o.wisdom_file, "/tmp/w") &&
+              aeon_deck_int(deck, "spectral.loom_every") == 5,
+          "deck options: effort %d mean %d file %s", (int)o.effort, (int)o.mean, o.wisdom_file);
+  aeon_deck_destroy(deck);
+  deck = NULL;
+  const char *bad = "spectral:\n  planner: fastest\n";
+  expect_user(aeon_deck_load(bad, strlen(bad), "bad.yaml", ps, 0, NULL, &deck), "spectral.planner", "bad planner");
+  aeon_deck_destroy(deck);
+  aeon_paramset_destroy(ps);
+}
+
 /* The plan cache: the same shape and options give the same plan; another option, another plan. */
 static void test_cache(void) {
   const long N[3] = {8, 6, 10};
@@ -546,6 +570,7 @@ int main(int argc, char **argv) {
   test_refusals();
   test_cache();
   test_symmetric();
+  test_deck();
   aeon_mem_stats end = aeon_mem_get_stats();
   CHECK(end.bytes_live == start.bytes_live, "leak: %llu bytes live at the end",
         (unsigned long long)(end.bytes_live - start.bytes_live));
