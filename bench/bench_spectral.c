@@ -86,7 +86,7 @@ static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
     aeon_error_print(stderr, 1);
     return;
   }
-  aeon_spectral_opts opts = {effort, NULL, AEON_SPECTRAL_MEAN_REFUSE, NULL};
+  aeon_spectral_opts opts = {effort, NULL, AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
   aeon_spectral *s = NULL;
   if (aeon_spectral_create_mesh(&m, &opts, &s)) {
     aeon_error_print(stderr, 1);
