@@ -24,8 +24,9 @@ static aeon_array slab_view(const aeon_spectral *s, int b) {
   memset(&a, 0, sizeof a);
   a.data = s->buf[b];
   a.nvar = 1;
-  a.sy = s->r2r ? s->N[0] : 2 * (long)s->nxc;
-  a.sz = a.sy * s->N[1];
+  long row = s->r2r ? s->N[0] : 2 * (long)s->nxc; /* FFTW's array is [N[axis]][N[od]][row] */
+  a.sy = s->axis == 2 ? row : row * s->N[2];
+  a.sz = s->axis == 2 ? row * s->N[1] : row;
   a.box = aeon_layout_my_box(s->slab);
   return a;
 }
@@ -89,19 +90,21 @@ static aeon_err check_shape(const aeon_layout *block, const long N[3], const dou
 static int make_plans(aeon_spectral *s, unsigned flags) {
   double *b = s->buf[0];
   if (s->r2r) {
-    fftw_r2r_kind fk[3], ik[3]; /* FFTW's order: z, y, x */
-    for (int d = 0; d < 3; d++) {
-      fk[2 - d] = s->sym[d] == 0 ? FFTW_R2HC : s->sym[d] > 0 ? FFTW_REDFT10 : FFTW_RODFT10;
-      ik[2 - d] = s->sym[d] == 0 ? FFTW_HC2R : s->sym[d] > 0 ? FFTW_REDFT01 : FFTW_RODFT01;
+    fftw_r2r_kind fk[3], ik[3]; /* FFTW's order: axis, od, x */
+    const int dir[3] = {s->axis, s->od, 0};
+    for (int q = 0; q < 3; q++) {
+      int sy = s->sym[dir[q]];
+      fk[q] = sy == 0 ? FFTW_R2HC : sy > 0 ? FFTW_REDFT10 : FFTW_RODFT10;
+      ik[q] = sy == 0 ? FFTW_HC2R : sy > 0 ? FFTW_REDFT01 : FFTW_RODFT01;
     }
-    s->fwd = fftw_mpi_plan_r2r_3d(s->N[2], s->N[1], s->N[0], b, b, s->comm, fk[0], fk[1], fk[2],
+    s->fwd = fftw_mpi_plan_r2r_3d(s->N[s->axis], s->N[s->od], s->N[0], b, b, s->comm, fk[0], fk[1], fk[2],
                                   flags | FFTW_MPI_TRANSPOSED_OUT);
-    s->inv = fftw_mpi_plan_r2r_3d(s->N[2], s->N[1], s->N[0], b, b, s->comm, ik[0], ik[1], ik[2],
+    s->inv = fftw_mpi_plan_r2r_3d(s->N[s->axis], s->N[s->od], s->N[0], b, b, s->comm, ik[0], ik[1], ik[2],
                                   flags | FFTW_MPI_TRANSPOSED_IN);
   } else {
-    s->fwd = fftw_mpi_plan_dft_r2c_3d(s->N[2], s->N[1], s->N[0], b, (fftw_complex *)b, s->comm,
+    s->fwd = fftw_mpi_plan_dft_r2c_3d(s->N[s->axis], s->N[s->od], s->N[0], b, (fftw_complex *)b, s->comm,
                                       flags | FFTW_MPI_TRANSPOSED_OUT);
-    s->inv = fftw_mpi_plan_dft_c2r_3d(s->N[2], s->N[1], s->N[0], (fftw_complex *)b, b, s->comm,
+    s->inv = fftw_mpi_plan_dft_c2r_3d(s->N[s->axis], s->N[s->od], s->N[0], (fftw_complex *)b, b, s->comm,
                                       flags | FFTW_MPI_TRANSPOSED_IN);
   }
   if (s->fwd && s->inv) return 1;
@@ -142,6 +145,36 @@ static aeon_err plan(aeon_spectral *s) {
   return AEON_OK;
 }
 
+/* Returns the points of this layout's boxes that FFTW's default slabs along dir leave on the same rank (the same
+ * on every rank: layouts are replicated). */
+static aeon_err kept_points(const aeon_spectral *s, int dir, double *kept) {
+  aeon_layout *slab = NULL;
+  AE_CHK(aeon_layout_slabs(s->comm, s->N, dir, &slab));
+  *kept = 0;
+  for (int r = 0; r < s->size; r++) {
+    aeon_box a = aeon_layout_box(s->block, r), b = aeon_layout_box(slab, r);
+    double v = 1;
+    for (int d = 0; d < 3; d++) {
+      int lo = a.lo[d] > b.lo[d] ? a.lo[d] : b.lo[d], hi = a.hi[d] < b.hi[d] ? a.hi[d] : b.hi[d];
+      v *= hi > lo ? hi - lo : 0;
+    }
+    *kept += v;
+  }
+  aeon_layout_destroy(slab);
+  return AEON_OK;
+}
+
+/* Chooses the slab direction, z or y (x stays contiguous), that leaves more points where the blocks hold them
+ * (ties: z), so a decomposition split along one of them redistributes without communicating. */
+static aeon_err choose_axis(aeon_spectral *s) {
+  double kz, ky;
+  AE_CHK(kept_points(s, 2, &kz));
+  AE_CHK(kept_points(s, 1, &ky));
+  s->axis = ky > kz ? 1 : 2;
+  s->od = 3 - s->axis;
+  return AEON_OK;
+}
+
 /* Everything create does after the plan's memory exists; errors leave the plan for destroy to free. */
 static aeon_err setup(aeon_spectral *s, const aeon_layout *block) {
   AE_MPI(MPI_Comm_dup(aeon_layout_comm(block), &s->comm));
@@ -149,14 +182,16 @@ static aeon_err setup(aeon_spectral *s, const aeon_layout *block) {
   MPI_Comm_size(s->comm, &s->size);
   aeon_box mine = aeon_layout_my_box(block);
   AE_CHK(aeon_layout_create(s->comm, s->N, &mine, 0, &s->block));
+  AE_CHK(choose_axis(s));
   s->nxc = s->N[0] / 2 + 1;
   s->nxk = s->r2r ? s->N[0] : s->nxc;
-  s->alloc_local = fftw_mpi_local_size_3d_transposed(s->N[2], s->N[1], s->nxk, s->comm, &s->local_n0,
+  s->alloc_local = fftw_mpi_local_size_3d_transposed(s->N[s->axis], s->N[s->od], s->nxk, s->comm, &s->local_n0,
                                                      &s->local_0_start, &s->local_n1, &s->local_1_start);
-  s->nloc = (long)s->local_n1 * s->N[2] * (long)s->nxk;
+  s->nloc = (long)s->local_n1 * s->N[s->axis] * (long)s->nxk;
+  s->info.slab_dir = s->axis;
   s->info.local_slab = (long)s->local_n0;
   s->info.local_kslab = (long)s->local_n1;
-  AE_CHK(aeon_layout_slabs_local(s->comm, s->N, 2, (long)s->local_n0, (long)s->local_0_start, &s->slab));
+  AE_CHK(aeon_layout_slabs_local(s->comm, s->N, s->axis, (long)s->local_n0, (long)s->local_0_start, &s->slab));
   AE_CHK(aeon_redist_create(s->block, s->slab, 1, &s->to_slab));
   AE_CHK(aeon_redist_create(s->slab, s->block, 1, &s->from_slab));
   s->info.to_slab = aeon_redist_get_info(s->to_slab);
@@ -271,7 +306,7 @@ aeon_err aeon_spectral_inverse(aeon_spectral *s, aeon_array *f) {
 }
 
 aeon_spectral_kview aeon_spectral_coeffs(aeon_spectral *s) {
-  aeon_spectral_kview v = {s->r2r ? NULL : s->buf[0], (long)s->nxc, s->N[2], (long)s->local_1_start, (long)s->local_n1,
-                           s->kx, s->ky, s->kz};
+  aeon_spectral_kview v = {s->r2r ? NULL : s->buf[0], (long)s->nxc, s->od, s->axis, s->N[s->axis],
+                           (long)s->local_1_start, (long)s->local_n1, s->kx, s->ky, s->kz};
   return v;
 }

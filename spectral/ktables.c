@@ -42,18 +42,20 @@ aeon_err aeon_spectral_tables_(aeon_spectral *s) {
   AE_CHK(aeon_mem_alloc(sizeof(double) * n, (void **)&s->proj));
   AE_CHK(aeon_mem_alloc(n, (void **)&s->dealias));
   double inv_n = s->inv_norm;
+  const double *k[3] = {s->kx, s->ky, s->kz}, *ko[3] = {s->kxo, s->kyo, s->kzo};
+  const int od = s->od, md = s->axis;
   long p = 0;
-  for (long jl = 0; jl < (long)s->local_n1; jl++) {
-    long j = jl + (long)s->local_1_start, my = labs(signed_mode(j, N[1]));
-    for (long k = 0; k < N[2]; k++) {
-      long mz = labs(signed_mode(k, N[2]));
+  for (long ol = 0; ol < (long)s->local_n1; ol++) {
+    long o = ol + (long)s->local_1_start, mo = labs(signed_mode(o, N[od]));
+    for (long m = 0; m < N[md]; m++) {
+      long mm = labs(signed_mode(m, N[md]));
+      double ko2 = k[od][o] * k[od][o] + k[md][m] * k[md][m], koo2 = ko[od][o] * ko[od][o] + ko[md][m] * ko[md][m];
       for (long i = 0; i < nxc; i++, p++) {
-        double k2 = s->kx[i] * s->kx[i] + s->ky[j] * s->ky[j] + s->kz[k] * s->kz[k];
-        double ko2 = s->kxo[i] * s->kxo[i] + s->kyo[j] * s->kyo[j] + s->kzo[k] * s->kzo[k];
+        double k2 = s->kx[i] * s->kx[i] + ko2, kk2 = s->kxo[i] * s->kxo[i] + koo2;
         s->k2[p] = k2;
         s->poisson[p] = k2 > 0 ? -inv_n / k2 : 0.0;
-        s->proj[p] = ko2 > 0 ? 1.0 / ko2 : 0.0;
-        s->dealias[p] = 3 * i <= N[0] && 3 * my <= N[1] && 3 * mz <= N[2];
+        s->proj[p] = kk2 > 0 ? 1.0 / kk2 : 0.0;
+        s->dealias[p] = 3 * i <= N[0] && 3 * mo <= N[od] && 3 * mm <= N[md];
       }
     }
   }

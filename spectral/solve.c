@@ -120,11 +120,12 @@ aeon_err aeon_spectral_laplacian(aeon_spectral *s, const aeon_array *f, aeon_arr
 
 /* dst (= or +=) i kd src * scale, coefficient by coefficient, for direction d. */
 static void times_ik(const aeon_spectral *s, int d, const double *src, double *dst, double scale, int add) {
+  const double *ko = d == 0 ? s->kxo : d == 1 ? s->kyo : s->kzo;
   long p = 0;
-  for (long jl = 0; jl < (long)s->local_n1; jl++)
-    for (long k = 0; k < s->N[2]; k++)
+  for (long ol = 0; ol < (long)s->local_n1; ol++)
+    for (long m = 0; m < s->N[s->axis]; m++)
       for (long i = 0; i < (long)s->nxc; i++, p++) {
-        double kd = (d == 0 ? s->kxo[i] : d == 1 ? s->kyo[jl + (long)s->local_1_start] : s->kzo[k]) * scale;
+        double kd = (d == 0 ? ko[i] : d == s->od ? ko[ol + (long)s->local_1_start] : ko[m]) * scale;
         double re = -kd * src[2 * p + 1], im = kd * src[2 * p];
         dst[2 * p] = add ? dst[2 * p] + re : re;
         dst[2 * p + 1] = add ? dst[2 * p + 1] + im : im;
@@ -161,10 +162,13 @@ aeon_err aeon_spectral_project(aeon_spectral *s, const aeon_array *v, aeon_array
   }
   double inv_n = inv_size(s), *c0 = s->buf[0], *c1 = s->buf[1], *c2 = s->buf[2];
   long p = 0;
-  for (long jl = 0; jl < (long)s->local_n1; jl++) {
-    double ky = s->kyo[jl + (long)s->local_1_start];
-    for (long k = 0; k < s->N[2]; k++) {
-      double kz = s->kzo[k];
+  const double *ko[3] = {s->kxo, s->kyo, s->kzo};
+  for (long ol = 0; ol < (long)s->local_n1; ol++) {
+    double kv[3];
+    kv[s->od] = ko[s->od][ol + (long)s->local_1_start];
+    for (long m = 0; m < s->N[s->axis]; m++) {
+      kv[s->axis] = ko[s->axis][m];
+      double ky = kv[1], kz = kv[2];
       for (long i = 0; i < (long)s->nxc; i++, p++) {
         double kx = s->kxo[i], w = s->proj[p];
         for (int r = 0; r < 2; r++) {
@@ -206,8 +210,8 @@ aeon_err aeon_spectral_bands(aeon_spectral *s, const aeon_array *f, int nband, d
   for (int b = 0; b < nband; b++) edge[b] = ldexp(1.0, 2 * (b + 1)) * k0 * k0 * (1 - 1e-12);
   const double *c = s->buf[0];
   long p = 0;
-  for (long jl = 0; jl < (long)s->local_n1; jl++)
-    for (long k = 0; k < s->N[2]; k++)
+  for (long ol = 0; ol < (long)s->local_n1; ol++)
+    for (long m = 0; m < s->N[s->axis]; m++)
       for (long i = 0; i < (long)s->nxc; i++, p++) {
         if (s->k2[p] == 0) continue;
         int twice = i > 0 && !(s->N[0] % 2 == 0 && i == s->N[0] / 2); /* the r2c half holds its mirror too */

@@ -20,12 +20,14 @@ struct aeon_spectral {
   aeon_redist *to_slab, *from_slab; /* one variable each way */
   ptrdiff_t nxc;             /* N[0] / 2 + 1 complex points per row */
   int sym[3];                /* per direction: 0 periodic, +1 even (cosine), -1 odd (sine) */
+  int axis, od;              /* the slab direction (2: z, 1: y; FFTW's n0) and the other one (FFTW's n1): k-space
+                                holds od planes local_1_start.. outermost, then all axis planes, then x */
   int r2r;                   /* 1 if some direction is symmetric: real-to-real in every direction (half-complex where periodic) */
   int w;                     /* doubles per coefficient: 2 (complex) or 1 (real-to-real) */
   ptrdiff_t nxk;             /* coefficients per x row: nxc (complex) or N[0] (real-to-real) */
   double inv_norm;           /* 1 / the factor a forward + inverse pair multiplies by (N, 2N per symmetric direction) */
   ptrdiff_t local_n0, local_0_start, local_n1, local_1_start, alloc_local; /* FFTW's counts (complex) */
-  long nloc;                 /* coefficients of this rank's transposed slab: local_n1 * N[2] * nxk */
+  long nloc;                 /* coefficients of this rank's transposed slab: local_n1 * N[axis] * nxk */
   double *buf[SPEC_NBUF];    /* 2 * alloc_local doubles each, in place: real padded slab <-> complex slab */
   fftw_plan fwd, inv;
   double *kx, *ky, *kz;      /* angular wave numbers (nxk, N[1], N[2]); for real-to-real the eigen wave numbers */

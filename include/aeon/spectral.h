@@ -66,19 +66,22 @@ typedef struct aeon_spectral_info {
   int wisdom_hit;        /* 1: both plans came from wisdom (no measuring); 0: planned; -1: estimate (no wisdom) */
   int wisdom_loaded;     /* 1: the wisdom file was read; 0: absent or "none"; -1: unreadable/corrupt, ignored */
   int wisdom_saved;      /* 1: the wisdom file was (re)written by this create */
-  long local_slab;       /* z planes of this rank's real slab (may be 0) */
-  long local_kslab;      /* y planes of this rank's transposed complex slab (may be 0) */
+  int slab_dir;          /* direction of the real slabs: 2 (z) or 1 (y), whichever keeps more points in place */
+  long local_slab;       /* slab_dir planes of this rank's real slab (may be 0) */
+  long local_kslab;      /* planes of this rank's transposed coefficient slab (may be 0), along the other of y, z */
   aeon_redist_info to_slab; /* what one block -> slab move sends, receives and keeps on this rank */
 } aeon_spectral_info;
 
 /* This rank's part of the k-space coefficients of a periodic plan (c is NULL for a cosine/sine plan), as FFTW-MPI's
- * transposed output holds them: coefficient
- * (i, k, j) of wave numbers (kx[i], ky[j], kz[k]) is c[2 * ((j - j0) * nz + k) * nxc + i)] + i * the next double,
- * for 0 <= i < nxc, 0 <= k < nz, j0 <= j < j0 + ny_local. Forward transforms are unnormalised. */
+ * transposed output holds them: the coefficient of x index i, index o along direction `outer` and m along `middle`
+ * is c[2 * (((o - o0) * nmiddle + m) * nxc + i)] + i * the next double, for 0 <= i < nxc, 0 <= m < nmiddle,
+ * o0 <= o < o0 + nouter_local. Forward transforms are unnormalised. */
 typedef struct aeon_spectral_kview {
   double *c;                /* interleaved (re, im) */
-  long nxc, nz;             /* N[0] / 2 + 1 and N[2] */
-  long j0, ny_local;        /* this rank's y planes */
+  long nxc;                 /* N[0] / 2 + 1 */
+  int outer, middle;        /* directions of the distributed and the middle index: (1, 2) or (2, 1) */
+  long nmiddle;             /* N[middle] */
+  long o0, nouter_local;    /* this rank's planes along `outer` */
   const double *kx, *ky, *kz; /* angular wave numbers 2 pi m / L (kx: nxc entries; ky, kz: N[1], N[2]) */
 } aeon_spectral_kview;
 
