@@ -114,16 +114,16 @@ static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
   double bare_plan = tmax(MPI_Wtime() - tp);
   for (ptrdiff_t p = 0; p < 2 * alloc; p++) buf[p] = sin(0.001 * (double)p);
 
-  /* the redistribution alone, both ways, on the same slabs */
+  /* the redistribution alone, both ways, on slabs along the plan's direction (FFTW's counts are those of a cube) */
   aeon_layout *block = NULL, *slab = NULL;
   aeon_redist *there = NULL, *back = NULL;
   aeon_layout_from_mesh(&m, &block);
-  aeon_layout_slabs_local(aeon_layout_comm(block), N, 2, (long)n0, (long)s0, &slab);
+  aeon_layout_slabs_local(aeon_layout_comm(block), N, info.slab_dir, (long)n0, (long)s0, &slab);
   aeon_redist_create(block, slab, 1, &there);
   aeon_redist_create(slab, block, 1, &back);
   aeon_array sv = aeon_array_compact(slab, 1, buf);
-  sv.sy = 2 * (n / 2 + 1);
-  sv.sz = sv.sy * n;
+  sv.sy = info.slab_dir == 2 ? 2 * (n / 2 + 1) : 2 * (n / 2 + 1) * n;
+  sv.sz = info.slab_dir == 2 ? sv.sy * n : 2 * (n / 2 + 1);
 
   double *t_bare = malloc(sizeof(double) * (size_t)reps), *t_solve = malloc(sizeof(double) * (size_t)reps);
   double *t_redist = malloc(sizeof(double) * (size_t)reps), cpu[4] = {1e30, 1e30, 1e30, 1e30}, c, w, fft_best = 1e30;
@@ -158,9 +158,9 @@ static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
   double bare_med = median(t_bare, reps), solve_med = median(t_solve, reps), red_med = median(t_redist, reps);
   if (rank == 0 && !e) {
     printf("{\"bench\":\"spectral_plan\",\"n\":%ld,\"ranks\":%d,\"grid\":\"%dx%dx%d\",\"planner\":\"%s\","
-           "\"plan_s\":%.4f,\"create_s\":%.4f,\"wisdom_file\":\"%s\",\"wisdom\":\"%s\",\"wisdom_saved\":%d,"
+           "\"slabs\":\"%c\",\"plan_s\":%.4f,\"create_s\":%.4f,\"wisdom_file\":\"%s\",\"wisdom\":\"%s\",\"wisdom_saved\":%d,"
            "\"bare_plan_s\":%.4f}\n",
-           n, size, par.dims[0], par.dims[1], par.dims[2], names[effort], info.plan_seconds, info.setup_seconds,
+           n, size, par.dims[0], par.dims[1], par.dims[2], names[effort], "xyz"[info.slab_dir], info.plan_seconds, info.setup_seconds,
            info.wisdom_loaded > 0 ? "read" : info.wisdom_loaded < 0 ? "corrupt" : "absent",
            info.wisdom_hit == 1 ? "hit" : info.wisdom_hit == 0 ? "miss" : "none", info.wisdom_saved, bare_plan);
     printf("{\"bench\":\"spectral_poisson\",\"n\":%ld,\"ranks\":%d,\"reps\":%d,\"bare_fft_s\":%.5f,\"solve_s\":%.5f,"
