@@ -1,0 +1,209 @@
+/* Spectral benchmark: one periodic Poisson solve (aeon_spectral_poisson: the mean
+ * check, block -> slab redistribution, r2c, multiplier, c2r, slab -> block) on a
+ * mesh of N^3 points, side by side with the bare
+ * FFTW-MPI forward + inverse transforms (in place, transposed, same planner
+ * flags, on FFTW's own slab buffer) of the same grid in the same run. Bare and
+ * solve repetitions alternate so that a loaded machine slows both alike; each
+ * reports the best and the median time (max over ranks). Also: planning time and
+ * whether the wisdom file already knew the shape (a second run must say hit),
+ * the redistribution's share, Aeon's forward + inverse alone (redistribution
+ * and normalisation included), and the solve's error against the manufactured
+ * solution. Times are wall seconds and CPU seconds of the process (max over
+ * ranks; the CPU figure is the one a loaded machine disturbs least). Prints one
+ * JSON object per line.
+ * Usage: mpirun -n P bench_spectral [N ...] [--reps R] [--planner estimate|measure|patient] [--grid xy|auto]
+ * (default N = 128, R = 9, planner measure, grid xy: the process grid splits x and y only, so every rank's block
+ * differs from its z slab and the redistribution moves data between ranks; auto: Aeon's automatic grid, which for
+ * a cube on 2 ranks splits z like FFTW and moves nothing; wisdom in the user's cache file). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <fftw3-mpi.h>
+
+#include "aeon/layout.h"
+#include "aeon/memory.h"
+#include "aeon/spectral.h"
+
+static int rank, size;
+
+/* Max over ranks of a local time. */
+static double tmax(double t) {
+  double all;
+  MPI_Allreduce(&t, &all, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  return all;
+}
+
+/* This process's CPU seconds (not inflated by other processes on a loaded machine). */
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Times one call of what (wall and CPU, max over ranks) after a barrier. */
+#define TIMED(wall, cpu, what)            \
+  do {                                    \
+    MPI_Barrier(MPI_COMM_WORLD);          \
+    double w_ = MPI_Wtime(), c_ = cpu_now(); \
+    what;                                 \
+    c_ = cpu_now() - c_;                  \
+    w_ = MPI_Wtime() - w_;                \
+    (wall) = tmax(w_);                    \
+    (cpu) = tmax(c_);                     \
+  } while (0)
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The median of n times (sorts them). */
+static double median(double *t, int n) {
+  qsort(t, (size_t)n, sizeof *t, cmp_double);
+  return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+/* phi = sin(2 pi x) cos(4 pi y) sin(6 pi z) on the unit box; its Laplacian is -56 pi^2 phi. */
+static double phi_at(const aeon_mesh *m, long i, long j, long k) {
+  double x = (i + 0.5) * m->dx[0], y = (j + 0.5) * m->dx[1], z = (k + 0.5) * m->dx[2];
+  return sin(2 * M_PI * x) * cos(4 * M_PI * y) * sin(6 * M_PI * z);
+}
+
+static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
+  static const unsigned flags_of[] = {FFTW_ESTIMATE, FFTW_MEASURE, FFTW_PATIENT, FFTW_EXHAUSTIVE, FFTW_MEASURE};
+  static const char *names[] = {"estimate", "measure", "patient", "exhaustive", "wisdom-only"};
+  const long N[3] = {n, n, n};
+  const int dims[3] = {0, 0, zsplit ? 0 : 1}, periodic[3] = {1, 1, 1};
+  aeon_mesh m;
+  aeon_par par;
+  memset(&m, 0, sizeof m);
+  for (int d = 0; d < 3; d++) m.N[d] = n, m.xmax[d] = 1, m.dx[d] = 1.0 / (double)n;
+  m.ghost = 2;
+  if (aeon_par_create(MPI_COMM_WORLD, dims, periodic, N, &par) || aeon_mesh_setup_patch(&m, &par)) {
+    aeon_error_print(stderr, 1);
+    return;
+  }
+  aeon_spectral_opts opts = {effort, NULL, AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
+  aeon_spectral *s = NULL;
+  if (aeon_spectral_create_mesh(&m, &opts, &s)) {
+    aeon_error_print(stderr, 1);
+    aeon_par_destroy(&par);
+    return;
+  }
+  aeon_spectral_info info = aeon_spectral_get_info(s);
+  aeon_fields f;
+  aeon_fields_create(&m, 2, &f);
+  aeon_array a = aeon_array_of_fields(&m, &f), rhs = a, phi = a;
+  rhs.nvar = phi.nvar = 1;
+  phi.data = f.data + f.stride;
+  for (long k = a.box.lo[2]; k < a.box.hi[2]; k++)
+    for (long j = a.box.lo[1]; j < a.box.hi[1]; j++)
+      for (long i = a.box.lo[0]; i < a.box.hi[0]; i++)
+        *aeon_array_at(&rhs, 0, i, j, k) = -56 * M_PI * M_PI * phi_at(&m, i, j, k);
+
+  /* the bare transforms: FFTW's own slabs and buffer, the same flags (the plan comes from the wisdom just made) */
+  ptrdiff_t n0, s0, n1, s1, alloc = fftw_mpi_local_size_3d_transposed(n, n, n / 2 + 1, MPI_COMM_WORLD, &n0, &s0, &n1, &s1);
+  double *buf = fftw_alloc_real(2 * (size_t)alloc + 2);
+  unsigned fl = flags_of[effort];
+  double tp = MPI_Wtime();
+  fftw_plan fwd = fftw_mpi_plan_dft_r2c_3d(n, n, n, buf, (fftw_complex *)buf, MPI_COMM_WORLD, fl | FFTW_MPI_TRANSPOSED_OUT);
+  fftw_plan inv = fftw_mpi_plan_dft_c2r_3d(n, n, n, (fftw_complex *)buf, buf, MPI_COMM_WORLD, fl | FFTW_MPI_TRANSPOSED_IN);
+  double bare_plan = tmax(MPI_Wtime() - tp);
+  for (ptrdiff_t p = 0; p < 2 * alloc; p++) buf[p] = sin(0.001 * (double)p);
+
+  /* the redistribution alone, both ways, on slabs along the plan's direction (FFTW's counts are those of a cube) */
+  aeon_layout *block = NULL, *slab = NULL;
+  aeon_redist *there = NULL, *back = NULL;
+  aeon_layout_from_mesh(&m, &block);
+  aeon_layout_slabs_local(aeon_layout_comm(block), N, info.slab_dir, (long)n0, (long)s0, &slab);
+  aeon_redist_create(block, slab, 1, &there);
+  aeon_redist_create(slab, block, 1, &back);
+  aeon_array sv = aeon_array_compact(slab, 1, buf);
+  sv.sy = info.slab_dir == 2 ? 2 * (n / 2 + 1) : 2 * (n / 2 + 1) * n;
+  sv.sz = info.slab_dir == 2 ? sv.sy * n : 2 * (n / 2 + 1);
+
+  double *t_bare = malloc(sizeof(double) * (size_t)reps), *t_solve = malloc(sizeof(double) * (size_t)reps);
+  double *t_redist = malloc(sizeof(double) * (size_t)reps), cpu[4] = {1e30, 1e30, 1e30, 1e30}, c, w, fft_best = 1e30;
+  aeon_err e = aeon_spectral_poisson(s, &rhs, &phi); /* warm-up */
+  fftw_execute(fwd);
+  fftw_execute(inv);
+  for (int r = 0; r < reps && !e; r++) {
+    TIMED(t_bare[r], c, fftw_execute(fwd); fftw_execute(inv));
+    cpu[0] = fmin(cpu[0], c);
+    TIMED(t_solve[r], c, e = aeon_spectral_poisson(s, &rhs, &phi));
+    cpu[1] = fmin(cpu[1], c);
+    TIMED(w, c, if (!e) e = aeon_spectral_forward(s, &rhs); if (!e) e = aeon_spectral_inverse(s, &phi));
+    cpu[3] = fmin(cpu[3], c);
+    fft_best = fmin(fft_best, w);
+    TIMED(t_redist[r], c, aeon_redist_apply(there, &a, &sv); aeon_redist_apply(back, &sv, &phi));
+    cpu[2] = fmin(cpu[2], c);
+    if (!e) e = aeon_spectral_poisson(s, &rhs, &phi); /* phi was overwritten by the redistribution's copy */
+  }
+  if (e) aeon_error_print(stderr, 1);
+  double err = 0, all_err;
+  for (long k = a.box.lo[2]; k < a.box.hi[2]; k++)
+    for (long j = a.box.lo[1]; j < a.box.hi[1]; j++)
+      for (long i = a.box.lo[0]; i < a.box.hi[0]; i++)
+        err = fmax(err, fabs(*aeon_array_at(&phi, 0, i, j, k) - phi_at(&m, i, j, k)));
+  MPI_Allreduce(&err, &all_err, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  double bare_best = t_bare[0], solve_best = t_solve[0], red_best = t_redist[0];
+  for (int r = 1; r < reps; r++) {
+    bare_best = fmin(bare_best, t_bare[r]);
+    solve_best = fmin(solve_best, t_solve[r]);
+    red_best = fmin(red_best, t_redist[r]);
+  }
+  double bare_med = median(t_bare, reps), solve_med = median(t_solve, reps), red_med = median(t_redist, reps);
+  if (rank == 0 && !e) {
+    printf("{\"bench\":\"spectral_plan\",\"n\":%ld,\"ranks\":%d,\"grid\":\"%dx%dx%d\",\"planner\":\"%s\","
+           "\"slabs\":\"%c\",\"plan_s\":%.4f,\"create_s\":%.4f,\"wisdom_file\":\"%s\",\"wisdom\":\"%s\",\"wisdom_saved\":%d,"
+           "\"bare_plan_s\":%.4f}\n",
+           n, size, par.dims[0], par.dims[1], par.dims[2], names[effort], "xyz"[info.slab_dir], info.plan_seconds, info.setup_seconds,
+           info.wisdom_loaded > 0 ? "read" : info.wisdom_loaded < 0 ? "corrupt" : "absent",
+           info.wisdom_hit == 1 ? "hit" : info.wisdom_hit == 0 ? "miss" : "none", info.wisdom_saved, bare_plan);
+    printf("{\"bench\":\"spectral_poisson\",\"n\":%ld,\"ranks\":%d,\"reps\":%d,\"bare_fft_s\":%.5f,\"solve_s\":%.5f,"
+           "\"ratio\":%.3f,\"bare_fft_median_s\":%.5f,\"solve_median_s\":%.5f,\"ratio_median\":%.3f,"
+           "\"redist_both_ways_s\":%.5f,\"redist_median_s\":%.5f,\"bare_fft_cpu_s\":%.5f,\"solve_cpu_s\":%.5f,"
+           "\"ratio_cpu\":%.3f,\"redist_cpu_s\":%.5f,\"aeon_fft_s\":%.5f,\"aeon_fft_cpu_s\":%.5f,\"max_error\":%.3e}\n",
+           n, size, reps, bare_best, solve_best, solve_best / bare_best, bare_med, solve_med, solve_med / bare_med,
+           red_best, red_med, cpu[0], cpu[1], cpu[1] / cpu[0], cpu[2], fft_best, cpu[3], all_err);
+  }
+  free(t_bare);
+  free(t_solve);
+  free(t_redist);
+  aeon_redist_destroy(there);
+  aeon_redist_destroy(back);
+  aeon_layout_destroy(slab);
+  aeon_layout_destroy(block);
+  fftw_destroy_plan(fwd);
+  fftw_destroy_plan(inv);
+  fftw_free(buf);
+  aeon_fields_destroy(&f);
+  aeon_spectral_destroy(s);
+  aeon_par_destroy(&par);
+}
+
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  long ns[8];
+  int nn = 0, reps = 9, zsplit = 0;
+  aeon_fft_effort effort = AEON_FFT_MEASURE;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) reps = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--grid") == 0 && i + 1 < argc) zsplit = strcmp(argv[++i], "auto") == 0;
+    else if (strcmp(argv[i], "--planner") == 0 && i + 1 < argc) {
+      const char *p = argv[++i];
+      effort = strcmp(p, "estimate") == 0 ? AEON_FFT_ESTIMATE : strcmp(p, "patient") == 0 ? AEON_FFT_PATIENT
+                                                                                         : AEON_FFT_MEASURE;
+    } else if (nn < 8) ns[nn++] = atol(argv[i]);
+  }
+  if (!nn) ns[nn++] = 128;
+  if (reps < 1) reps = 1;
+  for (int i = 0; i < nn; i++) bench(ns[i], reps, effort, zsplit);
+  MPI_Finalize();
+  return 0;
+}

@@ -1,0 +1,171 @@
+/* Spectral solves on periodic boxes with FFTW-MPI. A plan (aeon_spectral) is
+ * made once per (shape, decomposition, planner effort): FFTW's slabs along z
+ * (its slowest index), an aeon_redist each way between the caller's block
+ * layout and the slabs (so any mesh decomposition works, ranks without a slab
+ * included), in-place real-to-complex and complex-to-real plans with the
+ * transposed k-space layout (no transpose back), and the k-space tables
+ * (k^2, Poisson multiplier, projection factors, 2/3 dealiasing mask). FFTW
+ * wisdom is read from a per-user cache file by rank 0 and broadcast, gathered
+ * and written back after planning, and summarised in the Tier3 calibration
+ * bank. The solvers (Poisson, Helmholtz, gradient, Laplacian, divergence,
+ * divergence-free projection, octave band spectra) take and return plain
+ * aeon_array views of the block layout (ghosted mesh fields or compact).
+ * FFT results may differ in the last bits between rank counts. */
+#ifndef AEON_SPECTRAL_H
+#define AEON_SPECTRAL_H
+
+#include <stdint.h>
+
+#include <mpi.h>
+
+#include "aeon/deck.h"
+#include "aeon/error.h"
+#include "aeon/layout.h"
+#include "aeon/mesh.h"
+#include "aeon/tiers.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Opaque plan: layouts, redistributions, FFTW plans, slab buffers and k-space tables of one shape. */
+typedef struct aeon_spectral aeon_spectral;
+
+/* FFTW planner effort. */
+typedef enum aeon_fft_effort {
+  AEON_FFT_ESTIMATE = 0,   /* heuristics, no measurement, no wisdom */
+  AEON_FFT_MEASURE = 1,    /* measured plans (seconds on big grids), cached as wisdom */
+  AEON_FFT_PATIENT = 2,    /* more candidates measured (minutes on big grids), cached as wisdom */
+  AEON_FFT_EXHAUSTIVE = 3, /* every candidate measured, cached as wisdom */
+  AEON_FFT_WISDOM_ONLY = 4 /* measure-level plans from wisdom only: refuses a shape the wisdom does not know */
+} aeon_fft_effort;
+
+/* How a Poisson solve treats a right-hand side with a non-zero mean (no periodic solution exists). */
+typedef enum aeon_spectral_mean {
+  AEON_SPECTRAL_MEAN_REFUSE = 0,  /* AEON_ERR_USER naming the mean */
+  AEON_SPECTRAL_MEAN_SUBTRACT = 1 /* solve with the mean removed (the k = 0 mode is dropped) */
+} aeon_spectral_mean;
+
+/* Options of a plan. Zeroed: estimate, default wisdom file, refuse a non-zero mean, no tiers. */
+typedef struct aeon_spectral_opts {
+  aeon_fft_effort effort;
+  const char *wisdom_file; /* NULL or "": $XDG_CACHE_HOME/aeon/fftw-wisdom (else ~/.cache/aeon/fftw-wisdom);
+                              "none": no file (wisdom kept in memory only) */
+  aeon_spectral_mean mean; /* Poisson right-hand sides with a non-zero mean */
+  aeon_tiers *tiers;       /* optional: the plan's record goes into Tier3 (key "fft.NXxNYxNZ.pP.E") */
+  int sym[3];              /* per direction: 0 periodic; +1 even or -1 odd about both faces (cosine / sine
+                              transforms of cell-centred data, as a mesh with symmetry faces on both sides holds).
+                              aeon_spectral_create_mesh sets 0 where the faces are periodic and, where both are
+                              symmetry faces, takes the sign given here (0 meaning even) */
+} aeon_spectral_opts;
+
+/* What planning cost and found (same on every rank). */
+typedef struct aeon_spectral_info {
+  double plan_seconds;   /* wall time of making the FFTW plans (max over ranks) */
+  double setup_seconds;  /* wall time of the whole create: layouts, redistributions, wisdom, plans, tables */
+  int wisdom_hit;        /* 1: both plans came from wisdom (no measuring); 0: planned; -1: estimate (no wisdom) */
+  int wisdom_loaded;     /* 1: the wisdom file was read; 0: absent or "none"; -1: unreadable/corrupt, ignored */
+  int wisdom_saved;      /* 1: the wisdom file was (re)written by this create */
+  int slab_dir;          /* direction of the real slabs: 2 (z) or 1 (y), whichever keeps more points in place */
+  long local_slab;       /* slab_dir planes of this rank's real slab (may be 0) */
+  long local_kslab;      /* planes of this rank's transposed coefficient slab (may be 0), along the other of y, z */
+  aeon_redist_info to_slab; /* what one block -> slab move sends, receives and keeps on this rank */
+} aeon_spectral_info;
+
+/* This rank's part of the k-space coefficients of a periodic plan (c is NULL for a cosine/sine plan), as FFTW-MPI's
+ * transposed output holds them: the coefficient of x index i, index o along direction `outer` and m along `middle`
+ * is c[2 * (((o - o0) * nmiddle + m) * nxc + i)] + i * the next double, for 0 <= i < nxc, 0 <= m < nmiddle,
+ * o0 <= o < o0 + nouter_local. Forward transforms are unnormalised. */
+typedef struct aeon_spectral_kview {
+  double *c;                /* interleaved (re, im) */
+  long nxc;                 /* N[0] / 2 + 1 */
+  int outer, middle;        /* directions of the distributed and the middle index: (1, 2) or (2, 1) */
+  long nmiddle;             /* N[middle] */
+  long o0, nouter_local;    /* this rank's planes along `outer` */
+  const double *kx, *ky, *kz; /* angular wave numbers 2 pi m / L (kx: nxc entries; ky, kz: N[1], N[2]) */
+} aeon_spectral_kview;
+
+/* The parameters of this module (spectral.*). */
+extern const aeon_param_decl aeon_spectral_params[];
+/* Number of entries in aeon_spectral_params. */
+extern const int aeon_spectral_nparams;
+/* Reads spectral.planner, spectral.wisdom_file and spectral.poisson_mean into opts (no MPI; strings stay owned by deck). */
+aeon_err aeon_spectral_opts_from_deck(const aeon_deck *deck, aeon_spectral_opts *opts);
+
+/* Makes a plan for a mesh (collective over its process grid): each direction needs both faces periodic (Fourier) or
+ * both symmetry (cosine or sine by opts->sym); other boxes are refused. */
+aeon_err aeon_spectral_create_mesh(const aeon_mesh *m, const aeon_spectral_opts *opts, aeon_spectral **s);
+/* Makes a plan for any complete layout of a box of lengths L, periodic or reflection-symmetric per opts->sym
+ * (collective over the layout's communicator). With a symmetric direction every direction uses real-to-real
+ * transforms (half-complex where periodic): Poisson, Helmholtz and the Laplacian work, the vector operations,
+ * dealiasing and band spectra refuse. */
+aeon_err aeon_spectral_create(const aeon_layout *block, const double L[3], const aeon_spectral_opts *opts,
+                              aeon_spectral **s);
+/* Frees a plan (collective). NULL is fine. */
+void aeon_spectral_destroy(aeon_spectral *s);
+/* Returns what the plan's creation cost and found. */
+aeon_spectral_info aeon_spectral_get_info(const aeon_spectral *s);
+/* Returns the plan's block layout (owned by the plan). */
+const aeon_layout *aeon_spectral_layout(const aeon_spectral *s);
+
+/* Opaque cache of plans, owned by the caller: one plan per (layout, box lengths, effort, mean policy). */
+typedef struct aeon_spectral_cache aeon_spectral_cache;
+/* Creates an empty plan cache (no MPI). */
+aeon_err aeon_spectral_cache_create(aeon_spectral_cache **c);
+/* Destroys the cache and every plan in it (collective). NULL is fine. */
+void aeon_spectral_cache_destroy(aeon_spectral_cache *c);
+/* Returns the cached plan for this layout, lengths and options, making it on first use (collective); owned by the cache. */
+aeon_err aeon_spectral_cache_get(aeon_spectral_cache *c, const aeon_layout *block, const double L[3],
+                                 const aeon_spectral_opts *opts, aeon_spectral **s);
+/* Returns the cached plan for a mesh (collective), refusing a non-periodic box as aeon_spectral_create_mesh does. */
+aeon_err aeon_spectral_cache_get_mesh(aeon_spectral_cache *c, const aeon_mesh *m, const aeon_spectral_opts *opts,
+                                      aeon_spectral **s);
+
+/* Transforms variable 0 of f (this rank's block) forward into the plan's k-space buffer (collective). */
+aeon_err aeon_spectral_forward(aeon_spectral *s, const aeon_array *f);
+/* Transforms the k-space buffer back into variable 0 of f, divided by N[0] N[1] N[2] (collective; the buffer is consumed). */
+aeon_err aeon_spectral_inverse(aeon_spectral *s, aeon_array *f);
+/* Returns a view of this rank's k-space buffer and wave numbers. */
+aeon_spectral_kview aeon_spectral_coeffs(aeon_spectral *s);
+
+/* Solves Laplacian(phi) = rhs (variable 0 of each) with phi of zero mean; a non-zero mean is refused or
+ * removed as the plan's options say. */
+aeon_err aeon_spectral_poisson(aeon_spectral *s, const aeon_array *rhs, aeon_array *phi);
+/* Solves (a - b Laplacian) u = rhs with a > 0 and b >= 0 (variable 0 of each). */
+aeon_err aeon_spectral_helmholtz(aeon_spectral *s, double a, double b, const aeon_array *rhs, aeon_array *u);
+/* Computes the spectral gradient of variable 0 of f into variables 0, 1, 2 of grad (Nyquist modes dropped). */
+aeon_err aeon_spectral_gradient(aeon_spectral *s, const aeon_array *f, aeon_array *grad);
+/* Computes the spectral Laplacian of variable 0 of f into variable 0 of out. */
+aeon_err aeon_spectral_laplacian(aeon_spectral *s, const aeon_array *f, aeon_array *out);
+/* Computes the spectral divergence of the vector in variables 0, 1, 2 of v into variable 0 of out. */
+aeon_err aeon_spectral_divergence(aeon_spectral *s, const aeon_array *v, aeon_array *out);
+/* Projects the vector in variables 0, 1, 2 of v onto its divergence-free part (the mean is kept) into out. */
+aeon_err aeon_spectral_project(aeon_spectral *s, const aeon_array *v, aeon_array *out);
+/* Applies the 2/3 dealiasing mask (keeps |m_d| <= N_d / 3 in every direction) to variable 0 of f into out. */
+aeon_err aeon_spectral_dealias(aeon_spectral *s, const aeon_array *f, aeon_array *out);
+/* Energy 0.5 <f^2> of variable 0 of f in octave bands of |k| / k0 (k0 = 2 pi / max L): band b holds
+ * 2^b <= |k| / k0 < 2^(b+1), the last band everything above; the mean (k = 0) is left out. Exactly reduced. */
+aeon_err aeon_spectral_bands(aeon_spectral *s, const aeon_array *f, int nband, double *energy);
+
+/* Forgets every FFTW wisdom of this process (tests: the next plan must read the file). */
+void aeon_spectral_forget_wisdom(void);
+/* Returns through path (capacity cap) the wisdom file the options name ("" when "none"). */
+aeon_err aeon_spectral_wisdom_path(const aeon_spectral_opts *opts, char *path, size_t cap);
+
+/* The loom: octave band spectra of a field on a cadence, written to an ASCII series; a change of the dominant
+ * band is a regime shift of the tiers. */
+typedef struct aeon_loom aeon_loom;
+/* Opens a loom writing to path on rank 0 (columns step, t, E0 .. E{nband-1}, dominant) every `every` steps. */
+aeon_err aeon_loom_create(MPI_Comm comm, const char *path, int nband, int every, aeon_tiers *tiers, aeon_loom **l);
+/* Samples f at this step if the cadence says so (collective): writes a row, keeps the bands in Tier2 with a TTL
+ * of one cadence, and sets *shift to 1 (else 0) when the dominant band changed since the last sample. */
+aeon_err aeon_loom_sample(aeon_loom *l, aeon_spectral *s, const aeon_array *f, int64_t step, double t, int *shift);
+/* Returns the dominant band of the last sample (-1 before the first). */
+int aeon_loom_dominant(const aeon_loom *l);
+/* Closes the loom. NULL is fine. */
+void aeon_loom_destroy(aeon_loom *l);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,136 @@
+/* FFTW wisdom across runs. Load (before planning, collective): rank 0 reads the
+ * per-user cache file whole, checks it looks like FFTW wisdom and imports it
+ * (FFTW keeps its old wisdom when an import fails), a bad file is reported as a
+ * warning and ignored (it is rewritten after planning); then FFTW-MPI
+ * broadcasts rank 0's wisdom. Save (after a planning that measured, collective):
+ * FFTW-MPI gathers every rank's wisdom on rank 0, which writes it to a
+ * temporary file in the cache directory and renames it over the old one. The
+ * plan's summary (planning seconds, hit, effort) goes into the Tier3
+ * calibration bank; the wisdom text itself is kilobytes, beyond a tier value. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "aeon/memory.h"
+#include "spectral_internal.h"
+
+#define WISDOM_MAX (64L << 20) /* a larger file is not wisdom */
+
+aeon_err aeon_spectral_wisdom_path(const aeon_spectral_opts *opts, char *path, size_t cap) {
+  const char *f = opts ? opts->wisdom_file : NULL, *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  int n;
+  if (f && strcmp(f, "none") == 0) n = snprintf(path, cap, "%s", "");
+  else if (f && f[0]) n = snprintf(path, cap, "%s", f);
+  else if (xdg && xdg[0] == '/') n = snprintf(path, cap, "%s/aeon/fftw-wisdom", xdg);
+  else if (home && home[0]) n = snprintf(path, cap, "%s/.cache/aeon/fftw-wisdom", home);
+  else n = snprintf(path, cap, "%s", "");
+  if (n < 0 || (size_t)n >= cap)
+    return AE_ERR(AEON_ERR_USER, "spectral: the wisdom file's path is longer than %zu characters", cap - 1);
+  return AEON_OK;
+}
+
+void aeon_spectral_forget_wisdom(void) { fftw_forget_wisdom(); }
+
+/* Reads a whole file into a NUL-terminated string (rank 0); returns 0 if it cannot be read (why in *why). */
+static char *read_text(const char *path, const char **why) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    *why = strerror(errno);
+    return NULL;
+  }
+  char *text = NULL;
+  long len = -1;
+  if (fseek(fp, 0, SEEK_END) == 0) len = ftell(fp);
+  if (len < 0 || len > WISDOM_MAX || fseek(fp, 0, SEEK_SET) != 0) *why = "not a readable file of wisdom size";
+  else if (aeon_mem_alloc((size_t)len + 1, (void **)&text) != AEON_OK) *why = "out of memory";
+  else if (fread(text, 1, (size_t)len, fp) != (size_t)len) {
+    *why = "read error";
+    aeon_mem_free(text);
+    text = NULL;
+  }
+  fclose(fp);
+  return text;
+}
+
+/* Imports the wisdom file on rank 0: 1 imported, 0 absent, -1 unreadable or corrupt (warned). */
+static int import_file(const char *path) {
+  if (!path[0] || access(path, F_OK) != 0) return 0;
+  const char *why = "not FFTW wisdom";
+  char *text = read_text(path, &why);
+  int ok = text && strncmp(text, "(fftw-3", 7) == 0 && fftw_import_wisdom_from_string(text);
+  aeon_mem_free(text);
+  if (ok) return 1;
+  fprintf(stderr, "aeon: warning: FFTW wisdom file '%s' is unreadable or corrupt (%s): ignored, it will be rebuilt\n",
+          path, why);
+  return -1;
+}
+
+aeon_err aeon_spectral_wisdom_load_(aeon_spectral *s) {
+  char path[4096];
+  AE_CHK(aeon_spectral_wisdom_path(&s->opts, path, sizeof path));
+  int st = s->rank == 0 ? import_file(path) : 0;
+  AE_MPI(MPI_Bcast(&st, 1, MPI_INT, 0, s->comm));
+  s->info.wisdom_loaded = st;
+  fftw_mpi_broadcast_wisdom(s->comm);
+  return AEON_OK;
+}
+
+/* Creates the directories above path (like mkdir -p of its dirname). */
+static void make_parents(const char *path) {
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", path);
+  for (char *p = dir + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      mkdir(dir, 0755);
+      *p = '/';
+    }
+}
+
+/* Writes text to path through a temporary file and a rename (rank 0); returns 1 on success, else warns. */
+static int write_file(const char *path, const char *text) {
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+  make_parents(path);
+  FILE *fp = fopen(tmp, "wb");
+  size_t len = strlen(text);
+  int ok = fp && fwrite(text, 1, len, fp) == len;
+  if (fp) ok = (fclose(fp) == 0) && ok;
+  ok = ok && rename(tmp, path) == 0;
+  if (!ok) {
+    fprintf(stderr, "aeon: warning: cannot write FFTW wisdom file '%s' (%s): the next run plans again\n", path,
+            strerror(errno));
+    remove(tmp);
+  }
+  return ok;
+}
+
+aeon_err aeon_spectral_wisdom_save_(aeon_spectral *s) {
+  char path[4096];
+  AE_CHK(aeon_spectral_wisdom_path(&s->opts, path, sizeof path));
+  fftw_mpi_gather_wisdom(s->comm);
+  int ok = 0;
+  if (s->rank == 0 && path[0]) {
+    char *text = fftw_export_wisdom_to_string();
+    if (text) ok = write_file(path, text);
+    free(text); /* FFTW's own allocation */
+  }
+  AE_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, s->comm));
+  s->info.wisdom_saved = ok;
+  return AEON_OK;
+}
+
+void aeon_spectral_tier_record_(aeon_spectral *s) {
+  static const char *names[] = {"estimate", "measure", "patient", "exhaustive", "wisdom-only"};
+  if (!s->opts.tiers) return;
+  struct {
+    double plan_seconds;
+    int32_t wisdom_hit, effort, ranks, reserved;
+  } rec = {s->info.plan_seconds, s->info.wisdom_hit, (int32_t)s->opts.effort, s->size, 0};
+  char key[AEON_TIER_KEY];
+  snprintf(key, sizeof key, "fft.%ldx%ldx%ld.p%d.%s", s->N[0], s->N[1], s->N[2], s->size, names[s->opts.effort]);
+  aeon_tiers_put(s->opts.tiers, 3, key, &rec, sizeof rec, 0); /* a full bank only loses this record */
+}
