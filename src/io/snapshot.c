@@ -98,7 +98,7 @@ static aeon_err write_h5(const char *path, MPI_Comm comm, const aeon_mesh *m, in
   for (int v = 0; v < nvar && e == AEON_OK; v++) {
     char dpath[1100];
     snprintf(dpath, sizeof dpath, "/levels/0/fields/%s", names[v]);
-    e = h5u_write_box(file, dpath, m, vars[v], &map, 0, buf, path);
+    e = h5u_write_box(file, dpath, m, vars[v], &map, NULL, buf, path);
   }
   h5u_close(&grp);
   if (H5Fclose(file) < 0 && e == AEON_OK) e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': closing failed", path);
@@ -196,7 +196,7 @@ aeon_err aeon_snapshot_read_var(const aeon_mesh *m, aeon_fields *f, int v, const
       char dpath[1100];
       snprintf(dpath, sizeof dpath, "/levels/0/fields/%s", name);
       h5u_box_map map = interior_map(m);
-      e = h5u_read_box(file, dpath, m, aeon_var(f, v), &map, buf, path);
+      e = h5u_read_box(file, dpath, m, aeon_var(f, v), &map, buf, NULL, path);
       h5u_close(&file);
     }
     h5u_quiet_end(&q);
