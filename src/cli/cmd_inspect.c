@@ -78,9 +78,10 @@ int aeon_cmd_inspect(int argc, char **argv) {
     if (fe) snprintf(first, sizeof first, "%s", aeon_error_message());
     print_meta(path, &mt, digest_ok, nfields, fe == AEON_OK);
     aeon_err re = print_receipts(&mt, all); /* the receipts first: a tampered one is named by index */
-    if (re) snprintf(first, sizeof first, "%s", aeon_error_message());
+    if (re) snprintf(first, sizeof first, "checkpoint '%.1000s' is damaged: %.1000s", path, aeon_error_message());
     aeon_err te = print_tiers(&mt);
-    if (te && !first[0]) snprintf(first, sizeof first, "%s", aeon_error_message());
+    if (te && !first[0])
+      snprintf(first, sizeof first, "checkpoint '%.1000s' is damaged: %.1000s", path, aeon_error_message());
     e = re ? re : fe ? fe : te;
     if (e) aeon_error_adopt(e, first);
     else if (!digest_ok) e = AE_ERR(AEON_ERR_USER, "checkpoint '%s': metadata does not match its SHA-256 digest", path);

@@ -142,7 +142,7 @@ int main(int argc, char **argv) {
   if (rank == 0 && !mkdtemp(dir)) dir[0] = '\0';
   MPI_Bcast(dir, sizeof dir, MPI_CHAR, 0, MPI_COMM_WORLD);
   const int cases[4][3] = {{0, 0, 0}, {size, 1, 1}, {1, size, 1}, {1, 1, size}};
-  for (int c = 0; c < 4; c++) check_case(cases[c], dir, rank);
+  for (int c = 0; c < (size > 1 ? 4 : 1); c++) check_case(cases[c], dir, rank); /* one rank: one layout */
   MPI_Barrier(MPI_COMM_WORLD);
   if (rank == 0) rmdir(dir);
   MPI_Allreduce(MPI_IN_PLACE, &failures, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
