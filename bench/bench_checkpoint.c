@@ -1,8 +1,11 @@
-/* Checkpoint bandwidth: writes an N^3 x F-field state (default 256^3 x 8) as an Aeon
- * checkpoint on the ranks given by mpirun, next to the raw sequential write bandwidth of
- * the same disk measured in the same run (rank 0 writes the same number of bytes with
- * write() and fsync()), then reads the checkpoint back as a restart does.
- * Prints one JSON object. Usage: bench_checkpoint [N] [F] [DIR] */
+/* Checkpoint bandwidth against dd: writes an N^3 x F-field state (default 256^3 x 8) as an
+ * Aeon checkpoint on the ranks given by mpirun (fsync and rename included), and reads it back
+ * as a restart does (field digests verified), RUNS times (default 5). Each run also times
+ * `dd bs=16M conv=fsync` writing the same number of bytes into the same directory and `dd`
+ * reading the checkpoint, interleaved with the checkpoint's own write and read (the order
+ * alternates between runs), with the page cache dropped before each read when possible
+ * (root). Prints one JSON line per run and a summary line with the median ratios
+ * checkpoint/dd (1.0: as fast as dd). Usage: bench_checkpoint [N] [F] [DIR] [RUNS] */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,23 +16,14 @@
 #include "aeon/checkpoint.h"
 #include "aeon/memory.h"
 
-/* Rank 0: seconds to write bytes to path sequentially (8 MiB blocks) and fsync it. */
-static double raw_write(const char *path, size_t bytes) {
-  size_t blk = 8u << 20;
-  char *buf = malloc(blk);
-  memset(buf, 1, blk);
+/* Rank 0: seconds a shell command takes, or -1 when it fails. */
+static double timed_shell(const char *cmd) {
   double t0 = MPI_Wtime();
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  for (size_t done = 0; fd >= 0 && done < bytes; done += blk)
-    if (write(fd, buf, bytes - done < blk ? bytes - done : blk) < 0) break;
-  if (fd >= 0) fsync(fd), close(fd);
-  double t = MPI_Wtime() - t0;
-  unlink(path);
-  free(buf);
-  return t;
+  int rc = system(cmd);
+  return rc == 0 ? MPI_Wtime() - t0 : -1.0;
 }
 
-/* Tries to drop the page cache so the read is from disk; returns 1 if it worked. */
+/* Rank 0: tries to drop the page cache so the next read is from disk; returns 1 if it worked. */
 static int drop_caches(void) {
   sync();
   FILE *f = fopen("/proc/sys/vm/drop_caches", "w");
@@ -38,12 +32,65 @@ static int drop_caches(void) {
   return fclose(f) == 0 && ok;
 }
 
+/* Median of n values (sorts them). */
+static double median(double *x, int n) {
+  for (int i = 1; i < n; i++)
+    for (int j = i; j > 0 && x[j] < x[j - 1]; j--) {
+      double t = x[j];
+      x[j] = x[j - 1], x[j - 1] = t;
+    }
+  return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+/* Times of one run: dd write, checkpoint write, dd read, checkpoint read (seconds). */
+typedef struct run_times {
+  double dd_w, ck_w, dd_r, ck_r;
+} run_times;
+
+/* One interleaved run (collective); the checkpoint goes first when ck_first. */
+static aeon_err one_run(const aeon_mesh *m, aeon_fields *f, const char *const *np, const aeon_checkpoint_meta *mt,
+                        const char *path, const char *raw, size_t bytes, int ck_first, int *dropped, run_times *t) {
+  char cmd[9000];
+  int rank = m->par->rank;
+  aeon_err e = AEON_OK;
+  for (int step = 0; step < 2; step++) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    if ((step == 0) == (ck_first != 0)) {
+      double t0 = MPI_Wtime();
+      AE_CHK(aeon_checkpoint_write(m, f, np, path, mt));
+      MPI_Barrier(MPI_COMM_WORLD);
+      t->ck_w = MPI_Wtime() - t0;
+    } else if (rank == 0) {
+      snprintf(cmd, sizeof cmd, "dd if=/dev/zero of='%s' bs=16M count=%zu iflag=count_bytes conv=fsync status=none",
+               raw, bytes);
+      t->dd_w = timed_shell(cmd);
+      unlink(raw);
+    }
+  }
+  for (int step = 0; step < 2 && !e; step++) {
+    if (rank == 0) *dropped = drop_caches() && *dropped;
+    MPI_Barrier(MPI_COMM_WORLD);
+    if ((step == 0) == (ck_first != 0)) {
+      double t0 = MPI_Wtime();
+      e = aeon_checkpoint_read_fields(m, f, np, path);
+      MPI_Barrier(MPI_COMM_WORLD);
+      t->ck_r = MPI_Wtime() - t0;
+    } else if (rank == 0) {
+      snprintf(cmd, sizeof cmd, "dd if='%s' of=/dev/null bs=16M status=none", path);
+      t->dd_r = timed_shell(cmd);
+    }
+  }
+  return e;
+}
+
 int main(int argc, char **argv) {
   aeon_mpi_preinit();
   MPI_Init(&argc, &argv);
   long n = argc > 1 ? atol(argv[1]) : 256;
   int nf = argc > 2 ? atoi(argv[2]) : 8;
   const char *dir = argc > 3 ? argv[3] : ".";
+  int runs = argc > 4 ? atoi(argv[4]) : 5;
+  runs = runs < 1 ? 1 : runs > 64 ? 64 : runs;
   aeon_mesh m;
   memset(&m, 0, sizeof m);
   for (int d = 0; d < 3; d++) m.N[d] = n, m.xmax[d] = 1.0, m.dx[d] = 1.0 / (double)n;
@@ -68,26 +115,25 @@ int main(int argc, char **argv) {
   snprintf(path, sizeof path, "%s/bench_chk.h5", dir);
   snprintf(raw, sizeof raw, "%s/bench_raw.bin", dir);
   size_t bytes = (size_t)n * n * n * (size_t)nf * sizeof(double);
-  double t_raw = par.rank == 0 ? raw_write(raw, bytes) : 0.0;
-  MPI_Barrier(MPI_COMM_WORLD);
-  double t0 = MPI_Wtime();
-  aeon_err e = aeon_checkpoint_write(&m, &f, np, path, &mt);
-  double t_write = MPI_Wtime() - t0;
-  int dropped = par.rank == 0 ? drop_caches() : 0;
-  MPI_Barrier(MPI_COMM_WORLD);
-  t0 = MPI_Wtime();
-  if (!e) e = aeon_checkpoint_read_fields(&m, &f, np, path);
-  double t_read = MPI_Wtime() - t0;
-  if (e) aeon_error_print(stderr, 1);
-  if (par.rank == 0) {
-    double gb = (double)bytes / 1e9;
-    printf("{\"bench\": \"checkpoint\", \"n\": %ld, \"fields\": %d, \"ranks\": %d, \"gbytes\": %.3f, "
-           "\"raw_write_gbps\": %.3f, \"checkpoint_write_gbps\": %.3f, \"write_fraction_of_raw\": %.3f, "
-           "\"checkpoint_read_gbps\": %.3f, \"read_after_cache_drop\": %s, \"write_s\": %.3f, \"read_s\": %.3f}\n",
-           n, nf, par.size, gb, gb / t_raw, gb / t_write, t_raw / t_write, gb / t_read, dropped ? "true" : "false",
-           t_write, t_read);
-    unlink(path);
+  double gb = (double)bytes / 1e9, rw[64], rr[64];
+  int dropped = 1;
+  aeon_err e = AEON_OK;
+  for (int r = 0; r < runs && !e; r++) {
+    run_times t = {0, 0, 0, 0};
+    e = one_run(&m, &f, np, &mt, path, raw, bytes, r % 2, &dropped, &t);
+    rw[r] = t.ck_w / t.dd_w, rr[r] = t.ck_r / t.dd_r;
+    if (!e && par.rank == 0)
+      printf("{\"bench\": \"checkpoint\", \"run\": %d, \"first\": \"%s\", \"dd_write_s\": %.3f, \"write_s\": %.3f, "
+             "\"write_ratio\": %.3f, \"dd_read_s\": %.3f, \"read_s\": %.3f, \"read_ratio\": %.3f}\n",
+             r, r % 2 ? "checkpoint" : "dd", t.dd_w, t.ck_w, rw[r], t.dd_r, t.ck_r, rr[r]);
+    fflush(stdout);
   }
+  if (e) aeon_error_print(stderr, 1);
+  if (!e && par.rank == 0)
+    printf("{\"bench\": \"checkpoint\", \"n\": %ld, \"fields\": %d, \"ranks\": %d, \"gbytes\": %.3f, \"runs\": %d, "
+           "\"median_write_ratio\": %.3f, \"median_read_ratio\": %.3f, \"read_after_cache_drop\": %s}\n",
+           n, nf, par.size, gb, runs, median(rw, runs), median(rr, runs), dropped ? "true" : "false");
+  if (par.rank == 0) unlink(path);
   aeon_fields_destroy(&f);
   aeon_par_destroy(&par);
   MPI_Finalize();

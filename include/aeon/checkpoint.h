@@ -1,8 +1,11 @@
 /* Checkpoints: one parallel-HDF5 file per checkpoint holding global datasets
  * (the evolved points of every variable: the interior plus the ghosts of
- * radiative faces), so a restart may use another rank count. Datasets are
- * chunked with HDF5's Fletcher32 checksum; the metadata carries a SHA-256
- * digest; tiers and receipts ride along as checksummed byte datasets. A file is
+ * radiative faces), so a restart may use another rank count. Each field's
+ * digest (a rank-count independent hash of its values in global index order,
+ * computed while the field is packed for writing) goes into the metadata, and
+ * the metadata carries a SHA-256 digest over all of it; tiers and receipts
+ * ride along as checksummed byte datasets. Reading a checkpoint (restart or
+ * inspect) recomputes every digest. A file is
  * written as NAME.tmp, flushed and fsync'ed, and renamed only when every rank
  * has succeeded; its directory is fsync'ed after the rename. */
 #ifndef AEON_CHECKPOINT_H
@@ -20,7 +23,7 @@ extern "C" {
 #endif
 
 #define AEON_CHECKPOINT_FORMAT "aeon-checkpoint"
-#define AEON_CHECKPOINT_VERSION 2
+#define AEON_CHECKPOINT_VERSION 3 /* 3: field digests; 2: /levels; 1: /fields */
 
 /* What a checkpoint records besides the fields. Strings and byte blobs are owned by whoever filled them. */
 typedef struct aeon_checkpoint_meta {
@@ -38,22 +41,28 @@ typedef struct aeon_checkpoint_meta {
   uint64_t ntiers;       /* bytes */
   uint8_t *receipts;     /* serialised receipts */
   uint64_t nreceipts;    /* bytes */
+  char *field_digests;   /* "NAME HEX\n" per field, in the metadata digest (format 3; filled on write and read) */
+  int32_t format_version; /* format version of the file (filled on read) */
 } aeon_checkpoint_meta;
 
 /* Writes a checkpoint of the fields (names[v] per variable) to path (collective; rank 0's meta is stored). */
 aeon_err aeon_checkpoint_write(const aeon_mesh *m, const aeon_fields *u, const char *const *names,
                                const char *path, const aeon_checkpoint_meta *meta);
-/* Opens path and reads and validates its metadata on every rank (format, version, digest, blobs readable);
- * fills meta (free with aeon_checkpoint_meta_free). Every rank returns the same result. */
+/* Opens path (refusing anything but a regular file before opening it) and reads and validates its metadata
+ * on every rank (format, version, digest, blobs readable); fills meta (free with aeon_checkpoint_meta_free).
+ * Every rank returns the same result. */
 aeon_err aeon_checkpoint_read_meta(MPI_Comm comm, const char *path, aeon_checkpoint_meta *meta);
 /* Like aeon_checkpoint_read_meta but keeps going when the metadata digest does not match (for `aeon inspect`):
  * *digest_ok tells whether it matched. */
 aeon_err aeon_checkpoint_read_meta_unverified(MPI_Comm comm, const char *path, aeon_checkpoint_meta *meta,
                                               int *digest_ok);
-/* Reads every dataset under /fields completely on this rank alone, so that their checksums are verified;
- * returns the number of datasets in *nfields (rank-local; for `aeon inspect`). */
+/* Reads every dataset under /fields completely on this rank alone and verifies it as a restart does (shape,
+ * type, checksums, and from format 3 on the field digest; every dataset must be listed in the digests and
+ * every listed field present); returns the number of datasets verified in *nfields (rank-local; for
+ * `aeon inspect`). */
 aeon_err aeon_checkpoint_verify_fields(const char *path, int *nfields);
-/* Reads every variable's evolved points from path into u (collective; checksums verified). */
+/* Reads every variable's evolved points from path into u (collective; checksums and field digests verified:
+ * every rank returns the same result). */
 aeon_err aeon_checkpoint_read_fields(const aeon_mesh *m, aeon_fields *u, const char *const *names,
                                      const char *path);
 /* Frees what aeon_checkpoint_read_meta allocated. */

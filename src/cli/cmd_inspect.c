@@ -15,13 +15,15 @@
 
 static void print_meta(const char *path, const aeon_checkpoint_meta *mt, int digest_ok, int nfields, int fields_ok) {
   printf("checkpoint   %s\n", path);
-  printf("format       %s version %d, written by aeon %s\n", AEON_CHECKPOINT_FORMAT, AEON_CHECKPOINT_VERSION,
+  printf("format       %s version %d, written by aeon %s\n", AEON_CHECKPOINT_FORMAT, (int)mt->format_version,
          mt->aeon_version);
   printf("state        step %ld of %ld, t = %.17g, dt = %.17g, wall %.3f s, physics %s\n", (long)mt->step,
          (long)mt->nsteps, mt->t, mt->dt, mt->wall, mt->physics);
   printf("metadata     SHA-256 digest %s\n", digest_ok ? "verified" : "DOES NOT MATCH");
-  if (fields_ok) printf("fields       %d datasets, Fletcher32 checksums verified\n", nfields);
-  else printf("fields       DAMAGED: %d datasets verified before a checksum failed\n", nfields);
+  const char *how = mt->format_version >= 3 ? "every value read, field digests verified"
+                                            : "every value read, Fletcher32 checksums verified (no field digests before format 3)";
+  if (fields_ok) printf("fields       %d datasets, %s\n", nfields, how);
+  else printf("fields       DAMAGED: %d datasets verified before one failed\n", nfields);
   printf("\n--- deck (as given) ---\n%s%s", mt->deck, mt->deck[0] && mt->deck[strlen(mt->deck) - 1] != '\n' ? "\n" : "");
 }
 
@@ -107,7 +109,8 @@ int aeon_cmd_inspect(int argc, char **argv) {
     aeon_err re = print_receipts(path, &mt, all, key_file); /* the receipts first: a tampered one is named by index */
     if (re) snprintf(first, sizeof first, "%s", aeon_error_message());
     aeon_err te = print_tiers(&mt);
-    if (te && !first[0]) snprintf(first, sizeof first, "%s", aeon_error_message());
+    if (te && !first[0])
+      snprintf(first, sizeof first, "checkpoint '%.1000s' is damaged: %.1000s", path, aeon_error_message());
     e = re ? re : fe ? fe : te;
     if (e) aeon_error_adopt(e, first);
     else if (!digest_ok) e = AE_ERR(AEON_ERR_USER, "checkpoint '%s': metadata does not match its SHA-256 digest", path);

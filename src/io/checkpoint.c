@@ -1,4 +1,8 @@
-/* Checkpoint files: write (tmp + fsync + rename), validate and read back. */
+/* Checkpoint files: write (tmp + fsync + rename), validate and read back.
+ * Write: each field is packed row by row into a buffer and hashed while the row is hot (h5u_digest), the
+ * per-rank sums are added over the ranks (exact: integers mod 2^64), the digests go into the metadata and
+ * the metadata's SHA-256 covers them. Read (restart, one box per rank) and inspect (whole datasets on one
+ * rank) hash what they read the same way and compare with the metadata. */
 #include "aeon/checkpoint.h"
 
 #include <dirent.h>
@@ -33,7 +37,7 @@ static h5u_box_map evolved_map(const aeon_mesh *m) {
   return map;
 }
 
-/* SHA-256 over the metadata and the tier and receipt bytes, as 64 hex digits. */
+/* SHA-256 over the metadata, the tier and receipt bytes and (format 3) the field digests, as 64 hex digits. */
 static aeon_err meta_digest(const aeon_checkpoint_meta *mt, char hex[65]) {
   EVP_MD_CTX *c = EVP_MD_CTX_new();
   unsigned char md[32];
@@ -47,6 +51,7 @@ static aeon_err meta_digest(const aeon_checkpoint_meta *mt, char hex[65]) {
            EVP_DigestUpdate(c, mt->effective, strlen(mt->effective) + 1) &&
            EVP_DigestUpdate(c, mt->physics, strlen(mt->physics) + 1) &&
            EVP_DigestUpdate(c, mt->tiers, mt->ntiers) && EVP_DigestUpdate(c, mt->receipts, mt->nreceipts) &&
+           (mt->format_version < 3 || EVP_DigestUpdate(c, mt->field_digests, strlen(mt->field_digests) + 1)) &&
            EVP_DigestFinal_ex(c, md, &len);
   EVP_MD_CTX_free(c);
   if (!ok) return AE_ERR(AEON_ERR_LIB, "OpenSSL could not compute a SHA-256 digest");
@@ -98,6 +103,7 @@ static aeon_err put_meta(hid_t f, const aeon_checkpoint_meta *mt, const char *pa
   AE_CHK(h5u_put_str_attr(f, "deck", mt->deck, path));
   AE_CHK(h5u_put_str_attr(f, "effective_parameters", mt->effective, path));
   AE_CHK(h5u_put_str_attr(f, "physics", mt->physics, path));
+  AE_CHK(h5u_put_str_attr(f, "field_digests", mt->field_digests, path));
   AE_CHK(h5u_put_str_attr(f, "meta_sha256", hex, path));
   return AEON_OK;
 }
@@ -145,22 +151,36 @@ static const char *fields_group(hid_t f) {
   return H5Lexists(f, "/levels", H5P_DEFAULT) > 0 ? "/levels/0/fields" : "/fields";
 }
 
+/* Bytes of the field digest text of nvar fields ("NAME HEX\n" each, names shorter than 200). */
+#define DIGEST_LINE 240
+
+/* Appends field name's digest line to text. */
+static void digest_line(char *text, const char *name, const h5u_digest *dg) {
+  size_t k = strlen(text);
+  snprintf(text + k, DIGEST_LINE, "%.200s %016llx%016llx\n", name, (unsigned long long)dg->lane[0],
+           (unsigned long long)dg->lane[1]);
+}
+
 /* Collective HDF5 calls from start to end, each agreed on the file's communicator: a failure on one rank (a
  * full disk under one rank's aggregator) stops every rank before the next collective call, so nobody waits
- * inside HDF5 for a rank that left. */
+ * inside HDF5 for a rank that left. The field digests (mt->field_digests, DIGEST_LINE bytes per field) are
+ * filled before the metadata is written. */
 static aeon_err put_contents(hid_t f, MPI_Comm comm, const aeon_mesh *m, const aeon_fields *u,
-                             const char *const *names, const aeon_checkpoint_meta *mt, double *buf,
-                             const char *path) {
-  aeon_err e = put_meta(f, mt, path);
-  if (!e) e = create_fields_group(f, path);
+                             const char *const *names, aeon_checkpoint_meta *mt, double *buf, const char *path) {
+  aeon_err e = create_fields_group(f, path);
   if (!e) e = put_grid_group(f, m, path);
   AE_CHK(aeon_io_agree(comm, e));
   h5u_box_map map = evolved_map(m);
+  mt->field_digests[0] = '\0';
   for (int v = 0; v < u->nvar; v++) {
     char dpath[256];
+    h5u_digest dg = {{0, 0}};
     snprintf(dpath, sizeof dpath, "/levels/0/fields/%s", names[v]);
-    AE_CHK(aeon_io_agree(comm, h5u_write_box(f, dpath, m, aeon_var(u, v), &map, 1, buf, path)));
+    AE_CHK(aeon_io_agree(comm, h5u_write_box(f, dpath, m, aeon_var(u, v), &map, &dg, buf, path)));
+    AE_MPI(MPI_Allreduce(MPI_IN_PLACE, dg.lane, 2, MPI_UINT64_T, MPI_SUM, comm)); /* exact mod 2^64 */
+    digest_line(mt->field_digests, names[v], &dg);
   }
+  AE_CHK(aeon_io_agree(comm, put_meta(f, mt, path)));
   AE_CHK(aeon_io_agree(comm, h5u_write_bytes(f, "/tiers", mt->tiers, mt->ntiers, m->par->rank, path)));
   AE_CHK(aeon_io_agree(comm, h5u_write_bytes(f, "/receipts", mt->receipts, mt->nreceipts, m->par->rank, path)));
   return AEON_OK;
@@ -193,7 +213,7 @@ static aeon_err publish(const char *tmp, const char *path) {
 /* Writes the whole file tmp collectively; every rank returns the same result, and the file is closed on every
  * path (an HDF5 file left open crashes MPI_Finalize). */
 static aeon_err write_file(const aeon_mesh *m, const aeon_fields *u, const char *const *names, const char *tmp,
-                           const aeon_checkpoint_meta *mt, double *buf) {
+                           aeon_checkpoint_meta *mt, double *buf) {
   MPI_Comm comm = MPI_COMM_NULL;
   AE_CHK(h5u_io_comm(m, &comm));
   hid_t f = -1;
@@ -264,7 +284,9 @@ aeon_err aeon_checkpoint_write(const aeon_mesh *m, const aeon_fields *u, const c
   int rank = m->par->rank;
   aeon_checkpoint_meta mt = *meta;
   if (rank != 0) mt.deck = mt.effective = mt.physics = NULL, mt.tiers = mt.receipts = NULL;
+  mt.format_version = AEON_CHECKPOINT_VERSION;
   aeon_err e = share_meta(cart, rank, &mt);
+  if (!e) e = aeon_mem_alloc((size_t)u->nvar * DIGEST_LINE + 1, (void **)&mt.field_digests);
   char tmp[4200];
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   double *buf = NULL;
@@ -278,6 +300,7 @@ aeon_err aeon_checkpoint_write(const aeon_mesh *m, const aeon_fields *u, const c
   if (e && rank == 0) unlink(tmp); /* the previous checkpoint stays the newest valid one */
   if (e) name_previous(path);
   aeon_mem_free(buf);
+  aeon_mem_free(mt.field_digests);
   if (rank != 0) {
     aeon_mem_free(mt.deck), aeon_mem_free(mt.effective), aeon_mem_free(mt.physics);
     aeon_mem_free(mt.tiers), aeon_mem_free(mt.receipts);
@@ -307,6 +330,8 @@ static aeon_err get_meta(hid_t f, const char *path, aeon_checkpoint_meta *mt) {
                       mt->sched, path));
   mt->step = nums[0], mt->nsteps = nums[1], mt->tick = nums[2];
   mt->t = reals[0], mt->dt = reals[1], mt->wall = reals[2];
+  mt->format_version = version;
+  if (version >= 3) AE_CHK(h5u_get_str_attr(f, "field_digests", &mt->field_digests, path));
   AE_CHK(h5u_get_str_attr(f, "aeon_version", &mt->aeon_version, path));
   AE_CHK(h5u_get_str_attr(f, "deck", &mt->deck, path));
   AE_CHK(h5u_get_str_attr(f, "effective_parameters", &mt->effective, path));
@@ -354,68 +379,186 @@ aeon_err aeon_checkpoint_read_meta(MPI_Comm comm, const char *path, aeon_checkpo
   return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: its metadata does not match its SHA-256 digest", path);
 }
 
-/* Reads one dataset of /fields in full (verifying its checksums); H5Literate callback. */
+/* The digest field name has in digests ("NAME HEX\n" lines); 0 when it is not listed. */
+static int listed_digest(const char *digests, const char *name, h5u_digest *dg) {
+  for (const char *p = digests; p && *p;) {
+    char nm[256];
+    unsigned long long a, b;
+    if (sscanf(p, "%255s %16llx%16llx", nm, &a, &b) == 3 && strcmp(nm, name) == 0) {
+      dg->lane[0] = a, dg->lane[1] = b;
+      return 1;
+    }
+    p = strchr(p, '\n');
+    p = p ? p + 1 : NULL;
+  }
+  return 0;
+}
+
+/* Number of fields listed in digests. */
+static int count_digests(const char *digests) {
+  int n = 0;
+  for (const char *p = digests; p && *p; p++) n += *p == '\n';
+  return n;
+}
+
+/* Compares field name's digest as read (got) with the one in the metadata (format 3). The same check for
+ * restart and inspect. */
+static aeon_err check_digest(const char *path, const char *name, const char *digests, const h5u_digest *got) {
+  h5u_digest want;
+  if (!listed_digest(digests, name, &want))
+    return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: field '%s' has no digest in the metadata", path, name);
+  if (want.lane[0] != got->lane[0] || want.lane[1] != got->lane[1])
+    return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: the data of field '%s' do not match its digest (read "
+                  "%016llx%016llx, recorded %016llx%016llx)", path, name, (unsigned long long)got->lane[0],
+                  (unsigned long long)got->lane[1], (unsigned long long)want.lane[0], (unsigned long long)want.lane[1]);
+  return AEON_OK;
+}
+
+/* The format version and (format 3) field digests of an open checkpoint. */
+static aeon_err get_digests(hid_t f, const char *path, int32_t *version, char **digests) {
+  *digests = NULL;
+  AE_CHK(h5u_get_attr(f, "format_version", H5T_NATIVE_INT32, 0, version, path));
+  if (*version >= 3) AE_CHK(h5u_get_str_attr(f, "field_digests", digests, path));
+  return AEON_OK;
+}
+
+/* Number of links in the fields group of an open checkpoint (-1 if it cannot be read). */
+static long count_datasets(hid_t f) {
+  H5G_info_t info;
+  hid_t g = H5Gopen2(f, fields_group(f), H5P_DEFAULT);
+  long n = g < 0 || H5Gget_info(g, &info) < 0 ? -1 : (long)info.nlinks;
+  h5u_close(&g);
+  return n;
+}
+
+/* What verify_one needs and finds. */
+typedef struct verify_state {
+  const char *path, *digests; /* digests: NULL before format 3 */
+  int n;                      /* datasets verified */
+  aeon_err err;
+} verify_state;
+
+/* Reads a whole 3-D dataset in slabs of z-planes (about 16 MiB each), hashing it in file order. */
+static aeon_err read_whole(hid_t d, const char *name, const char *path, h5u_digest *dg) {
+  hid_t fs = H5Dget_space(d), type = H5Dget_type(d), ms = -1;
+  hsize_t dims[3] = {0, 0, 0};
+  int nd = fs < 0 ? -1 : H5Sget_simple_extent_ndims(fs);
+  int isfloat = type >= 0 && H5Tget_class(type) == H5T_FLOAT;
+  h5u_close(&type);
+  if (nd != 3 || !isfloat || H5Sget_simple_extent_dims(fs, dims, NULL) < 0) {
+    h5u_close(&fs);
+    return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: /fields/%s is not a 3-D floating-point dataset", path,
+                  name);
+  }
+  size_t plane = (size_t)(dims[1] * dims[2]);
+  hsize_t nz = plane ? (16u << 20) / (plane * sizeof(double)) : 1;
+  nz = nz < 1 ? 1 : nz > dims[0] ? dims[0] : nz;
+  double *buf = NULL;
+  aeon_err e = aeon_mem_alloc(sizeof(double) * (plane * nz + 1), (void **)&buf);
+  for (hsize_t z = 0; z < dims[0] && !e; z += nz) {
+    hsize_t start[3] = {z, 0, 0}, count[3] = {z + nz > dims[0] ? dims[0] - z : nz, dims[1], dims[2]};
+    ms = H5Screate_simple(3, count, NULL);
+    if (ms < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+        H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf) < 0)
+      e = AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: /fields/%s fails its checksum or cannot be read "
+                 "(z-planes %llu to %llu)", path, name, (unsigned long long)z, (unsigned long long)(z + count[0] - 1));
+    for (hsize_t r = 0; !e && r < count[0] * count[1]; r++)
+      h5u_digest_row(dg, buf + r * dims[2], dims[2], (z * dims[1] + r) * dims[2]);
+    h5u_close(&ms);
+  }
+  aeon_mem_free(buf);
+  h5u_close(&fs);
+  return e;
+}
+
+/* Reads one dataset of the fields group in full and verifies it; H5Literate callback. */
 static herr_t verify_one(hid_t grp, const char *name, const H5L_info_t *info, void *data) {
   (void)info;
-  hid_t d = H5Dopen2(grp, name, H5P_DEFAULT), sp = d < 0 ? -1 : H5Dget_space(d);
-  hssize_t n = sp < 0 ? -1 : H5Sget_simple_extent_npoints(sp);
-  double *buf = NULL;
-  herr_t r = n < 0 || aeon_mem_alloc(sizeof(double) * (size_t)(n + 1), (void **)&buf) ? -1 : 0;
-  if (r == 0) r = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ? -1 : 0;
-  aeon_mem_free(buf);
-  h5u_close(&sp);
+  verify_state *st = data;
+  hid_t d = H5Dopen2(grp, name, H5P_DEFAULT);
+  h5u_digest dg = {{0, 0}};
+  st->err = d < 0 ? AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: /fields/%s cannot be opened", st->path, name)
+                  : read_whole(d, name, st->path, &dg);
+  if (!st->err && st->digests) st->err = check_digest(st->path, name, st->digests, &dg);
   h5u_close(&d);
-  if (r == 0) ++*(int *)data;
-  else snprintf((char *)data + sizeof(int), 256, "%s", name);
-  return r;
+  if (st->err) return -1;
+  st->n++;
+  return 0;
 }
 
 aeon_err aeon_checkpoint_verify_fields(const char *path, int *nfields) {
-  struct {
-    int n;
-    char bad[256];
-  } st = {0, ""};
+  verify_state st = {path, NULL, 0, AEON_OK};
+  int32_t version = 0;
+  char *digests = NULL;
+  hid_t f = -1, g = -1;
   h5_quiet q;
   h5u_quiet_begin(&q);
-  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), g = f < 0 ? -1 : H5Gopen2(f, "/fields", H5P_DEFAULT);
-  herr_t r = g < 0 ? -1 : H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, verify_one, &st);
+  aeon_err e = h5u_open(path, MPI_COMM_SELF, 0, 1, "checkpoint", &f);
+  if (!e) e = get_digests(f, path, &version, &digests);
+  if (!e && (g = H5Gopen2(f, fields_group(f), H5P_DEFAULT)) < 0)
+    e = AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: it has no fields group", path);
+  st.digests = digests;
+  if (!e && H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, verify_one, &st) < 0)
+    e = st.err ? st.err : AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: its fields group cannot be read", path);
+  if (!e && digests && count_digests(digests) != st.n)
+    e = AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: its metadata lists %d fields, the file holds %d", path,
+               count_digests(digests), st.n);
   h5u_close(&g);
   h5u_close(&f);
   h5u_quiet_end(&q);
+  aeon_mem_free(digests);
   *nfields = st.n;
-  if (r < 0)
-    return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: field data %s%s fails its checksum or cannot be read",
-                  path, st.bad[0] ? "/fields/" : "", st.bad[0] ? st.bad : "(group /fields)");
-  return AEON_OK;
+  return e;
+}
+
+/* Reads field v of u from an open checkpoint, every rank its box, and checks the field digest (format 3). */
+static aeon_err read_field(hid_t f, const aeon_mesh *m, aeon_fields *u, const char *name, int v, const char *digests,
+                           double *buf, const char *path) {
+  char dpath[256];
+  h5u_box_map map = evolved_map(m);
+  h5u_digest dg = {{0, 0}};
+  snprintf(dpath, sizeof dpath, "%s/%s", fields_group(f), name);
+  /* a checksum error on one rank stops every rank here */
+  AE_CHK(aeon_par_agree(m->par->cart, h5u_read_box(f, dpath, m, aeon_var(u, v), &map, buf, &dg, path)));
+  if (!digests) return AEON_OK;
+  AE_MPI(MPI_Allreduce(MPI_IN_PLACE, dg.lane, 2, MPI_UINT64_T, MPI_SUM, m->par->cart));
+  return check_digest(path, name, digests, &dg); /* the same sums on every rank: the same result */
 }
 
 aeon_err aeon_checkpoint_read_fields(const aeon_mesh *m, aeon_fields *u, const char *const *names,
                                      const char *path) {
   MPI_Comm comm = MPI_COMM_NULL;
   double *buf = NULL;
+  char *digests = NULL;
+  int32_t version = 0;
   aeon_err e = h5u_io_comm(m, &comm);
   if (!e) e = aeon_mem_alloc(sizeof(double) * (size_t)(aeon_box_size(&m->evolved) + 1), (void **)&buf);
   hid_t f = -1;
   h5_quiet q;
   h5u_quiet_begin(&q);
   if (!e) e = h5u_open(path, comm, 0, 1, "checkpoint", &f);
-  h5u_box_map map = evolved_map(m);
+  if (!e) e = get_digests(f, path, &version, &digests);
+  long nd = e ? 0 : count_datasets(f);
+  if (!e && nd != u->nvar)
+    e = AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged or of another physics: it holds %ld field datasets, this run "
+               "has %d variables", path, nd, u->nvar);
+  if (!e && digests && count_digests(digests) != u->nvar)
+    e = AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: its metadata lists %d field digests, this run has %d "
+               "variables", path, count_digests(digests), u->nvar);
   e = aeon_par_agree(m->par->cart, e);
-  for (int v = 0; v < u->nvar && !e; v++) { /* a checksum error on one rank stops every rank here */
-    char dpath[256];
-    snprintf(dpath, sizeof dpath, "%s/%s", fields_group(f), names[v]);
-    e = aeon_par_agree(m->par->cart, h5u_read_box(f, dpath, m, aeon_var(u, v), &map, buf, path));
-  }
+  for (int v = 0; v < u->nvar && !e; v++) e = read_field(f, m, u, names[v], v, digests, buf, path);
   h5u_close(&f);
   h5u_quiet_end(&q);
   if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);
   aeon_mem_free(buf);
+  aeon_mem_free(digests);
   return e ? aeon_error_trace(e, __FILE__, __LINE__, __func__) : AEON_OK;
 }
 
 void aeon_checkpoint_meta_free(aeon_checkpoint_meta *mt) {
   aeon_mem_free(mt->deck), aeon_mem_free(mt->effective), aeon_mem_free(mt->physics);
   aeon_mem_free(mt->aeon_version), aeon_mem_free(mt->tiers), aeon_mem_free(mt->receipts);
+  aeon_mem_free(mt->field_digests);
   memset(mt, 0, sizeof *mt);
 }
 
@@ -443,7 +586,7 @@ int aeon_checkpoint_list(const char *dir, char paths[][4096], int max) {
   struct dirent *e;
   while ((e = readdir(d)) && n < 256) {
     long s = chk_step(e->d_name);
-    if (s >= 0 && is_regular(dir, e->d_name)) steps[n++] = s;
+    if (s >= 0 && is_regular(dir, e->d_name)) steps[n++] = s; /* never a directory or a FIFO */
   }
   closedir(d);
   for (int i = 1; i < n; i++) /* newest first */

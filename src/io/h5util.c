@@ -84,6 +84,12 @@ static aeon_err open_error(const char *path, const char *what) {
   return AE_ERR(AEON_ERR_USER, "cannot open %s '%s': not a readable HDF5 file (truncated or damaged?)", what, path);
 }
 
+/* What kind of file a non-regular mode is, for messages. */
+static const char *file_kind(mode_t mode) {
+  return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO (named pipe)" : S_ISSOCK(mode) ? "a socket"
+         : S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device" : "a special file";
+}
+
 aeon_err h5u_open(const char *path, MPI_Comm comm, int create, int modern, const char *what, hid_t *file) {
   hid_t fapl = -1, fcpl = -1;
   *file = -1;
@@ -103,9 +109,9 @@ aeon_err h5u_open(const char *path, MPI_Comm comm, int create, int modern, const
     }
     *file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
   } else {
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) { /* MPI-IO would print a line per read attempt */
-      e = AE_ERR(AEON_ERR_USER, "cannot open %s '%s': it is a directory", what, path);
+    struct stat st; /* before opening: a FIFO would block, a directory makes MPI-IO print a line per attempt */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+      e = AE_ERR(AEON_ERR_USER, "cannot open %s '%s': it is %s, not a regular file", what, path, file_kind(st.st_mode));
       goto done;
     }
     *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
@@ -208,18 +214,43 @@ aeon_err h5u_collective_dxpl(hid_t *dxpl, const char *path) {
   return AEON_OK;
 }
 
-/* Copies the box of var to or from buf (x fastest). */
-static void copy_box(const aeon_mesh *m, const aeon_box *b, double *var, double *buf, int to_buf) {
+/* One 64-bit mixing round (the finaliser of MurmurHash3): every input bit changes about half the output bits. */
+static inline uint64_t mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+void h5u_digest_row(h5u_digest *dg, const double *row, size_t n, uint64_t g0) {
+  uint64_t a = dg->lane[0], b = dg->lane[1];
+  for (size_t i = 0; i < n; i++) {
+    uint64_t v, g = g0 + i;
+    memcpy(&v, row + i, sizeof v);
+    a += mix64(v ^ (g * 0x9e3779b97f4a7c15ULL + 0xd1b54a32d192ed03ULL));
+    b += mix64(((v << 32) | (v >> 32)) + (g * 0xda942042e4dd58b5ULL ^ 0x8cb92ba72f3d8dd7ULL));
+  }
+  dg->lane[0] = a, dg->lane[1] = b;
+}
+
+/* Copies the box of var to or from buf (x fastest), adding each row to dg (if not NULL) while it is hot. */
+static void copy_box(const aeon_mesh *m, const h5u_box_map *map, double *var, double *buf, int to_buf,
+                     h5u_digest *dg) {
+  const aeon_box *b = &map->box;
   size_t row = (size_t)(b->hi[0] - b->lo[0]);
   for (int k = b->lo[2]; k < b->hi[2]; k++)
     for (int j = b->lo[1]; j < b->hi[1]; j++, buf += row) {
       double *p = var + aeon_idx(m, b->lo[0], j, k);
       if (to_buf) memcpy(buf, p, row * sizeof *buf);
       else memcpy(p, buf, row * sizeof *buf);
+      uint64_t gy = (uint64_t)(map->gstart[1] + j - b->lo[1]), gz = (uint64_t)(map->gstart[2] + k - b->lo[2]);
+      if (dg) h5u_digest_row(dg, buf, row, (uint64_t)map->gstart[0] + (uint64_t)map->gshape[0] * (gy + (uint64_t)map->gshape[1] * gz));
     }
 }
 
-/* Selects map's box in the global file space and makes the matching packed memory space. */
+/* Selects map's box in the global file space and makes the matching packed memory space (3-D, x fastest). */
 static aeon_err select_box(const h5u_box_map *map, hid_t fspace, hid_t *mspace, const char *path) {
   const aeon_box *b = &map->box;
   hsize_t start[3], count[3];
@@ -228,8 +259,8 @@ static aeon_err select_box(const h5u_box_map *map, hid_t fspace, hid_t *mspace, 
     count[2 - d] = (hsize_t)(b->hi[d] - b->lo[d]);
   }
   long np = aeon_box_size(b);
-  hsize_t one[1] = {np ? (hsize_t)np : 1};
-  *mspace = H5Screate_simple(1, one, NULL);
+  hsize_t mdims[3] = {np ? count[0] : 1, np ? count[1] : 1, np ? count[2] : 1};
+  *mspace = H5Screate_simple(3, mdims, NULL); /* the box's own shape: HDF5 then copies whole rows */
   herr_t r = *mspace < 0 ? -1 : 0;
   if (r >= 0 && np) r = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
   if (r >= 0 && !np) r = H5Sselect_none(fspace) < 0 || H5Sselect_none(*mspace) < 0 ? -1 : 0;
@@ -240,28 +271,25 @@ static aeon_err select_box(const h5u_box_map *map, hid_t fspace, hid_t *mspace, 
   return AEON_OK;
 }
 
-/* Dataset creation properties: chunks of whole z-planes (at most 1 MiB) with Fletcher32, or contiguous. */
-static hid_t field_dcpl(const hsize_t dims[3], int checksum) {
+/* Dataset creation properties of a field: contiguous (no chunk index to damage, one extent per dataset),
+ * allocated at creation as parallel HDF5 requires, with no fill pass (every point is written). */
+static hid_t field_dcpl(void) {
   hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-  if (dcpl < 0 || !checksum) return dcpl;
-  hsize_t chunk[3] = {1, dims[1], dims[2]};
-  while (chunk[1] > 1 && chunk[1] * chunk[2] * sizeof(double) > (1u << 20)) chunk[1] = (chunk[1] + 1) / 2;
-  if (H5Pset_chunk(dcpl, 3, chunk) < 0 || H5Pset_fletcher32(dcpl) < 0 ||
-      H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
-    h5u_close(&dcpl);
+  if (dcpl >= 0 && H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0) h5u_close(&dcpl);
   return dcpl;
 }
 
-/* Transfers map's box between the dataset and buf (write = 1: to the file), collectively. */
-static aeon_err transfer(hid_t dset, const h5u_box_map *map, double *buf, int write, const char *dpath,
+/* Transfers map's box between the dataset and buf (write = 1: to the file), collectively or (indep) independently. */
+static aeon_err transfer(hid_t dset, const h5u_box_map *map, double *buf, int write, int indep, const char *dpath,
                          const char *path) {
   hid_t fspace = H5Dget_space(dset), mspace = -1, dxpl = -1;
   aeon_err e = fspace < 0 ? AE_ERR(AEON_ERR_IO, "HDF5 file '%s': no dataspace for %s", path, dpath) : AEON_OK;
   if (!e) e = select_box(map, fspace, &mspace, path);
-  if (!e) e = h5u_collective_dxpl(&dxpl, path);
-  if (!e && write && H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, buf) < 0)
+  if (!e && !indep) e = h5u_collective_dxpl(&dxpl, path);
+  hid_t xfer = indep ? H5P_DEFAULT : dxpl;
+  if (!e && write && H5Dwrite(dset, H5T_NATIVE_DOUBLE, mspace, fspace, xfer, buf) < 0)
     e = AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot write dataset %s", path, dpath);
-  if (!e && !write && H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, dxpl, buf) < 0)
+  if (!e && !write && H5Dread(dset, H5T_NATIVE_DOUBLE, mspace, fspace, xfer, buf) < 0)
     e = AE_ERR(AEON_ERR_USER, "'%s': cannot read dataset %s (checksum mismatch or damaged file)", path, dpath);
   h5u_close(&dxpl);
   h5u_close(&mspace);
@@ -270,16 +298,16 @@ static aeon_err transfer(hid_t dset, const h5u_box_map *map, double *buf, int wr
 }
 
 aeon_err h5u_write_box(hid_t file, const char *dpath, const aeon_mesh *m, const double *var,
-                       const h5u_box_map *map, int checksum, double *buf, const char *path) {
+                       const h5u_box_map *map, h5u_digest *dg, double *buf, const char *path) {
   hsize_t dims[3] = {(hsize_t)map->gshape[2], (hsize_t)map->gshape[1], (hsize_t)map->gshape[0]};
-  hid_t fspace = H5Screate_simple(3, dims, NULL), dcpl = field_dcpl(dims, checksum), dset = -1;
+  hid_t fspace = H5Screate_simple(3, dims, NULL), dcpl = field_dcpl(), dset = -1;
   if (fspace >= 0 && dcpl >= 0)
     dset = H5Dcreate2(file, dpath, H5T_IEEE_F64LE, fspace, H5P_DEFAULT, dcpl, H5P_DEFAULT);
   h5u_close(&dcpl);
   h5u_close(&fspace);
   if (dset < 0) return AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create dataset %s", path, dpath);
-  copy_box(m, &map->box, (double *)var, buf, 1);
-  aeon_err e = transfer(dset, map, buf, 1, dpath, path);
+  copy_box(m, map, (double *)var, buf, 1, dg);
+  aeon_err e = transfer(dset, map, buf, 1, dg != NULL, dpath, path);
   h5u_close(&dset);
   return e;
 }
@@ -317,12 +345,12 @@ static aeon_err open_checked(hid_t file, const char *dpath, const long gshape[3]
 }
 
 aeon_err h5u_read_box(hid_t file, const char *dpath, const aeon_mesh *m, double *var, const h5u_box_map *map,
-                      double *buf, const char *path) {
+                      double *buf, h5u_digest *dg, const char *path) {
   hid_t dset = -1;
   AE_CHK(open_checked(file, dpath, map->gshape, path, &dset));
-  aeon_err e = transfer(dset, map, buf, 0, dpath, path);
+  aeon_err e = transfer(dset, map, buf, 0, dg != NULL, dpath, path);
   h5u_close(&dset);
-  if (!e) copy_box(m, &map->box, var, buf, 0);
+  if (!e) copy_box(m, map, var, buf, 0, dg);
   return e;
 }
 

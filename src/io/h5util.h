@@ -54,13 +54,23 @@ typedef struct h5u_box_map {
   aeon_box box;   /* the local box (mesh indices) */
 } h5u_box_map;
 
-/* Writes variable var's box into dataset dpath (created; chunked with Fletcher32 when checksum) collectively;
- * buf holds at least aeon_box_size(&map->box) doubles. */
+/* A field digest being accumulated: two 64-bit sums of a mix of each value's bits with its global index
+ * (x fastest over the dataset), so the sum over any split of the points is the same (mod 2^64). */
+typedef struct h5u_digest {
+  uint64_t lane[2];
+} h5u_digest;
+
+/* Adds n consecutive values whose first one has global (file-order) index g0 to dg. */
+void h5u_digest_row(h5u_digest *dg, const double *row, size_t n, uint64_t g0);
+/* Writes variable var's box into dataset dpath (created contiguous); collectively without dg (a snapshot),
+ * independently with dg (a checkpoint: the box is also added to dg while it is packed); buf holds at least
+ * aeon_box_size(&map->box) doubles. */
 aeon_err h5u_write_box(hid_t file, const char *dpath, const aeon_mesh *m, const double *var,
-                       const h5u_box_map *map, int checksum, double *buf, const char *path);
-/* Reads dataset dpath (checked to have the global shape) into variable var's box collectively. */
+                       const h5u_box_map *map, h5u_digest *dg, double *buf, const char *path);
+/* Reads dataset dpath (checked to have the global shape) into variable var's box: collectively without dg,
+ * independently with dg (a checkpoint: the box read is added to dg). */
 aeon_err h5u_read_box(hid_t file, const char *dpath, const aeon_mesh *m, double *var, const h5u_box_map *map,
-                      double *buf, const char *path);
+                      double *buf, h5u_digest *dg, const char *path);
 /* Writes n bytes (given on rank 0; others pass any pointer) as a 1D uint8 dataset with Fletcher32, collectively. */
 aeon_err h5u_write_bytes(hid_t file, const char *dpath, const uint8_t *bytes, uint64_t n, int rank,
                          const char *path);

@@ -127,7 +127,7 @@ static aeon_err write_h5(const char *path, MPI_Comm comm, const aeon_mesh *m, in
   for (int v = 0; v < nvar && e == AEON_OK; v++) {
     char dpath[1100];
     snprintf(dpath, sizeof dpath, "/levels/0/fields/%s", names[v]);
-    e = aeon_io_agree(comm, h5u_write_box(file, dpath, m, vars[v], &map, 0, buf, path));
+    e = aeon_io_agree(comm, h5u_write_box(file, dpath, m, vars[v], &map, NULL, buf, path));
   }
   e = h5u_close_file(&file, comm, e, "snapshot", path);
   return e == AEON_OK ? AEON_OK : aeon_error_trace(e, __FILE__, __LINE__, __func__);
@@ -232,7 +232,7 @@ aeon_err aeon_snapshot_read_var(const aeon_mesh *m, aeon_fields *f, int v, const
       char dpath[1100];
       snprintf(dpath, sizeof dpath, "/levels/0/fields/%s", name);
       h5u_box_map map = interior_map(m);
-      e = h5u_read_box(file, dpath, m, aeon_var(f, v), &map, buf, path);
+      e = h5u_read_box(file, dpath, m, aeon_var(f, v), &map, buf, NULL, path);
       h5u_close(&file);
     }
     h5u_quiet_end(&q);

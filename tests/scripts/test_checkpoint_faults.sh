@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Checkpoints under faults: SIGKILL of every rank at random moments (20 trials, resumed with --restart auto
 # on 2 or 3 ranks, bit-identical every time), a corpus of damaged and foreign checkpoint files (restart
-# and inspect refuse each with exit status 2), --restart auto falling back past a damaged newest
-# checkpoint, and a full disk (file-size limit) while a checkpoint is being written.
+# and inspect agree on every file: both refuse each damaged one with exit status 2 and one message naming
+# it; chunk-index flips, fields substituted with consistent checksums, a FIFO, a directory named like a
+# checkpoint), --restart auto falling back past a damaged newest checkpoint (and past a directory and a
+# FIFO named like newer checkpoints), and a full disk (file-size limit) while a checkpoint is being written.
 set -u
 aeon=$1 src=$2
 mpiexec=${AEON_MPIEXEC:-mpirun}
@@ -104,28 +106,42 @@ echo "kill test: $passed_trials of $ntrials trials bit-identical; $during kills 
 [ $after -lt $ntrials ] || bad "no kill landed while the run was going"
 
 # ---------------------------------------------------------------------------------------------------
-# 2. Damaged and foreign files: restart and inspect refuse each with exit status 2.
+# 2. Damaged and foreign files: restart and inspect refuse each with exit status 2 (and accept the few
+# that are valid: the same values in another HDF5 layout).
 good=$(ls ref/checkpoints/chk_*.h5 | tail -1)
+other=$(ls every1/checkpoints/chk_*.h5 | head -1) # the same run one step earlier
 "$aeon" inspect "$good" > good.inspect 2>&1 && ok "the good checkpoint $(basename "$good") verifies" || bad "inspect of good checkpoint"
 mkdir -p corpus/checkpoints # a run directory of its own for the damaged files
 cp ref/deck.yaml ref/params.yaml corpus/
-"$py" "$damage" corpus "$good" ref/fields_000000.h5 corpus/checkpoints > cases.txt || bad "damage_checkpoint.py corpus"
-while IFS=$'\t' read -r name what; do
+"$py" "$damage" corpus "$good" "$other" ref/fields_000000.h5 corpus/checkpoints > cases.txt || bad "damage_checkpoint.py corpus"
+nrefuse=0 naccept=0
+while IFS=$'\t' read -r name what expect; do
   f=corpus/checkpoints/$name.h5
   timeout -k 5 60 "$mpiexec" --oversubscribe -n 2 "$aeon" restart "$f" --quiet > c.out 2> c.err < /dev/null
   rc=$?
   nerr=$(grep -c '^aeon: error:' c.err)
   msg=$(first_err c.err)
-  "$aeon" inspect "$f" > i.out 2> i.err < /dev/null
+  timeout -k 5 60 "$aeon" inspect "$f" > i.out 2> i.err < /dev/null
   irc=$?
+  nierr=$(grep -c '^aeon: error:' i.err)
   imsg=$(grep -m1 '^aeon: error:' i.err)
   label="corpus $name ($what)"
+  if [ "$expect" = accept ]; then
+    naccept=$((naccept + 1))
+    [ $rc -eq 0 ] && ok "$label: restart accepts it" || { bad "$label: restart exit $rc: ${msg:-none}"; head -5 c.err; }
+    [ $irc -eq 0 ] && ok "$label: inspect accepts it" || bad "$label: inspect exit $irc: ${imsg:-none}"
+    continue
+  fi
+  nrefuse=$((nrefuse + 1))
   if [ $rc -eq 2 ] && [ "$nerr" -eq 1 ] && [[ $msg == *"$f"* ]]; then ok "$label: restart exit 2: $msg"
   else bad "$label: restart exit $rc, $nerr error lines, first: ${msg:-none}"; head -5 c.err; fi
-  if [ $irc -eq 2 ] && { [ "$name" != receipt3 ] || grep -q 'receipt 3' i.err; }; then ok "$label: inspect exit 2: $imsg"
-  else bad "$label: inspect exit $irc$([ "$name" = receipt3 ] && echo ', must name receipt 3'): $(grep -v '^ *[0-9]' i.err | tr '\n' ' ')"; fi
+  if [ $irc -eq 2 ] && [ "$nierr" -eq 1 ] && { [ "$name" != receipt3 ] || grep -q 'receipt 3' i.err; } &&
+     [[ $imsg == *"$f"* ]]; then ok "$label: inspect exit 2: $imsg"
+  else bad "$label: inspect exit $irc, $nierr error lines$([ "$name" = receipt3 ] && echo ', must name receipt 3'): $(grep -v '^ *[0-9]' i.err | tr '\n' ' ')"; fi
 done < cases.txt
-[ "$(wc -l < cases.txt)" -eq 13 ] || bad "expected 13 corpus cases, got $(wc -l < cases.txt)"
+echo "corpus: $nrefuse damaged or foreign files, $naccept valid variants"
+[ "$(wc -l < cases.txt)" -eq 33 ] || bad "expected 33 corpus cases, got $(wc -l < cases.txt)"
+[ "$(grep -c '^index-.*refuse$' cases.txt)" -ge 8 ] || bad "fewer than 8 chunk-index flips change what is read"
 
 # ---------------------------------------------------------------------------------------------------
 # 3. --restart auto skips a damaged newest checkpoint and resumes from the previous one.
@@ -134,11 +150,14 @@ run 2 run "$deck" --quiet "${fb_opts[@]}" --set output.dir=fb --set run.max_step
 newest=fb/checkpoints/chk_00000016.h5
 if [ -f fb/checkpoints/chk_00000008.h5 ] && [ -f $newest ]; then
   echo "damaged $newest: $("$py" "$damage" flip $newest)"
+  mkdir fb/checkpoints/chk_99999999.h5 && mkfifo fb/checkpoints/chk_99999998.h5 # neither is a checkpoint
   run 2 run "$deck" "${fb_opts[@]}" --set output.dir=fb --restart auto > fb2.log 2>&1
   rc=$?
   warn=$(grep -m1 '^aeon: warning:' fb2.log)
   [ $rc -eq 0 ] && [[ $warn == *"$newest"* ]] && grep -q 'restarted from step 8 ' fb2.log \
     && ok "--restart auto: '$warn', resumed from step 8" || { bad "--restart auto fallback (exit $rc)"; cat fb2.log; }
+  ! grep -q 'chk_9999999' fb2.log && ok "--restart auto: a directory and a FIFO named like checkpoints are not listed" \
+    || bad "--restart auto named a directory or FIFO: $(grep chk_9999999 fb2.log)"
   same_run ref fb "--restart auto past a damaged newest checkpoint"
 else bad "no checkpoints at steps 8 and 16: $(ls fb/checkpoints)"; fi
 
