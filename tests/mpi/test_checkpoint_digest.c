@@ -43,8 +43,17 @@ static void read_digests(const char *path, char *out, size_t len) {
   out[0] = '\0';
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), a = H5Aopen(f, "field_digests", H5P_DEFAULT);
   hid_t t = H5Aget_type(a);
-  size_t n = H5Tget_size(t);
-  if (n < len) H5Aread(a, t, out);
+  if (H5Tis_variable_str(t) > 0) { /* variable-length UTF-8, as Aeon writes string attributes */
+    char *p = NULL;
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5T_CSET_UTF8);
+    if (H5Aread(a, mt, &p) >= 0 && p) snprintf(out, len, "%s", p);
+    H5free_memory(p);
+    H5Tclose(mt);
+  } else if (H5Tget_size(t) < len) {
+    H5Aread(a, t, out);
+  }
   H5Tclose(t), H5Aclose(a), H5Fclose(f);
 }
 

@@ -68,6 +68,8 @@ def meta_digest(f, receipts):
         h.update(attr_bytes(f, name) + b"\0")
     h.update(tiers)
     h.update(receipts)
+    if int(f.attrs["format_version"]) >= 3:
+        h.update(attr_bytes(f, "field_digests") + b"\0")
     return h.hexdigest()
 
 

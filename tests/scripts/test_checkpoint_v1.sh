@@ -21,7 +21,8 @@ done
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
 assert int(f.attrs["format_version"]) == 3, f.attrs["format_version"]
-names = sorted(line.split()[0] for line in f.attrs["field_digests"].decode().splitlines())
+d = f.attrs["field_digests"]
+names = sorted(line.split()[0] for line in (d.decode() if isinstance(d, bytes) else d).splitlines())
 assert names == ["pi", "u"], names
 assert all(f["/levels/0/fields"][k].chunks is None for k in names)
 assert "u" in f["/levels/0/fields"] and "pi" in f["/levels/0/fields"]
