@@ -119,10 +119,11 @@ static aeon_err build_parallel(aeon_sim *s) {
   if (aeon_deck_bool(s->deck, "parallel.bind")) AE_CHK(aeon_par_bind(&s->par));
   AE_CHK(aeon_mesh_setup_patch(&s->lev[0].mesh, &s->par));
   s->nlevels = 1;
+  AE_CHK(aeon_sim_check_memory(s));
   AE_CHK(create_module(s));
-  AE_CHK(build_level(s, &s->lev[0]));
   choose_dt(s);
-  return AEON_OK;
+  AE_CHK(aeon_sim_check_stability(s));
+  return build_level(s, &s->lev[0]);
 }
 
 aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char *name, int nset,

@@ -122,5 +122,11 @@ aeon_err aeon_sim_diag_finish(aeon_sim *s, long step, double t);
 aeon_err aeon_sim_output_step(aeon_sim *sim, int last);
 /* Prints a progress line if due (rank 0; force prints regardless of the clock). */
 void aeon_sim_progress(aeon_sim *sim, int force);
+/* Compares dt with the integrator's stability limit on the module's spectrum and refuses (or warns about) a dt beyond
+ * it, as time.stability says (the same decision on every rank: the spectrum depends only on the deck). */
+aeon_err aeon_sim_check_stability(aeon_sim *sim);
+/* Estimates the memory a rank needs for the mesh's fields and buffers and refuses before allocating when it exceeds
+ * what the node has available for this rank (collective). */
+aeon_err aeon_sim_check_memory(aeon_sim *sim);
 
 #endif
