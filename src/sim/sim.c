@@ -40,6 +40,7 @@ static void read_test_hooks(aeon_sim *s) {
 
 /* The receipts log (rank 0), the tier store, and the tier-3 profile of this machine. */
 static aeon_err build_state(aeon_sim *s) {
+  AE_CHK(aeon_max_agree_create(s->comm, 3, &s->health));
   if (s->rank == 0) AE_CHK(aeon_receipts_create(4096, &s->receipts));
   AE_CHK(aeon_tiers_create(s->receipts, &s->tiers));
   aeon_sim_tier_clock(s);
@@ -188,6 +189,7 @@ aeon_err aeon_sim_create_from_file(MPI_Comm comm, const char *path, int nset, co
 void aeon_sim_destroy(aeon_sim *s) {
   if (!s) return;
   aeon_tiers_destroy(s->tiers);
+  aeon_max_agree_destroy(s->health);
   aeon_mem_free(s->first_deck);
   aeon_receipts_destroy(s->receipts);
   aeon_series_close(s->series);
