@@ -73,6 +73,12 @@ kill_ranks() {
   done
   return 1
 }
+# The pids of the aeon ranks of that run, once both are started (empty before).
+rank_pids() {
+  local mpi
+  mpi=$(pgrep -P "$1" | head -1)
+  [ -n "$mpi" ] && pgrep -x aeon -P "$mpi" | tr '\n' ' '
+}
 ntrials=20 during=0 after=0 passed_trials=0
 limit=60; [ "${AEON_SANITIZE:-OFF}" = ON ] && limit=900 # a sanitised run is 15-30x slower
 for i in $(seq 1 $ntrials); do
@@ -81,13 +87,21 @@ for i in $(seq 1 $ntrials); do
   timeout -k 5 $limit "$mpiexec" --oversubscribe -n 2 "$aeon" run "$deck" --quiet "${kill_opts[@]}" --set output.dir=$d \
     > $d.log 2>&1 < /dev/null &
   mp=$!
-  # Busy-wait (no fork per check) until the step-k checkpoint is being written, then kill at once.
+  # The ranks' pids first, then a busy-wait (no fork per check) until the step-k checkpoint is being written,
+  # and a kill at once (the shell's own kill: no fork between seeing the .tmp and the signal).
   target=$d/checkpoints/chk_$(printf %08d $k).h5
-  t0=$(now_ms)
+  t0=$(now_ms) pids=
+  while kill -0 $mp 2> /dev/null; do
+    pids=$(rank_pids $mp)
+    [ "$(wc -w <<< "$pids")" -ge 2 ] && break
+    sleep 0.01
+  done
   while kill -0 $mp 2> /dev/null && [ ! -e $target.tmp ] && [ ! -e $target ]; do :; done
   delay=$(( $(now_ms) - t0 ))
   how="killed at the write of step $k"
-  if ! kill_ranks $mp; then how="kill came after the run had finished"; after=$((after + 1)); fi
+  # shellcheck disable=SC2086 # two pids
+  if [ -n "$pids" ] && kill -KILL $pids 2> /dev/null; then kill_ranks $mp > /dev/null # and any straggler
+  elif ! kill_ranks $mp; then how="kill came after the run had finished"; after=$((after + 1)); fi
   wait $mp 2> /dev/null
   tmp=$(cd $d/checkpoints 2> /dev/null && ls *.tmp 2> /dev/null | tr '\n' ' ')
   if [ -n "$tmp" ]; then during=$((during + 1)); how="$how during a checkpoint write (${tmp% })"; fi
