@@ -106,25 +106,13 @@ size_t aeon_gov_peak(const aeon_gov *g) {
   return u;
 }
 
-/* MemAvailable from /proc/meminfo in bytes (0 if unknown). */
-static size_t mem_available(void) {
-  FILE *f = fopen("/proc/meminfo", "r");
-  if (!f) return 0;
-  char line[256];
-  unsigned long long kb = 0;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) break;
-  fclose(f);
-  return (size_t)kb * 1024;
-}
-
 aeon_err aeon_gov_default_budget(MPI_Comm comm, size_t *bytes) {
   MPI_Comm node;
   int nranks;
   AE_MPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
   AE_MPI(MPI_Comm_size(node, &nranks));
   MPI_Comm_free(&node);
-  size_t avail = mem_available();
+  size_t avail = aeon_mem_available(NULL);
   if (avail == 0) avail = (size_t)1 << 31; /* unknown: assume 2 GiB */
   unsigned long long b = avail / 2 / (size_t)nranks, mn;
   AE_MPI(MPI_Allreduce(&b, &mn, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, comm));

@@ -34,6 +34,9 @@ void aeon_mem_free(void *p);
 aeon_mem_stats aeon_mem_get_stats(void);
 /* Duplicates a string with aeon_mem_alloc. */
 aeon_err aeon_mem_strdup(const char *s, char **out);
+/* Returns the bytes this node can still give (MemAvailable, or less under a cgroup limit; 0 if unknown) and, when
+ * source is not NULL, says where the figure came from. */
+size_t aeon_mem_available(const char **source);
 
 typedef struct aeon_arena aeon_arena;       /* linear pool: bump allocation, grows by chunks, reset in O(1) */
 typedef struct aeon_pagepool aeon_pagepool; /* fixed-size aligned pages from one mapping */

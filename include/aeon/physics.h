@@ -82,6 +82,11 @@ typedef struct aeon_physics_ops {
   aeon_err (*post_stage)(void *self, const aeon_mesh *m, double t, int stage, aeon_fields *y, aeon_cert *cert);
   /* Optional hook after each step (t is the new time, u the new state); may change u; fills a certificate. */
   aeon_err (*post_step)(void *self, const aeon_mesh *m, double t, aeon_fields *u, aeon_cert *cert);
+  /* Optional (NULL: no stability check): eigenvalues of the linearised rhs on mesh m from the Fourier symbols of its
+   * stencils (von Neumann analysis of the interior), sampled so that the largest in magnitude and the most damped are
+   * among them. Writes at most max of them as re[i] + i im[i] (one of each conjugate pair suffices) and returns how
+   * many. Before step 1 the simulation refuses a dt beyond the integrator's stability limit on them (time.stability). */
+  int (*spectrum)(void *self, const aeon_mesh *m, int max, double *re, double *im);
 } aeon_physics_ops;
 
 /* Adds a named quantity to a certificate and returns its index (-1 if full); bound 0 means none. */

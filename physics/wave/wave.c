@@ -222,6 +222,29 @@ static void wave_diagnostics(void *self, const aeon_mesh *m, double t, const aeo
     }
 }
 
+/* Samples per direction of sin^2(theta/2) in [0, 1] for the spectrum (both symbols grow with it: the ends are the
+ * extremes). */
+#define SPEC_S 10
+
+/* The eigenvalues of the rhs for Fourier mode theta: with s_d = sin^2(theta_d / 2), the 4th-order Laplacian's symbol
+ * is -sum c^2 / h_d^2 (4 s_d + 4/3 s_d^2) and KO6's is -sum eps / h_d s_d^3, so d_t (u, pi) = [[D, 1], [L, D]] (u, pi)
+ * has lambda = D +- i sqrt(-L). One of each pair, on a SPEC_S^3 grid of (s_x, s_y, s_z). */
+static int wave_spectrum(void *self, const aeon_mesh *m, int max, double *re, double *im) {
+  const wave *w = self;
+  int n = 0;
+  for (int a = 0; a < SPEC_S; a++)
+    for (int b = 0; b < SPEC_S; b++)
+      for (int c = 0; c < SPEC_S && n < max; c++) {
+        double s[3] = {a / (SPEC_S - 1.0), b / (SPEC_S - 1.0), c / (SPEC_S - 1.0)}, lap = 0, diss = 0;
+        for (int d = 0; d < 3; d++) {
+          lap += w->c * w->c / (m->dx[d] * m->dx[d]) * (4.0 * s[d] + 4.0 / 3.0 * s[d] * s[d]);
+          diss += w->eps / m->dx[d] * s[d] * s[d] * s[d];
+        }
+        re[n] = -diss, im[n] = sqrt(lap), n++;
+      }
+  return n;
+}
+
 static const aeon_physics_ops wave_ops = {
   .name = "wave",
   .doc = "scalar wave equation (test physics with exact solutions)",
@@ -239,6 +262,7 @@ static const aeon_physics_ops wave_ops = {
   .initial_data = wave_initial,
   .rhs = wave_rhs,
   .diagnostics = wave_diagnostics,
+  .spectrum = wave_spectrum,
 };
 
 aeon_err aeon_physics_register_wave(void) { return aeon_physics_register(&wave_ops); }

@@ -32,10 +32,12 @@ static void push_frame(const char *file, int line, const char *func) {
 
 aeon_err aeon_error_set(aeon_err code, const char *file, int line, const char *func,
                         const char *fmt, ...) {
+  char msg[sizeof rec.msg]; /* the arguments may include aeon_error_message(): format aside, then copy */
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(rec.msg, sizeof rec.msg, fmt, ap);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  memcpy(rec.msg, msg, sizeof msg);
   rec.code = code;
   rec.nframes = 0;
   push_frame(file, line, func);
@@ -64,7 +66,7 @@ void aeon_error_clear(void) {
 
 void aeon_error_adopt(aeon_err code, const char *message) {
   rec.code = code;
-  snprintf(rec.msg, sizeof rec.msg, "%s", message);
+  if (message != rec.msg) snprintf(rec.msg, sizeof rec.msg, "%s", message);
   rec.nframes = 0;
 }
 

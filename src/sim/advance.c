@@ -21,7 +21,7 @@ typedef struct {
 static aeon_err agree_health(aeon_sim *s, int local_bad, int *bad) {
   int mine[3] = {local_bad, aeon_sim_stop_requested_(), 0}, all[3];
   if (s->rank == 0 && s->ck_walltime > 0 && aeon_sim_wall(s) - s->last_ck_wall >= s->ck_walltime) mine[2] = 1;
-  AE_MPI(MPI_Allreduce(mine, all, 3, MPI_INT, MPI_MAX, s->comm));
+  AE_CHK(aeon_max_agree_run(s->health, mine, all)); /* no allocation, unlike MPI_Allreduce */
   *bad = all[0];
   s->stop_signal |= all[1];
   s->ck_due_wall |= all[2];

@@ -14,6 +14,7 @@ const aeon_param_decl aeon_sim_params[] = {
   {"run.max_steps", AEON_PT_INT, "1000000", 0, 1e15, NULL, "stop after this many steps even before t_final", AEON_RESTART_CHANGEABLE},
   {"time.integrator", AEON_PT_ENUM, "rk4", AEON_NORANGE, "rk4|(set from the registry)", "Runge-Kutta method of the method of lines", AEON_RESTART_FIXED},
   {"time.cfl", AEON_PT_REAL, "0.25", 1e-6, 1, NULL, "Courant factor: dt = cfl * min(dx), shrunk so that t_final is hit exactly", AEON_RESTART_FIXED},
+  {"time.stability", AEON_PT_ENUM, "refuse", AEON_NORANGE, "refuse|warn|off", "a dt beyond the integrator's linear stability limit on the physics module's spectrum (checked before step 1): refuse the run, warn and run, or do not check", AEON_RESTART_CHANGEABLE},
   {"output.dir", AEON_PT_STRING, "", AEON_NORANGE, NULL, "run directory (default: the deck's file name without .yaml)", AEON_RESTART_CHANGEABLE},
   {"output.fields", AEON_PT_STRLIST, "[]", AEON_NORANGE, NULL, "fields written to snapshots: names of evolved or auxiliary variables; [] = all", AEON_RESTART_CHANGEABLE},
   {"output.fields_every", AEON_PT_INT, "0", 0, 1e9, NULL, "write HDF5+XDMF fields every N steps (0: never)", AEON_RESTART_CHANGEABLE},

@@ -45,6 +45,7 @@ static void read_test_hooks(aeon_sim *s) {
 
 /* The receipts log (rank 0), the tier store, and the tier-3 profile of this machine. */
 static aeon_err build_state(aeon_sim *s) {
+  AE_CHK(aeon_max_agree_create(s->comm, 3, &s->health));
   if (s->rank == 0) AE_CHK(aeon_receipts_create(4096, &s->receipts));
   AE_CHK(aeon_sim_receipts_setup(s));
   AE_CHK(aeon_tiers_create(s->receipts, &s->tiers));
@@ -125,10 +126,11 @@ static aeon_err build_parallel(aeon_sim *s) {
   if (aeon_deck_bool(s->deck, "parallel.bind")) AE_CHK(aeon_par_bind(&s->par));
   AE_CHK(aeon_mesh_setup_patch(&s->lev[0].mesh, &s->par));
   s->nlevels = 1;
+  AE_CHK(aeon_sim_check_memory(s));
   AE_CHK(create_module(s));
-  AE_CHK(build_level(s, &s->lev[0]));
   choose_dt(s);
-  return AEON_OK;
+  AE_CHK(aeon_sim_check_stability(s));
+  return build_level(s, &s->lev[0]);
 }
 
 aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char *name, int nset,
@@ -233,6 +235,7 @@ void aeon_sim_destroy(aeon_sim *s) {
   if (!s) return;
   if (s->rcpt_file_ok) aeon_sim_receipts_flush(s, 1); /* what happened since the last checkpoint (best effort) */
   aeon_tiers_destroy(s->tiers);
+  aeon_max_agree_destroy(s->health);
   aeon_mem_free(s->first_deck);
   aeon_receipts_destroy(s->receipts);
   aeon_series_close(s->series);

@@ -18,6 +18,17 @@
 #define AEON_MAX_VARS 64
 #define AEON_MAX_LEVELS 1
 
+/* Ints an aeon_max_agree reduces at most. */
+#define AEON_MAX_AGREE_N 8
+/* An allreduce(MAX) of a few ints over persistent point-to-point requests: no allocation per call (opaque). */
+typedef struct aeon_max_agree aeon_max_agree;
+/* Sets up the agreement of n ints over comm (collective; duplicates comm). */
+aeon_err aeon_max_agree_create(MPI_Comm comm, int n, aeon_max_agree **a);
+/* all[i] = max over the ranks of mine[i] (collective; mine and all may be the same array; allocates nothing). */
+aeon_err aeon_max_agree_run(aeon_max_agree *a, const int *mine, int *all);
+/* Frees the agreement and its communicator (collective); NULL is a no-op. */
+void aeon_max_agree_destroy(aeon_max_agree *a);
+
 /* One resolution: its mesh, the module's descriptors as set up for it, the boundary service, the integrator (fields,
  * exchange plan, boxes) and the auxiliary fields. A simulation holds a list of levels (one until refinement). */
 typedef struct aeon_level {
@@ -47,6 +58,7 @@ struct aeon_sim {
   void *self;
   const aeon_rk_method *rk;
   aeon_mol *mol;
+  aeon_max_agree *health;                 /* the agreement that ends every (sub)step (advance.c) */
   aeon_timers timers;
   double t, dt, t_final;
   long step, nsteps;
@@ -145,5 +157,11 @@ void aeon_sim_plan_print(const aeon_sim *sim, FILE *out, int ranks, const int di
 double aeon_sim_plan_memory(const aeon_sim *sim, const int dims[3]);
 /* Prints the plan of this run before its first step (collective: the memory is the largest rank's, measured). */
 aeon_err aeon_sim_summary(aeon_sim *sim);
+/* Compares dt with the integrator's stability limit on the module's spectrum and refuses (or warns about) a dt beyond
+ * it, as time.stability says (the same decision on every rank: the spectrum depends only on the deck). */
+aeon_err aeon_sim_check_stability(aeon_sim *sim);
+/* Estimates the memory a rank needs for the mesh's fields and buffers and refuses before allocating when it exceeds
+ * what the node has available for this rank (collective). */
+aeon_err aeon_sim_check_memory(aeon_sim *sim);
 
 #endif

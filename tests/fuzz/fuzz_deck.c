@@ -1,7 +1,10 @@
 /* libFuzzer target for the deck parser: arbitrary bytes as a deck, checked
- * against the real modules' declarations plus list parameters of each kind
- * (strings, reals, mappings with fields of every type). An input whose first
- * line is "#set KEY=VALUE" also applies that line as a --set override. */
+ * against the real, full parameter set (aeon_params_all: the simulation's run.*,
+ * time.*, output.*, checkpoint.*, faults.*, the mesh, parallel and driver keys and
+ * every registered physics module's, with the registries' enum choices) plus a
+ * section of list parameters of each kind that no module declares yet (lists of
+ * mappings with fields of every type, reals, bounded strings). An input whose
+ * first line is "#set KEY=VALUE" also applies that line as a --set override. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,38 +12,13 @@
 #include <string.h>
 
 #include "aeon/deck.h"
+#include "aeon/sim.h"
 
 #define FIXED AEON_RESTART_FIXED
 #define CHANGE AEON_RESTART_CHANGEABLE
-#define BC(side) {"boundary." side, AEON_PT_ENUM, "periodic", AEON_NORANGE, "periodic|symmetry|radiative", "boundary at " side, FIXED}
 
-/* The declarations of the real modules (the bad-deck corpus is written against them). */
-static const aeon_param_decl decls[] = {
-    {"physics", AEON_PT_ENUM, NULL, AEON_NORANGE, "wave", "physics module", FIXED},
-    {"run.t_final", AEON_PT_REAL, "1.0", 0, 1e300, NULL, "final time", CHANGE},
-    {"run.max_steps", AEON_PT_INT, "1000000", 0, 1e15, NULL, "step limit", CHANGE},
-    {"grid.n", AEON_PT_INT3, "32", 4, 1000000, NULL, "cells per direction", FIXED},
-    {"grid.xmin", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "lower corner", FIXED},
-    {"grid.xmax", AEON_PT_REAL3, "1", AEON_NORANGE, NULL, "upper corner", FIXED},
-    {"grid.ghost", AEON_PT_INT, "3", 3, 8, NULL, "ghost cells", FIXED},
-    BC("xlo"), BC("xhi"), BC("ylo"), BC("yhi"), BC("zlo"), BC("zhi"),
-    {"parallel.dims", AEON_PT_INT3, "0", 0, 1000000, NULL, "process grid (0: choose)", CHANGE},
-    {"parallel.bind", AEON_PT_BOOL, "true", AEON_NORANGE, NULL, "bind ranks to cores", CHANGE},
-    {"time.integrator", AEON_PT_ENUM, "rk4", AEON_NORANGE, "rk4|rk2", "time integrator", CHANGE},
-    {"time.cfl", AEON_PT_REAL, "0.25", 1e-06, 1, NULL, "Courant factor", CHANGE},
-    {"output.dir", AEON_PT_STRING, "", AEON_NORANGE, NULL, "output directory", CHANGE},
-    {"output.fields", AEON_PT_STRLIST, "[]", AEON_NORANGE, NULL, "fields written to snapshots; [] = all", CHANGE},
-    {"output.fields_every", AEON_PT_INT, "0", 0, 1e9, NULL, "steps between field dumps", CHANGE},
-    {"output.norms_every", AEON_PT_INT, "1", 0, 1e9, NULL, "steps between norms", CHANGE},
-    {"output.progress_seconds", AEON_PT_REAL, "5", 0, 1e6, NULL, "seconds between progress lines", CHANGE},
-    {"wave.solution", AEON_PT_ENUM, "plane", AEON_NORANGE, "plane|standing|gaussian", "initial data", FIXED},
-    {"wave.amplitude", AEON_PT_REAL, "1", AEON_NORANGE, NULL, "amplitude", FIXED},
-    {"wave.k", AEON_PT_INT3, "[1,0,0]", -1000, 1000, NULL, "wave numbers", FIXED},
-    {"wave.speed", AEON_PT_REAL, "1", 1e-12, 1e12, NULL, "wave speed", FIXED},
-    {"wave.dissipation", AEON_PT_REAL, "0", 0, 1, NULL, "Kreiss-Oliger dissipation", CHANGE},
-    {"wave.width", AEON_PT_REAL, "0.1", 1e-12, 1e12, NULL, "gaussian width", FIXED},
-    {"wave.center", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "gaussian center", FIXED},
-    /* lists: a list of mappings with a field of every type, a list of reals, a bounded list of strings */
+/* List parameters of every kind (no real module has a list of mappings yet); keys that no module uses. */
+static const aeon_param_decl list_decls[] = {
     {"initial_data.punctures", AEON_PT_LIST, "[]", 0, 4, NULL, "black holes", FIXED},
     {"initial_data.punctures[].mass", AEON_PT_REAL, NULL, 1e-6, 1000, NULL, "bare mass", FIXED},
     {"initial_data.punctures[].position", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "position", FIXED},
@@ -53,7 +31,25 @@ static const aeon_param_decl decls[] = {
     {"analysis.radii", AEON_PT_REALLIST, "[10, 20]", 0, 1e6, NULL, "extraction radii", CHANGE},
     {"analysis.observables", AEON_PT_STRLIST, "[psi4]", 1, 3, NULL, "what to extract", CHANGE},
 };
-#define NDECLS ((int)(sizeof decls / sizeof decls[0]))
+#define NLIST ((int)(sizeof list_decls / sizeof list_decls[0]))
+
+/* Keys the parameter set must hold (the sections the old copied table lacked): a missing one is a bug here. */
+static const char *const must_have[] = {"checkpoint.every", "checkpoint.keep", "faults.max_retries", "faults.max_abs",
+                                        "time.stability", "output.fields", "wave.solution", "boundary.xlo"};
+
+/* The real declarations plus the list section, built once (they never change). */
+static aeon_paramset *params(void) {
+  static aeon_paramset *ps;
+  if (ps) return ps;
+  if (aeon_params_all(&ps) != AEON_OK || aeon_paramset_add(ps, "fuzz-lists", list_decls, NLIST) != AEON_OK)
+    __builtin_trap(); /* the declarations are valid: this is a bug */
+  for (size_t i = 0; i < sizeof must_have / sizeof must_have[0]; i++)
+    if (!aeon_paramset_find(ps, must_have[i])) {
+      fprintf(stderr, "the parameter set lacks %s\n", must_have[i]);
+      __builtin_trap();
+    }
+  return ps;
+}
 
 /* Splits off a leading "#set ARG\n" line into set (NUL-terminated); returns 1 if there was one. */
 static int split_set(const char **data, size_t *size, char *set, size_t cap) {
@@ -102,10 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *bytes, size_t size) {
   char set[256];
   const char *sets[] = {set};
   int nset = split_set(&data, &size, set, sizeof set);
-  static aeon_paramset *ps; /* built once: the declarations never change */
+  aeon_paramset *ps = params();
   aeon_deck *deck = NULL;
-  if (!ps && (aeon_paramset_create(&ps) != AEON_OK || aeon_paramset_add(ps, "fuzz", decls, NDECLS) != AEON_OK))
-    __builtin_trap(); /* the declarations are valid: this is a bug */
   aeon_error_clear();
   if (aeon_deck_load(data, size, "fuzz.yaml", ps, nset, sets, &deck) == AEON_OK) {
     check_round_trip(deck, ps);

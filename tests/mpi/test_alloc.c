@@ -1,11 +1,15 @@
 /* ranks: 1 2 */
 /* A time step allocates nothing after the first: Aeon's own allocation counter
- * must not move over 20 steps, and neither may the C library's allocation count
+ * must not move over 40 steps, and neither may the C library's allocation count
  * for the whole process (every malloc/calloc/realloc is counted by wrapping
- * glibc's allocator, and its caller recorded). The one exception is Open MPI's
- * transport growing its internal fragment lists when messages queue up on a
- * loaded machine: calls made from inside Open MPI's libraries are reported
- * separately and not counted as failures. */
+ * glibc's allocator, and its caller recorded), Open MPI's libraries included: an
+ * MPI call that allocates on every step (MPI_Allreduce's temporary buffer, a
+ * datatype committed and freed) fails the test. Open MPI's transport may grow its
+ * fragment free lists and unexpected-message buffers when messages queue up on a
+ * loaded machine: a few times in a run (3 to 7 measured over 40 or 160 steps), not
+ * once per step. So the count starts after 40 warm-up steps, and fewer than one
+ * allocation inside Open MPI per 4 steps per rank is tolerated (and printed).
+ * Every step must succeed. */
 #include <dlfcn.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -60,6 +64,8 @@ static int inside_mpi(void *a) {
 }
 #endif
 
+#define NSTEPS 40
+
 static const char *deck =
   "physics: wave\n"
   "grid: {n: [24, 20, 16]}\n"
@@ -78,31 +84,34 @@ int main(int argc, char **argv) {
     aeon_error_print(stderr, 1);
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
+  int step_err = 0;
+  for (int s = 0; s < NSTEPS && !step_err; s++) step_err = aeon_sim_step(sim) != AEON_OK; /* warm-up */
   aeon_mem_stats before = aeon_mem_get_stats();
   atomic_store(&libc_allocs, 0);
   atomic_store(&recording, 1);
-  for (int s = 0; s < 20; s++) aeon_sim_step(sim);
+  for (int s = 0; s < NSTEPS && !step_err; s++) step_err = aeon_sim_step(sim) != AEON_OK;
   atomic_store(&recording, 0);
+  if (step_err) aeon_error_print(stderr, 1);
   aeon_mem_stats after = aeon_mem_get_stats();
   long libc_new = atomic_load(&libc_allocs), mpi_new = 0;
   for (long i = 0; i < libc_new && i < MAX_CALLERS; i++) {
-    if (inside_mpi(callers[i])) {
-      mpi_new++;
-      continue;
-    }
     Dl_info di;
-    dladdr(callers[i], &di);
-    fprintf(stderr, "rank %d: allocation during a step from %s (%s)\n", rank, di.dli_fname ? di.dli_fname : "?",
-            di.dli_sname ? di.dli_sname : "?");
+    int in_mpi = inside_mpi(callers[i]);
+    mpi_new += in_mpi;
+    if (dladdr(callers[i], &di) && (!in_mpi || mpi_new <= 4))
+      fprintf(stderr, "rank %d: allocation during a step from %s (%s)%s\n", rank, di.dli_fname ? di.dli_fname : "?",
+              di.dli_sname ? di.dli_sname : "?", in_mpi ? " inside Open MPI" : "");
   }
   long aeon_new = (long)(after.nalloc - before.nalloc);
-  long mine[3] = {aeon_new, libc_new - mpi_new, mpi_new}, all[3];
-  MPI_Allreduce(mine, all, 3, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
+  long mine[4] = {aeon_new, libc_new - mpi_new, mpi_new, step_err}, all[4], mpi_max;
+  MPI_Allreduce(mine, all, 4, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Allreduce(&mpi_new, &mpi_max, 1, MPI_LONG, MPI_MAX, MPI_COMM_WORLD);
   if (rank == 0)
-    printf("steps 2..21: %ld Aeon allocations, %ld C-library allocations outside Open MPI, %ld inside Open MPI's "
-           "transport (all ranks); set-up and step 1 made %ld Aeon allocations\n",
-           all[0], all[1], all[2], (long)before.nalloc);
-  int fail = all[0] != 0 || all[1] != 0 || libc_new > MAX_CALLERS;
+    printf("steps %d..%d: %ld Aeon allocations, %ld C-library allocations outside Open MPI, %ld inside Open MPI "
+           "(all ranks; at most %ld on one rank, tolerated below %d); %ld failed steps; set-up and the first %d "
+           "steps made %ld Aeon allocations\n", NSTEPS + 2, 2 * NSTEPS + 1, all[0], all[1], all[2], mpi_max,
+           NSTEPS / 4, all[3], NSTEPS + 1, (long)before.nalloc);
+  int fail = all[0] != 0 || all[1] != 0 || mpi_max >= NSTEPS / 4 || all[3] != 0 || libc_new > MAX_CALLERS;
   if (rank == 0) printf("%s\n", fail ? "FAIL" : "PASS zero allocations per step");
   aeon_sim_destroy(sim);
   MPI_Finalize();

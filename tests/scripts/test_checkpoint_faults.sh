@@ -11,8 +11,9 @@ mpiexec=${AEON_MPIEXEC:-mpirun}
 py=/usr/bin/python3
 damage=$src/tests/scripts/damage_checkpoint.py
 if ! "$py" -c 'import h5py, numpy' 2> /dev/null || ! command -v h5diff > /dev/null; then
-  echo "skipped: needs $py with h5py and numpy, and h5diff"
-  exit 77
+  echo "FAIL: needs $py with h5py and numpy, and h5diff (scripts/install-deps.sh installs python3-h5py," \
+       "python3-numpy and hdf5-tools)"
+  exit 1 # a missing prerequisite fails, never skips
 fi
 work=$(mktemp -d)
 main=$BASHPID
@@ -75,6 +76,12 @@ kill_ranks() {
   done
   return 1
 }
+# The pids of the aeon ranks of that run, once both are started (empty before).
+rank_pids() {
+  local mpi
+  mpi=$(pgrep -P "$1" | head -1)
+  [ -n "$mpi" ] && pgrep -x aeon -P "$mpi" | tr '\n' ' '
+}
 ntrials=20 during=0 after=0 passed_trials=0
 limit=60; [ "${AEON_SANITIZE:-OFF}" = ON ] && limit=900 # a sanitised run is 15-30x slower
 for i in $(seq 1 $ntrials); do
@@ -83,13 +90,21 @@ for i in $(seq 1 $ntrials); do
   timeout -k 5 $limit "$mpiexec" --oversubscribe -n 2 "$aeon" run "$deck" --quiet "${kill_opts[@]}" --set output.dir=$d \
     > $d.log 2>&1 < /dev/null &
   mp=$!
-  # Busy-wait (no fork per check) until the step-k checkpoint is being written, then kill at once.
+  # The ranks' pids first, then a busy-wait (no fork per check) until the step-k checkpoint is being written,
+  # and a kill at once (the shell's own kill: no fork between seeing the .tmp and the signal).
   target=$d/checkpoints/chk_$(printf %08d $k).h5
-  t0=$(now_ms)
+  t0=$(now_ms) pids=
+  while kill -0 $mp 2> /dev/null; do
+    pids=$(rank_pids $mp)
+    [ "$(wc -w <<< "$pids")" -ge 2 ] && break
+    sleep 0.01
+  done
   while kill -0 $mp 2> /dev/null && [ ! -e $target.tmp ] && [ ! -e $target ]; do :; done
   delay=$(( $(now_ms) - t0 ))
   how="killed at the write of step $k"
-  if ! kill_ranks $mp; then how="kill came after the run had finished"; after=$((after + 1)); fi
+  # shellcheck disable=SC2086 # two pids
+  if [ -n "$pids" ] && kill -KILL $pids 2> /dev/null; then kill_ranks $mp > /dev/null # and any straggler
+  elif ! kill_ranks $mp; then how="kill came after the run had finished"; after=$((after + 1)); fi
   wait $mp 2> /dev/null
   tmp=$(cd $d/checkpoints 2> /dev/null && ls *.tmp 2> /dev/null | tr '\n' ' ')
   if [ -n "$tmp" ]; then during=$((during + 1)); how="$how during a checkpoint write (${tmp% })"; fi
@@ -104,6 +119,9 @@ done
 echo "kill test: $passed_trials of $ntrials trials bit-identical; $during kills landed during a checkpoint write" \
      "(.tmp present); $after kills came after the run had finished"
 [ $after -lt $ntrials ] || bad "no kill landed while the run was going"
+# The trials must test what they are for: a kill while a checkpoint is being written.
+[ $during -ge 3 ] && ok "$during of $ntrials kills landed during a checkpoint write (at least 3 needed)" \
+  || bad "only $during of $ntrials kills landed during a checkpoint write (at least 3 needed)"
 
 # ---------------------------------------------------------------------------------------------------
 # 2. Damaged and foreign files: restart and inspect refuse each with exit status 2 (and accept the few
@@ -169,6 +187,19 @@ disk_opts=(--quiet "${common[@]}" --set checkpoint.every=8 --set checkpoint.keep
 run 2 run "$deck" "${disk_opts[@]}" > disk0.log 2>&1 || bad "unlimited run for the checkpoint sizes"
 s1=$(stat -c %s disk/checkpoints/chk_00000008.h5 2> /dev/null || echo 0)
 s2=$(stat -c %s disk/checkpoints/chk_00000016.h5 2> /dev/null || echo 0)
+# What the pre-check expects of the first checkpoint, which has no earlier one to go by: the raw field data plus the
+# blobs and 4096 bytes (src/io/checkpoint.c, expected_size); HDF5's own structures make the file larger.
+est=$("$py" - disk/checkpoints/chk_00000008.h5 << 'EOF'
+import sys
+import h5py
+import numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    g, a = f["/levels/0/fields"], f.attrs
+    raw = sum(8 * int(np.prod(g[k].shape)) for k in g)
+    print(raw + f["tiers"].shape[0] + f["receipts"].shape[0] + len(a["deck"]) + len(a["effective_parameters"]) + 4096)
+EOF
+)
+est=${est:-0}
 rm -rf disk
 blocks=$(( (s1 + 1023) / 1024 )) # the smallest limit that holds the first checkpoint
 if [ $((blocks * 1024)) -ge "$s1" ] && [ $((blocks * 1024)) -lt "$s2" ]; then
@@ -198,6 +229,30 @@ if [ $((blocks * 1024)) -ge "$s1" ] && [ $((blocks * 1024)) -lt "$s2" ]; then
     && ok "full disk: the next run removed the partial file and continued from step 8" \
     || { bad "full disk: continuing after the failure (rc $rc2, left '$left')"; tail -5 disk2.log; }
 else bad "full disk: cannot choose a limit between $s1 and $s2 bytes"; fi
+
+# 4b. The disk fills up part-way through a write: a file-size limit halfway between the pre-check's estimate of the
+# first checkpoint (step 8, no earlier one) and its real size. The pre-check passes and a write inside HDF5 fails:
+# the run must stop within 30 s with a message naming the checkpoint and no crash; the next run (no limit) starts
+# afresh and finishes bit-identical to the reference.
+pw_opts=(--quiet "${common[@]}" --set checkpoint.every=8 --set checkpoint.keep=10 --set output.dir=partway)
+blocks=$(( (est + s1) / 2 / 1024 ))
+if [ "$est" -gt 0 ] && [ $((blocks * 1024)) -gt "$est" ] && [ $((blocks * 1024)) -lt "$s1" ]; then
+  echo "full disk part-way: first checkpoint $s1 bytes, pre-check estimate $est bytes; file-size limit $blocks KiB"
+  t0=$(now_ms)
+  OMPI_MCA_btl=self,tcp timeout -k 5 30 "$mpiexec" --oversubscribe -n 2 \
+    bash -c 'trap "" XFSZ; ulimit -f "$0" && exec "$@"' "$blocks" "$aeon" run "$deck" "${pw_opts[@]}" > pw.log 2>&1 < /dev/null
+  rc=$? ms=$(( $(now_ms) - t0 ))
+  msg=$(first_err pw.log)
+  if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then bad "full disk part-way: hung (killed by timeout after 30 s); ${msg:-no message}"
+  elif [ $rc -ne 0 ] && [[ $msg == *chk_00000008.h5* ]] && [[ $msg != *"would exceed the file-size limit"* ]] \
+    && ! grep -qiE 'segmentation fault|signal 11|SIGSEGV' pw.log; then
+    ok "full disk part-way: exit $rc after $(secs $ms) s: $msg"
+  else bad "full disk part-way: exit $rc, message: ${msg:-none} (the pre-check must pass, the write fail)"; tail -5 pw.log; fi
+  timeout 120 "$mpiexec" --oversubscribe -n 2 "$aeon" run "$deck" "${pw_opts[@]}" --restart auto > pw2.log 2>&1 < /dev/null
+  rc2=$?
+  [ $rc2 -eq 0 ] && same ref partway && ok "full disk part-way: the next run finished bit-identical to the reference" \
+    || { bad "full disk part-way: the next run (exit $rc2) or its results"; tail -5 pw2.log; }
+else bad "full disk part-way: no limit between the estimate $est and the size $s1 of the first checkpoint"; fi
 
 echo "checkpoint faults: $pass passed, $fail failed"
 [ $fail -eq 0 ]
