@@ -14,7 +14,7 @@ extern "C" {
 #endif
 
 /* Exit status of a process stopped by the I/O watchdog. */
-#define AEON_IO_WATCHDOG_EXIT 5
+#define AEON_IO_WATCHDOG_EXIT 6
 /* Seconds a rank whose I/O failed waits for the others to reach the agreement before it aborts the job. */
 #define AEON_IO_ERROR_GRACE_S 5.0
 

@@ -45,6 +45,15 @@ aeon_err h5u_close_file(hid_t *file, MPI_Comm comm, aeon_err failed, const char 
   aeon_err e = AEON_OK;
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
+  if (*file >= 0 && !failed) {
+    /* Flush first and agree: a write failing inside H5Fclose leaves the ranks in different collective calls of
+     * HDF5 (one flushing metadata, another truncating the file) for good; from H5Fflush the failing rank returns. */
+    close_objects(*file);
+    if (H5Fflush(*file, H5F_SCOPE_LOCAL) < 0)
+      e = AE_ERR(AEON_ERR_IO, "%s '%s': writing the HDF5 metadata failed (disk full?)", what, path);
+    failed = aeon_io_agree(comm, e);
+    e = AEON_OK;
+  }
   if (failed && rank == 0) unlink(path); /* the file is garbage; gone even if closing hangs */
   if (*file >= 0) {
     int g = failed ? aeon_io_failed_close_begin(path) : -1;

@@ -20,7 +20,7 @@
 const aeon_param_decl aeon_io_params[] = {
   {"io.watchdog_s", AEON_PT_REAL, "600", 0, 1e7, NULL,
    "deadline in seconds of each collective I/O phase (checkpoint, snapshot, norms row); past it the job stops with "
-   "exit status 5 naming the phase, file and rank (0: no deadline)", AEON_RESTART_CHANGEABLE},
+   "exit status 6 naming the phase, file and rank (0: no deadline)", AEON_RESTART_CHANGEABLE},
 };
 const int aeon_io_nparams = sizeof aeon_io_params / sizeof aeon_io_params[0];
 
@@ -32,6 +32,7 @@ typedef struct slot {
   char phase[32];
   char path[1024];
   char agreed[1200]; /* a failure every rank already agreed on: printed by rank 0 at the deadline, exit status 1 */
+  int own;           /* agreed holds this rank's own MPI-IO error (printed by this rank at the deadline) */
 } slot;
 
 static struct {
@@ -69,6 +70,13 @@ static void *watch(void *arg) {
       if (G.s[i].used && (first < 0 || G.s[i].deadline < G.s[first].deadline)) first = i;
     if (first >= 0 && now_s() >= G.s[first].deadline) {
       const slot *x = &G.s[first];
+      if (x->own) { /* an MPI-IO write failed here and HDF5 never returned to the agreement */
+        fprintf(stderr, "aeon: error: [rank %d] %s; the ranks did not get out of HDF5 within %g s (they wait in "
+                "different collective calls after the failed write); stopping the job\n", rank, x->agreed,
+                2 * AEON_IO_ERROR_GRACE_S);
+        fflush(stderr);
+        _exit(1);
+      }
       if (x->agreed[0]) { /* the ranks agreed on a failure, then hung closing the file */
         if (rank <= 0)
           fprintf(stderr, "aeon: error: %s (then closing '%s' hung; stopping the job)\n", x->agreed, x->path);
@@ -141,15 +149,63 @@ static int guard(const char *phase, const char *path, double seconds, const char
     snprintf(s->phase, sizeof s->phase, "%s", phase);
     snprintf(s->path, sizeof s->path, "%s", path ? path : "");
     snprintf(s->agreed, sizeof s->agreed, "%s", agreed ? agreed : "");
+    s->own = 0;
     pthread_cond_signal(&G.wake);
   }
   pthread_mutex_unlock(&G.lock);
   return tok;
 }
 
+/* MPI-IO error classes of a failed write or read (not of a file that cannot be opened: those go back to the caller). */
+static int io_failure(int cls) {
+  return cls == MPI_ERR_IO || cls == MPI_ERR_NO_SPACE || cls == MPI_ERR_QUOTA || cls == MPI_ERR_FILE;
+}
+
+/* The file error handler of every file opened inside a guarded phase: a failed read or write arms a deadline of
+ * 2 AEON_IO_ERROR_GRACE_S seconds naming the phase's file and the MPI error, then returns the error to HDF5. When
+ * HDF5 returns it to Aeon the phase ends in an agreed error long before that; when HDF5 goes on into further
+ * collective calls (parallel HDF5 1.10 does, flushing or truncating a file whose write failed on one rank), the
+ * ranks can never meet again and the deadline ends the job with this rank's message. */
+static void file_error(MPI_File *fh, int *code, ...) {
+  (void)fh;
+  int cls = 0, len = 0;
+  char what[MPI_MAX_ERROR_STRING] = "", msg[1200];
+  MPI_Error_class(*code, &cls);
+  if (!io_failure(cls)) return;
+  MPI_Error_string(*code, what, &len);
+  pthread_mutex_lock(&G.lock);
+  const slot *ph = NULL;
+  for (int i = 0; i < NSLOTS; i++)
+    if (G.s[i].used && !G.s[i].agreed[0] && (!ph || G.s[i].deadline > ph->deadline)) ph = &G.s[i];
+  snprintf(msg, sizeof msg, "%s of '%.1000s': MPI-IO: %.120s", ph ? ph->phase : "I/O", ph ? ph->path : "?", what);
+  pthread_mutex_unlock(&G.lock);
+  int tok = guard("MPI-IO error", ph ? ph->path : "", 2 * AEON_IO_ERROR_GRACE_S, msg);
+  if (tok >= 0) {
+    pthread_mutex_lock(&G.lock);
+    G.s[tok].own = 1;
+    pthread_mutex_unlock(&G.lock);
+  }
+}
+
+/* Installs file_error as the error handler of files opened from now on (once; MPI must be initialised). */
+static void install_file_handler(void) {
+  static int done;
+  int init = 0, fin = 0;
+  MPI_Initialized(&init);
+  MPI_Finalized(&fin);
+  if (done || !init || fin) return;
+  MPI_Errhandler eh;
+  if (MPI_File_create_errhandler(file_error, &eh) == MPI_SUCCESS) {
+    MPI_File_set_errhandler(MPI_FILE_NULL, eh);
+    MPI_Errhandler_free(&eh);
+  }
+  done = 1;
+}
+
 int aeon_io_phase_begin(const char *phase, const char *path) {
+  install_file_handler();
   double limit = aeon_io_watchdog_get();
-  return limit > 0 ? guard(phase, path, limit, NULL) : -1;
+  return guard(phase, path, limit > 0 ? limit : 1e9, NULL);
 }
 
 int aeon_io_failed_close_begin(const char *path) {
@@ -161,6 +217,8 @@ void aeon_io_phase_end(int token) {
   if (token < 0 || token >= NSLOTS) return;
   pthread_mutex_lock(&G.lock);
   G.s[token].used = 0;
+  for (int i = 0; i < NSLOTS; i++) /* an MPI-IO error of this phase came back to Aeon: no deadline for it now */
+    if (G.s[i].own && strcmp(G.s[i].path, G.s[token].path) == 0) G.s[i].used = G.s[i].own = 0;
   pthread_mutex_unlock(&G.lock);
 }
 

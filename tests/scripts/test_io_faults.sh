@@ -6,7 +6,7 @@
 # finish bit-identical to an uninterrupted run (norms.dat rows and the last fields under h5diff). A tile case must
 # leave no tile file behind and a rerun must succeed. Two more cases hang a write instead (a checkpoint on rank 1,
 # norms.dat on rank 0) under io.watchdog_s = 12 (not less: a loaded machine slows the phases that do not hang):
-# the watchdog must end the job with exit status 5 naming the phase, the file and the rank. Cases run four at a
+# the watchdog must end the job with exit status 6 naming the phase, the file and the rank. Cases run four at a
 # time (most of a case is waiting).
 # Arguments: aeon binary, source tree, the fault shim library.
 set -u
@@ -59,8 +59,8 @@ sim_case() {
     --set output.dir=$n "$@" > $n.log 2>&1 < /dev/null
   rc=$? ms=$(( $(now_ms) - t0 ))
   check_fault $n $rc $(now_ms) $n.log
-  if [ "${AEON_FAULT_HANG:-0}" = 1 ]; then # the watchdog ends a hung write: exit 5, naming phase, file and rank
-    [ $rc -eq 5 ] || echo "a hang ended with exit status $rc, not 5 (the watchdog's)" >> $n.result
+  if [ "${AEON_FAULT_HANG:-0}" = 1 ]; then # the watchdog ends a hung write: exit 6, naming phase, file and rank
+    [ $rc -eq 6 ] || echo "a hang ended with exit status $rc, not 6 (the watchdog's)" >> $n.result
     grep -Eq "^aeon: error: \[rank [0-9]+\] I/O watchdog: .* of '.*${pat//\*/.*}' did not finish" $n.log \
       || echo "no watchdog message naming the phase, the file and the rank" >> $n.result
   fi
