@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Aeon needs, only those missing. Idempotent.
-# Usage: scripts/install-deps.sh [--with-fuzz] [--with-hip] [--with-paraview] [--quiet]
+# Usage: scripts/install-deps.sh [--with-fuzz] [--with-hip] [--with-paraview] [--with-slurm] [--quiet]
+#   --with-slurm: Slurm (slurmctld, slurmd, client commands) and munge, for the one-node Slurm test
+#   (tests/scripts/test_slurm.sh starts its own munged, slurmctld and slurmd on loopback; the packages'
+#   own services are not used).
 #   --with-hip: Debian's ROCm 5.2 HIP compiler for the GPU compile check (hipcc pulls in clang-15, lld-15
 #   and libamdhip64-dev; rocm-device-libs holds the bitcode libraries --offload-arch=gfx90a links).
 #   No AMD GPU is needed to compile. nvcc is not a Debian package here: install the CUDA toolkit separately.
@@ -19,6 +22,7 @@ PKGS=(build-essential cmake pkg-config git
 FUZZ_PKGS=(clang libclang-rt-14-dev)
 HIP_PKGS=(hipcc rocm-device-libs libamdhip64-dev)
 PARAVIEW_PKGS=(paraview python3-paraview)
+SLURM_PKGS=(slurmctld slurmd slurm-client munge)
 
 want=("${PKGS[@]}")
 for a in "$@"; do
@@ -26,8 +30,9 @@ for a in "$@"; do
     --with-fuzz) want+=("${FUZZ_PKGS[@]}") ;;
     --with-hip) want+=("${HIP_PKGS[@]}") ;;
     --with-paraview) want+=("${PARAVIEW_PKGS[@]}") ;;
+    --with-slurm) want+=("${SLURM_PKGS[@]}") ;;
     --quiet) ;;
-    *) echo "install-deps.sh: unknown option '$a' (known: --with-fuzz, --with-hip, --with-paraview, --quiet)" >&2; exit 2 ;;
+    *) echo "install-deps.sh: unknown option '$a' (known: --with-fuzz, --with-hip, --with-paraview, --with-slurm, --quiet)" >&2; exit 2 ;;
   esac
 done
 

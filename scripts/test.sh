@@ -8,7 +8,7 @@
 # Stages can be skipped: AEON_SKIP_GPU=1, AEON_SKIP_SANITIZE=1, AEON_SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh --with-fuzz --with-hip --with-paraview
+bash scripts/install-deps.sh --with-fuzz --with-hip --with-paraview --with-slurm
 source scripts/env.sh
 start=$(date +%s)
 

@@ -75,7 +75,9 @@ static void usage(FILE *out) {
           "  --help               print this help\n"
           "\n"
           "exit status: 0 success, 1 run-time failure, 2 bad input (deck, flag, file, checkpoint),\n"
-          "             3 stopped by SIGTERM/SIGUSR1 after writing a checkpoint, 4 NaN/Inf after every retry\n"
+          "             3 stopped by SIGUSR1/SIGTERM/SIGINT after writing a checkpoint (continue it),\n"
+          "             4 NaN/Inf after every retry, 5 stopped on request (RUNDIR/STOP or SIGUSR2) after a checkpoint,\n"
+          "             6 the I/O watchdog stopped a write that did not finish within io.watchdog_s\n"
           "environment: AEON_TRACE=1 prints the call stack of every error\n");
 }
 

@@ -89,11 +89,21 @@ const char *aeon_sim_integrator(const aeon_sim *sim);
 long aeon_sim_stepno(const aeon_sim *sim);
 /* Returns the run directory ("" when writing no files). */
 const char *aeon_sim_rundir(const aeon_sim *sim);
-/* Returns 1 if the run stopped early because a signal (SIGTERM, SIGUSR1) asked for a checkpoint. */
+/* Why a run ended: it finished, a time-limit signal stopped it (continue it), or a deliberate stop was asked. */
+typedef enum aeon_stop_kind {
+  AEON_STOP_NONE = 0,  /* ran to the end (or has not stopped) */
+  AEON_STOP_SIGNAL,    /* SIGUSR1, SIGTERM or SIGINT: checkpoint written, continue with --restart auto */
+  AEON_STOP_REQUESTED  /* SIGUSR2 or the file RUNDIR/STOP: checkpoint written, not to be continued automatically */
+} aeon_stop_kind;
+/* Returns why the run stopped (every rank agrees); signo receives the signal (0 for the STOP file or none). */
+aeon_stop_kind aeon_sim_stop_reason(const aeon_sim *sim, int *signo);
+/* Writes into out one phrase saying why the run stopped ("finished", "stopped by SIGUSR1 (...)", ...). */
+void aeon_sim_describe_stop(const aeon_sim *sim, char *out, size_t len);
+/* Returns 1 if the run stopped early because a time-limit signal (SIGUSR1, SIGTERM, SIGINT) asked for a checkpoint. */
 int aeon_sim_stopped_by_signal(const aeon_sim *sim);
-/* Asks the run to write a checkpoint and stop at the next step boundary (async-signal-safe flag). */
+/* Asks the run to write a checkpoint and stop at the next step boundary, as SIGTERM does (async-signal-safe). */
 void aeon_sim_request_stop(void);
-/* Installs SIGTERM and SIGUSR1 handlers that call aeon_sim_request_stop. */
+/* Installs the handlers of SIGTERM, SIGINT, SIGUSR1 (time limit) and SIGUSR2 (deliberate stop). */
 void aeon_sim_install_signal_handlers(void);
 /* Returns the simulation's per-task timers (read-only). */
 const aeon_timers *aeon_sim_timers(const aeon_sim *sim);

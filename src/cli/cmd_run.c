@@ -73,10 +73,19 @@ static aeon_err parse_run(cmd_kind k, int argc, char **argv, run_args *a) {
   return AEON_OK;
 }
 
-/* Exit status once the run ended (every rank agrees on it). */
+/* Exit status once the run ended (every rank agrees on it); after an error the final line says so. */
 static int finish(aeon_sim *sim, aeon_err e, int rank) {
-  if (!e) return aeon_sim_stopped_by_signal(sim) ? AEON_EXIT_SIGNALED : AEON_EXIT_OK;
-  if (e == AEON_ERR_NUMERIC || e == AEON_ERR_IO || e == AEON_ERR_USER) return aeon_cli_report(e, rank);
+  if (!e) {
+    aeon_stop_kind k = aeon_sim_stop_reason(sim, NULL);
+    return k == AEON_STOP_SIGNAL ? AEON_EXIT_SIGNALED : k == AEON_STOP_REQUESTED ? AEON_EXIT_STOPPED : AEON_EXIT_OK;
+  }
+  if (e == AEON_ERR_NUMERIC || e == AEON_ERR_IO || e == AEON_ERR_USER) {
+    int code = aeon_cli_report(e, rank);
+    if (rank == 0)
+      fprintf(stderr, "aeon: run stopped at step %ld, t = %.6g: error (exit status %d, see the message above)\n",
+              aeon_sim_stepno(sim), aeon_sim_time(sim), code);
+    return code;
+  }
   fprintf(stderr, "[rank %d] ", rank);
   aeon_error_print(stderr, 1);
   MPI_Abort(MPI_COMM_WORLD, AEON_EXIT_RUNTIME); /* an unexpected failure: no rank may hang */

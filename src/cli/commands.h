@@ -11,8 +11,10 @@ enum {
   AEON_EXIT_OK = 0,
   AEON_EXIT_RUNTIME = 1,   /* a failure at run time (I/O, MPI, a bug) */
   AEON_EXIT_INPUT = 2,     /* bad input: deck, flag, file, checkpoint */
-  AEON_EXIT_SIGNALED = 3,  /* SIGTERM/SIGUSR1: a checkpoint was written and the run stopped; restart it */
-  AEON_EXIT_NUMERIC = 4    /* NaN/Inf remained after every retry; see the run directory's fault_step_*.txt */
+  AEON_EXIT_SIGNALED = 3,  /* SIGUSR1/SIGTERM/SIGINT: a checkpoint was written and the run stopped; restart it */
+  AEON_EXIT_NUMERIC = 4,   /* NaN/Inf remained after every retry; see the run directory's fault_step_*.txt */
+  AEON_EXIT_STOPPED = 5,   /* a deliberate stop (SIGUSR2, RUNDIR/STOP): a checkpoint was written; do not requeue */
+  AEON_EXIT_WATCHDOG = 6   /* the I/O watchdog ended a write that did not finish (AEON_IO_WATCHDOG_EXIT) */
 };
 
 /* One subcommand: argv[0] is its first argument after the command name. */

@@ -1,6 +1,6 @@
 /* One step with fault handling. Each (sub)step ends with one small allreduce
  * that agrees on faults (NaN/Inf found inside the last RK update), on a pending
- * signal, and on whether rank 0's wall clock says a checkpoint is due. A bad
+ * signal or STOP file, and on whether rank 0's wall clock says a checkpoint is due. A bad
  * (sub)step — a fault, or a module hook whose certificate rejected it — is
  * rejected: every rank rolls back to its start and takes it again as two
  * halves, up to faults.max_retries retries in the step. The number of halvings
@@ -19,11 +19,12 @@ typedef struct {
 
 /* Agrees on the health of the last (sub)step; returns through bad whether any rank saw NaN/Inf. */
 static aeon_err agree_health(aeon_sim *s, int local_bad, int *bad) {
-  int mine[3] = {local_bad, aeon_sim_stop_requested_(), 0}, all[3];
+  int mine[3] = {local_bad, aeon_sim_stop_code_(s), 0}, all[3];
   if (s->rank == 0 && s->ck_walltime > 0 && aeon_sim_wall(s) - s->last_ck_wall >= s->ck_walltime) mine[2] = 1;
   AE_CHK(aeon_max_agree_run(s->health, mine, all)); /* no allocation, unlike MPI_Allreduce */
   *bad = all[0];
-  s->stop_signal |= all[1];
+  if (all[1] > s->stop_code) s->stop_code = all[1]; /* the strongest request wins (see signals.c) */
+  s->stop_signal = s->stop_code != 0;
   s->ck_due_wall |= all[2];
   return AEON_OK;
 }

@@ -284,8 +284,6 @@ void aeon_sim_tier_clock(aeon_sim *s) {
   aeon_tiers_set_clock(s->tiers, &c);
 }
 
-int aeon_sim_stopped_by_signal(const aeon_sim *s) { return s->stop_signal; }
-
 /* Reduces the accumulators exactly into s->l2 and s->max. */
 static aeon_err reduce_diagnostics(aeon_sim *s) {
   int nd = s->phys->ndiag;
@@ -361,15 +359,29 @@ aeon_err aeon_sim_run(aeon_sim *s) {
   while (s->step < s->nsteps && !s->stop_signal) {
     AE_CHK(aeon_sim_step(s));
     if (!s->opt.no_files) AE_CHK(aeon_sim_output_step(s, s->step == s->nsteps));
-    if (s->stop_signal) aeon_sim_receipt(s, AEON_RCPT_SIGNAL, "stop requested: checkpoint and exit");
+    if (s->stop_signal) {
+      char why[512];
+      aeon_sim_describe_stop(s, why, sizeof why);
+      aeon_sim_receipt(s, AEON_RCPT_SIGNAL, "%s", why);
+    }
     if (checkpoint_due(s)) AE_CHK(aeon_sim_checkpoint(s));
     aeon_sim_progress(s, 0);
   }
+  aeon_sim_consume_stop_file(s);
 
   aeon_sim_progress(s, 1);
   if (!s->opt.quiet) AE_CHK(aeon_timers_report(&s->timers, s->comm, s->log));
-  if (!s->opt.quiet && !s->opt.no_files && s->rank == 0)
-    fprintf(s->log, "aeon: run finished at step %ld, t = %.6g; output in %s/\n", s->step, s->t, s->rundir);
+  if (!s->opt.quiet && !s->opt.no_files && s->rank == 0) { /* the final line says why the run ended */
+    char why[512];
+    aeon_sim_describe_stop(s, why, sizeof why);
+    aeon_stop_kind k = aeon_sim_stop_reason(s, NULL);
+    if (k == AEON_STOP_NONE)
+      fprintf(s->log, "aeon: run finished at step %ld, t = %.6g; output in %s/\n", s->step, s->t, s->rundir);
+    else
+      fprintf(s->log, "aeon: run stopped at step %ld, t = %.6g: %s%s; checkpoint written, %s; output in %s/\n", s->step,
+              s->t, why, k == AEON_STOP_REQUESTED && s->stop_code == AEON_STOP_CODE_FILE ? " (removed)" : "",
+              k == AEON_STOP_SIGNAL ? "continue with --restart auto" : "not to be continued automatically", s->rundir);
+  }
   return AEON_OK;
 }
 

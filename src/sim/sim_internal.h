@@ -96,7 +96,9 @@ struct aeon_sim {
   long recover_steps, taint_steps;
   long inject_step;          /* test hook AEON_TEST_INJECT_NAN=STEP:RANK, or -1 */
   int inject_rank;
-  int stop_signal;           /* a signal asked for a checkpoint and exit (agreed) */
+  int stop_signal;           /* a signal or the STOP file asked for a checkpoint and exit (agreed) */
+  int stop_code;             /* why (agreed): the signal number, AEON_STOP_CODE_DELIBERATE + signal, or _FILE */
+  double stop_file_checked;  /* rank 0: MPI_Wtime of the last look for RUNDIR/STOP */
   int ck_due_wall;           /* rank 0's wall clock says a checkpoint is due (agreed) */
   int restarted;             /* the state came from a checkpoint */
   char *first_deck;          /* the deck as first given, carried through restarts (NULL: this run's deck) */
@@ -108,8 +110,14 @@ struct aeon_sim {
   int rcpt_file_ok;          /* the run is set up: the log file may be appended to */
 };
 
-/* Returns 1 once a stop was requested by a signal on this rank (read by the step loop). */
+/* Codes of a stop request, agreed with MPI_MAX (a deliberate stop outranks a time-limit signal). */
+enum { AEON_STOP_CODE_DELIBERATE = 100, AEON_STOP_CODE_FILE = 200 };
+/* Returns the stop code of the signals this rank received (0: none). */
 int aeon_sim_stop_requested_(void);
+/* Returns this rank's stop code: its signals, and on rank 0 the file RUNDIR/STOP (looked for at most once a second). */
+int aeon_sim_stop_code_(aeon_sim *sim);
+/* Removes RUNDIR/STOP on rank 0 once the run stopped because of it. */
+void aeon_sim_consume_stop_file(const aeon_sim *sim);
 /* Wall-clock seconds of this run, earlier segments included. */
 double aeon_sim_wall(const aeon_sim *sim);
 /* Appends a receipt on rank 0 (no-op elsewhere); detail is printf-style. */
