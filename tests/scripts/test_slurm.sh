@@ -113,7 +113,7 @@ ended() { case $(jstate $1 JobState) in COMPLETED | FAILED | CANCELLED | TIMEOUT
 deck
 j=$(OUT=$work/runA jobs/submit --parsable -n $np -t 10 --output=$work/jobA.out jobs/aeon.slurm job.yaml 2>&1)
 [[ $j =~ ^[0-9]+$ ]] || { bad "submission: $j"; exit 1; }
-if wait_for "job $j running with norms rows" 60 running_with_rows $j runA; then
+if wait_for "job $j running with norms rows" 120 running_with_rows $j runA; then
   scancel --batch --signal=USR1 $j
   if wait_for "job $j requeued (PENDING, Restarts=1)" 60 pending_after_requeue $j; then
     ck=$(ls runA/checkpoints/chk_*.h5 | tail -1)
@@ -149,7 +149,9 @@ fi
 deck
 j=$(OUT=$work/runB LAUNCH=mpirun jobs/submit --parsable -n $np -t 10 --output=$work/jobB.out jobs/aeon.slurm job.yaml 2>&1)
 [[ $j =~ ^[0-9]+$ ]] || { bad "submission: $j"; exit 1; }
-if wait_for "job $j running with norms rows" 60 running_with_rows $j runB; then
+if ! wait_for "job $j running with norms rows" 120 running_with_rows $j runB; then
+  scontrol show job $j | head -20; cat jobB.out 2> /dev/null | tail -20
+else
   touch runB/STOP
   if wait_for "job $j ended after the STOP file" 60 ended $j; then
     sleep 1 # a requeue would show now
