@@ -17,11 +17,10 @@
 /* Counted bytes per point, STREAM's convention (each array read or written once per sweep, no
  * write-allocate traffic, ghosts and exchange left out), per variable of the 2 the wave module has:
  *   rhs, per stage: read the stage input, write the rhs                 16 B x 4 stages =  64
- *   update, stage 1: read u0, k, write u, y (u and u0 swap buffers: no copy)             32
- *   update, stages 2-3: read u, k, u0, write u, y                      40 B x 2 stages =  80
+ *   update, stages 1-3: read u, k, u0, write u, y                      40 B x 3 stages = 120
  *   update, stage 4: read u, k, write u                                                  24
- * (the update of a box follows its rhs, so k is mostly read back from cache: counted all the same) */
-enum { NVAR = 2, RHS_BYTES_PER_UPDATE = NVAR * 16, BYTES_PER_STEP_UPDATE = NVAR * (64 + 32 + 80 + 24) };
+ *   start of step: copy u to u0                                                          16 */
+enum { NVAR = 2, RHS_BYTES_PER_UPDATE = NVAR * 16, BYTES_PER_STEP_UPDATE = NVAR * (64 + 120 + 24 + 16) };
 enum { TRIAD_N = 1 << 24, TRIAD_REPS = 10 }; /* 3 arrays of 128 MiB per rank: far beyond any cache */
 
 /* a = b + s c: STREAM's triad, 24 counted bytes per element. */
