@@ -4,14 +4,9 @@
  * step after an output step, the module's fused diagnostics of that input box by
  * box — finish the exchange, fill the ghosts of filled boundary faces, compute
  * the rhs on the rest of the interior and on the evolved ghosts of radiative
- * faces. The update (grid-vector ops) that accumulates the solution and forms
- * the next stage input runs box by box right after each box's rhs, while the
- * box's rhs values are still in cache: the core is cut into z-slabs for that.
- * Because an updated box must not be read by a later box's stencil in the same
- * stage, the stage input alternates between two buffers (y, y2), and the step
- * start u0 and the state u swap buffers instead of copying: the first update
- * writes u = u0 + wb k. A module's post-stage and post-step hooks run after the
- * stage; their certificates are reduced exactly and may reject the step. */
+ * faces, then one fused update (grid-vector ops) that accumulates the solution
+ * and forms the next stage input. A module's post-stage and post-step hooks run after the updates;
+ * their certificates are reduced exactly and may reject the step. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -28,20 +23,17 @@ struct aeon_mol {
   const aeon_rk_method *rk;
   const aeon_boundary *bnd;
   aeon_timers *timers;
-  aeon_fields u, u0, y, y2;      /* state, start of step, stage input, next stage input */
+  aeon_fields u, u0, y;          /* state, start of step, stage input */
   aeon_fields k[AEON_RK_MAX_STAGES]; /* stage rhs: one set for a sub-diagonal tableau, else one per stage */
-  int synced;                    /* u0's buffer holds u's values outside the evolved points (set by a full copy) */
+  aeon_gvec vu, vu0, vy, vk[AEON_RK_MAX_STAGES]; /* their evolved points as grid vectors (the RK update's operands) */
   double max_abs;                /* faults.max_abs */
   int nk, general;
   aeon_exchange *ex;
   aeon_box core;                 /* interior points that need no ghosts */
-  aeon_box *slab;                /* the core cut into z-slabs small enough to keep a slab's rhs in cache */
-  int nslab;
   aeon_box shell[6], rad[6];     /* interior minus core; evolved minus interior */
   int nshell, nrad;
   int t_rhs_core, t_rhs_shell, t_rhs_rad, t_xstart, t_xwait, t_bc, t_update, t_hook, t_diag;
   long inject_at; /* test hook: linear index to poison after stage 0, or -1 */
-  int inject_ijk[3];
   uint64_t blowup_bits; /* exponent field (in place) from which a value counts as a fault */
   aeon_cert cert;       /* the last certificate checked, reduced */
   int rejected;         /* a hook rejected the last step */
@@ -55,31 +47,15 @@ static aeon_err alloc_sets(aeon_mol *mol) {
   AE_CHK(aeon_fields_create(mol->m, nvar, &mol->u));
   AE_CHK(aeon_fields_create(mol->m, nvar, &mol->u0));
   AE_CHK(aeon_fields_create(mol->m, nvar, &mol->y));
-  AE_CHK(aeon_fields_create(mol->m, nvar, &mol->y2));
   mol->general = !aeon_rk_is_subdiagonal(mol->rk);
   mol->nk = mol->general ? mol->rk->nstage : 1;
   for (int s = 0; s < mol->nk; s++) AE_CHK(aeon_fields_create(mol->m, nvar, &mol->k[s]));
-  return AEON_OK;
-}
-
-/* Bytes of rhs values a slab may hold so that they are still in cache when its update reads them. */
-#define SLAB_BYTES (512L * 1024)
-
-/* Cuts the core into z-slabs of whole planes, each holding at most SLAB_BYTES of rhs values (at least one plane). */
-static aeon_err cut_slabs(aeon_mol *mol) {
-  const aeon_box *c = &mol->core;
-  long plane = (long)(c->hi[0] - c->lo[0]) * (c->hi[1] - c->lo[1]) * mol->phys->nvar * (long)sizeof(double);
-  int nz = c->hi[2] - c->lo[2];
-  if (aeon_box_size(c) <= 0) return AEON_OK;
-  int per = plane > 0 ? (int)(SLAB_BYTES / plane) : nz;
-  if (per < 1) per = 1;
-  mol->nslab = (nz + per - 1) / per;
-  AE_CHK(aeon_mem_alloc((size_t)mol->nslab * sizeof *mol->slab, (void **)&mol->slab));
-  for (int i = 0; i < mol->nslab; i++) {
-    mol->slab[i] = *c;
-    mol->slab[i].lo[2] = c->lo[2] + i * per;
-    mol->slab[i].hi[2] = c->lo[2] + (i + 1) * per < c->hi[2] ? c->lo[2] + (i + 1) * per : c->hi[2];
-  }
+  const aeon_mesh *m = mol->m;
+  MPI_Comm comm = m->par->cart;
+  AE_CHK(aeon_gvec_view_fields(m, &mol->u, &m->evolved, comm, &mol->vu));
+  AE_CHK(aeon_gvec_view_fields(m, &mol->u0, &m->evolved, comm, &mol->vu0));
+  AE_CHK(aeon_gvec_view_fields(m, &mol->y, &m->evolved, comm, &mol->vy));
+  for (int s = 0; s < mol->nk; s++) AE_CHK(aeon_gvec_view_fields(m, &mol->k[s], &m->evolved, comm, &mol->vk[s]));
   return AEON_OK;
 }
 
@@ -113,7 +89,6 @@ aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void 
   AE_CHK(aeon_exchange_create(m, phys->nvar, &mol->ex));
   aeon_box interior = aeon_mesh_interior(m);
   mol->core = aeon_mesh_core(m, phys->stencil_radius);
-  AE_CHK(cut_slabs(mol));
   mol->nshell = aeon_box_subtract(&interior, &mol->core, mol->shell);
   mol->nrad = aeon_box_subtract(&m->evolved, &interior, mol->rad);
   set_timers(mol, timers);
@@ -129,73 +104,47 @@ void aeon_mol_destroy(aeon_mol *mol) {
   aeon_fields_destroy(&mol->u);
   aeon_fields_destroy(&mol->u0);
   aeon_fields_destroy(&mol->y);
-  aeon_fields_destroy(&mol->y2);
-  aeon_mem_free(mol->slab);
   for (int s = 0; s < mol->nk; s++) aeon_fields_destroy(&mol->k[s]);
   aeon_mem_free(mol);
 }
 
 aeon_fields *aeon_mol_state(aeon_mol *mol) { return &mol->u; }
 
-/* 1 if point p lies in box b. */
-static int inside(const aeon_box *b, const int p[3]) {
-  for (int d = 0; d < 3; d++)
-    if (p[d] < b->lo[d] || p[d] >= b->hi[d]) return 0;
-  return 1;
-}
-
-/* The update of one stage inside aeon_mol_step (NULL: the rhs alone, as for aeon_mol_rhs). */
-typedef struct stage_upd {
-  int s;     /* the stage */
-  double dt;
-  int bad;   /* set when the last stage's update finds a fault */
-} stage_upd;
-
-static aeon_err box_update(aeon_mol *mol, stage_upd *up, const aeon_box *b);
-
-/* The rhs on a list of boxes; with acc, the fused diagnostics of in on each box right after its rhs; with up, the
- * stage's update of each box right after that. */
-static aeon_err timed_rhs(aeon_mol *mol, int timer, int radiative, double t, const aeon_fields *in, aeon_fields *out,
-                          const aeon_box *boxes, int nbox, aeon_norm_acc *acc, stage_upd *up) {
+/* The rhs on a list of boxes; with acc, the fused diagnostics of in on each box right after its rhs. */
+static void timed_rhs(aeon_mol *mol, int timer, int radiative, double t, const aeon_fields *in, aeon_fields *out,
+                      const aeon_box *boxes, int nbox, aeon_norm_acc *acc) {
   for (int b = 0; b < nbox; b++) {
     aeon_timer_start(mol->timers, timer);
     if (!radiative) mol->phys->rhs(mol->self, mol->m, t, in, out, &boxes[b]);
     else if (mol->phys->rhs_radiative) mol->phys->rhs_radiative(mol->self, mol->m, t, in, out, &boxes[b]);
     else aeon_boundary_rhs(mol->bnd, t, in, out, &boxes[b]);
     aeon_timer_stop(mol->timers, timer);
-    if (acc) {
-      aeon_timer_start(mol->timers, mol->t_diag);
-      mol->phys->diagnostics(mol->self, mol->m, t, in, mol->diag_aux, acc, &boxes[b]);
-      aeon_timer_stop(mol->timers, mol->t_diag);
-    }
-    if (!up) continue;
-    aeon_timer_start(mol->timers, mol->t_update);
-    AE_CHK(box_update(mol, up, &boxes[b]));
-    aeon_timer_stop(mol->timers, mol->t_update);
+    if (!acc) continue;
+    aeon_timer_start(mol->timers, mol->t_diag);
+    mol->phys->diagnostics(mol->self, mol->m, t, in, mol->diag_aux, acc, &boxes[b]);
+    aeon_timer_stop(mol->timers, mol->t_diag);
   }
-  return AEON_OK;
 }
 
 /* One stage's rhs: the exchange of in's ghosts overlaps the rhs on the core; acc: fused diagnostics of in. */
-static aeon_err stage_rhs(aeon_mol *mol, aeon_fields *in, double t, aeon_fields *out, aeon_norm_acc *acc,
-                          stage_upd *up) {
+static aeon_err stage_rhs(aeon_mol *mol, aeon_fields *in, double t, aeon_fields *out, aeon_norm_acc *acc) {
   aeon_timer_start(mol->timers, mol->t_xstart);
   AE_CHK(aeon_exchange_start(mol->ex, in));
   aeon_timer_stop(mol->timers, mol->t_xstart);
-  AE_CHK(timed_rhs(mol, mol->t_rhs_core, 0, t, in, out, mol->slab, mol->nslab, acc, up));
+  timed_rhs(mol, mol->t_rhs_core, 0, t, in, out, &mol->core, aeon_box_size(&mol->core) > 0, acc);
   aeon_timer_start(mol->timers, mol->t_xwait);
   AE_CHK(aeon_exchange_finish(mol->ex, in));
   aeon_timer_stop(mol->timers, mol->t_xwait);
   aeon_timer_start(mol->timers, mol->t_bc);
   aeon_boundary_fill(mol->bnd, in);
   aeon_timer_stop(mol->timers, mol->t_bc);
-  AE_CHK(timed_rhs(mol, mol->t_rhs_shell, 0, t, in, out, mol->shell, mol->nshell, acc, up));
-  AE_CHK(timed_rhs(mol, mol->t_rhs_rad, 1, t, in, out, mol->rad, mol->nrad, NULL, up));
+  timed_rhs(mol, mol->t_rhs_shell, 0, t, in, out, mol->shell, mol->nshell, acc);
+  timed_rhs(mol, mol->t_rhs_rad, 1, t, in, out, mol->rad, mol->nrad, NULL);
   return AEON_OK;
 }
 
 aeon_err aeon_mol_rhs(aeon_mol *mol, aeon_fields *in, double t, aeon_fields *out) {
-  return stage_rhs(mol, in, t, out, NULL, NULL);
+  return stage_rhs(mol, in, t, out, NULL);
 }
 
 /* 1 if the exponent field of x reaches the fault threshold (NaN, Inf, or beyond faults.max_abs). */
@@ -205,48 +154,32 @@ static inline uint64_t fault_bits(double x, uint64_t blowup) {
   return (bits & 0x7ff0000000000000ull) >= blowup;
 }
 
-/* Stage s's update on box b: a sub-diagonal tableau forms u += wb k and y2 = u0 + wa k in one sweep
- * (scaleaddmulti); a general one forms y2 = u0 + dt sum_{q<=s} a[s+1][q] k[q] (a linear combination) and u += wb
- * k[s]. The first stage reads u0 where it would read u (u holds the previous step's buffer: see aeon_mol_step).
- * After the last stage the fault test (NaN, Inf, or beyond faults.max_abs: an unstable time step grows for a long
- * time before it overflows) sets up->bad. */
-static aeon_err box_update(aeon_mol *mol, stage_upd *up, const aeon_box *b) {
+/* The update after stage s over the evolved points, as grid-vector ops: a sub-diagonal tableau forms u += wb k and
+ * y = u0 + wa k in one sweep (scaleaddmulti); a general one forms y = u0 + dt sum_{q<=s} a[s+1][q] k[q] (a linear
+ * combination) and u += wb k[s]. After the last stage, u += wb k and the fault test (NaN, Inf, or beyond
+ * faults.max_abs: an unstable time step grows for a long time before it overflows) sets *bad. */
+static aeon_err stage_update(aeon_mol *mol, int s, double dt, int *bad) {
   const aeon_rk_method *rk = mol->rk;
-  const aeon_mesh *m = mol->m;
-  MPI_Comm comm = m->par->cart;
-  int s = up->s, nk = mol->general ? s + 1 : 1;
-  aeon_gvec vu, vu0, vy, vk[AEON_RK_MAX_STAGES];
-  AE_CHK(aeon_gvec_view_fields(m, &mol->u, b, comm, &vu));
-  AE_CHK(aeon_gvec_view_fields(m, &mol->u0, b, comm, &vu0));
-  AE_CHK(aeon_gvec_view_fields(m, &mol->y2, b, comm, &vy));
-  for (int q = 0; q < nk; q++) AE_CHK(aeon_gvec_view_fields(m, &mol->k[q], b, comm, &vk[q]));
-  if (s == 0 && mol->inject_at >= 0 && inside(b, mol->inject_ijk)) {
-    aeon_var(&mol->k[0], 0)[mol->inject_at] = NAN;
-    mol->inject_at = -1;
-  }
-  const aeon_gvec *ks = &vk[nk - 1], *from = s == 0 ? &vu0 : &vu;
-  double wb = rk->b[s] * up->dt;
+  const aeon_gvec *ks = &mol->vk[mol->general ? s : 0];
+  double wb = rk->b[s] * dt;
   if (s + 1 == rk->nstage) {
-    const aeon_gvec *Y[1] = {from};
-    aeon_gvec *Z[1] = {&vu};
+    const aeon_gvec *Y[1] = {&mol->vu};
+    aeon_gvec *Z[1] = {&mol->vu};
     AE_CHK(aeon_gvec_scaleaddmulti(1, &wb, ks, Y, Z));
-    int bad = 0;
-    AE_CHK(aeon_gvec_exceeds_local(&vu, mol->max_abs, &bad));
-    up->bad |= bad;
-    return AEON_OK;
+    return aeon_gvec_exceeds_local(&mol->vu, mol->max_abs, bad);
   }
   if (!mol->general) {
-    double c[2] = {wb, rk->a[s + 1][s] * up->dt};
-    const aeon_gvec *Y[2] = {from, &vu0};
-    aeon_gvec *Z[2] = {&vu, &vy};
+    double c[2] = {wb, rk->a[s + 1][s] * dt};
+    const aeon_gvec *Y[2] = {&mol->vu, &mol->vu0};
+    aeon_gvec *Z[2] = {&mol->vu, &mol->vy};
     return aeon_gvec_scaleaddmulti(2, c, ks, Y, Z);
   }
   double c[AEON_RK_MAX_STAGES + 1] = {1.0};
-  const aeon_gvec *X[AEON_RK_MAX_STAGES + 1] = {&vu0};
-  for (int q = 0; q <= s; q++) c[q + 1] = rk->a[s + 1][q] * up->dt, X[q + 1] = &vk[q];
-  AE_CHK(aeon_gvec_linearcombination(s + 2, c, X, &vy));
-  const aeon_gvec *Y[1] = {from};
-  aeon_gvec *Z[1] = {&vu};
+  const aeon_gvec *X[AEON_RK_MAX_STAGES + 1] = {&mol->vu0};
+  for (int q = 0; q <= s; q++) c[q + 1] = rk->a[s + 1][q] * dt, X[q + 1] = &mol->vk[q];
+  AE_CHK(aeon_gvec_linearcombination(s + 2, c, X, &mol->vy));
+  const aeon_gvec *Y[1] = {&mol->vu};
+  aeon_gvec *Z[1] = {&mol->vu};
   return aeon_gvec_scaleaddmulti(1, &wb, ks, Y, Z);
 }
 
@@ -284,35 +217,29 @@ static aeon_err run_hook(aeon_mol *mol, int stage, double t, aeon_fields *f) {
   return AEON_OK;
 }
 
-/* Exchanges the arrays of two field sets of the same shape. */
-static void swap_data(aeon_fields *a, aeon_fields *b) {
-  double *d = a->data;
-  a->data = b->data;
-  b->data = d;
-}
-
-/* The step start u0 takes the state's buffer and u the other one, which the first update overwrites on the evolved
- * points (u = u0 + wb k): no copy. The points outside them (ghosts, refilled before any stencil reads them) are
- * made equal in both buffers by one full copy before the first step and after a rollback. */
 aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt, int *nonfinite) {
   const aeon_rk_method *rk = mol->rk;
-  swap_data(&mol->u, &mol->u0);
-  if (!mol->synced) aeon_fields_copy(&mol->u, &mol->u0);
-  mol->synced = 1;
+  aeon_fields_copy(&mol->u0, &mol->u);
   *nonfinite = 0;
   mol->rejected = 0;
   for (int s = 0; s < rk->nstage && !mol->rejected; s++) {
     aeon_norm_acc *acc = s == 0 && mol->diag_acc ? mol->diag_acc : NULL;
     aeon_fields *kf = &mol->k[mol->general ? s : 0];
-    stage_upd up = {.s = s, .dt = dt};
-    AE_CHK(stage_rhs(mol, s == 0 ? &mol->u0 : &mol->y, t + rk->c[s] * dt, kf, acc, &up));
+    AE_CHK(stage_rhs(mol, s == 0 ? &mol->u0 : &mol->y, t + rk->c[s] * dt, kf, acc));
     if (acc) {
       mol->diag_acc = NULL;
       mol->diag_done = 1;
     }
+    if (s == 0 && mol->inject_at >= 0) {
+      aeon_var(kf, 0)[mol->inject_at] = NAN;
+      mol->inject_at = -1;
+    }
+    aeon_timer_start(mol->timers, mol->t_update);
+    int bad = 0;
+    AE_CHK(stage_update(mol, s, dt, &bad));
+    aeon_timer_stop(mol->timers, mol->t_update);
     int last = s + 1 == rk->nstage;
-    if (last) *nonfinite = up.bad;
-    else swap_data(&mol->y, &mol->y2); /* y2, just formed, is the next stage's input */
+    if (last) *nonfinite = bad;
     AE_CHK(run_hook(mol, s, last ? t + dt : t + rk->c[s + 1] * dt, last ? &mol->u : &mol->y));
   }
   if (!mol->rejected) AE_CHK(run_hook(mol, -1, t + dt, &mol->u));
@@ -345,10 +272,7 @@ void aeon_mol_set_max_abs(aeon_mol *mol, double max_abs) {
 
 void aeon_mol_rollback(aeon_mol *mol) { aeon_fields_copy(&mol->u, &mol->u0); }
 
-void aeon_mol_inject_nan(aeon_mol *mol, int i, int j, int k) {
-  mol->inject_at = aeon_idx(mol->m, i, j, k);
-  mol->inject_ijk[0] = i, mol->inject_ijk[1] = j, mol->inject_ijk[2] = k;
-}
+void aeon_mol_inject_nan(aeon_mol *mol, int i, int j, int k) { mol->inject_at = aeon_idx(mol->m, i, j, k); }
 
 int aeon_mol_find_nonfinite(aeon_mol *mol, int *var, int idx[3]) {
   const aeon_box *b = &mol->m->evolved;
