@@ -13,6 +13,7 @@
  * A blob without the magic is a checkpoint written before anchors: the whole chain, nothing else.
  * mac = HMAC-SHA-256(key, "aeon-receipt-anchor" | lineage[32] | step | count | head) with a key, the SHA-256 of
  * the same bytes without one. */
+#include "le_bytes.h"
 #include "aeon/receipts.h"
 
 #include <errno.h>
@@ -35,34 +36,14 @@
 
 _Static_assert(AEON_RECEIPT_BLOB_HEADER == 136, "blob header layout");
 
-static void put_u64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_u32(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_u64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; i++) v |= (uint64_t)p[i] << (8 * i);
-  return v;
-}
-
-static uint32_t get_u32(const uint8_t *p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; i++) v |= (uint32_t)p[i] << (8 * i);
-  return v;
-}
-
 /* The anchor's MAC with the log's key (SHA-256 without one). */
 static void anchor_mac(const aeon_receipts *log, const aeon_receipt_anchor *a, uint8_t out[32]) {
   uint8_t buf[sizeof ANCHOR_TAG - 1 + AEON_LINEAGE_HEX + 8 + 8 + 32] = {0};
   uint8_t *p = buf;
   memcpy(p, ANCHOR_TAG, sizeof ANCHOR_TAG - 1), p += sizeof ANCHOR_TAG - 1;
   memcpy(p, a->lineage, strnlen(a->lineage, AEON_LINEAGE_HEX)), p += AEON_LINEAGE_HEX;
-  put_u64(p, (uint64_t)a->step), p += 8;
-  put_u64(p, a->count), p += 8;
+  le_put_u64(p, (uint64_t)a->step), p += 8;
+  le_put_u64(p, a->count), p += 8;
   memcpy(p, a->head, 32);
   aeon_receipts_mac(log, buf, sizeof buf, out);
 }
@@ -85,11 +66,11 @@ void aeon_receipts_blob_write(const aeon_receipts *log, uint64_t first, int64_t 
   anchor_mac(log, &a, a.mac);
   memset(buf, 0, AEON_RECEIPT_BLOB_HEADER);
   memcpy(buf, MAGIC, 8);
-  put_u32(buf + 8, BLOB_VERSION);
-  put_u32(buf + 12, (uint32_t)a.keyed);
-  put_u64(buf + 16, a.count);
-  put_u64(buf + 24, a.first);
-  put_u64(buf + 32, (uint64_t)a.step);
+  le_put_u32(buf + 8, BLOB_VERSION);
+  le_put_u32(buf + 12, (uint32_t)a.keyed);
+  le_put_u64(buf + 16, a.count);
+  le_put_u64(buf + 24, a.first);
+  le_put_u64(buf + 32, (uint64_t)a.step);
   memcpy(buf + 40, a.lineage, strlen(a.lineage));
   memcpy(buf + 72, a.head, 32);
   memcpy(buf + 104, a.mac, 32);
@@ -107,13 +88,13 @@ aeon_err aeon_receipts_blob_anchor(const uint8_t *buf, size_t n, const char *wha
     if (a->count) memcpy(a->head, buf + n - AEON_RECEIPT_BYTES + HASH_AT, 32);
     return AEON_OK;
   }
-  if (n < AEON_RECEIPT_BLOB_HEADER || get_u32(buf + 8) != BLOB_VERSION)
+  if (n < AEON_RECEIPT_BLOB_HEADER || le_get_u32(buf + 8) != BLOB_VERSION)
     return AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: its receipt anchor is truncated or of an unknown "
                   "version", what);
-  a->keyed = (int32_t)get_u32(buf + 12);
-  a->count = get_u64(buf + 16);
-  a->first = get_u64(buf + 24);
-  a->step = (int64_t)get_u64(buf + 32);
+  a->keyed = (int32_t)le_get_u32(buf + 12);
+  a->count = le_get_u64(buf + 16);
+  a->first = le_get_u64(buf + 24);
+  a->step = (int64_t)le_get_u64(buf + 32);
   memcpy(a->lineage, buf + 40, AEON_LINEAGE_HEX);
   a->lineage[AEON_LINEAGE_HEX] = '\0';
   memcpy(a->head, buf + 72, 32);

@@ -21,6 +21,7 @@
  * ("steps A-B (N quiet) substeps=S retries=0"; a run of one reads like an ordinary step receipt) when it
  * reaches quiet_every, when substeps changes, or before any other receipt is appended. */
 #define OPENSSL_API_COMPAT 0x10100000L
+#include "le_bytes.h"
 #include "aeon/receipts.h"
 
 #include <inttypes.h>
@@ -63,50 +64,15 @@ void aeon_receipts_sha256_(const void *data, size_t n, uint8_t out[32]) {
   SHA256_Final(out, &c);
 }
 
-static uint8_t *put_u64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-  return p + 8;
-}
-
-static uint8_t *put_u32(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-  return p + 4;
-}
-
-static uint8_t *put_f64(uint8_t *p, double d) {
-  uint64_t u;
-  memcpy(&u, &d, sizeof u);
-  return put_u64(p, u);
-}
-
-static uint64_t get_u64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; i++) v |= (uint64_t)p[i] << (8 * i);
-  return v;
-}
-
-static uint32_t get_u32(const uint8_t *p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; i++) v |= (uint32_t)p[i] << (8 * i);
-  return v;
-}
-
-static double get_f64(const uint8_t *p) {
-  uint64_t u = get_u64(p);
-  double d;
-  memcpy(&d, &u, sizeof d);
-  return d;
-}
-
 /* Writes the hashed fields (index .. detail) into body[BODY_BYTES]. */
 static void encode_body(const aeon_receipt *r, uint8_t *body) {
-  uint8_t *p = put_u64(body, r->index);
-  p = put_u32(p, (uint32_t)r->kind);
-  p = put_u32(p, (uint32_t)r->reserved);
-  p = put_u64(p, (uint64_t)r->step);
-  p = put_f64(p, r->t);
-  p = put_f64(p, r->dt);
-  p = put_f64(p, r->wall);
+  uint8_t *p = le_put_u64(body, r->index);
+  p = le_put_u32(p, (uint32_t)r->kind);
+  p = le_put_u32(p, (uint32_t)r->reserved);
+  p = le_put_u64(p, (uint64_t)r->step);
+  p = le_put_f64(p, r->t);
+  p = le_put_f64(p, r->dt);
+  p = le_put_f64(p, r->wall);
   memcpy(p, r->detail, AEON_RECEIPT_DETAIL);
 }
 
@@ -118,13 +84,13 @@ static void encode(const aeon_receipt *r, uint8_t *out) {
 }
 
 static void decode(const uint8_t *in, aeon_receipt *r) {
-  r->index = get_u64(in);
-  r->kind = (int32_t)get_u32(in + 8);
-  r->reserved = (int32_t)get_u32(in + 12);
-  r->step = (int64_t)get_u64(in + 16);
-  r->t = get_f64(in + 24);
-  r->dt = get_f64(in + 32);
-  r->wall = get_f64(in + 40);
+  r->index = le_get_u64(in);
+  r->kind = (int32_t)le_get_u32(in + 8);
+  r->reserved = (int32_t)le_get_u32(in + 12);
+  r->step = (int64_t)le_get_u64(in + 16);
+  r->t = le_get_f64(in + 24);
+  r->dt = le_get_f64(in + 32);
+  r->wall = le_get_f64(in + 40);
   memcpy(r->detail, in + 48, AEON_RECEIPT_DETAIL);
   memcpy(r->prev, in + PREV_AT, 32);
   memcpy(r->hash, in + HASH_AT, 32);
