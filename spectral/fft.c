@@ -198,7 +198,8 @@ static aeon_err setup(aeon_spectral *s, const aeon_layout *block) {
   AE_CHK(aeon_par_agree(s->comm, aeon_spectral_buffer_(s, 0)));
   if (s->opts.effort != AEON_FFT_ESTIMATE) AE_CHK(aeon_spectral_wisdom_load_(s));
   AE_CHK(plan(s));
-  if (s->info.wisdom_hit == 0) AE_CHK(aeon_spectral_wisdom_save_(s));
+  int fileless_hit = s->info.wisdom_hit == 1 && s->info.wisdom_loaded != 1; /* e.g. a checkpoint's wisdom */
+  if (s->info.wisdom_hit == 0 || fileless_hit) AE_CHK(aeon_spectral_wisdom_save_(s));
   AE_CHK(aeon_par_agree(s->comm, aeon_spectral_tables_(s)));
   aeon_spectral_tier_record_(s);
   return AEON_OK;
@@ -309,4 +310,11 @@ aeon_spectral_kview aeon_spectral_coeffs(aeon_spectral *s) {
   aeon_spectral_kview v = {s->r2r ? NULL : s->buf[0], (long)s->nxc, s->od, s->axis, s->N[s->axis],
                            (long)s->local_1_start, (long)s->local_n1, s->kx, s->ky, s->kz};
   return v;
+}
+
+aeon_err aeon_spectral_sym_from_field(const aeon_field_desc *f, aeon_spectral_opts *opts) {
+  int parity[3];
+  AE_CHK(aeon_field_parity(f, parity));
+  for (int d = 0; d < 3; d++) opts->sym[d] = parity[d] < 0 ? -1 : 1;
+  return AEON_OK;
 }

@@ -19,7 +19,8 @@ struct aeon_loom {
   aeon_series *series; /* rank 0 only */
 };
 
-aeon_err aeon_loom_create(MPI_Comm comm, const char *path, int nband, int every, aeon_tiers *tiers, aeon_loom **out) {
+aeon_err aeon_loom_create(MPI_Comm comm, const char *path, int nband, int every, int append, aeon_tiers *tiers,
+                          aeon_loom **out) {
   *out = NULL;
   if (nband < 1 || nband > LOOM_MAXBAND)
     return AE_ERR(AEON_ERR_USER, "spectral.loom_bands = %d: between 1 and %d bands are possible", nband, LOOM_MAXBAND);
@@ -40,8 +41,8 @@ aeon_err aeon_loom_create(MPI_Comm comm, const char *path, int nband, int every,
     for (int b = 0; b < nband; b++) snprintf(names[2 + b], sizeof names[0], "E%d", b);
     snprintf(names[2 + nband], sizeof names[0], "dominant");
     for (int c = 0; c < nband + 3; c++) cols[c] = names[c];
-    e = aeon_series_open(path, "loom: energy 0.5 <f^2> in octave bands 2^b <= |k|/k0 < 2^(b+1), k0 = 2 pi / L",
-                         nband + 3, cols, &l->series);
+    e = aeon_series_open(path, append ? NULL : "loom: energy 0.5 <f^2> in octave bands 2^b <= |k|/k0 < 2^(b+1), "
+                         "k0 = 2 pi / L", nband + 3, cols, &l->series);
   }
   e = aeon_par_agree(comm, e);
   if (e) {

@@ -17,6 +17,12 @@ const aeon_param_decl aeon_spectral_params[] = {
    AEON_RESTART_CHANGEABLE},
   {"spectral.loom_bands", AEON_PT_INT, "8", 1, 32, NULL, "octave bands of |k| in the loom's spectra",
    AEON_RESTART_CHANGEABLE},
+  {"spectral.loom_field", AEON_PT_STRING, "", AEON_NORANGE, NULL,
+   "evolved variable whose band spectra the loom writes (RUNDIR/loom.dat) and the Poisson check solves; empty: the "
+   "first", AEON_RESTART_CHANGEABLE},
+  {"spectral.poisson_every", AEON_PT_INT, "0", 0, 1e9, NULL,
+   "steps between Poisson checks of a run (RUNDIR/poisson_check.dat: the field recovered from its spectral Laplacian; "
+   "0: none)", AEON_RESTART_CHANGEABLE},
 };
 const int aeon_spectral_nparams = (int)(sizeof aeon_spectral_params / sizeof aeon_spectral_params[0]);
 

@@ -134,3 +134,50 @@ void aeon_spectral_tier_record_(aeon_spectral *s) {
   snprintf(key, sizeof key, "fft.%ldx%ldx%ld.p%d.%s", s->N[0], s->N[1], s->N[2], s->size, names[s->opts.effort]);
   aeon_tiers_put(s->opts.tiers, 3, key, &rec, sizeof rec, 0); /* a full bank only loses this record */
 }
+
+aeon_err aeon_spectral_wisdom_export(MPI_Comm comm, char **text, size_t *len) {
+  *text = NULL;
+  *len = 0;
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  fftw_mpi_init(); /* idempotent */
+  fftw_mpi_gather_wisdom(comm);
+  aeon_err e = AEON_OK;
+  if (rank == 0) {
+    char *w = fftw_export_wisdom_to_string();
+    size_t n = w ? strlen(w) : 0;
+    if (n > 0) e = aeon_mem_alloc(n + 1, (void **)text);
+    if (!e && n > 0) {
+      memcpy(*text, w, n);
+      *len = n;
+    }
+    free(w); /* FFTW's own allocation */
+  }
+  AE_CHK(aeon_par_agree(comm, e));
+  return AEON_OK;
+}
+
+/* Imports n bytes of wisdom text on this rank if they look like FFTW wisdom and FFTW parses them; returns 1 or 0. */
+static int import_text(const char *text, size_t n) {
+  if (!text || n < 8 || n > (size_t)WISDOM_MAX || memchr(text, 0, n) || strncmp(text, "(fftw-3", 7) != 0) return 0;
+  char *z = NULL;
+  if (aeon_mem_alloc(n + 1, (void **)&z) != AEON_OK) return 0;
+  memcpy(z, text, n);
+  int ok = fftw_import_wisdom_from_string(z) != 0; /* a failed import leaves the earlier wisdom as it was */
+  aeon_mem_free(z);
+  return ok;
+}
+
+aeon_err aeon_spectral_wisdom_import(MPI_Comm comm, const char *text, size_t len, const char *what, int *ok) {
+  int rank;
+  MPI_Comm_rank(comm, &rank);
+  fftw_mpi_init();
+  int st = rank == 0 ? (import_text(text, len) ? 1 : -1) : 0;
+  if (st < 0)
+    fprintf(stderr, "aeon: warning: the FFTW wisdom in %s is unreadable or corrupt (%zu bytes): ignored, plans are "
+            "measured again\n", what, len);
+  AE_MPI(MPI_Bcast(&st, 1, MPI_INT, 0, comm));
+  fftw_mpi_broadcast_wisdom(comm);
+  *ok = st;
+  return AEON_OK;
+}

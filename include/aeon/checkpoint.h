@@ -43,6 +43,9 @@ typedef struct aeon_checkpoint_meta {
   uint64_t nreceipts;    /* bytes */
   char *field_digests;   /* "NAME HEX\n" per field, in the metadata digest (format 3; filled on write and read) */
   int32_t format_version; /* format version of the file (filled on read) */
+  uint8_t *wisdom;       /* optional FFTW wisdom text (/fftw_wisdom; outside meta_sha256, with its own SHA-256), or NULL */
+  uint64_t nwisdom;      /* bytes (0: none) */
+  int32_t wisdom_state;  /* filled on read: 1 present and verified, 0 absent, -1 damaged (left out: plans measure again) */
 } aeon_checkpoint_meta;
 
 /* Writes a checkpoint of the fields (names[v] per variable) to path (collective; rank 0's meta is stored). */

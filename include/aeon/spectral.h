@@ -20,6 +20,7 @@
 
 #include "aeon/deck.h"
 #include "aeon/error.h"
+#include "aeon/field.h"
 #include "aeon/layout.h"
 #include "aeon/mesh.h"
 #include "aeon/tiers.h"
@@ -65,7 +66,8 @@ typedef struct aeon_spectral_info {
   double setup_seconds;  /* wall time of the whole create: layouts, redistributions, wisdom, plans, tables */
   int wisdom_hit;        /* 1: both plans came from wisdom (no measuring); 0: planned; -1: estimate (no wisdom) */
   int wisdom_loaded;     /* 1: the wisdom file was read; 0: absent or "none"; -1: unreadable/corrupt, ignored */
-  int wisdom_saved;      /* 1: the wisdom file was (re)written by this create */
+  int wisdom_saved;      /* 1: the wisdom file was (re)written by this create (after a miss, or after a hit from
+                            wisdom already in memory, e.g. a checkpoint's, when the file was absent or corrupt) */
   int slab_dir;          /* direction of the real slabs: 2 (z) or 1 (y), whichever keeps more points in place */
   long local_slab;       /* slab_dir planes of this rank's real slab (may be 0) */
   long local_kslab;      /* planes of this rank's transposed coefficient slab (may be 0), along the other of y, z */
@@ -151,12 +153,23 @@ aeon_err aeon_spectral_bands(aeon_spectral *s, const aeon_array *f, int nband, d
 void aeon_spectral_forget_wisdom(void);
 /* Returns through path (capacity cap) the wisdom file the options name ("" when "none"). */
 aeon_err aeon_spectral_wisdom_path(const aeon_spectral_opts *opts, char *path, size_t cap);
+/* Gathers every rank's FFTW wisdom and returns it as text on rank 0 (len bytes, NUL-terminated, aeon_mem_free it;
+ * NULL and 0 on the other ranks and when there is none) (collective). */
+aeon_err aeon_spectral_wisdom_export(MPI_Comm comm, char **text, size_t *len);
+/* Imports wisdom text held by rank 0 (from a checkpoint; `what` names it) after checking that it is FFTW wisdom, then
+ * broadcasts rank 0's wisdom (collective). *ok: 1 imported; -1 rejected with a warning on rank 0 (plans measure again). */
+aeon_err aeon_spectral_wisdom_import(MPI_Comm comm, const char *text, size_t len, const char *what, int *ok);
+/* Sets opts->sym from a field's reflection parity (aeon_field_parity: +1 even, -1 odd per direction); directions that
+ * are not symmetric on both faces of the mesh are left to the mesh (aeon_spectral_create_mesh sets them periodic). */
+aeon_err aeon_spectral_sym_from_field(const aeon_field_desc *f, aeon_spectral_opts *opts);
 
 /* The loom: octave band spectra of a field on a cadence, written to an ASCII series; a change of the dominant
  * band is a regime shift of the tiers. */
 typedef struct aeon_loom aeon_loom;
-/* Opens a loom writing to path on rank 0 (columns step, t, E0 .. E{nband-1}, dominant) every `every` steps. */
-aeon_err aeon_loom_create(MPI_Comm comm, const char *path, int nband, int every, aeon_tiers *tiers, aeon_loom **l);
+/* Opens a loom writing to path on rank 0 (columns step, t, E0 .. E{nband-1}, dominant) every `every` steps; with
+ * append set, rows go after those already in the file (a restarted run). */
+aeon_err aeon_loom_create(MPI_Comm comm, const char *path, int nband, int every, int append, aeon_tiers *tiers,
+                          aeon_loom **l);
 /* Samples f at this step if the cadence says so (collective): writes a row, keeps the bands in Tier2 with a TTL
  * of one cadence, and sets *shift to 1 (else 0) when the dominant band changed since the last sample. */
 aeon_err aeon_loom_sample(aeon_loom *l, aeon_spectral *s, const aeon_array *f, int64_t step, double t, int *shift);

@@ -59,6 +59,20 @@ static aeon_err meta_digest(const aeon_checkpoint_meta *mt, char hex[65]) {
   return AEON_OK;
 }
 
+/* SHA-256 of n bytes as 64 hex digits (the FFTW wisdom's own digest: the wisdom is not part of meta_sha256, so a
+ * damaged wisdom blob costs planning time only, never the checkpoint). */
+static aeon_err bytes_sha256(const uint8_t *data, uint64_t n, char hex[65]) {
+  unsigned char md[32];
+  unsigned int len = 0;
+  EVP_MD_CTX *c = EVP_MD_CTX_new();
+  int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) && EVP_DigestUpdate(c, data, n) &&
+           EVP_DigestFinal_ex(c, md, &len);
+  EVP_MD_CTX_free(c);
+  if (!ok) return AE_ERR(AEON_ERR_LIB, "OpenSSL could not compute a SHA-256 digest");
+  for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+  return AEON_OK;
+}
+
 /* Broadcasts a string or byte blob from rank 0 (allocating it on the other ranks). */
 static aeon_err bcast_blob(MPI_Comm comm, int rank, void **p, uint64_t *n) {
   AE_MPI(MPI_Bcast(n, 1, MPI_UINT64_T, 0, comm));
@@ -83,6 +97,7 @@ static aeon_err share_meta(MPI_Comm comm, int rank, aeon_checkpoint_meta *mt) {
   AE_CHK(bcast_blob(comm, rank, (void **)&mt->physics, &ls[2]));
   AE_CHK(bcast_blob(comm, rank, (void **)&mt->tiers, &mt->ntiers));
   AE_CHK(bcast_blob(comm, rank, (void **)&mt->receipts, &mt->nreceipts));
+  AE_CHK(bcast_blob(comm, rank, (void **)&mt->wisdom, &mt->nwisdom)); /* its digest attribute is written by all */
   return AEON_OK;
 }
 
@@ -105,6 +120,10 @@ static aeon_err put_meta(hid_t f, const aeon_checkpoint_meta *mt, const char *pa
   AE_CHK(h5u_put_str_attr(f, "physics", mt->physics, path));
   AE_CHK(h5u_put_str_attr(f, "field_digests", mt->field_digests, path));
   AE_CHK(h5u_put_str_attr(f, "meta_sha256", hex, path));
+  if (mt->nwisdom) {
+    AE_CHK(bytes_sha256(mt->wisdom, mt->nwisdom, hex));
+    AE_CHK(h5u_put_str_attr(f, "fftw_wisdom_sha256", hex, path));
+  }
   return AEON_OK;
 }
 
@@ -183,6 +202,8 @@ static aeon_err put_contents(hid_t f, MPI_Comm comm, const aeon_mesh *m, const a
   AE_CHK(aeon_io_agree(comm, put_meta(f, mt, path)));
   AE_CHK(aeon_io_agree(comm, h5u_write_bytes(f, "/tiers", mt->tiers, mt->ntiers, m->par->rank, path)));
   AE_CHK(aeon_io_agree(comm, h5u_write_bytes(f, "/receipts", mt->receipts, mt->nreceipts, m->par->rank, path)));
+  if (mt->nwisdom)
+    AE_CHK(aeon_io_agree(comm, h5u_write_bytes(f, "/fftw_wisdom", mt->wisdom, mt->nwisdom, m->par->rank, path)));
   return AEON_OK;
 }
 
@@ -283,7 +304,7 @@ aeon_err aeon_checkpoint_write(const aeon_mesh *m, const aeon_fields *u, const c
   MPI_Comm cart = m->par->cart;
   int rank = m->par->rank;
   aeon_checkpoint_meta mt = *meta;
-  if (rank != 0) mt.deck = mt.effective = mt.physics = NULL, mt.tiers = mt.receipts = NULL;
+  if (rank != 0) mt.deck = mt.effective = mt.physics = NULL, mt.tiers = mt.receipts = mt.wisdom = NULL;
   mt.format_version = AEON_CHECKPOINT_VERSION;
   aeon_err e = share_meta(cart, rank, &mt);
   if (!e) e = aeon_mem_alloc((size_t)u->nvar * DIGEST_LINE + 1, (void **)&mt.field_digests);
@@ -303,9 +324,29 @@ aeon_err aeon_checkpoint_write(const aeon_mesh *m, const aeon_fields *u, const c
   aeon_mem_free(mt.field_digests);
   if (rank != 0) {
     aeon_mem_free(mt.deck), aeon_mem_free(mt.effective), aeon_mem_free(mt.physics);
-    aeon_mem_free(mt.tiers), aeon_mem_free(mt.receipts);
+    aeon_mem_free(mt.tiers), aeon_mem_free(mt.receipts), aeon_mem_free(mt.wisdom);
   }
   return e ? aeon_error_trace(e, __FILE__, __LINE__, __func__) : AEON_OK;
+}
+
+/* The optional FFTW wisdom of an open checkpoint: read with its Fletcher32 checksum and compared with its SHA-256
+ * attribute; anything missing or damaged leaves it out (wisdom_state -1), never failing the checkpoint. */
+static void get_wisdom(hid_t f, aeon_checkpoint_meta *mt, const char *path) {
+  mt->wisdom_state = 0;
+  if (H5Lexists(f, "/fftw_wisdom", H5P_DEFAULT) <= 0) return;
+  char saved[2048], *stored = NULL, hex[65];
+  aeon_err code = aeon_error_code();
+  snprintf(saved, sizeof saved, "%s", aeon_error_message()); /* a damaged blob must not leave its message behind */
+  int ok = h5u_read_bytes(f, "/fftw_wisdom", &mt->wisdom, &mt->nwisdom, path) == AEON_OK &&
+           H5Aexists(f, "fftw_wisdom_sha256") > 0 && h5u_get_str_attr(f, "fftw_wisdom_sha256", &stored, path) == AEON_OK &&
+           bytes_sha256(mt->wisdom, mt->nwisdom, hex) == AEON_OK && strcmp(hex, stored) == 0;
+  aeon_mem_free(stored);
+  aeon_error_adopt(code, saved);
+  mt->wisdom_state = ok ? 1 : -1;
+  if (ok) return;
+  aeon_mem_free(mt->wisdom);
+  mt->wisdom = NULL;
+  mt->nwisdom = 0;
 }
 
 /* Reads and checks everything but the fields from an open file. */
@@ -338,6 +379,7 @@ static aeon_err get_meta(hid_t f, const char *path, aeon_checkpoint_meta *mt) {
   AE_CHK(h5u_get_str_attr(f, "physics", &mt->physics, path));
   AE_CHK(h5u_read_bytes(f, "/tiers", &mt->tiers, &mt->ntiers, path));
   AE_CHK(h5u_read_bytes(f, "/receipts", &mt->receipts, &mt->nreceipts, path));
+  get_wisdom(f, mt, path);
   return AEON_OK;
 }
 
@@ -558,7 +600,7 @@ aeon_err aeon_checkpoint_read_fields(const aeon_mesh *m, aeon_fields *u, const c
 void aeon_checkpoint_meta_free(aeon_checkpoint_meta *mt) {
   aeon_mem_free(mt->deck), aeon_mem_free(mt->effective), aeon_mem_free(mt->physics);
   aeon_mem_free(mt->aeon_version), aeon_mem_free(mt->tiers), aeon_mem_free(mt->receipts);
-  aeon_mem_free(mt->field_digests);
+  aeon_mem_free(mt->field_digests), aeon_mem_free(mt->wisdom);
   memset(mt, 0, sizeof *mt);
 }
 

@@ -283,6 +283,7 @@ static const char *known_name(int32_t kind) {
     [AEON_RCPT_REGIME_SHIFT] = "regime-shift",
     [AEON_RCPT_SIGNAL] = "signal",
     [AEON_RCPT_FAULT] = "fault",
+    [AEON_RCPT_FFT_PLAN] = "fft-plan",
   };
   return kind >= 0 && (size_t)kind < sizeof names / sizeof names[0] ? names[kind] : NULL;
 }

@@ -158,6 +158,7 @@ aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char
   if (!s->opt.no_files) AE_CHK(aeon_par_agree(comm, aeon_sim_output_open(s, s->restarted)));
   if (!s->opt.quiet) AE_CHK(aeon_par_report(&s->par, s->log));
   aeon_sim_receipt(s, AEON_RCPT_RUN_START, "%s on %d ranks from step %ld", name, s->par.size, s->step);
+  AE_CHK(aeon_par_agree(comm, aeon_sim_spectral_setup(s)));
   s->rcpt_file_ok = !s->opt.no_files;
   return AEON_OK;
 }
@@ -234,6 +235,7 @@ aeon_err aeon_sim_check(MPI_Comm comm, const char *text, size_t len, const char 
 void aeon_sim_destroy(aeon_sim *s) {
   if (!s) return;
   if (s->rcpt_file_ok) aeon_sim_receipts_flush(s, 1); /* what happened since the last checkpoint (best effort) */
+  aeon_sim_spectral_destroy(s);
   aeon_tiers_destroy(s->tiers);
   aeon_max_agree_destroy(s->health);
   aeon_mem_free(s->first_deck);

@@ -12,6 +12,7 @@
 /* Fills meta from the simulation (rank 0's receipts; the effective parameters as YAML text). */
 static aeon_err fill_meta(aeon_sim *s, aeon_checkpoint_meta *mt) {
   memset(mt, 0, sizeof *mt);
+  AE_CHK(aeon_sim_spectral_wisdom(s, mt)); /* collective: first, before anything one rank alone can fail */
   mt->step = s->step, mt->nsteps = s->nsteps, mt->tick = s->tick;
   mt->t = s->t, mt->dt = s->dt, mt->wall = aeon_sim_wall(s);
   mt->sched[0] = (int64_t)s->regime, mt->sched[1] = s->rollbacks, mt->sched[2] = s->halvings;
@@ -97,6 +98,7 @@ aeon_err aeon_sim_checkpoint(aeon_sim *s) {
   free(mt.effective);
   aeon_mem_free(mt.tiers);
   aeon_mem_free(mt.receipts);
+  aeon_mem_free(mt.wisdom);
   if (e) return aeon_error_trace(e, __FILE__, __LINE__, __func__);
   s->last_ck_wall = aeon_sim_wall(s);
   s->ck_due_wall = 0;
@@ -126,10 +128,9 @@ aeon_err aeon_sim_check_fixed(const aeon_sim *s, const char *old_effective, cons
   return e;
 }
 
-/* Keeps only the rows of norms.dat up to the restart step, so a continued run appends after them. */
-static aeon_err trim_norms(const aeon_sim *s) {
+aeon_err aeon_sim_trim_series(const aeon_sim *s, const char *name) {
   char path[4400], tmp[4500];
-  snprintf(path, sizeof path, "%s/norms.dat", s->rundir);
+  snprintf(path, sizeof path, "%s/%s", s->rundir, name);
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   FILE *in = fopen(path, "r");
   if (!in) return AEON_OK;
@@ -165,6 +166,7 @@ aeon_err aeon_sim_load_checkpoint(aeon_sim *s, const char *path) {
   if (!e) e = aeon_checkpoint_read_fields(&s->lev[0].mesh, aeon_mol_state(s->lev[0].mol), s->var_names, path);
   if (!e) e = aeon_par_agree(s->comm, aeon_tiers_deserialize(s->tiers, mt.tiers, mt.ntiers));
   if (!e) e = aeon_par_agree(s->comm, restore_receipts(s, &mt, path));
+  if (!e) e = aeon_sim_spectral_restore(s, &mt, path); /* before any FFT plan is made */
   if (!e) {
     s->step = mt.step, s->tick = mt.tick, s->t = mt.t, s->wall_prior = mt.wall;
     s->lev[0].t = mt.t;
@@ -283,7 +285,8 @@ aeon_err aeon_sim_restart(aeon_sim *s) {
     AE_CHK(aeon_par_agree(s->comm, s->rank == 0 ? continue_history(s, strcmp(s->opt.restart, "auto") != 0) : AEON_OK));
   if (from >= 0 && !s->opt.quiet && s->rank == 0)
     fprintf(s->log, "aeon: restarted from step %ld (t = %.6g)\n", s->step, s->t);
-  if (s->restarted && !s->opt.no_files) AE_CHK(aeon_par_agree(s->comm, s->rank == 0 ? trim_norms(s) : AEON_OK));
+  if (s->restarted && !s->opt.no_files)
+    AE_CHK(aeon_par_agree(s->comm, s->rank == 0 ? aeon_sim_trim_series(s, "norms.dat") : AEON_OK));
   return AEON_OK;
 }
 

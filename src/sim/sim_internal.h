@@ -108,6 +108,9 @@ struct aeon_sim {
   uint64_t rcpt_ck_first;    /* first receipt the next checkpoint stores: the count at the previous one */
   int64_t rcpt_file_has;     /* after loading a checkpoint: receipts its log file holds (-1: no file) */
   int rcpt_file_ok;          /* the run is set up: the log file may be appended to */
+  /* spectral diagnostics (sim_spectral.c) */
+  struct aeon_sim_spectral *spec; /* the FFT plan, loom and Poisson check of spectral.*; NULL when off */
+  int fft_wisdom_ck;         /* FFTW wisdom of the restart's checkpoint: 1 imported, -1 damaged (ignored), 0 none */
 };
 
 /* Codes of a stop request, agreed with MPI_MAX (a deliberate stop outranks a time-limit signal). */
@@ -141,8 +144,24 @@ aeon_err aeon_sim_load_checkpoint(aeon_sim *sim, const char *path);
 aeon_err aeon_sim_restart(aeon_sim *sim);
 /* Writes into out the run directory of a checkpoint file (the parent of its checkpoints/ directory). */
 void aeon_sim_rundir_of_checkpoint(const char *path, char *out, size_t len);
+/* Rank 0: keeps only the rows of the series RUNDIR/name before the restart step (and its header), so a continued
+ * run appends after them; a missing file is fine. */
+aeon_err aeon_sim_trim_series(const aeon_sim *sim, const char *name);
 /* Builds the parameter deck of a restart and checks that no fixed parameter changed (collective). */
 aeon_err aeon_sim_check_fixed(const aeon_sim *sim, const char *old_effective, const char *what);
+
+/* Makes the FFT plan of the spectral diagnostics when spectral.loom_every or spectral.poisson_every asks for them
+ * (after a restart, so a checkpoint's wisdom is in memory), records it as a receipt and opens loom.dat and
+ * poisson_check.dat (collective). */
+aeon_err aeon_sim_spectral_setup(aeon_sim *sim);
+/* Samples the loom and runs the Poisson check when due at the current step (collective). */
+aeon_err aeon_sim_spectral_step(aeon_sim *sim, int last);
+/* Gathers the FFTW wisdom into mt->wisdom on rank 0 when the run uses FFTs (collective; aeon_mem_free it). */
+aeon_err aeon_sim_spectral_wisdom(aeon_sim *sim, aeon_checkpoint_meta *mt);
+/* Imports a checkpoint's FFTW wisdom (collective; warns when it was damaged) and notes where it came from. */
+aeon_err aeon_sim_spectral_restore(aeon_sim *sim, const aeon_checkpoint_meta *mt, const char *path);
+/* Frees the spectral diagnostics (collective). */
+void aeon_sim_spectral_destroy(aeon_sim *sim);
 
 /* Sets the run directory and checkpoint directory names (no I/O). */
 void aeon_sim_output_names(aeon_sim *sim);

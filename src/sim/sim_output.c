@@ -155,6 +155,7 @@ aeon_err aeon_sim_output_step(aeon_sim *s, int last) {
   int snapshot = s->fields_every > 0 && due(s->step, s->fields_every, last);
   if (due(s->step, s->norms_every, last)) AE_CHK(norms_row(s, last, snapshot));
   else if (snapshot && s->phys->naux > 0) AE_CHK(aeon_sim_diag_pass(s)); /* the auxiliary fields of this step */
+  AE_CHK(aeon_sim_spectral_step(s, last));
   aeon_timer_start(&s->timers, s->t_output);
   if (snapshot) AE_CHK(write_snapshot(s));
   aeon_timer_stop(&s->timers, s->t_output);

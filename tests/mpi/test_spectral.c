@@ -344,7 +344,7 @@ static void test_loom(const char *dir) {
   char path[320];
   snprintf(path, sizeof path, "%s/loom.dat", dir);
   aeon_tiers_create(NULL, &tiers);
-  if (!ok(aeon_spectral_create_mesh(&m, &opts, &s)) || !ok(aeon_loom_create(MPI_COMM_WORLD, path, 5, 2, tiers, &l))) {
+  if (!ok(aeon_spectral_create_mesh(&m, &opts, &s)) || !ok(aeon_loom_create(MPI_COMM_WORLD, path, 5, 2, 0, tiers, &l))) {
     CHECK(0, "loom setup");
     return;
   }
