@@ -284,7 +284,7 @@ void aeon_spectral_destroy(aeon_spectral *s) {
   aeon_layout_destroy(s->slab);
   aeon_layout_destroy(s->block);
   for (int b = 0; b < SPEC_NBUF; b++) aeon_mem_free(s->buf[b]);
-  double *tables[] = {s->kx, s->ky, s->kz, s->kxo, s->kyo, s->kzo, s->k2, s->poisson, s->proj, s->helm};
+  double *tables[] = {s->kx, s->ky, s->kz, s->kxo, s->kyo, s->kzo, s->k2, s->proj, s->helm};
   for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) aeon_mem_free(tables[i]);
   aeon_mem_free(s->dealias);
   if (s->comm != MPI_COMM_NULL) MPI_Comm_free(&s->comm);

@@ -2,8 +2,8 @@
  * coefficient slab (y planes j0 .. j0 + ny_local, all z, x up to N/2 for
  * complex plans, all x for real-to-real ones): the 1D wave numbers per
  * direction and their first-derivative versions (Nyquist mode zero), then per
- * coefficient |k|^2, the Poisson multiplier -1 / (|k|^2 norm) (0 at k = 0),
- * the projection factor 1 / |k_odd|^2 and the 2/3 dealiasing mask. For a
+ * coefficient |k|^2 (the Poisson multiplier is computed on the fly, row by row,
+ * in solve.c), the projection factor 1 / |k_odd|^2 and the 2/3 dealiasing mask. For a
  * real-to-real direction the wave number of coefficient m is the Laplacian's:
  * half-complex 2 pi min(m, N - m) / L, cosine (REDFT10) pi m / L, sine
  * (RODFT10) pi (m + 1) / L. */
@@ -38,10 +38,8 @@ aeon_err aeon_spectral_tables_(aeon_spectral *s) {
   AE_CHK(wave_numbers(N[2], N[2], s->L[2], s->r2r, s->sym[2], &s->kz, &s->kzo));
   size_t n = (size_t)s->nloc + 1;
   AE_CHK(aeon_mem_alloc(sizeof(double) * n, (void **)&s->k2));
-  AE_CHK(aeon_mem_alloc(sizeof(double) * n, (void **)&s->poisson));
   AE_CHK(aeon_mem_alloc(sizeof(double) * n, (void **)&s->proj));
   AE_CHK(aeon_mem_alloc(n, (void **)&s->dealias));
-  double inv_n = s->inv_norm;
   const double *k[3] = {s->kx, s->ky, s->kz}, *ko[3] = {s->kxo, s->kyo, s->kzo};
   const int od = s->od, md = s->axis;
   long p = 0;
@@ -53,7 +51,6 @@ aeon_err aeon_spectral_tables_(aeon_spectral *s) {
       for (long i = 0; i < nxc; i++, p++) {
         double k2 = s->kx[i] * s->kx[i] + ko2, kk2 = s->kxo[i] * s->kxo[i] + koo2;
         s->k2[p] = k2;
-        s->poisson[p] = k2 > 0 ? -inv_n / k2 : 0.0;
         s->proj[p] = kk2 > 0 ? 1.0 / kk2 : 0.0;
         s->dealias[p] = 3 * i <= N[0] && 3 * mo <= N[od] && 3 * mm <= N[md];
       }

@@ -33,7 +33,6 @@ struct aeon_spectral {
   double *kx, *ky, *kz;      /* angular wave numbers (nxk, N[1], N[2]); for real-to-real the eigen wave numbers */
   double *kxo, *kyo, *kzo;   /* the same with the Nyquist mode set to zero (first derivatives) */
   double *k2;                /* |k|^2 per local coefficient */
-  double *poisson;           /* -1 / (|k|^2 N) per local coefficient, 0 for k = 0 */
   double *proj;              /* 1 / |k_odd|^2 per local coefficient, 0 where k_odd = 0 */
   unsigned char *dealias;    /* 1 where the 2/3 rule keeps the mode */
   double *helm, helm_a, helm_b; /* 1 / ((a + b |k|^2) N) of the last (a, b) */
