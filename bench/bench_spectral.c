@@ -11,10 +11,12 @@
  * solution. Times are wall seconds and CPU seconds of the process (max over
  * ranks; the CPU figure is the one a loaded machine disturbs least). Prints one
  * JSON object per line.
- * Usage: mpirun -n P bench_spectral [N ...] [--reps R] [--planner estimate|measure|patient] [--grid xy|auto]
- * (default N = 128, R = 9, planner measure, grid xy: the process grid splits x and y only, so every rank's block
- * differs from its z slab and the redistribution moves data between ranks; auto: Aeon's automatic grid, which for
- * a cube on 2 ranks splits z like FFTW and moves nothing; wisdom in the user's cache file). */
+ * Usage: mpirun -n P bench_spectral [N ...] [--reps R] [--planner estimate|measure|patient] [--grid xy|x|auto]
+ * [--bare-huge]. Default N = 128, R = 9, planner measure, grid xy: the process grid splits x and y (z whole),
+ * and the plan takes y slabs where that keeps more points in place (on 2 ranks a 1 x 2 x 1 grid: nothing moves
+ * between ranks); x: x split only, so the redistribution moves (P-1)/P of the points each way; auto: Aeon's
+ * automatic grid. --bare-huge: the bare transforms' buffer from a huge-page pool like Aeon's slab buffers, instead
+ * of fftw_alloc (separates the effect of huge pages from the rest). Wisdom in the user's cache file. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,11 +74,16 @@ static double phi_at(const aeon_mesh *m, long i, long j, long k) {
   return sin(2 * M_PI * x) * cos(4 * M_PI * y) * sin(6 * M_PI * z);
 }
 
-static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
+static int bare_huge; /* --bare-huge: the bare transforms' buffer in a huge-page pool, as Aeon's slab buffers are */
+
+/* Process grids: x and y split (z whole), x split only, or Aeon's automatic grid. */
+enum { GRID_XY = 0, GRID_X = 1, GRID_AUTO = 2 };
+
+static void bench(long n, int reps, aeon_fft_effort effort, int grid) {
   static const unsigned flags_of[] = {FFTW_ESTIMATE, FFTW_MEASURE, FFTW_PATIENT, FFTW_EXHAUSTIVE, FFTW_MEASURE};
   static const char *names[] = {"estimate", "measure", "patient", "exhaustive", "wisdom-only"};
   const long N[3] = {n, n, n};
-  const int dims[3] = {0, 0, zsplit ? 0 : 1}, periodic[3] = {1, 1, 1};
+  const int dims[3] = {0, grid == GRID_X ? 1 : 0, grid == GRID_AUTO ? 0 : 1}, periodic[3] = {1, 1, 1};
   aeon_mesh m;
   aeon_par par;
   memset(&m, 0, sizeof m);
@@ -106,7 +113,11 @@ static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
 
   /* the bare transforms: FFTW's own slabs and buffer, the same flags (the plan comes from the wisdom just made) */
   ptrdiff_t n0, s0, n1, s1, alloc = fftw_mpi_local_size_3d_transposed(n, n, n / 2 + 1, MPI_COMM_WORLD, &n0, &s0, &n1, &s1);
-  double *buf = fftw_alloc_real(2 * (size_t)alloc + 2);
+  aeon_pagepool *pool = NULL;
+  double *buf = NULL;
+  if (bare_huge && !aeon_pagepool_create(sizeof(double) * (2 * (size_t)alloc + 2), 1, 1, &pool))
+    aeon_pagepool_get(pool, (void **)&buf);
+  else buf = fftw_alloc_real(2 * (size_t)alloc + 2);
   unsigned fl = flags_of[effort];
   double tp = MPI_Wtime();
   fftw_plan fwd = fftw_mpi_plan_dft_r2c_3d(n, n, n, buf, (fftw_complex *)buf, MPI_COMM_WORLD, fl | FFTW_MPI_TRANSPOSED_OUT);
@@ -142,6 +153,10 @@ static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
     TIMED(t_redist[r], c, aeon_redist_apply(there, &a, &sv); aeon_redist_apply(back, &sv, &phi));
     cpu[2] = fmin(cpu[2], c_med[2 * reps + r] = c);
     if (!e) e = aeon_spectral_poisson(s, &rhs, &phi); /* phi was overwritten by the redistribution's copy */
+    /* MULTIGRID COMPARISON (the elliptic issue, branch mg): time the multigrid solve of the same rhs on the same mesh
+     * here, inside this loop so it alternates with the bare and spectral solves, into t_mg[r] (wall) and its CPU
+     * seconds, then print "mg_solve_s", "mg_solve_median_s" and "mg_ratio" (mg / spectral solve) in the
+     * spectral_poisson line below instead of the nulls, with the multigrid's own error against phi_at. */
   }
   if (e) aeon_error_print(stderr, 1);
   double err = 0, all_err;
@@ -161,9 +176,10 @@ static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
   for (int q = 0; q < 4; q++) cm[q] = median(c_med + q * reps, reps);
   if (rank == 0 && !e) {
     printf("{\"bench\":\"spectral_plan\",\"n\":%ld,\"ranks\":%d,\"grid\":\"%dx%dx%d\",\"planner\":\"%s\","
-           "\"slabs\":\"%c\",\"plan_s\":%.4f,\"create_s\":%.4f,\"wisdom_file\":\"%s\",\"wisdom\":\"%s\",\"wisdom_saved\":%d,"
+           "\"slabs\":\"%c\",\"bare_buffer\":\"%s\",\"plan_s\":%.4f,\"create_s\":%.4f,\"wisdom_file\":\"%s\",\"wisdom\":\"%s\",\"wisdom_saved\":%d,"
            "\"bare_plan_s\":%.4f}\n",
-           n, size, par.dims[0], par.dims[1], par.dims[2], names[effort], "xyz"[info.slab_dir], info.plan_seconds, info.setup_seconds,
+           n, size, par.dims[0], par.dims[1], par.dims[2], names[effort], "xyz"[info.slab_dir],
+           bare_huge ? "huge-page pool" : "fftw_alloc", info.plan_seconds, info.setup_seconds,
            info.wisdom_loaded > 0 ? "read" : info.wisdom_loaded < 0 ? "corrupt" : "absent",
            info.wisdom_hit == 1 ? "hit" : info.wisdom_hit == 0 ? "miss" : "none", info.wisdom_saved, bare_plan);
     printf("{\"bench\":\"spectral_poisson\",\"n\":%ld,\"ranks\":%d,\"reps\":%d,\"bare_fft_s\":%.5f,\"solve_s\":%.5f,"
@@ -171,7 +187,7 @@ static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
            "\"redist_both_ways_s\":%.5f,\"redist_median_s\":%.5f,\"bare_fft_cpu_s\":%.5f,\"solve_cpu_s\":%.5f,"
            "\"ratio_cpu\":%.3f,\"redist_cpu_s\":%.5f,\"aeon_fft_s\":%.5f,\"aeon_fft_cpu_s\":%.5f,\"bare_cpu_median_s\":%.5f,"
            "\"solve_cpu_median_s\":%.5f,\"ratio_cpu_median\":%.3f,\"redist_cpu_median_s\":%.5f,\"aeon_fft_cpu_median_s\":%.5f,"
-           "\"max_error\":%.3e}\n",
+           "\"max_error\":%.3e,\"mg_solve_s\":null,\"mg_solve_median_s\":null,\"mg_ratio\":null}\n",
            n, size, reps, bare_best, solve_best, solve_best / bare_best, bare_med, solve_med, solve_med / bare_med,
            red_best, red_med, cpu[0], cpu[1], cpu[1] / cpu[0], cpu[2], fft_best, cpu[3], cm[0], cm[1], cm[1] / cm[0], cm[2],
            cm[3], all_err);
@@ -186,7 +202,8 @@ static void bench(long n, int reps, aeon_fft_effort effort, int zsplit) {
   aeon_layout_destroy(block);
   fftw_destroy_plan(fwd);
   fftw_destroy_plan(inv);
-  fftw_free(buf);
+  if (pool) aeon_pagepool_destroy(pool);
+  else fftw_free(buf);
   aeon_fields_destroy(&f);
   aeon_spectral_destroy(s);
   aeon_par_destroy(&par);
@@ -197,11 +214,15 @@ int main(int argc, char **argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   long ns[8];
-  int nn = 0, reps = 9, zsplit = 0;
+  int nn = 0, reps = 9, grid = GRID_XY;
   aeon_fft_effort effort = AEON_FFT_MEASURE;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) reps = atoi(argv[++i]);
-    else if (strcmp(argv[i], "--grid") == 0 && i + 1 < argc) zsplit = strcmp(argv[++i], "auto") == 0;
+    else if (strcmp(argv[i], "--grid") == 0 && i + 1 < argc) {
+      const char *g = argv[++i];
+      grid = strcmp(g, "auto") == 0 ? GRID_AUTO : strcmp(g, "x") == 0 ? GRID_X : GRID_XY;
+    }
+    else if (strcmp(argv[i], "--bare-huge") == 0) bare_huge = 1;
     else if (strcmp(argv[i], "--planner") == 0 && i + 1 < argc) {
       const char *p = argv[++i];
       effort = strcmp(p, "estimate") == 0 ? AEON_FFT_ESTIMATE : strcmp(p, "patient") == 0 ? AEON_FFT_PATIENT
@@ -210,7 +231,7 @@ int main(int argc, char **argv) {
   }
   if (!nn) ns[nn++] = 128;
   if (reps < 1) reps = 1;
-  for (int i = 0; i < nn; i++) bench(ns[i], reps, effort, zsplit);
+  for (int i = 0; i < nn; i++) bench(ns[i], reps, effort, grid);
   MPI_Finalize();
   return 0;
 }

@@ -45,8 +45,12 @@ static aeon_err var_view(const aeon_spectral *s, const aeon_array *a, int v, aeo
   return AEON_OK;
 }
 
+/* Slab buffers come from a one-page pool each: a fresh mapping, 2 MiB aligned and advised for transparent huge pages
+ * when it is that large (FFTW's strided passes over a big slab miss the TLB far less), zero until touched. */
 aeon_err aeon_spectral_buffer_(aeon_spectral *s, int b) {
-  if (!s->buf[b]) AE_CHK(aeon_mem_alloc(sizeof(double) * 2 * (size_t)(s->alloc_local + 1), (void **)&s->buf[b]));
+  if (s->buf[b]) return AEON_OK;
+  AE_CHK(aeon_pagepool_create(sizeof(double) * 2 * (size_t)(s->alloc_local + 1), 1, 1, &s->pool[b]));
+  AE_CHK(aeon_pagepool_get(s->pool[b], (void **)&s->buf[b]));
   return AEON_OK;
 }
 
@@ -283,7 +287,7 @@ void aeon_spectral_destroy(aeon_spectral *s) {
   aeon_redist_destroy(s->from_slab);
   aeon_layout_destroy(s->slab);
   aeon_layout_destroy(s->block);
-  for (int b = 0; b < SPEC_NBUF; b++) aeon_mem_free(s->buf[b]);
+  for (int b = 0; b < SPEC_NBUF; b++) aeon_pagepool_destroy(s->pool[b]); /* the buffers with them */
   double *tables[] = {s->kx, s->ky, s->kz, s->kxo, s->kyo, s->kzo, s->k2, s->proj, s->helm};
   for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) aeon_mem_free(tables[i]);
   aeon_mem_free(s->dealias);

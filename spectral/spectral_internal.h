@@ -6,6 +6,7 @@
 
 #include <fftw3-mpi.h>
 
+#include "aeon/memory.h"
 #include "aeon/spectral.h"
 
 #define SPEC_NBUF 3 /* slab buffers: 0 is planned and made at create, 1-2 on the first vector operation */
@@ -29,6 +30,7 @@ struct aeon_spectral {
   ptrdiff_t local_n0, local_0_start, local_n1, local_1_start, alloc_local; /* FFTW's counts (complex) */
   long nloc;                 /* coefficients of this rank's transposed slab: local_n1 * N[axis] * nxk */
   double *buf[SPEC_NBUF];    /* 2 * alloc_local doubles each, in place: real padded slab <-> complex slab */
+  aeon_pagepool *pool[SPEC_NBUF]; /* the buffers' mappings (transparent huge pages where the kernel gives them) */
   fftw_plan fwd, inv;
   double *kx, *ky, *kz;      /* angular wave numbers (nxk, N[1], N[2]); for real-to-real the eigen wave numbers */
   double *kxo, *kyo, *kzo;   /* the same with the Nyquist mode set to zero (first derivatives) */
