@@ -266,6 +266,13 @@ aeon_err aeon_spectral_mesh_box_(const aeon_mesh *m, const aeon_spectral_opts *o
   return AEON_OK;
 }
 
+aeon_err aeon_spectral_check_mesh(const aeon_mesh *m) {
+  double L[3];
+  aeon_spectral_opts o;
+  AE_CHK(aeon_spectral_mesh_box_(m, NULL, L, &o));
+  return AEON_OK;
+}
+
 aeon_err aeon_spectral_create_mesh(const aeon_mesh *m, const aeon_spectral_opts *opts, aeon_spectral **s) {
   *s = NULL;
   double L[3];

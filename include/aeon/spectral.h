@@ -94,6 +94,9 @@ extern const int aeon_spectral_nparams;
 /* Reads spectral.planner, spectral.wisdom_file and spectral.poisson_mean into opts (no MPI; strings stay owned by deck). */
 aeon_err aeon_spectral_opts_from_deck(const aeon_deck *deck, aeon_spectral_opts *opts);
 
+/* Checks, without planning (no MPI), that a mesh's box suits FFT solves: each direction periodic or symmetric on both
+ * faces; AEON_ERR_USER naming the face otherwise. */
+aeon_err aeon_spectral_check_mesh(const aeon_mesh *m);
 /* Makes a plan for a mesh (collective over its process grid): each direction needs both faces periodic (Fourier) or
  * both symmetry (cosine or sine by opts->sym); other boxes are refused. */
 aeon_err aeon_spectral_create_mesh(const aeon_mesh *m, const aeon_spectral_opts *opts, aeon_spectral **s);

@@ -153,6 +153,7 @@ aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char
   AE_CHK(aeon_par_agree(comm, build(s, text, len, name, nset, sets)));
   AE_CHK(aeon_par_agree(comm, build_parallel(s)));
   AE_CHK(aeon_par_agree(comm, build_state(s)));
+  AE_CHK(aeon_par_agree(comm, aeon_sim_spectral_check(s)));
   aeon_sim_output_names(s);
   if (s->opt.restart) AE_CHK(aeon_sim_restart(s));
   if (!s->opt.no_files) AE_CHK(aeon_par_agree(comm, aeon_sim_output_open(s, s->restarted)));
@@ -223,6 +224,7 @@ aeon_err aeon_sim_check(MPI_Comm comm, const char *text, size_t len, const char 
   int dims[3] = {0, 0, 0};
   e = agree(comm, build(s, text, len, name, nset, sets));
   if (!e) e = agree(comm, plan_parallel(s, ranks, dims));
+  if (!e) e = agree(comm, aeon_sim_spectral_check(s));
   if (!e && s->rank == 0) {
     aeon_sim_output_names(s);
     if (plan) aeon_sim_plan_print(s, plan, ranks, dims, aeon_sim_plan_memory(s, dims), 0);

@@ -150,6 +150,9 @@ aeon_err aeon_sim_trim_series(const aeon_sim *sim, const char *name);
 /* Builds the parameter deck of a restart and checks that no fixed parameter changed (collective). */
 aeon_err aeon_sim_check_fixed(const aeon_sim *sim, const char *old_effective, const char *what);
 
+/* Checks the spectral diagnostics' parameters against the mesh and the module (the variable, the box) before any
+ * file is written (no MPI: the same result on every rank). */
+aeon_err aeon_sim_spectral_check(const aeon_sim *sim);
 /* Makes the FFT plan of the spectral diagnostics when spectral.loom_every or spectral.poisson_every asks for them
  * (after a restart, so a checkpoint's wisdom is in memory), records it as a receipt and opens loom.dat and
  * poisson_check.dat (collective). */

@@ -55,6 +55,20 @@ static void record_plan(aeon_sim *s, const aeon_spectral_opts *o) {
             s->lev[0].vars[s->spec->var].name, in.plan_seconds, what);
 }
 
+aeon_err aeon_sim_spectral_check(const aeon_sim *s) {
+  long loom_every = aeon_deck_int(s->deck, "spectral.loom_every");
+  if (loom_every <= 0 && aeon_deck_int(s->deck, "spectral.poisson_every") <= 0) return AEON_OK;
+  int v;
+  AE_CHK(pick_var(s, &v));
+  AE_CHK(aeon_spectral_check_mesh(&s->lev[0].mesh));
+  int sym = 0;
+  for (int f = 0; f < 6; f++) sym |= s->lev[0].mesh.bc[f] == AEON_BC_SYMMETRY;
+  if (loom_every > 0 && sym)
+    return AE_ERR(AEON_ERR_USER, "spectral.loom_every = %ld: the loom's band spectra need a periodic box (this one "
+                  "has symmetry faces); use spectral.poisson_every alone there", loom_every);
+  return AEON_OK;
+}
+
 /* Rank 0: RUNDIR/poisson_check.dat (appended to after a restart). */
 static aeon_err open_check(aeon_sim *s) {
   static const char *cols[] = {"step", "t", "max_rel_error", "solve_s"};
@@ -70,12 +84,7 @@ static aeon_err open_check(aeon_sim *s) {
 static aeon_err open_outputs(aeon_sim *s, long loom_every) {
   aeon_sim_spectral *sp = s->spec;
   if (s->opt.no_files) return AEON_OK;
-  if (loom_every > 0) {
-    int sym = 0;
-    for (int f = 0; f < 6; f++) sym |= s->lev[0].mesh.bc[f] == AEON_BC_SYMMETRY;
-    if (sym)
-      return AE_ERR(AEON_ERR_USER, "spectral.loom_every = %ld: the loom's band spectra need a periodic box (this one "
-                    "has symmetry faces); use spectral.poisson_every alone there", loom_every);
+  if (loom_every > 0) { /* the box was checked by aeon_sim_spectral_check */
     char path[4300];
     snprintf(path, sizeof path, "%s/loom.dat", s->rundir);
     if (s->restarted) AE_CHK(aeon_par_agree(s->comm, s->rank == 0 ? aeon_sim_trim_series(s, "loom.dat") : AEON_OK));

@@ -72,4 +72,8 @@ expect_fail "spectral.loom_field = 'nope' is not an evolved variable of physics 
   --set output.dir=e1 --set spectral.loom_field=nope
 expect_fail "the box is neither periodic nor reflection-symmetric" run "$src/inputs/wave_pulse.yaml" --quiet \
   --set grid.n=12 --set output.dir=e2 --set spectral.poisson_every=2
+[ ! -e e1 ] && [ ! -e e2 ] && ok "refused decks wrote nothing" || bad "a refused deck left a run directory"
+expect_fail "the loom's band spectra need a periodic box" check "$src/inputs/wave_pulse.yaml" \
+  --set boundary.xhi=symmetry --set boundary.yhi=symmetry --set boundary.zhi=symmetry \
+  --set spectral.loom_every=2
 finish test_spectral_run
