@@ -61,8 +61,8 @@ static double sum_squares(const double *restrict v, long n) {
 }
 
 /* Multiplies one k-space row of n coefficients (w doubles each) by scale / (kx[i]^2 + kk): the Poisson multiplier
- * computed on the fly (a division is cheaper than reading a table of one double per coefficient). A zero wave
- * number (kk = 0 and kx[0] = 0) gives a non-finite value there; the caller zeroes that coefficient. */
+ * computed on the fly (a division is cheaper than reading a table of one double per coefficient). The caller
+ * leaves out a zero wave number (kk = 0 and kx[0] = 0). */
 static void poisson_row(double *restrict row, const double *restrict kx, double kk, long n, int w, double scale) {
   if (w == 2)
     for (long i = 0; i < n; i++) {
@@ -91,9 +91,9 @@ static aeon_err poisson_kspace(aeon_spectral *s, const aeon_array *rhs) {
     for (long m = 0; m < nm; m++) {
       double *row = c + (ol * nm + m) * rowd, kk = ko * ko + k[s->axis][m] * k[s->axis][m];
       sq += sum_squares(row, rowd);
-      poisson_row(row, s->kx, kk, nx, s->w, scale);
-      if (kk == 0 && s->kx[0] == 0)
-        for (int r = 0; r < s->w; r++) row[r] = 0; /* k = 0: phi has zero mean */
+      int zero = kk == 0 && s->kx[0] == 0; /* the k = 0 coefficient: phi has zero mean */
+      for (int r = 0; r < s->w * zero; r++) row[r] = 0;
+      poisson_row(row + s->w * zero, s->kx + zero, kk, nx - zero, s->w, scale);
     }
   }
   acc[1] = sq;
