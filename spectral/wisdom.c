@@ -111,6 +111,10 @@ static int write_file(const char *path, const char *text) {
 aeon_err aeon_spectral_wisdom_save_(aeon_spectral *s) {
   char path[4096];
   AE_CHK(aeon_spectral_wisdom_path(&s->opts, path, sizeof path));
+  s->info.wisdom_saved = 0;
+  int has = path[0] != 0; /* rank 0's file decides (it writes it) */
+  AE_MPI(MPI_Bcast(&has, 1, MPI_INT, 0, s->comm));
+  if (!has) return AEON_OK; /* no file: nothing to gather for */
   fftw_mpi_gather_wisdom(s->comm);
   int ok = 0;
   if (s->rank == 0 && path[0]) {
