@@ -99,6 +99,13 @@ static const aeon_field_desc bssn_aux_desc[BSSN_NAUX] = {
 enum { DG_HAM, DG_MOM, DG_GAM, DG_ALPHA, DG_INV_ALPHA, DG_ERR_GXX, BSSN_NDIAG };
 static const char *const bssn_diags[BSSN_NDIAG] = {"ham", "mom", "gam", "alpha", "inv_alpha", "err_gxx"};
 
+/* The CPU rhs tile: the stencil results T and the time derivatives R of BSSN_CH points of a row (see rhs_chunk). */
+#define BSSN_CH 32
+typedef struct bssn_tile {
+  double T[BSSN_PTC_N][BSSN_CH];
+  double R[BSSN_NVAR][BSSN_CH];
+} bssn_tile;
+
 typedef struct bssn {
   bssn_coef c;
   const bssn_id_ops *id;
@@ -108,6 +115,7 @@ typedef struct bssn {
   int ace;
   double ace_growth, ace_floor, ham_prev, kick;
   double *rows;      /* BSSN_NDIAG rows of n[0] */
+  bssn_tile *tile; /* the rhs tile (bssn_rhs_box) */
   aeon_exchange *ex; /* ghost exchange of the state for the growth check (created at the first hook) */
   int (*parity)[3];  /* parities of the evolved variables (symmetry faces in the growth check) */
 } bssn;
@@ -119,6 +127,7 @@ static void bssn_destroy(void *self) {
   aeon_exchange_destroy(b->ex);
   aeon_mem_free(b->parity);
   aeon_mem_free(b->rows);
+  aeon_mem_free(b->tile);
   aeon_mem_free(b);
 }
 
@@ -188,6 +197,7 @@ static aeon_err bssn_create(const aeon_deck *deck, const aeon_mesh *m, aeon_phys
   AE_CHK(aeon_mem_alloc(sizeof(int[3]) * BSSN_NVAR, (void **)&b->parity));
   for (int v = 0; v < BSSN_NVAR; v++) AE_CHK(aeon_field_parity(&setup->vars[v], b->parity[v]));
   size_t nx = (size_t)(m->n[0] > 0 ? m->n[0] : 1);
+  AE_CHK(aeon_mem_alloc(sizeof(bssn_tile), (void **)&b->tile));
   return aeon_mem_alloc(sizeof(double) * BSSN_NDIAG * nx, (void **)&b->rows);
 }
 
@@ -232,19 +242,117 @@ static void bind(const aeon_fields *f, const double **in) {
   for (int v = 0; v < BSSN_NVAR; v++) in[v] = aeon_var(f, v);
 }
 
-#define TILE_J 8
+/* The CPU rhs works on chunks of BSSN_CH points of an x row: stage 1 computes every stencil result of the chunk
+ * into a local SoA tile T[k][i] (k: bssn_point.h's BSSN_O_* index), one loop per (field, operator), so each field
+ * is read once per chunk; stage 2 runs bssn_algebra over the chunk's points (one vectorised loop) into R[v][i];
+ * stage 3 copies R out. The device kernel calls the same bssn_load/bssn_algebra per point (bssn_rhs). */
+#define TILE_J 4
 
-/* One x row: every point through the point kernel. */
-__attribute__((noinline)) static void rhs_row(const bssn_coef *c, const bssn_in *in, const bssn_out *out, long o,
-                                              long len) {
-  const bssn_coef cc = *c;
-  for (long p = o; p < o + len; p++) bssn_rhs(&cc, in, out, p);
+
+/* o[i] = f[p0 + i] */
+__attribute__((noinline)) static void t_copy(const double *restrict f, double *restrict o, long p0, int L) {
+  for (int i = 0; i < L; i++) o[i] = f[p0 + i];
+}
+/* o[i] = sc * d1_4 f along stride s */
+__attribute__((noinline)) static void t_d1(const double *restrict f, double *restrict o, long p0, int L, long s, double sc) {
+  for (int i = 0; i < L; i++) o[i] = sc * aeon_st_d1_4(f, p0 + i, s);
+}
+/* o[i] = sc * d2_4 f along stride s (mirror-exact form) */
+__attribute__((noinline)) static void t_d2(const double *restrict f, double *restrict o, long p0, int L, long s, double sc) {
+  for (int i = 0; i < L; i++) o[i] = sc * aeon_st_d2_4p(f, p0 + i, s);
+}
+/* o[i] = sc * d11_4 f along strides s1 < s2 */
+__attribute__((noinline)) static void t_d11(const double *restrict f, double *restrict o, long p0, int L, long s1, long s2, double sc) {
+  for (int i = 0; i < L; i++) o[i] = sc * aeon_st_d11_4(f, p0 + i, s1, s2);
+}
+/* o[i] = sum_k beta^k d1[k] up4_k f */
+__attribute__((noinline)) static void t_adv(const bssn_coef *c, const double *restrict f, const double *restrict bx,
+                         const double *restrict by, const double *restrict bz, double *restrict o, long p0, int L) {
+  const double c0 = c->d1[0], c1 = c->d1[1], c2 = c->d1[2];
+  const long s1 = c->s[1], s2 = c->s[2];
+  for (int i = 0; i < L; i++) {
+    const long p = p0 + i;
+    o[i] = bx[i] * (c0 * aeon_st_d1_up4(f, p, 1, bx[i])) + by[i] * (c1 * aeon_st_d1_up4(f, p, s1, by[i])) +
+           bz[i] * (c2 * aeon_st_d1_up4(f, p, s2, bz[i]));
+  }
+}
+/* o[i] = sum_k ko[k] ko6_k f */
+__attribute__((noinline)) static void t_ko(const bssn_coef *c, const double *restrict f, double *restrict o, long p0, int L) {
+  const double e0 = c->ko[0], e1 = c->ko[1], e2 = c->ko[2];
+  const long s1 = c->s[1], s2 = c->s[2];
+  for (int i = 0; i < L; i++) {
+    const long p = p0 + i;
+    o[i] = e0 * aeon_st_ko6(f, p, 1) + e1 * aeon_st_ko6(f, p, s1) + e2 * aeon_st_ko6(f, p, s2);
+  }
+}
+
+/* Every derivative of field f the kernel reads: first at T[d1 + 3 * ... ], see the callers. */
+static void t_first(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, int kstride, long p0, int L) {
+  for (int d = 0; d < 3; d++) t_d1(f, T[k0 + d * kstride], p0, L, c->s[d], c->d1[d]);
+}
+static void t_second(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, long p0, int L) {
+  for (int a = 0; a < 3; a++) {
+    t_d2(f, T[k0 + bssn_sym(a, a)], p0, L, c->s[a], c->d2[a]);
+    for (int b = a + 1; b < 3; b++) t_d11(f, T[k0 + bssn_sym(a, b)], p0, L, c->s[a], c->s[b], c->d11[a + b - 1]);
+  }
+}
+
+/* Stage 1: the stencil results of the chunk [p0, p0 + L) (cons: with d At, without advection and dissipation). */
+static void tile_load(const bssn_coef *c, const bssn_in *in, long p0, int L, bssn_tile *t, int cons) {
+  double(*T)[BSSN_CH] = t->T;
+  const double *const *u = in->v;
+  for (int v = 0; v < BSSN_NVAR; v++) t_copy(u[v], T[BSSN_O_U + v], p0, L);
+  t_first(c, u[BSSN_W], T, BSSN_O_DW, 1, p0, L);
+  t_first(c, u[BSSN_K], T, BSSN_O_DK, 1, p0, L);
+  t_first(c, u[BSSN_ALPHA], T, BSSN_O_DAL, 1, p0, L);
+  if (c->ccz4) t_first(c, u[BSSN_THETA], T, BSSN_O_DTH, 1, p0, L);
+  else
+    for (int d = 0; d < 3; d++) memset(T[BSSN_O_DTH + d], 0, sizeof T[0]);
+  for (int m = 0; m < 6; m++) {
+    t_first(c, u[BSSN_GT_XX + m], T, BSSN_O_DGT + 3 * m, 1, p0, L);
+    t_second(c, u[BSSN_GT_XX + m], T, BSSN_O_DDGT + 6 * m, p0, L);
+    if (cons) t_first(c, u[BSSN_AT_XX + m], T, BSSN_O_DAT + 3 * m, 1, p0, L);
+  }
+  for (int i = 0; i < 3; i++) {
+    t_first(c, u[BSSN_GT_X + i], T, BSSN_O_DGH + 3 * i, 1, p0, L);
+    t_first(c, u[BSSN_BETA_X + i], T, BSSN_O_DB + 3 * i, 1, p0, L);
+    t_second(c, u[BSSN_BETA_X + i], T, BSSN_O_DDB + 6 * i, p0, L);
+  }
+  t_second(c, u[BSSN_W], T, BSSN_O_DDW, p0, L);
+  t_second(c, u[BSSN_ALPHA], T, BSSN_O_DDAL, p0, L);
+  if (cons) return;
+  const double *bx = T[BSSN_O_U + BSSN_BETA_X], *by = T[BSSN_O_U + BSSN_BETA_Y], *bz = T[BSSN_O_U + BSSN_BETA_Z];
+  for (int v = 0; v < BSSN_NVAR; v++) {
+    t_adv(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], p0, L);
+    if (c->diss) t_ko(c, u[v], T[BSSN_O_KO + v], p0, L);
+  }
+}
+
+/* Stage 2 with the formulation and dissipation fixed at compile time (the branches fold). */
+#define BSSN_ALGEBRA_LOOP(NAME, CCZ4, DISS)                                                                        \
+  __attribute__((noinline)) static void NAME(const bssn_coef *cp, bssn_tile *restrict t, int L) {                \
+    bssn_coef c = *cp;                                                                                             \
+    c.ccz4 = CCZ4, c.diss = DISS;                                                                                  \
+    for (int i = 0; i < L; i++) /* vectorised: checked by bssn.md's recipe (-fopt-info-vec) */                   \
+      bssn_algebra(&c, &t->T[0][i], BSSN_CH, &t->R[0][i], BSSN_CH);                                              \
+  }
+BSSN_ALGEBRA_LOOP(algebra_bssn, 0, 0)
+BSSN_ALGEBRA_LOOP(algebra_bssn_ko, 0, 1)
+BSSN_ALGEBRA_LOOP(algebra_ccz4, 1, 0)
+BSSN_ALGEBRA_LOOP(algebra_ccz4_ko, 1, 1)
+
+/* One chunk: stages 1-3. */
+static void rhs_chunk(const bssn_coef *c, const bssn_in *in, const bssn_out *out, long p0, int L, bssn_tile *t) {
+  tile_load(c, in, p0, L, t, 0);
+  if (c->ccz4) (c->diss ? algebra_ccz4_ko : algebra_ccz4)(c, t, L);
+  else (c->diss ? algebra_bssn_ko : algebra_bssn)(c, t, L);
+  for (int v = 0; v < BSSN_NVAR; v++) memcpy(out->v[v] + p0, t->R[v], sizeof(double) * (size_t)L);
 }
 
 static void bssn_rhs_box(void *self, const aeon_mesh *m, double t, const aeon_fields *f, aeon_fields *r,
                          const aeon_box *b) {
   (void)t;
-  const bssn *s = self;
+  bssn *s = self;
   bssn_in in;
   bssn_out out;
   bind(f, in.v);
@@ -254,7 +362,11 @@ static void bssn_rhs_box(void *self, const aeon_mesh *m, double t, const aeon_fi
   for (int j0 = b->lo[1]; j0 < b->hi[1]; j0 += TILE_J) {
     int j1 = j0 + TILE_J < b->hi[1] ? j0 + TILE_J : b->hi[1];
     for (int k = b->lo[2]; k < b->hi[2]; k++)
-      for (int j = j0; j < j1; j++) rhs_row(&s->c, &in, &out, aeon_idx(m, b->lo[0], j, k), len);
+      for (int j = j0; j < j1; j++)
+        for (long i0 = 0; i0 < len; i0 += BSSN_CH) {
+          int L = (int)(len - i0 < BSSN_CH ? len - i0 : BSSN_CH);
+          rhs_chunk(&s->c, &in, &out, aeon_idx(m, b->lo[0], j, k) + i0, L, s->tile);
+        }
   }
 }
 
