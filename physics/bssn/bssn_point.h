@@ -38,6 +38,7 @@ typedef struct bssn_coef {
   int ccz4;        /* 1: CCZ4 (Theta evolved) */
   int lapse;       /* BSSN_LAPSE_* */
   int shift;       /* BSSN_SHIFT_* */
+  double l1, l2, la, gd; /* set by bssn_gauge from lapse and shift */
   int diss;        /* 1: add dissipation */
   double eta;      /* Gamma-driver damping */
   double kappa1, kappa2, kappa3; /* CCZ4 damping */
@@ -51,6 +52,15 @@ typedef struct bssn_in {
 typedef struct bssn_out {
   double *v[BSSN_NVAR];
 } bssn_out;
+
+/* Sets the gauge coefficients of c from c->lapse and c->shift: d_t alpha = -(l1 alpha + l2 alpha^2) K_hat
+ * + la beta.grad alpha, i.e. 1+log (2, 0, 1), harmonic (0, 1, 1), geodesic (0, 0, 0); gd = 1 for the Gamma-driver. */
+AEON_HD AEON_INLINE void bssn_gauge(bssn_coef *c) {
+  c->l1 = c->lapse == BSSN_LAPSE_1LOG ? 2.0 : 0.0;
+  c->l2 = c->lapse == BSSN_LAPSE_HARMONIC ? 1.0 : 0.0;
+  c->la = c->lapse == BSSN_LAPSE_GEODESIC ? 0.0 : 1.0;
+  c->gd = c->shift == BSSN_SHIFT_GAMMA_DRIVER ? 1.0 : 0.0;
+}
 
 /* Index of symmetric component (i, j) in xx, xy, xz, yy, yz, zz order. */
 AEON_HD AEON_INLINE int bssn_sym(int i, int j) {
@@ -355,19 +365,13 @@ AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_algebra(const bssn_coef *c, cons
     dG[i] = t;
     r[(BSSN_GT_X + i) * rld] = t + BSSN_S(BSSN_O_ADV + BSSN_GT_X + i);
   }
-  double dal = 0.0;
-  if (c->lapse == BSSN_LAPSE_1LOG) dal = -2.0 * al * G.Kh + BSSN_S(BSSN_O_ADV + BSSN_ALPHA);
-  else if (c->lapse == BSSN_LAPSE_HARMONIC) dal = -al * al * G.Kh + BSSN_S(BSSN_O_ADV + BSSN_ALPHA);
-  r[BSSN_ALPHA * rld] = dal;
+  /* the gauge through coefficients (bssn_gauge), no branches */
+  const double gd = c->gd;
+  r[BSSN_ALPHA * rld] = -((c->l1 * al + c->l2 * (al * al)) * G.Kh) + c->la * BSSN_S(BSSN_O_ADV + BSSN_ALPHA);
   BSSN_UNROLL for (int i = 0; i < 3; i++) {
-    double dbe = 0.0, dB = 0.0;
-    if (c->shift == BSSN_SHIFT_GAMMA_DRIVER) {
-      const double Bi = BSSN_S(BSSN_O_U + BSSN_B_X + i);
-      dbe = 0.75 * Bi + BSSN_S(BSSN_O_ADV + BSSN_BETA_X + i);
-      dB = dG[i] - c->eta * Bi + BSSN_S(BSSN_O_ADV + BSSN_B_X + i);
-    }
-    r[(BSSN_BETA_X + i) * rld] = dbe;
-    r[(BSSN_B_X + i) * rld] = dB;
+    const double Bi = BSSN_S(BSSN_O_U + BSSN_B_X + i);
+    r[(BSSN_BETA_X + i) * rld] = gd * (0.75 * Bi + BSSN_S(BSSN_O_ADV + BSSN_BETA_X + i));
+    r[(BSSN_B_X + i) * rld] = gd * (dG[i] - c->eta * Bi + BSSN_S(BSSN_O_ADV + BSSN_B_X + i));
   }
   if (c->diss) {
     BSSN_UNROLL for (int v = 0; v < BSSN_NVAR; v++)
