@@ -368,6 +368,19 @@ static void rhs_chunk(const bssn_coef *c, const bssn_in *in, const bssn_out *out
   for (int v = 0; v < BSSN_NVAR; v++) memcpy(out->v[v] + p0, t->R[v], sizeof(double) * (size_t)L);
 }
 
+/* The constraints of the chunk [p0, p0 + L) into t->R: H, M_x..M_z, G^x..G^z (rows 0..6). */
+__attribute__((noinline)) static void cons_chunk(const bssn_coef *c, const bssn_in *in, long p0, int L,
+                                                bssn_tile *restrict t) {
+  tile_load(c, in, p0, L, t, 1);
+  const bssn_coef cc = *c;
+  for (int i = 0; i < L; i++) { /* (the stencils above vectorise; this loop is scalar) */
+    double H, M[3], G[3];
+    bssn_constraints_s(&cc, &t->T[0][i], BSSN_CH, &H, M, G);
+    t->R[0][i] = H;
+    for (int d = 0; d < 3; d++) t->R[1 + d][i] = M[d], t->R[4 + d][i] = G[d];
+  }
+}
+
 static void bssn_rhs_box(void *self, const aeon_mesh *m, double t, const aeon_fields *f, aeon_fields *r,
                          const aeon_box *b) {
   (void)t;
@@ -406,11 +419,13 @@ static void bssn_diagnostics(void *self, const aeon_mesh *m, double t, const aeo
       long p0 = aeon_idx(m, b->lo[0], j, k);
       for (long i = 0; i < nx; i++) {
         long p = p0 + i;
-        double H, M[3], G[3];
-        bssn_constraints(&s->c, &in, p, &H, M, G);
+        if (i % BSSN_CH == 0) cons_chunk(&s->c, &in, p, (int)(nx - i < BSSN_CH ? nx - i : BSSN_CH), s->tile);
+        const double(*R)[BSSN_CH] = s->tile->R;
+        const int q = (int)(i % BSSN_CH);
+        double H = R[0][q], M[3] = {R[1][q], R[2][q], R[3][q]};
         row[DG_HAM][i] = H;
         row[DG_MOM][i] = sqrt(M[0] * M[0] + M[1] * M[1] + M[2] * M[2]);
-        row[DG_GAM][i] = sqrt(G[0] * G[0] + G[1] * G[1] + G[2] * G[2]);
+        row[DG_GAM][i] = sqrt(R[4][q] * R[4][q] + R[5][q] * R[5][q] + R[6][q] * R[6][q]);
         double al = in.v[BSSN_ALPHA][p];
         row[DG_ALPHA][i] = al;
         row[DG_INV_ALPHA][i] = 1.0 / al;
@@ -465,10 +480,13 @@ static aeon_err ham_max(bssn *s, const aeon_mesh *m, aeon_fields *u, double *out
   double mx = 0.0;
   for (int k = 0; k < m->n[2]; k++)
     for (int j = 0; j < m->n[1]; j++)
-      for (int i = 0; i < m->n[0]; i++) {
-        double H, M[3], G[3];
-        bssn_constraints(&s->c, &in, aeon_idx(m, i, j, k), &H, M, G);
-        if (!(fabs(H) <= mx)) mx = isnan(H) ? INFINITY : fmax(mx, fabs(H));
+      for (int i0 = 0; i0 < m->n[0]; i0 += BSSN_CH) {
+        int L = m->n[0] - i0 < BSSN_CH ? m->n[0] - i0 : BSSN_CH;
+        cons_chunk(&s->c, &in, aeon_idx(m, i0, j, k), L, s->tile);
+        for (int i = 0; i < L; i++) {
+          double H = s->tile->R[0][i];
+          if (!(fabs(H) <= mx)) mx = isnan(H) ? INFINITY : fmax(mx, fabs(H));
+        }
       }
   AE_MPI(MPI_Allreduce(MPI_IN_PLACE, &mx, 1, MPI_DOUBLE, MPI_MAX, m->par->cart));
   *out = mx;
@@ -496,7 +514,7 @@ static aeon_err bssn_post_step(void *self, const aeon_mesh *m, double t, aeon_fi
         aeon_norm_acc_add(&cert->acc[qt], dt);
       }
   if (s->ace_growth > 0) {
-    double H;
+    double H = 0.0;
     AE_CHK(ham_max(s, m, u, &H));
     int q = aeon_cert_add(cert, "ham_max", bound);
     if (m->par->rank == 0) aeon_norm_acc_add(&cert->acc[q], H);

@@ -389,26 +389,30 @@ AEON_HD AEON_INLINE void bssn_rhs(const bssn_coef *c, const bssn_in *in, const b
 
 /* The constraints from the stencil results s (stride ld, with d At): Hamiltonian H = R + 2/3 K^2 - A_ij A^ij,
  * momentum M_i (covariant components), Gamma G^i = Gt^i - gt^jk Gt^i_jk. */
-AEON_HD AEON_INLINE void bssn_constraints_s(const bssn_coef *c, const double *AEON_RESTRICT s, long ld, double *H,
-                                            double M[3], double Gc[3]) {
+AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_constraints_s(const bssn_coef *c, const double *AEON_RESTRICT s,
+                                                              long ld, double *H, double M[3], double Gc[3]) {
   bssn_geom G;
   bssn_geometry(c, s, ld, &G);
   const double(*gu)[3] = G.gu, (*A)[3] = G.A;
   double AA = 0.0;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++)
-      for (int k = 0; k < 3; k++)
-        for (int l = 0; l < 3; l++) AA += gu[i][k] * gu[j][l] * A[i][j] * A[k][l];
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) {
+      BSSN_UNROLL for (int k = 0; k < 3; k++) {
+        BSSN_UNROLL for (int l = 0; l < 3; l++) AA += gu[i][k] * gu[j][l] * A[i][j] * A[k][l];
+      }
+    }
+  }
   *H = G.R + 2.0 / 3.0 * G.Kt * G.Kt - AA;
   const double iW = 1.0 / G.Wf;
-  for (int i = 0; i < 3; i++) {
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
     double t = -2.0 / 3.0 * (G.dKh[i] + 2.0 * G.dTh[i]);
-    for (int j = 0; j < 3; j++)
-      for (int k = 0; k < 3; k++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) {
+      BSSN_UNROLL for (int k = 0; k < 3; k++) {
         double d = BSSN_S(BSSN_O_DAT + bssn_sym(i, j) * 3 + k) - 3.0 * A[i][j] * G.dW[k] * iW;
-        for (int l = 0; l < 3; l++) d -= G.ch[l][k][i] * A[l][j] + G.ch[l][k][j] * A[i][l];
+        BSSN_UNROLL for (int l = 0; l < 3; l++) d -= G.ch[l][k][i] * A[l][j] + G.ch[l][k][j] * A[i][l];
         t += gu[j][k] * d;
       }
+    }
     M[i] = t;
     Gc[i] = G.Gh[i] - G.Gd[i];
   }
