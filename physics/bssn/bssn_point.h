@@ -91,8 +91,10 @@ AEON_HD AEON_INLINE double bssn_ko(const bssn_coef *c, const double *f, long p) 
 }
 
 /* Loop unrolling hint for the small index loops (so that the point loop of a tile vectorises). */
-#if defined(__CUDACC__) || defined(__HIPCC__) || defined(__clang__)
+#if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__) || defined(__clang__)
 #define BSSN_UNROLL _Pragma("unroll")
+#elif defined(__CUDACC__)
+#define BSSN_UNROLL /* nvcc's host pass: the host compiler need not unroll */
 #elif defined(__GNUC__)
 #define BSSN_UNROLL _Pragma("GCC unroll 32")
 #else
@@ -180,7 +182,8 @@ typedef struct bssn_geom {
 #define BSSN_S(k) s[(k) * ld]
 
 /* The shared geometric quantities from the stencil results s (stride ld). */
-AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_geometry(const bssn_coef *c, const double *AEON_RESTRICT s, long ld, bssn_geom *G) {
+AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_geometry(const bssn_coef *c, const double *AEON_RESTRICT s, long ld,
+                                                         bssn_geom *G) {
   G->W = BSSN_S(BSSN_O_U + BSSN_W);
   G->Wf = G->W > c->wfloor ? G->W : c->wfloor;
   BSSN_UNROLL for (int i = 0; i < 3; i++) {
