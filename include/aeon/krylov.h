@@ -28,13 +28,18 @@ typedef enum aeon_ksp_reason {
   AEON_KSP_ITERATING = 0,
   AEON_KSP_CONVERGED_RTOL = 2,          /* ||r|| <= rtol ||r0|| */
   AEON_KSP_CONVERGED_ATOL = 3,          /* ||r|| <= atol */
+  AEON_KSP_CONVERGED_ITS = 4,           /* PETSc backend: a fixed number of iterations (preonly) */
+  AEON_KSP_CONVERGED_HAPPY_BREAKDOWN = 8, /* PETSc backend: GMRES found the exact solution */
+  AEON_KSP_DIVERGED_NULL = -2,          /* PETSc backend */
   AEON_KSP_DIVERGED_ITS = -3,           /* max_it reached */
   AEON_KSP_DIVERGED_DTOL = -4,          /* ||r|| >= dtol ||r0|| */
   AEON_KSP_DIVERGED_BREAKDOWN = -5,     /* a Krylov basis could not be extended (GMRES: h = 0 on a singular system) */
   AEON_KSP_DIVERGED_BREAKDOWN_BICG = -6, /* BiCGStab: rho or (t, t) vanished */
+  AEON_KSP_DIVERGED_NONSYMMETRIC = -7,  /* PETSc backend */
   AEON_KSP_DIVERGED_INDEFINITE_PC = -8, /* CG: (r, M^-1 r) <= 0 */
   AEON_KSP_DIVERGED_NANORINF = -9,      /* a residual norm or coefficient is NaN or Inf */
-  AEON_KSP_DIVERGED_INDEFINITE_MAT = -10 /* CG: (p, A p) <= 0 */
+  AEON_KSP_DIVERGED_INDEFINITE_MAT = -10, /* CG: (p, A p) <= 0 */
+  AEON_KSP_DIVERGED_PC_FAILED = -11     /* PETSc backend: the preconditioner failed */
 } aeon_ksp_reason;
 
 /* Returns the reason's name, e.g. "CONVERGED_RTOL", "DIVERGED_ITS". */
