@@ -3,7 +3,10 @@
  * the multigrid module), and reading the solver options from a deck. */
 #include <string.h>
 
+#include "aeon/boundary.h"
 #include "aeon/krylov.h"
+#include "aeon/mesh.h"
+#include "aeon/parallel.h"
 
 const aeon_param_decl aeon_krylov_params[] = {
   {"elliptic.problem", AEON_PT_ENUM, "poisson", AEON_NORANGE, "poisson|helmholtz",
@@ -62,5 +65,16 @@ aeon_err aeon_ksp_opts_from_deck(const aeon_deck *deck, aeon_ksp_opts *o) {
   o->restart = (int)aeon_deck_int(deck, "elliptic.gmres_restart");
   o->side = strcmp(aeon_deck_string(deck, "elliptic.pc_side"), "left") == 0 ? AEON_PC_LEFT : AEON_PC_RIGHT;
   o->monitor = aeon_deck_bool(deck, "elliptic.ksp_monitor");
+  return AEON_OK;
+}
+
+aeon_err aeon_elliptic_paramset(aeon_paramset **psp) {
+  AE_CHK(aeon_bc_register_builtins());
+  aeon_paramset *ps = NULL;
+  AE_CHK(aeon_paramset_create(&ps));
+  *psp = ps;
+  AE_CHK(aeon_paramset_add(ps, "mesh", aeon_mesh_params, aeon_mesh_nparams));
+  AE_CHK(aeon_paramset_add(ps, "parallel", aeon_parallel_params, aeon_parallel_nparams));
+  AE_CHK(aeon_paramset_add(ps, "krylov", aeon_krylov_params, aeon_krylov_nparams));
   return AEON_OK;
 }

@@ -50,6 +50,11 @@ static const aeon_command commands[] = {
    "      --grid PxQ       process grid (default: the squarest); --ooc DIR: A, B and C in tile files under DIR\n"
    "      --block T        C blocks of T x T tiles (default: the largest fitting the budget)\n"
    "      --reproducible   one BLAS call per tile: C identical in and out of core, any BLAS threads (slower)\n"},
+  {"solve", aeon_cmd_solve, "DECK [--set KEY=VALUE]... [--quiet] [-aeon_PETSC_OPTION [VALUE]]...",
+   "solve the elliptic model problem of DECK (elliptic.*) with a Krylov method, natively or through PETSc",
+   "      --set KEY=VALUE  override a deck value, e.g. --set elliptic.ksp_type=bicgstab (repeatable)\n"
+   "      -aeon_OPTION     a PETSc option with the aeon_ prefix (elliptic.backend: petsc), e.g. -aeon_ksp_monitor\n"
+   "      --quiet          print nothing but errors\n"},
   {"eig", aeon_cmd_eig,
    "(--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX] | --deck DECK) [--nev K] [--which LM|LR|SR]",
    "a few eigenvalues of an HDF5 matrix, a built-in operator or a deck's evolution operator (Krylov-Schur)",
