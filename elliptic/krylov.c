@@ -85,7 +85,6 @@ aeon_err aeon_ksp_create(const aeon_ksp_opts *o, const aeon_gop *A, const aeon_g
   *kp = NULL;
   AE_CHK(check_opts(o));
   if (!A || !A->apply) return AE_ERR(AEON_ERR_INTERNAL, "aeon_ksp_create: no operator");
-  if (!tmpl->m) return AE_ERR(AEON_ERR_INTERNAL, "aeon_ksp_create: the template vector needs its mesh");
   aeon_ksp *k = NULL;
   AE_CHK(aeon_mem_alloc(sizeof *k, (void **)&k));
   k->o = *o;
@@ -104,7 +103,8 @@ aeon_err aeon_ksp_create(const aeon_ksp_opts *o, const aeon_gop *A, const aeon_g
   k->nsums = k->t->nsums(&k->o);
   k->hist_cap = k->o.max_it + 1;
   AE_CHK(aeon_mem_alloc((size_t)k->nwork * sizeof(aeon_gvec), (void **)&k->w));
-  for (int i = 0; i < k->nwork; i++) AE_CHK(aeon_gvec_clone(tmpl, AEON_GVEC_GHOSTED, &k->w[i]));
+  aeon_gvec_kind kind = tmpl->m ? AEON_GVEC_GHOSTED : AEON_GVEC_COMPACT; /* no mesh: an operator without ghosts */
+  for (int i = 0; i < k->nwork; i++) AE_CHK(aeon_gvec_clone(tmpl, kind, &k->w[i]));
   AE_CHK(aeon_mem_alloc((size_t)(k->nscratch > 0 ? k->nscratch : 1) * sizeof(double), (void **)&k->scratch));
   AE_CHK(aeon_mem_alloc((size_t)(k->nsums > 0 ? k->nsums : 1) * sizeof(aeon_xsum), (void **)&k->sums));
   AE_CHK(aeon_mem_alloc((size_t)k->hist_cap * sizeof(double), (void **)&k->hist));

@@ -100,7 +100,7 @@ const aeon_ksp_type *aeon_ksp_type_get(int i);
 /* The defaults: gmres, rtol 1e-8, atol 1e-50, dtol 1e5, max_it 10000, restart 30, right preconditioning. */
 aeon_ksp_opts aeon_ksp_defaults(void);
 /* Creates a solver (collective over tmpl's comm): checks the options (AEON_ERR_USER naming the bad one), allocates
- * the method's work vectors (ghosted clones of tmpl, which needs its mesh), scratch and a residual history of
+ * the method's work vectors (ghosted clones of tmpl; compact ones if tmpl has no mesh), scratch and a residual history of
  * max_it + 1 norms. A and pc are copied by value (their contexts are borrowed, not owned); pc may be NULL (none). */
 aeon_err aeon_ksp_create(const aeon_ksp_opts *o, const aeon_gop *A, const aeon_gpc *pc, const aeon_gvec *tmpl,
                          aeon_ksp **ksp);
