@@ -123,7 +123,8 @@ aeon_err aeon_gpc_jacobi(const aeon_gop *A, const aeon_gvec *tmpl, aeon_gpc *pc)
 extern const aeon_param_decl aeon_krylov_params[];
 /* Number of entries in aeon_krylov_params. */
 extern const int aeon_krylov_nparams;
-/* Creates the parameter set of an elliptic deck (`aeon solve`): grid.*, boundary.*, parallel.*, elliptic.*. */
+/* Creates the parameter set of an elliptic deck (`aeon solve`): grid.*, boundary.*, parallel.*, elliptic.* (the
+ * Krylov keys and multigrid's elliptic.mg_*). */
 aeon_err aeon_elliptic_paramset(aeon_paramset **ps);
 /* Reads elliptic.ksp_* from a checked deck into o (pointers into the deck: valid while it lives). */
 aeon_err aeon_ksp_opts_from_deck(const aeon_deck *deck, aeon_ksp_opts *o);
