@@ -38,6 +38,17 @@ run 1 solve p.yaml --set elliptic.ksp_type=gmres --set elliptic.advection=[20,0,
 grep -q "^   1 KSP unpreconditioned residual norm" g.txt && grep -q "^solve: CONVERGED_RTOL" g.txt && ok \
   || { bad "gmres monitor"; cat g.txt; }
 
+# multigrid as the preconditioner: GMRES(30) + one V-cycle reaches 1e-10 in fewer than 15 iterations, the same
+# count on 1 and 2 ranks
+for np in 1 2; do
+  run $np solve p.yaml --set grid.n=32 --set elliptic.ksp_type=gmres --set elliptic.pc=mg > m$np.txt 2>&1 \
+    && ok || { bad "gmres + mg on $np ranks"; cat m$np.txt; }
+done
+m1=$(sed -n 's/^solve: CONVERGED_RTOL after \([0-9]*\) iterations.*/\1/p' m1.txt)
+m2=$(sed -n 's/^solve: CONVERGED_RTOL after \([0-9]*\) iterations.*/\1/p' m2.txt)
+[ -n "$m1" ] && [ "$m1" -lt 15 ] && [ "$m1" = "$m2" ] && ok "gmres + mg: $m1 iterations" \
+  || { bad "gmres + mg: '$m1' and '$m2' iterations"; cat m1.txt; }
+
 # a divergent solve: exit 4 with the reason, on both ranks once
 run 2 solve p.yaml --set elliptic.ksp_max_it=3 > d.txt 2>&1
 rc=$?
