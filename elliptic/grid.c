@@ -140,7 +140,7 @@ aeon_err ell_grid_gather(const ell_grid *src, const aeon_ell_spec *spec, ell_gri
   aeon_mesh_periodicity(&src->m, periodic);
   AE_CHK(aeon_par_create(MPI_COMM_SELF, dims, periodic, src->m.N, g->own_par));
   g->m = src->m;
-  g->m.ghost = 1;
+  g->m.ghost = src->R;
   AE_CHK(aeon_mesh_setup_patch(&g->m, g->own_par));
   return grid_init(g, spec, src->kind);
 }

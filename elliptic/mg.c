@@ -68,7 +68,7 @@ const aeon_param_decl aeon_mg_params[] = {
   {"elliptic.mg_coarse_size", AEON_PT_INT, "64", 1, 1e9, NULL,
    "coarsen until a level has at most this many points; the bottom is solved by dense LU (<= 1728 points) or sweeps",
    AEON_RESTART_CHANGEABLE},
-  {"elliptic.mg_agglomerate", AEON_PT_INT, "4", 1, 1e6, NULL,
+  {"elliptic.mg_agglomerate", AEON_PT_INT, "8", 1, 1e6, NULL,
    "gather the coarse levels onto one rank once a patch would be narrower than this many points",
    AEON_RESTART_CHANGEABLE},
   {"elliptic.mg_rtol", AEON_PT_REAL, "1e-10", 0, 1, NULL, "a multigrid solve stops at ||r|| <= rtol ||b||",
@@ -88,7 +88,7 @@ void aeon_mg_opts_default(aeon_mg_opts *o) {
   o->smoother = AEON_MG_RBGS;
   o->pre = o->post = 2;
   o->coarse_size = 64;
-  o->agglomerate = 4;
+  o->agglomerate = 8;
   o->rtol = 1e-10;
   o->max_cycles = 50;
 }
@@ -613,12 +613,13 @@ static aeon_err check_opts(const aeon_mg_opts *o) {
   return AEON_OK;
 }
 
-/* Builds the levels below level 0 (collective); returns in *distinct the number of distinct resolutions. */
+/* Builds the levels below level 0 (collective): halves while every patch can, then gathers onto rank 0 and goes
+ * on there alone. Every rank reaches the final broadcast of rank 0's counts, failed or not. */
 static aeon_err build_levels(aeon_mg *mg) {
   const aeon_ell_spec *spec = aeon_ell_op_spec(mg->op);
-  int distinct = 1;
-  int l = 0;
-  while (1) {
+  int distinct = 1, l = 0;
+  aeon_err e = AEON_OK;
+  while (!e) {
     mg_level *L = &mg->lev[l];
     ell_grid *g = L->g;
     if (!g->active) break; /* below a gather on ranks other than 0 */
@@ -626,35 +627,35 @@ static aeon_err build_levels(aeon_mg *mg) {
     int want_more = mg->o.levels ? distinct < mg->o.levels : grid_points(g) > mg->o.coarse_size;
     if (!want_more || !even || l + 2 >= MG_MAXLEV) break;
     int serial = g->m.par->size == 1, ok = 1;
-    if (!serial) AE_CHK(can_halve(g, mg->o.agglomerate, &ok));
+    if (!serial) e = can_halve(g, mg->o.agglomerate, &ok);
+    if (e) break;
     mg_level *C = &mg->lev[l + 1];
     C->g = &mg->grids[l + 1];
     C->own = 1;
     if (ok) {
-      AE_CHK(ell_grid_coarsen(g, spec, C->g));
+      e = ell_grid_coarsen(g, spec, C->g);
       distinct++;
     } else {
-      L->gather = 1;
-      AE_CHK(ell_grid_gather(g, spec, C->g));
       MPI_Comm comm = g->m.par->cart;
       int rank;
       MPI_Comm_rank(comm, &rank);
+      L->gather = 1;
+      e = aeon_par_agree(comm, ell_grid_gather(g, spec, C->g));
       aeon_box whole = {{0, 0, 0}, {(int)g->m.N[0], (int)g->m.N[1], (int)g->m.N[2]}};
-      AE_CHK(aeon_layout_from_mesh(&g->m, &L->Lfrom));
-      AE_CHK(aeon_layout_create(comm, g->m.N, rank == 0 ? &whole : NULL, 0, &L->Lto));
-      AE_CHK(aeon_redist_create(L->Lfrom, L->Lto, 1, &L->down));
-      AE_CHK(aeon_redist_create(L->Lto, L->Lfrom, 1, &L->up));
+      if (!e) e = aeon_layout_from_mesh(&g->m, &L->Lfrom);
+      if (!e) e = aeon_layout_create(comm, g->m.N, rank == 0 ? &whole : NULL, 0, &L->Lto);
+      if (!e) e = aeon_redist_create(L->Lfrom, L->Lto, 1, &L->down);
+      if (!e) e = aeon_redist_create(L->Lto, L->Lfrom, 1, &L->up);
     }
-    if (C->g->active) AE_CHK(level_alloc(C));
-    l++;
+    if (!e && C->g->active) e = level_alloc(C);
+    if (!e) l++;
   }
-  /* the bottom: rank 0 knows it when a gather happened; broadcast the counts */
   int counts[2] = {l, distinct};
   AE_MPI(MPI_Bcast(counts, 2, MPI_INT, 0, mg->comm));
   mg->nl = counts[0] + 1;
   mg->ndistinct = counts[1];
   mg->bottom = counts[0];
-  return AEON_OK;
+  return e;
 }
 
 aeon_err aeon_mg_create(aeon_ell_op *op, const aeon_mg_opts *opts, aeon_mg **out) {

@@ -157,7 +157,7 @@ typedef struct aeon_mg aeon_mg;
 extern const aeon_param_decl aeon_mg_params[];
 /* Number of entries in aeon_mg_params. */
 extern const int aeon_mg_nparams;
-/* Sets the defaults: V-cycle, RB-GS, 2 + 2 sweeps, coarse size 64, agglomerate 4, rtol 1e-10, 50 cycles. */
+/* Sets the defaults: V-cycle, RB-GS, 2 + 2 sweeps, coarse size 64, agglomerate 8, rtol 1e-10, 50 cycles. */
 void aeon_mg_opts_default(aeon_mg_opts *o);
 /* Reads elliptic.mg_* from a deck. */
 aeon_err aeon_mg_opts_from_deck(const aeon_deck *deck, aeon_mg_opts *o);

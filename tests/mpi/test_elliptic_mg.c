@@ -1,8 +1,8 @@
 /* ranks: 1 2 3 */
 /* Multigrid (aeon_mg) on the elliptic operators:
  * (1) manufactured solutions with inhomogeneous dirichlet data (moved into
- *     the rhs by aeon_ell_dirichlet_rhs), solved by multigrid at 16^3, 32^3,
- *     64^3: the error converges at order 2 (helmholtz with variable alpha and
+ *     the rhs by aeon_ell_dirichlet_rhs), solved by multigrid at 12^3, 24^3,
+ *     48^3: the error converges at order 2 (helmholtz with variable alpha and
  *     beta, laplacian2) and 4 (laplacian4), measured order within 0.1;
  * (2) V(2,2)-cycles with RB-GS on the Poisson problem: every per-cycle
  *     residual factor <= 0.1 (printed); W, F, Chebyshev converge too;
@@ -172,9 +172,9 @@ static void test_orders(void) {
     for (int r = 0; r < 3; r++) {
       setup s;
       aeon_mg_result res = {0};
-      aeon_err e = setup_create(MPI_COMM_WORLD, &probs[q], 16L << r, DIR, &o, &s);
+      aeon_err e = setup_create(MPI_COMM_WORLD, &probs[q], 12L << r, DIR, &o, &s);
       if (!e) e = aeon_mg_solve(s.mg, &s.b, &s.u, &res);
-      CHECK(e == AEON_OK, "kind %d n %ld: %s", (int)probs[q].kind, 16L << r, aeon_error_message());
+      CHECK(e == AEON_OK, "kind %d n %ld: %s", (int)probs[q].kind, 12L << r, aeon_error_message());
       err[r] = error_of(&s, &emx[r]);
       cycles[r] = res.cycles;
       setup_free(&s);
@@ -214,7 +214,7 @@ static void test_factors(void) {
   aeon_mg_opts_default(&o);
   double w = factors("poisson V(2,2) rbgs 64^3", &poisson, 64, &o, 6, NULL);
   CHECK(w <= 0.1, "poisson V-cycle factor %.4f > 0.1", w);
-  w = factors("helmholtz V(2,2) rbgs 64^3", &helm, 64, &o, 5, NULL);
+  w = factors("helmholtz V(2,2) rbgs 48^3", &helm, 48, &o, 5, NULL);
   CHECK(w <= 0.15, "helmholtz V-cycle factor %.4f > 0.15", w);
   o.cycle = AEON_MG_W;
   w = factors("poisson W(2,2) rbgs 32^3", &poisson, 32, &o, 4, NULL);
@@ -225,7 +225,7 @@ static void test_factors(void) {
   o.cycle = AEON_MG_V;
   o.smoother = AEON_MG_CHEBYSHEV;
   o.pre = o.post = 4;
-  w = factors("helmholtz V(4,4) chebyshev 64^3", &helm, 64, &o, 5, NULL);
+  w = factors("helmholtz V(4,4) chebyshev 48^3", &helm, 48, &o, 5, NULL);
   CHECK(w <= 0.1, "chebyshev V-cycle factor %.4f > 0.1", w);
 }
 
@@ -233,7 +233,7 @@ static void test_fmg(void) {
   prob helm = {AEON_ELL_HELMHOLTZ, 1.0, 1.0, 1};
   aeon_mg_opts o;
   aeon_mg_opts_default(&o);
-  for (long n = 32; n <= 64; n *= 2) {
+  for (long n = 24; n <= 48; n *= 2) {
     setup s;
     aeon_mg_result res;
     o.cycle = AEON_MG_V;
@@ -298,7 +298,7 @@ static void test_no_alloc_and_pc(void) {
       o.smoother = sm ? AEON_MG_CHEBYSHEV : AEON_MG_RBGS;
       o.pre = o.post = sm ? 4 : 2;
       setup s;
-      aeon_err e = setup_create(MPI_COMM_WORLD, &helm, 32, DIR, &o, &s);
+      aeon_err e = setup_create(MPI_COMM_WORLD, &helm, 16, DIR, &o, &s);
       aeon_gpc pc;
       aeon_mg_gpc(s.mg, &pc);
       aeon_mem_stats before = aeon_mem_get_stats();
