@@ -5,6 +5,7 @@
 #include "aeon/parallel.h"
 #include "aeon/physics.h"
 #include "aeon/sim.h"
+#include "aeon/elliptic.h"
 #include "aeon/spectral.h"
 #include "aeon/stepper.h"
 
@@ -61,6 +62,7 @@ aeon_err aeon_params_all(aeon_paramset **psp) {
   AE_CHK(aeon_paramset_add(ps, "drivers", aeon_drivers_params, aeon_drivers_nparams));
   AE_CHK(aeon_paramset_add(ps, "io", aeon_io_params, aeon_io_nparams));
   AE_CHK(aeon_paramset_add(ps, "spectral", aeon_spectral_params, aeon_spectral_nparams));
+  AE_CHK(aeon_paramset_add(ps, "elliptic.mg", aeon_mg_params, aeon_mg_nparams));
   for (int i = 0; i < aeon_physics_count(); i++) {
     const aeon_physics_ops *p = aeon_physics_get(i);
     if (p->nparams) AE_CHK(aeon_paramset_add(ps, p->name, p->params, p->nparams));
