@@ -2,7 +2,7 @@
  * (level 0 holds copies of the user's b and u):
  *   pre-smooth u_l (RB-GS: ghost fill + red sweep, ghost fill + black sweep;
  *   Chebyshev: ghost fill + residual + polynomial update per degree)
- *   -> ghost fill, r_l = f_l - A u_l -> f_{l+1} = 8-cell average of r_l, u_{l+1} = 0
+ *   -> ghost fill, f_{l+1} = 8-cell average of f_l - A u_l (fused: the fine residual is never stored), u_{l+1} = 0
  *   -> cycle on l + 1 (W: twice; F: an F-cycle then a V-cycle)
  *   -> ghost fill of u_{l+1}, u_l += trilinear prolongation -> post-smooth.
  * A gather level is a pass-through: its f and u move to rank 0 with the core's
@@ -137,6 +137,29 @@ static void restrict_avg(const ell_grid *gf, const double *rf, const ell_grid *g
       for (int ic = 0; ic < mc->n[0]; ic++)
         out[ic] = 0.125 * ((a[2 * ic] + a[2 * ic + 1]) + (b[2 * ic] + b[2 * ic + 1]) + (c[2 * ic] + c[2 * ic + 1]) +
                           (d[2 * ic] + d[2 * ic + 1]));
+    }
+}
+
+/* f_c = 8-cell average of f_f - A u_f (u_f's ghosts filled), without storing the fine residual: the four fine
+ * residual rows under each coarse row go through scratch rows. */
+static void residual_restrict(const ell_grid *gf, const double *uf, const double *ff, const ell_grid *gc, double *fc) {
+  const aeon_mesh *mf = &gf->m, *mc = &gc->m;
+  const int nf = mf->n[0];
+  for (int K = 0; K < mc->n[2]; K++)
+    for (int J = 0; J < mc->n[1]; J++) {
+      for (int q = 0; q < 4; q++) {
+        int j = 2 * J + (q & 1), k = 2 * K + (q >> 1);
+        double *restrict rr = gf->rows4[q];
+        ell_row_apply(gf, uf, j, k, rr);
+        const double *restrict fp = ff + aeon_idx(mf, 0, j, k);
+        for (int i = 0; i < nf; i++) rr[i] = fp[i] - rr[i];
+      }
+      const double *restrict a = gf->rows4[0], *restrict b = gf->rows4[1], *restrict c = gf->rows4[2],
+                             *restrict d = gf->rows4[3];
+      double *restrict out = fc + aeon_idx(mc, 0, J, K);
+      for (int ic = 0; ic < mc->n[0]; ic++)
+        out[ic] = 0.125 * ((a[2 * ic] + a[2 * ic + 1]) + (b[2 * ic] + b[2 * ic + 1]) + (c[2 * ic] + c[2 * ic + 1]) +
+                           (d[2 * ic] + d[2 * ic + 1]));
     }
 }
 
@@ -352,8 +375,7 @@ static aeon_err cycle_at(aeon_mg *mg, int l, aeon_mg_cycle_type type) {
   mg_level *C = &mg->lev[l + 1];
   AE_CHK(smooth(mg, L, mg->o.pre));
   AE_CHK(ell_fill_ghosts(L->g, L->u.data));
-  ell_residual(L->g, L->u.data, L->f.data, L->r.data);
-  restrict_avg(L->g, L->r.data, C->g, C->f.data);
+  residual_restrict(L->g, L->u.data, L->f.data, C->g, C->f.data);
   zero_interior(C->g, C->u.data);
   if (type == AEON_MG_W) {
     AE_CHK(cycle_at(mg, l + 1, AEON_MG_W));
