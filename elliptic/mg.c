@@ -15,6 +15,7 @@
 #include <lapacke.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "aeon/layout.h"
@@ -575,12 +576,37 @@ static aeon_err power_lmax(mg_level *L, double *lmax) {
   return AEON_OK;
 }
 
-/* Sets L->lmax from Tier 3 (key by kind, size and a, b) or power iterations, then stores it there. */
+/* A fingerprint of a level's operator: FNV-1a over its kind, size, a, b, faces and the exact sum of its coefficients
+ * (collective over the level's ranks; the same on any rank count). */
+static aeon_err level_fingerprint(const ell_grid *g, uint32_t *fp) {
+  aeon_xsum s;
+  aeon_xsum_init(&s);
+  const aeon_mesh *m = &g->m;
+  if (g->kind == AEON_ELL_HELMHOLTZ)
+    for (int v = 0; v < 4; v++)
+      for (int k = 0; k < m->n[2]; k++)
+        for (int j = 0; j < m->n[1]; j++)
+          for (int i = 0; i < m->n[0]; i++) aeon_xsum_add(&s, (double)(v + 1) * aeon_var(&g->coef, v)[aeon_idx(m, i, j, k)]);
+  AE_CHK(aeon_xsum_allreduce(&s, 1, m->par->cart));
+  double data[4] = {aeon_xsum_value(&s), g->a, g->b, (double)g->kind};
+  long sz[3] = {m->N[0], m->N[1], m->N[2]};
+  uint32_t h = 2166136261u;
+  const unsigned char *parts[3] = {(const unsigned char *)data, (const unsigned char *)sz, (const unsigned char *)m->bc};
+  size_t lens[3] = {sizeof data, sizeof sz, sizeof m->bc};
+  for (int q = 0; q < 3; q++)
+    for (size_t i = 0; i < lens[q]; i++) h = (h ^ parts[q][i]) * 16777619u;
+  *fp = h;
+  return AEON_OK;
+}
+
+/* Sets L->lmax from Tier 3 (keyed by the level's size and operator fingerprint) or power iterations, then stores
+ * it there. */
 static aeon_err chebyshev_bounds(aeon_mg *mg, mg_level *L) {
   ell_grid *g = L->g;
   char key[AEON_TIER_KEY];
-  snprintf(key, sizeof key, "ell.lmax.%d.%ldx%ldx%ld.%.4g.%.4g", (int)g->kind, g->m.N[0], g->m.N[1], g->m.N[2], g->a,
-           g->b);
+  uint32_t fp = 0;
+  AE_CHK(level_fingerprint(g, &fp));
+  snprintf(key, sizeof key, "ell.lmax.%ldx%ldx%ld.%08x", g->m.N[0], g->m.N[1], g->m.N[2], (unsigned)fp);
   double v = 0;
   size_t len = 0;
   int have = mg->o.tiers && aeon_tiers_get(mg->o.tiers, key, &v, sizeof v, &len) && len == sizeof v, all;

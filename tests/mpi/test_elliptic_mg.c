@@ -11,7 +11,8 @@
  * (4) the residual history of a solve is bit-identical to the same solve on
  *     one rank (MPI_COMM_SELF on rank 0): rank-count independent;
  * (5) cycles and the preconditioner allocate nothing (aeon_mem counters);
- *     the preconditioner reduces the residual tenfold;
+ *     the preconditioner reduces the residual tenfold; Chebyshev bounds are
+ *     cached in Tier 3 and served from there (same residuals);
  * (6) bad input: a periodic Poisson problem with a source of non-zero mean,
  *     more levels than the grid allows: clear refusals; a zero-mean one solves. */
 #include <math.h>
@@ -317,6 +318,35 @@ static void test_no_alloc_and_pc(void) {
     }
 }
 
+/* Chebyshev bounds go into Tier 3 once per level and are served from there the next time (same residuals). */
+static void test_tiers(void) {
+  prob helm = {AEON_ELL_HELMHOLTZ, 1.0, 1.0, 0};
+  aeon_tiers *tiers = NULL;
+  aeon_err e = aeon_tiers_create(NULL, &tiers);
+  aeon_mg_opts o;
+  aeon_mg_opts_default(&o);
+  o.smoother = AEON_MG_CHEBYSHEV;
+  o.tiers = tiers;
+  double rn[2] = {0, 0};
+  int counts[2] = {0, 0};
+  for (int pass = 0; pass < 2 && !e; pass++) {
+    setup s;
+    e = setup_create(MPI_COMM_WORLD, &helm, 16, DIR, &o, &s);
+    counts[pass] = aeon_tiers_count(tiers, 3);
+    if (!e) e = aeon_mg_cycle(s.mg, &s.b, &s.u);
+    if (!e) e = aeon_ell_residual(s.op, &s.u, &s.b, &s.w);
+    if (!e) e = aeon_gvec_l2norm(&s.w, 1.0, &rn[pass]);
+    setup_free(&s);
+  }
+  CHECK(e == AEON_OK, "tiers: %s", aeon_error_message());
+  if (rank == 0) printf("tiers: %d tier-3 entries after the first hierarchy, %d after the second; residuals %.17g %.17g\n",
+                        counts[0], counts[1], rn[0], rn[1]);
+  /* a rank that holds no smoothed level (all gathered onto rank 0) stores nothing */
+  CHECK((rank != 0 || counts[0] >= 1) && counts[1] == counts[0], "tier-3 entries %d then %d", counts[0], counts[1]);
+  CHECK(rn[0] == rn[1], "cached bounds changed the cycle: %.17g vs %.17g", rn[0], rn[1]);
+  aeon_tiers_destroy(tiers);
+}
+
 static double mean_source(const double x[3], void *c) { return sin(2 * M_PI * x[0]) * cos(2 * M_PI * x[2]) + *(double *)c; }
 
 static void test_bad_input(void) {
@@ -373,8 +403,9 @@ int main(int argc, char **argv) {
     void (*fn)(void);
   } tests[] = {{"orders", test_orders},         {"factors", test_factors},
                {"fmg", test_fmg},               {"rank_independence", test_rank_independence},
-               {"no_alloc_and_pc", test_no_alloc_and_pc}, {"bad_input", test_bad_input}};
-  for (int t = 0; t < 6; t++)
+               {"no_alloc_and_pc", test_no_alloc_and_pc}, {"bad_input", test_bad_input},
+               {"tiers", test_tiers}};
+  for (int t = 0; t < 7; t++)
     if (!only || strstr(tests[t].name, only)) tests[t].fn();
   int all;
   MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
