@@ -13,7 +13,7 @@
  * (5) cycles and the preconditioner allocate nothing (aeon_mem counters);
  *     the preconditioner reduces the residual tenfold; Chebyshev bounds are
  *     cached in Tier 3 and served from there (same residuals);
- * (6) bad input: a periodic Poisson problem with a source of non-zero mean,
+ * (6) elliptic.mg_* read from a deck; bad input: a periodic Poisson problem with a source of non-zero mean,
  *     more levels than the grid allows: clear refusals; a zero-mean one solves. */
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +22,7 @@
 
 #include "aeon/elliptic.h"
 #include "aeon/memory.h"
+#include "aeon/sim.h"
 
 #include "mpicheck.h"
 
@@ -347,6 +348,33 @@ static void test_tiers(void) {
   aeon_tiers_destroy(tiers);
 }
 
+/* elliptic.mg_* from a deck (through the full parameter set, as `aeon` reads it); a bad value is refused. */
+static void test_deck(void) {
+  aeon_paramset *ps = NULL;
+  aeon_deck *deck = NULL;
+  static const char text[] = "physics: wave\nelliptic:\n  mg_cycle: fmg\n  mg_smoother: chebyshev\n  mg_pre: 3\n  mg_post: 1\n"
+                             "  mg_levels: 4\n  mg_coarse_size: 27\n  mg_agglomerate: 6\n  mg_rtol: 1e-8\n"
+                             "  mg_max_cycles: 7\n  mg_monitor: true\n";
+  aeon_mg_opts o;
+  aeon_err e = aeon_params_all(&ps);
+  if (!e) e = aeon_deck_load(text, sizeof text - 1, "mg.yaml", ps, 0, NULL, &deck);
+  if (!e) e = aeon_mg_opts_from_deck(deck, &o);
+  CHECK(e == AEON_OK, "deck: %s", aeon_error_message());
+  if (!e)
+    CHECK(o.cycle == AEON_MG_FMG && o.smoother == AEON_MG_CHEBYSHEV && o.pre == 3 && o.post == 1 && o.levels == 4 &&
+              o.coarse_size == 27 && o.agglomerate == 6 && o.rtol == 1e-8 && o.max_cycles == 7 && o.monitor == 1,
+          "deck values not read");
+  aeon_deck_destroy(deck);
+  deck = NULL;
+  static const char bad[] = "elliptic:\n  mg_cycle: x\n";
+  e = aeon_deck_load(bad, sizeof bad - 1, "bad.yaml", ps, 0, NULL, &deck);
+  CHECK(e == AEON_ERR_USER && strstr(aeon_error_message(), "mg_cycle"), "bad cycle: %d '%s'", (int)e,
+        aeon_error_message());
+  if (rank == 0 && e) printf("refused: %s\n", aeon_error_message());
+  aeon_deck_destroy(deck);
+  aeon_paramset_destroy(ps);
+}
+
 static double mean_source(const double x[3], void *c) { return sin(2 * M_PI * x[0]) * cos(2 * M_PI * x[2]) + *(double *)c; }
 
 static void test_bad_input(void) {
@@ -404,8 +432,8 @@ int main(int argc, char **argv) {
   } tests[] = {{"orders", test_orders},         {"factors", test_factors},
                {"fmg", test_fmg},               {"rank_independence", test_rank_independence},
                {"no_alloc_and_pc", test_no_alloc_and_pc}, {"bad_input", test_bad_input},
-               {"tiers", test_tiers}};
-  for (int t = 0; t < 7; t++)
+               {"tiers", test_tiers},               {"deck", test_deck}};
+  for (int t = 0; t < 8; t++)
     if (!only || strstr(tests[t].name, only)) tests[t].fn();
   int all;
   MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
