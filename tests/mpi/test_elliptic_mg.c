@@ -1,8 +1,8 @@
 /* ranks: 1 2 3 */
 /* Multigrid (aeon_mg) on the elliptic operators:
  * (1) manufactured solutions with inhomogeneous dirichlet data (moved into
- *     the rhs by aeon_ell_dirichlet_rhs), solved by multigrid at 12^3, 24^3,
- *     48^3: the error converges at order 2 (helmholtz with variable alpha and
+ *     the rhs by aeon_ell_dirichlet_rhs), solved by multigrid at 8^3, 16^3,
+ *     32^3 (4th order: 12^3, 24^3, 48^3): the RMS error converges at order 2 (helmholtz with variable alpha and
  *     beta, laplacian2) and 4 (laplacian4), measured order within 0.1;
  * (2) V(2,2)-cycles with RB-GS on the Poisson problem: every per-cycle
  *     residual factor <= 0.1 (printed); W, F, Chebyshev converge too;
@@ -167,16 +167,17 @@ static void test_orders(void) {
   static const double want[] = {2, 2, 4};
   aeon_mg_opts o;
   aeon_mg_opts_default(&o);
-  o.rtol = 1e-12;
   for (int q = 0; q < 3; q++) {
+    o.rtol = want[q] > 2 ? 1e-12 : 1e-9; /* well below each operator's discretisation error */
     double err[3], emx[3];
     int cycles[3];
     for (int r = 0; r < 3; r++) {
       setup s;
       aeon_mg_result res = {0};
-      aeon_err e = setup_create(MPI_COMM_WORLD, &probs[q], 12L << r, DIR, &o, &s);
+      long n = (want[q] > 2 ? 12L : 8L) << r; /* 4th order: 12, 24, 48 (a patch next to a face needs 4 points) */
+      aeon_err e = setup_create(MPI_COMM_WORLD, &probs[q], n, DIR, &o, &s);
       if (!e) e = aeon_mg_solve(s.mg, &s.b, &s.u, &res);
-      CHECK(e == AEON_OK, "kind %d n %ld: %s", (int)probs[q].kind, 12L << r, aeon_error_message());
+      CHECK(e == AEON_OK, "kind %d n %ld: %s", (int)probs[q].kind, n, aeon_error_message());
       err[r] = error_of(&s, &emx[r]);
       cycles[r] = res.cycles;
       setup_free(&s);
@@ -216,7 +217,7 @@ static void test_factors(void) {
   aeon_mg_opts_default(&o);
   double w = factors("poisson V(2,2) rbgs 64^3", &poisson, 64, &o, 6, NULL);
   CHECK(w <= 0.1, "poisson V-cycle factor %.4f > 0.1", w);
-  w = factors("helmholtz V(2,2) rbgs 48^3", &helm, 48, &o, 5, NULL);
+  w = factors("helmholtz V(2,2) rbgs 32^3", &helm, 32, &o, 4, NULL);
   CHECK(w <= 0.15, "helmholtz V-cycle factor %.4f > 0.15", w);
   o.cycle = AEON_MG_W;
   w = factors("poisson W(2,2) rbgs 32^3", &poisson, 32, &o, 4, NULL);
@@ -227,7 +228,7 @@ static void test_factors(void) {
   o.cycle = AEON_MG_V;
   o.smoother = AEON_MG_CHEBYSHEV;
   o.pre = o.post = 4;
-  w = factors("helmholtz V(4,4) chebyshev 48^3", &helm, 48, &o, 5, NULL);
+  w = factors("helmholtz V(4,4) chebyshev 32^3", &helm, 32, &o, 4, NULL);
   CHECK(w <= 0.1, "chebyshev V-cycle factor %.4f > 0.1", w);
 }
 
@@ -239,7 +240,7 @@ static void test_fmg(void) {
     setup s;
     aeon_mg_result res;
     o.cycle = AEON_MG_V;
-    o.rtol = 1e-12;
+    o.rtol = 1e-10;
     aeon_err e = setup_create(MPI_COMM_WORLD, &helm, n, DIR, &o, &s);
     if (!e) e = aeon_mg_solve(s.mg, &s.b, &s.u, &res);
     double e_disc = error_of(&s, NULL);
@@ -434,7 +435,11 @@ int main(int argc, char **argv) {
                {"no_alloc_and_pc", test_no_alloc_and_pc}, {"bad_input", test_bad_input},
                {"tiers", test_tiers},               {"deck", test_deck}};
   for (int t = 0; t < 8; t++)
-    if (!only || strstr(tests[t].name, only)) tests[t].fn();
+    if (!only || strstr(tests[t].name, only)) {
+      double t1 = MPI_Wtime();
+      tests[t].fn();
+      if (rank == 0) printf("[%s: %.1f s]\n", tests[t].name, MPI_Wtime() - t1);
+    }
   int all;
   MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
   if (rank == 0) printf("%s (%d failures) in %.1f s\n", all ? "FAILED" : "OK", all, MPI_Wtime() - t0);
