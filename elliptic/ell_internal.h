@@ -26,8 +26,10 @@ typedef struct ell_grid {
   double E[ELL_MAXR][ELL_MAXM]; /* dirichlet ghost layer l = sum_m E[l][m] u_m */
   double W[ELL_MAXR];   /* ... + W[l] g (the face value) */
   double origin[3], power;
+  double *robin[6];     /* robin faces: the factor of each ghost point (layer, outer, inner) */
   double *row;          /* scratch row of n[0] doubles */
-  double *row2;
+  double *row2;         /* second scratch row (n[0] + 8 doubles) */
+  double *rows4[4];     /* four more (fused residual and restriction) */
 } ell_grid;
 
 /* Builds the fine grid of an operator on mesh m (the mesh struct is copied; its process grid is borrowed). */

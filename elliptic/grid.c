@@ -87,6 +87,8 @@ static aeon_err fill_coefs(ell_grid *g, const aeon_ell_spec *spec) {
   return AEON_OK;
 }
 
+static aeon_err robin_setup(ell_grid *g, int f);
+
 /* Initialises a grid on the mesh already in g->m (n, off, ghost, physical, par set). */
 static aeon_err grid_init(ell_grid *g, const aeon_ell_spec *spec, aeon_ell_kind kind) {
   aeon_mesh *m = &g->m;
@@ -104,9 +106,13 @@ static aeon_err grid_init(ell_grid *g, const aeon_ell_spec *spec, aeon_ell_kind 
   e = aeon_par_agree(m->par->cart, e);
   if (e) return e;
   AE_CHK(aeon_fields_create(m, 1, &g->dinv));
-  AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)(m->n[0] + 8) * 2, (void **)&g->row));
-  g->row2 = g->row + m->n[0] + 8;
+  size_t rl = (size_t)(m->n[0] + 8);
+  AE_CHK(aeon_mem_alloc(sizeof(double) * rl * 6, (void **)&g->row));
+  g->row2 = g->row + rl;
+  for (int q = 0; q < 4; q++) g->rows4[q] = g->row + (2 + q) * rl;
   AE_CHK(aeon_exchange_create_plan(m, 1, 1, NULL, g->R, &g->ex));
+  for (int f = 0; f < 6; f++)
+    if (m->physical[f] && m->bc[f] == AEON_BC_ROBIN) AE_CHK(robin_setup(g, f));
   ell_grid_diag(g);
   return AEON_OK;
 }
@@ -140,7 +146,7 @@ aeon_err ell_grid_gather(const ell_grid *src, const aeon_ell_spec *spec, ell_gri
   aeon_mesh_periodicity(&src->m, periodic);
   AE_CHK(aeon_par_create(MPI_COMM_SELF, dims, periodic, src->m.N, g->own_par));
   g->m = src->m;
-  g->m.ghost = 1;
+  g->m.ghost = src->R;
   AE_CHK(aeon_mesh_setup_patch(&g->m, g->own_par));
   return grid_init(g, spec, src->kind);
 }
@@ -150,6 +156,7 @@ void ell_grid_free(ell_grid *g) {
   if (g->coef.data) aeon_fields_destroy(&g->coef);
   if (g->dinv.data) aeon_fields_destroy(&g->dinv);
   aeon_mem_free(g->row);
+  for (int f = 0; f < 6; f++) aeon_mem_free(g->robin[f]);
   if (g->own_par) {
     aeon_par_destroy(g->own_par);
     aeon_mem_free(g->own_par);
@@ -179,31 +186,65 @@ static double ghost_coef(const ell_grid *g, int f, int l, int c, const int p[3])
   return robin_ratio(g, p, q);
 }
 
+/* The face geometry of face f: normal d, inner (e0, unit stride where possible) and outer (e1) directions. */
+static void face_dirs(int f, int *d, int *e0, int *e1) {
+  *d = f / 2;
+  *e0 = *d == 0 ? 1 : 0;
+  *e1 = *d == 2 ? 1 : 2;
+}
+
+/* Precomputes the robin factors of face f: ratio[(l * n1 + b) * n0 + a] over the valid range of e0, e1. */
+static aeon_err robin_setup(ell_grid *g, int f) {
+  const aeon_mesh *m = &g->m;
+  int d, e0, e1;
+  face_dirs(f, &d, &e0, &e1);
+  int n0 = m->valid.hi[e0] - m->valid.lo[e0], n1 = m->valid.hi[e1] - m->valid.lo[e1];
+  AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)(g->R * n0 * n1), (void **)&g->robin[f]));
+  for (int l = 0; l < g->R; l++)
+    for (int b = 0; b < n1; b++)
+      for (int a = 0; a < n0; a++) {
+        int p[3];
+        p[e0] = m->valid.lo[e0] + a;
+        p[e1] = m->valid.lo[e1] + b;
+        p[d] = f % 2 ? m->n[d] + l : -1 - l;
+        g->robin[f][((long)l * n1 + b) * n0 + a] = ghost_coef(g, f, l, l, p);
+      }
+  return AEON_OK;
+}
+
 void ell_fill_bc(const ell_grid *g, double *u) {
   const aeon_mesh *m = &g->m;
   const long st[3] = {1, m->sy, m->sz};
   for (int f = 0; f < 6; f++) {
     if (!m->physical[f]) continue;
-    int d = f / 2, hi = f % 2, d1 = (d + 1) % 3, d2 = (d + 2) % 3, n = m->n[d];
-    for (int b = m->valid.lo[d2]; b < m->valid.hi[d2]; b++)
-      for (int a = m->valid.lo[d1]; a < m->valid.hi[d1]; a++) {
+    int d, e0, e1, hi = f % 2, n = m->n[d = f / 2];
+    face_dirs(f, &d, &e0, &e1);
+    int n0 = m->valid.hi[e0] - m->valid.lo[e0], n1 = m->valid.hi[e1] - m->valid.lo[e1];
+    const long s0 = st[e0], sd = hi ? st[d] : -st[d]; /* sd: one step out of the domain */
+    const aeon_bc bc = m->bc[f];
+    for (int l = 0; l < g->R; l++) {
+      const double *ratio = bc == AEON_BC_ROBIN ? g->robin[f] + (long)l * n1 * n0 : NULL;
+      for (int b = 0; b < n1; b++) {
         int p[3];
-        p[d1] = a;
-        p[d2] = b;
-        p[d] = 0;
-        long p0 = aeon_idx(m, p[0], p[1], p[2]);
-        for (int l = 0; l < g->R; l++) {
-          int gi = hi ? n + l : -1 - l;
-          double s = 0;
-          if (m->bc[f] == AEON_BC_DIRICHLET) {
-            for (int c = 0; c < g->nE && c < n; c++) s += g->E[l][c] * u[p0 + (hi ? n - 1 - c : c) * st[d]];
-          } else {
-            p[d] = gi;
-            s = ghost_coef(g, f, l, l, p) * u[p0 + (hi ? n - 1 - l : l) * st[d]];
+        p[e0] = m->valid.lo[e0];
+        p[e1] = m->valid.lo[e1] + b;
+        p[d] = hi ? n - 1 : 0;
+        double *edge = u + aeon_idx(m, p[0], p[1], p[2]); /* the interior point next to the face */
+        double *ghost = edge + (l + 1) * sd;
+        const double *mirror = edge - l * sd;
+        if (bc == AEON_BC_DIRICHLET) {
+          for (int a = 0; a < n0; a++) {
+            double v = 0;
+            for (int c = 0; c < g->nE && c < n; c++) v += g->E[l][c] * edge[a * s0 - c * sd];
+            ghost[a * s0] = v;
           }
-          u[p0 + gi * st[d]] = s;
+        } else if (bc == AEON_BC_ROBIN) {
+          for (int a = 0; a < n0; a++) ghost[a * s0] = ratio[(long)b * n0 + a] * mirror[a * s0];
+        } else {
+          for (int a = 0; a < n0; a++) ghost[a * s0] = mirror[a * s0];
         }
       }
+    }
   }
 }
 
@@ -215,28 +256,39 @@ aeon_err ell_fill_ghosts(ell_grid *g, double *u) {
   return AEON_OK;
 }
 
-/* Row kernels: out[i] = (A u)_i for i < n along a row starting at index p. */
+/* Row kernels: out[i] = (A u)_i for i < n along a row starting at index p. The helmholtz flux sum is one macro so
+ * the row, the red-black and the a = 0 variants share it (each loop stays a plain unit- or 2-stride loop the
+ * compiler vectorises). */
+#define HELM_DIV(i)                                                                 \
+  (hx * (bx[(i) + 1] * (u[(i) + 1] - u[i]) - bx[i] * (u[i] - u[(i) - 1])) +        \
+   hy * (by[(i) + sy] * (u[(i) + sy] - u[i]) - by[i] * (u[i] - u[(i) - sy])) +     \
+   hz * (bz[(i) + sz] * (u[(i) + sz] - u[i]) - bz[i] * (u[i] - u[(i) - sz])))
+#define HELM_SETUP(g, p)                                                                                      \
+  const double *restrict al = aeon_var(&(g)->coef, 0) + (p), *restrict bx = aeon_var(&(g)->coef, 1) + (p);   \
+  const double *restrict by = aeon_var(&(g)->coef, 2) + (p), *restrict bz = aeon_var(&(g)->coef, 3) + (p);   \
+  const long sy = (g)->m.sy, sz = (g)->m.sz;                                                                   \
+  const double a = (g)->a, hx = (g)->b * (g)->hinv2[0], hy = (g)->b * (g)->hinv2[1], hz = (g)->b * (g)->hinv2[2]
+
 static void row_helmholtz(const ell_grid *g, const double *restrict u, long p, int n, double *restrict out) {
-  const double *restrict al = aeon_var(&g->coef, 0) + p, *restrict bx = aeon_var(&g->coef, 1) + p;
-  const double *restrict by = aeon_var(&g->coef, 2) + p, *restrict bz = aeon_var(&g->coef, 3) + p;
-  const long sy = g->m.sy, sz = g->m.sz;
-  const double a = g->a, hx = g->b * g->hinv2[0], hy = g->b * g->hinv2[1], hz = g->b * g->hinv2[2];
+  HELM_SETUP(g, p);
   u += p;
-  for (int i = 0; i < n; i++) {
-    double c = u[i];
-    out[i] = a * al[i] * c - hx * (bx[i + 1] * (u[i + 1] - c) - bx[i] * (c - u[i - 1])) -
-             hy * (by[i + sy] * (u[i + sy] - c) - by[i] * (c - u[i - sy])) -
-             hz * (bz[i + sz] * (u[i + sz] - c) - bz[i] * (c - u[i - sz]));
-  }
+  if (a == 0)
+    for (int i = 0; i < n; i++) out[i] = -HELM_DIV(i);
+  else
+    for (int i = 0; i < n; i++) out[i] = a * al[i] * u[i] - HELM_DIV(i);
 }
 
+#define LAP2_SETUP(g)                                                                               \
+  const long sy = (g)->m.sy, sz = (g)->m.sz;                                                        \
+  const double hx = (g)->b * (g)->hinv2[0], hy = (g)->b * (g)->hinv2[1], hz = (g)->b * (g)->hinv2[2]; \
+  const double c0 = (g)->a + 2 * (hx + hy + hz)
+#define LAP2(i) \
+  (c0 * u[i] - hx * (u[(i) - 1] + u[(i) + 1]) - hy * (u[(i) - sy] + u[(i) + sy]) - hz * (u[(i) - sz] + u[(i) + sz]))
+
 static void row_laplacian2(const ell_grid *g, const double *restrict u, long p, int n, double *restrict out) {
-  const long sy = g->m.sy, sz = g->m.sz;
-  const double hx = g->b * g->hinv2[0], hy = g->b * g->hinv2[1], hz = g->b * g->hinv2[2];
-  const double c0 = g->a + 2 * (hx + hy + hz);
+  LAP2_SETUP(g);
   u += p;
-  for (int i = 0; i < n; i++)
-    out[i] = c0 * u[i] - hx * (u[i - 1] + u[i + 1]) - hy * (u[i - sy] + u[i + sy]) - hz * (u[i - sz] + u[i + sz]);
+  for (int i = 0; i < n; i++) out[i] = LAP2(i);
 }
 
 static void row_laplacian4(const ell_grid *g, const double *restrict u, long p, int n, double *restrict out) {
@@ -273,15 +325,45 @@ void ell_residual(const ell_grid *g, const double *u, const double *f, double *r
     }
 }
 
+/* Red-black rows: u_i += dinv_i (f_i - (A u)_i) at i = i0, i0 + 2, ... (the other colour's values are read only). */
+static void rbgs_helmholtz(const ell_grid *g, double *restrict u, const double *restrict f,
+                           const double *restrict di, long p, int i0, int n) {
+  HELM_SETUP(g, p);
+  u += p;
+  f += p;
+  di += p;
+  if (a == 0)
+    for (int i = i0; i < n; i += 2) u[i] += di[i] * (f[i] + HELM_DIV(i));
+  else
+    for (int i = i0; i < n; i += 2) u[i] += di[i] * (f[i] - a * al[i] * u[i] + HELM_DIV(i));
+}
+
+static void rbgs_laplacian2(const ell_grid *g, double *restrict u, const double *restrict f,
+                            const double *restrict di, long p, int i0, int n) {
+  LAP2_SETUP(g);
+  u += p;
+  f += p;
+  di += p;
+  for (int i = i0; i < n; i += 2) u[i] += di[i] * (f[i] - LAP2(i));
+}
+
 void ell_rbgs(ell_grid *g, double *u, const double *f, int color) {
   const aeon_mesh *m = &g->m;
   double *restrict row = g->row;
   const double *dinv = g->dinv.data;
   for (int k = 0; k < m->n[2]; k++)
     for (int j = 0; j < m->n[1]; j++) {
-      ell_row_apply(g, u, j, k, row);
       long p = aeon_idx(m, 0, j, k);
       int i0 = (int)((m->off[0] + m->off[1] + j + m->off[2] + k + color) & 1);
+      if (g->kind == AEON_ELL_HELMHOLTZ) {
+        rbgs_helmholtz(g, u, f, dinv, p, i0, m->n[0]);
+        continue;
+      }
+      if (g->kind == AEON_ELL_LAPLACIAN2) {
+        rbgs_laplacian2(g, u, f, dinv, p, i0, m->n[0]);
+        continue;
+      }
+      ell_row_apply(g, u, j, k, row);
       double *restrict up = u + p;
       const double *restrict fp = f + p, *restrict dp = dinv + p;
       for (int i = i0; i < m->n[0]; i += 2) up[i] += dp[i] * (fp[i] - row[i]);

@@ -77,6 +77,6 @@ aeon_err aeon_elliptic_paramset(aeon_paramset **psp) {
   AE_CHK(aeon_paramset_add(ps, "mesh", aeon_mesh_params, aeon_mesh_nparams));
   AE_CHK(aeon_paramset_add(ps, "parallel", aeon_parallel_params, aeon_parallel_nparams));
   AE_CHK(aeon_paramset_add(ps, "krylov", aeon_krylov_params, aeon_krylov_nparams));
-  AE_CHK(aeon_paramset_add(ps, "mg", aeon_mg_params, aeon_mg_nparams));
+  AE_CHK(aeon_paramset_add(ps, "elliptic.mg", aeon_mg_params, aeon_mg_nparams));
   return AEON_OK;
 }

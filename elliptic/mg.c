@@ -2,7 +2,7 @@
  * (level 0 holds copies of the user's b and u):
  *   pre-smooth u_l (RB-GS: ghost fill + red sweep, ghost fill + black sweep;
  *   Chebyshev: ghost fill + residual + polynomial update per degree)
- *   -> ghost fill, r_l = f_l - A u_l -> f_{l+1} = 8-cell average of r_l, u_{l+1} = 0
+ *   -> ghost fill, f_{l+1} = 8-cell average of f_l - A u_l (fused: the fine residual is never stored), u_{l+1} = 0
  *   -> cycle on l + 1 (W: twice; F: an F-cycle then a V-cycle)
  *   -> ghost fill of u_{l+1}, u_l += trilinear prolongation -> post-smooth.
  * A gather level is a pass-through: its f and u move to rank 0 with the core's
@@ -15,6 +15,7 @@
 #include <lapacke.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "aeon/layout.h"
@@ -68,7 +69,7 @@ const aeon_param_decl aeon_mg_params[] = {
   {"elliptic.mg_coarse_size", AEON_PT_INT, "64", 1, 1e9, NULL,
    "coarsen until a level has at most this many points; the bottom is solved by dense LU (<= 1728 points) or sweeps",
    AEON_RESTART_CHANGEABLE},
-  {"elliptic.mg_agglomerate", AEON_PT_INT, "4", 1, 1e6, NULL,
+  {"elliptic.mg_agglomerate", AEON_PT_INT, "8", 1, 1e6, NULL,
    "gather the coarse levels onto one rank once a patch would be narrower than this many points",
    AEON_RESTART_CHANGEABLE},
   {"elliptic.mg_rtol", AEON_PT_REAL, "1e-10", 0, 1, NULL, "a multigrid solve stops at ||r|| <= rtol ||b||",
@@ -88,7 +89,7 @@ void aeon_mg_opts_default(aeon_mg_opts *o) {
   o->smoother = AEON_MG_RBGS;
   o->pre = o->post = 2;
   o->coarse_size = 64;
-  o->agglomerate = 4;
+  o->agglomerate = 8;
   o->rtol = 1e-10;
   o->max_cycles = 50;
 }
@@ -137,6 +138,29 @@ static void restrict_avg(const ell_grid *gf, const double *rf, const ell_grid *g
       for (int ic = 0; ic < mc->n[0]; ic++)
         out[ic] = 0.125 * ((a[2 * ic] + a[2 * ic + 1]) + (b[2 * ic] + b[2 * ic + 1]) + (c[2 * ic] + c[2 * ic + 1]) +
                           (d[2 * ic] + d[2 * ic + 1]));
+    }
+}
+
+/* f_c = 8-cell average of f_f - A u_f (u_f's ghosts filled), without storing the fine residual: the four fine
+ * residual rows under each coarse row go through scratch rows. */
+static void residual_restrict(const ell_grid *gf, const double *uf, const double *ff, const ell_grid *gc, double *fc) {
+  const aeon_mesh *mf = &gf->m, *mc = &gc->m;
+  const int nf = mf->n[0];
+  for (int K = 0; K < mc->n[2]; K++)
+    for (int J = 0; J < mc->n[1]; J++) {
+      for (int q = 0; q < 4; q++) {
+        int j = 2 * J + (q & 1), k = 2 * K + (q >> 1);
+        double *restrict rr = gf->rows4[q];
+        ell_row_apply(gf, uf, j, k, rr);
+        const double *restrict fp = ff + aeon_idx(mf, 0, j, k);
+        for (int i = 0; i < nf; i++) rr[i] = fp[i] - rr[i];
+      }
+      const double *restrict a = gf->rows4[0], *restrict b = gf->rows4[1], *restrict c = gf->rows4[2],
+                             *restrict d = gf->rows4[3];
+      double *restrict out = fc + aeon_idx(mc, 0, J, K);
+      for (int ic = 0; ic < mc->n[0]; ic++)
+        out[ic] = 0.125 * ((a[2 * ic] + a[2 * ic + 1]) + (b[2 * ic] + b[2 * ic + 1]) + (c[2 * ic] + c[2 * ic + 1]) +
+                           (d[2 * ic] + d[2 * ic + 1]));
     }
 }
 
@@ -352,8 +376,7 @@ static aeon_err cycle_at(aeon_mg *mg, int l, aeon_mg_cycle_type type) {
   mg_level *C = &mg->lev[l + 1];
   AE_CHK(smooth(mg, L, mg->o.pre));
   AE_CHK(ell_fill_ghosts(L->g, L->u.data));
-  ell_residual(L->g, L->u.data, L->f.data, L->r.data);
-  restrict_avg(L->g, L->r.data, C->g, C->f.data);
+  residual_restrict(L->g, L->u.data, L->f.data, C->g, C->f.data);
   zero_interior(C->g, C->u.data);
   if (type == AEON_MG_W) {
     AE_CHK(cycle_at(mg, l + 1, AEON_MG_W));
@@ -553,12 +576,37 @@ static aeon_err power_lmax(mg_level *L, double *lmax) {
   return AEON_OK;
 }
 
-/* Sets L->lmax from Tier 3 (key by kind, size and a, b) or power iterations, then stores it there. */
+/* A fingerprint of a level's operator: FNV-1a over its kind, size, a, b, faces and the exact sum of its coefficients
+ * (collective over the level's ranks; the same on any rank count). */
+static aeon_err level_fingerprint(const ell_grid *g, uint32_t *fp) {
+  aeon_xsum s;
+  aeon_xsum_init(&s);
+  const aeon_mesh *m = &g->m;
+  if (g->kind == AEON_ELL_HELMHOLTZ)
+    for (int v = 0; v < 4; v++)
+      for (int k = 0; k < m->n[2]; k++)
+        for (int j = 0; j < m->n[1]; j++)
+          for (int i = 0; i < m->n[0]; i++) aeon_xsum_add(&s, (double)(v + 1) * aeon_var(&g->coef, v)[aeon_idx(m, i, j, k)]);
+  AE_CHK(aeon_xsum_allreduce(&s, 1, m->par->cart));
+  double data[4] = {aeon_xsum_value(&s), g->a, g->b, (double)g->kind};
+  long sz[3] = {m->N[0], m->N[1], m->N[2]};
+  uint32_t h = 2166136261u;
+  const unsigned char *parts[3] = {(const unsigned char *)data, (const unsigned char *)sz, (const unsigned char *)m->bc};
+  size_t lens[3] = {sizeof data, sizeof sz, sizeof m->bc};
+  for (int q = 0; q < 3; q++)
+    for (size_t i = 0; i < lens[q]; i++) h = (h ^ parts[q][i]) * 16777619u;
+  *fp = h;
+  return AEON_OK;
+}
+
+/* Sets L->lmax from Tier 3 (keyed by the level's size and operator fingerprint) or power iterations, then stores
+ * it there. */
 static aeon_err chebyshev_bounds(aeon_mg *mg, mg_level *L) {
   ell_grid *g = L->g;
   char key[AEON_TIER_KEY];
-  snprintf(key, sizeof key, "ell.lmax.%d.%ldx%ldx%ld.%.4g.%.4g", (int)g->kind, g->m.N[0], g->m.N[1], g->m.N[2], g->a,
-           g->b);
+  uint32_t fp = 0;
+  AE_CHK(level_fingerprint(g, &fp));
+  snprintf(key, sizeof key, "ell.lmax.%ldx%ldx%ld.%08x", g->m.N[0], g->m.N[1], g->m.N[2], (unsigned)fp);
   double v = 0;
   size_t len = 0;
   int have = mg->o.tiers && aeon_tiers_get(mg->o.tiers, key, &v, sizeof v, &len) && len == sizeof v, all;
@@ -613,12 +661,13 @@ static aeon_err check_opts(const aeon_mg_opts *o) {
   return AEON_OK;
 }
 
-/* Builds the levels below level 0 (collective); returns in *distinct the number of distinct resolutions. */
+/* Builds the levels below level 0 (collective): halves while every patch can, then gathers onto rank 0 and goes
+ * on there alone. Every rank reaches the final broadcast of rank 0's counts, failed or not. */
 static aeon_err build_levels(aeon_mg *mg) {
   const aeon_ell_spec *spec = aeon_ell_op_spec(mg->op);
-  int distinct = 1;
-  int l = 0;
-  while (1) {
+  int distinct = 1, l = 0;
+  aeon_err e = AEON_OK;
+  while (!e) {
     mg_level *L = &mg->lev[l];
     ell_grid *g = L->g;
     if (!g->active) break; /* below a gather on ranks other than 0 */
@@ -626,35 +675,35 @@ static aeon_err build_levels(aeon_mg *mg) {
     int want_more = mg->o.levels ? distinct < mg->o.levels : grid_points(g) > mg->o.coarse_size;
     if (!want_more || !even || l + 2 >= MG_MAXLEV) break;
     int serial = g->m.par->size == 1, ok = 1;
-    if (!serial) AE_CHK(can_halve(g, mg->o.agglomerate, &ok));
+    if (!serial) e = can_halve(g, mg->o.agglomerate, &ok);
+    if (e) break;
     mg_level *C = &mg->lev[l + 1];
     C->g = &mg->grids[l + 1];
     C->own = 1;
     if (ok) {
-      AE_CHK(ell_grid_coarsen(g, spec, C->g));
+      e = ell_grid_coarsen(g, spec, C->g);
       distinct++;
     } else {
-      L->gather = 1;
-      AE_CHK(ell_grid_gather(g, spec, C->g));
       MPI_Comm comm = g->m.par->cart;
       int rank;
       MPI_Comm_rank(comm, &rank);
+      L->gather = 1;
+      e = aeon_par_agree(comm, ell_grid_gather(g, spec, C->g));
       aeon_box whole = {{0, 0, 0}, {(int)g->m.N[0], (int)g->m.N[1], (int)g->m.N[2]}};
-      AE_CHK(aeon_layout_from_mesh(&g->m, &L->Lfrom));
-      AE_CHK(aeon_layout_create(comm, g->m.N, rank == 0 ? &whole : NULL, 0, &L->Lto));
-      AE_CHK(aeon_redist_create(L->Lfrom, L->Lto, 1, &L->down));
-      AE_CHK(aeon_redist_create(L->Lto, L->Lfrom, 1, &L->up));
+      if (!e) e = aeon_layout_from_mesh(&g->m, &L->Lfrom);
+      if (!e) e = aeon_layout_create(comm, g->m.N, rank == 0 ? &whole : NULL, 0, &L->Lto);
+      if (!e) e = aeon_redist_create(L->Lfrom, L->Lto, 1, &L->down);
+      if (!e) e = aeon_redist_create(L->Lto, L->Lfrom, 1, &L->up);
     }
-    if (C->g->active) AE_CHK(level_alloc(C));
-    l++;
+    if (!e && C->g->active) e = level_alloc(C);
+    if (!e) l++;
   }
-  /* the bottom: rank 0 knows it when a gather happened; broadcast the counts */
   int counts[2] = {l, distinct};
   AE_MPI(MPI_Bcast(counts, 2, MPI_INT, 0, mg->comm));
   mg->nl = counts[0] + 1;
   mg->ndistinct = counts[1];
   mg->bottom = counts[0];
-  return AEON_OK;
+  return e;
 }
 
 aeon_err aeon_mg_create(aeon_ell_op *op, const aeon_mg_opts *opts, aeon_mg **out) {

@@ -31,12 +31,18 @@
  * points wide, then gathered onto rank 0 (the core's redistribution) for the
  * remaining levels, down to at most mg_coarse_size points, solved by a dense
  * LU (LAPACKE) or, if larger, by smoothing sweeps. Restriction: 8-cell
- * average; coarse operators rediscretised with face-averaged beta and
- * cell-averaged alpha; prolongation: trilinear (cell-centred, 27 points) in
+ * average (fused with the residual); coarse operators rediscretised: alpha
+ * and beta evaluated at the coarse level's cell and face centres (so the
+ * spec's functions must outlive the operator), laplacian4 is laplacian2 on
+ * the coarse levels; prolongation: trilinear (cell-centred, 27 points) in
  * cycles, triquadratic for the FMG interpolation. Smoothers: red-black
  * Gauss-Seidel, or Chebyshev on D^-1 A over [lambda_max / 8, lambda_max]
  * with lambda_max from power iterations (cached in Tier 3 when a tier store
- * is given). Cycles V, W, F, and FMG (one V-cycle per level). */
+ * is given). Cycles V, W, F, and FMG (one V-cycle per level). FMG restricts
+ * the right-hand side itself, so it reaches the discretisation error only
+ * when b carries no boundary data (homogeneous faces; inhomogeneous dirichlet
+ * data folded into b is not rescaled per level): use V-cycles then. Results
+ * (and residual norms) are bit-identical on any number of ranks. */
 #ifndef AEON_ELLIPTIC_H
 #define AEON_ELLIPTIC_H
 
@@ -157,7 +163,7 @@ typedef struct aeon_mg aeon_mg;
 extern const aeon_param_decl aeon_mg_params[];
 /* Number of entries in aeon_mg_params. */
 extern const int aeon_mg_nparams;
-/* Sets the defaults: V-cycle, RB-GS, 2 + 2 sweeps, coarse size 64, agglomerate 4, rtol 1e-10, 50 cycles. */
+/* Sets the defaults: V-cycle, RB-GS, 2 + 2 sweeps, coarse size 64, agglomerate 8, rtol 1e-10, 50 cycles. */
 void aeon_mg_opts_default(aeon_mg_opts *o);
 /* Reads elliptic.mg_* from a deck. */
 aeon_err aeon_mg_opts_from_deck(const aeon_deck *deck, aeon_mg_opts *o);
