@@ -50,14 +50,23 @@ static const aeon_command commands[] = {
    "      --grid PxQ       process grid (default: the squarest); --ooc DIR: A, B and C in tile files under DIR\n"
    "      --block T        C blocks of T x T tiles (default: the largest fitting the budget)\n"
    "      --reproducible   one BLAS call per tile: C identical in and out of core, any BLAS threads (slower)\n"},
+  {"solve", aeon_cmd_solve, "DECK [--set KEY=VALUE]... [--quiet] [-aeon_PETSC_OPTION [VALUE]]...",
+   "solve the elliptic model problem of DECK (elliptic.*) with a Krylov method, natively or through PETSc",
+   "      --set KEY=VALUE  override a deck value, e.g. --set elliptic.ksp_type=bicgstab (repeatable)\n"
+   "      -aeon_OPTION     a PETSc option with the aeon_ prefix (elliptic.backend: petsc), e.g. -aeon_ksp_monitor\n"
+   "      --quiet          print nothing but errors\n"},
   {"eig", aeon_cmd_eig,
-   "(--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX] | --deck DECK) [--nev K] [--which LM|LR|SR]",
+   "(--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX] | --deck DECK) [--nev K] [--which LM|LR|SR|SM]"
+   " [--sigma S]",
    "a few eigenvalues of an HDF5 matrix, a built-in operator or a deck's evolution operator (Krylov-Schur)",
    "      --input F:/D     the matrix in dataset D of HDF5 file F; --symmetric: it is symmetric (checked)\n"
    "      --operator dndrv1  ARPACK's 2D convection-diffusion operator on an NX x NX grid (--grid-size, --rho)\n"
    "      --deck DECK      the deck's semi-discrete evolution operator du/dt = F(u) (its Jacobian at the initial data\n"
    "                       for a non-linear module) on its mesh, and the largest stable dt of each RK method\n"
+   "      --deck DECK      (an elliptic deck: no physics, elliptic.* keys) the model operator of 'aeon solve'\n"
    "      --nev K          eigenvalues wanted (default 4); --which LM|LR|SR (default LM)\n"
+   "      --which SM, --sigma S  shift-invert: the eigenvalues nearest S (SM: 0) from (A - S I)^-1, applied by a\n"
+   "                       Krylov solve (an elliptic deck's elliptic.ksp_type and elliptic.pc; else GMRES(30))\n"
    "      --ncv M          basis size (default 20); --tol T (default 1e-10); --max-restarts R\n"
    "      --block-size B   vectors per expansion step (default 1; B > 1: block Krylov-Schur, ncv >= nev + 2 B)\n"
    "      --nb NB, --budget SIZE, --grid PxQ  as for factor\n"},

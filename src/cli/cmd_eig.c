@@ -1,9 +1,12 @@
 /* aeon eig (--input FILE:/DSET [--symmetric] | --operator dndrv1 [--grid-size NX] [--rho R] | --deck DECK)
  *          [--nev K] [--which LM|LR|SR] [--ncv M] [--tol T] [--max-restarts R] [--block-size B] [--nb NB]
- *          [--budget SIZE] [--grid PxQ] [--quiet]
- * A few eigenvalues of a matrix from HDF5, of a built-in operator, or of a deck's semi-discrete evolution operator
- * (then also the largest stable time step of each Runge-Kutta method), by Krylov-Schur (block Krylov-Schur for
- * B > 1). */
+ *          [--budget SIZE] [--grid PxQ] [--quiet] [--which SM] [--sigma S]
+ * A few eigenvalues of a matrix from HDF5, of a built-in operator, of a deck's semi-discrete evolution operator
+ * (then also the largest stable time step of each Runge-Kutta method), or of an elliptic deck's operator (no
+ * physics, elliptic.* keys: the model problem of `aeon solve`), by Krylov-Schur (block Krylov-Schur for B > 1).
+ * --which SM or --sigma S: shift-invert, Krylov-Schur on (A - sigma I)^-1 (sigma 0 for SM) applied by a Krylov solve
+ * (the elliptic deck's method and preconditioner; GMRES(30) otherwise), eigenvalues mapped back, nearest sigma
+ * first. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +14,16 @@
 #include <mpi.h>
 
 #include "aeon/eigs.h"
+#include "aeon/shift_invert.h"
 #include "aeon/stepper.h"
 #include "cli/commands.h"
+#include "cli/solve_setup.h"
 
 typedef struct eig_args {
   const char *input, *op, *deck, *which, *budget, *grid;
   long nx, nev, ncv, max_restarts, nb, block_size;
-  double rho, tol;
-  int symmetric, quiet;
+  double rho, tol, sigma;
+  int symmetric, quiet, shift_invert;
   char file[1024], dset[256];
 } eig_args;
 
@@ -30,6 +35,11 @@ typedef struct eig_run {
   uint64_t h5_read;
   aeon_sim *sim;    /* --deck: the simulation whose evolution operator op is */
   char *deck_text;
+  aeon_elliptic_setup es; /* --deck on an elliptic deck: its model problem */
+  int have_es;
+  aeon_linop base;  /* shift-invert: the operator inverted (op is the inverse) */
+  aeon_gop base_gop;
+  aeon_gvec base_tmpl;
 } eig_run;
 
 /* Exactly one of --input, --operator and --deck. */
@@ -55,6 +65,7 @@ static aeon_err parse_eig(int argc, char **argv, eig_args *a) {
   a->nb = (long)aeon_drivers_default("drivers.tile_size");
   if (a->nb == 0) a->nb = aeon_drivers_auto_nb(0);
   a->which = "LM";
+  a->sigma = NAN;
   const aeon_cli_flag f[] = {
     {"--input", 's', &a->input, 0, 0},          {"--operator", 's', &a->op, 0, 0},
     {"--grid-size", 'i', &a->nx, 2, 46340},     {"--rho", 'r', &a->rho, -1e12, 1e12},
@@ -64,6 +75,7 @@ static aeon_err parse_eig(int argc, char **argv, eig_args *a) {
     {"--nb", 'i', &a->nb, 8, 16384},            {"--budget", 's', &a->budget, 0, 0},
     {"--grid", 's', &a->grid, 0, 0},            {"--quiet", 'f', &a->quiet, 0, 0},
     {"--block-size", 'i', &a->block_size, 1, 1e6}, {"--deck", 's', &a->deck, 0, 0},
+    {"--sigma", 'r', &a->sigma, -1e300, 1e300},
   };
   AE_CHK(aeon_cli_flags("eig", f, sizeof f / sizeof f[0], argc, argv));
   AE_CHK(one_source(a));
@@ -72,6 +84,14 @@ static aeon_err parse_eig(int argc, char **argv, eig_args *a) {
   if (a->op && strcmp(a->op, "dndrv1") != 0)
     return AE_ERR(AEON_ERR_USER, "eig: unknown operator '%s' (known: dndrv1)", a->op);
   if (a->input) AE_CHK(aeon_h5_split(a->input, "/A", a->file, sizeof a->file, a->dset, sizeof a->dset));
+  if (strcmp(a->which, "SM") == 0 || !isnan(a->sigma)) {
+    if (strcmp(a->which, "SM") != 0 && strcmp(a->which, "LM") != 0)
+      return AE_ERR(AEON_ERR_USER, "eig: --sigma finds the eigenvalues nearest sigma; it takes --which SM or LM, not %s",
+                    a->which);
+    a->shift_invert = 1;
+    if (isnan(a->sigma)) a->sigma = 0;
+    return AEON_OK;
+  }
   aeon_which w;
   return aeon_which_parse(a->which, &w);
 }
@@ -92,12 +112,24 @@ static aeon_err check_deck_budget(const eig_args *a, const eig_run *r, const aeo
                 a->deck, nb, sz->nvar, sz->patch_max, vecs, sz->nlocal_max, bb);
 }
 
+/* The operator of an elliptic deck (its model problem), or its shift-invert with the deck's solver. */
+static aeon_err elliptic_operator(const eig_args *a, eig_run *r) {
+  AE_CHK(aeon_elliptic_setup_create(MPI_COMM_WORLD, a->deck, 0, NULL, NULL, &r->es));
+  r->have_es = 1;
+  if (!a->shift_invert) return aeon_linop_of_gop(&r->es.A, &r->es.b, &r->op);
+  aeon_ksp_opts o = r->es.kopts;
+  o.rtol = fmin(o.rtol, 1e-2 * a->tol);
+  o.monitor = 0;
+  return aeon_linop_shift_invert(&r->es.A, r->es.have_pc ? &r->es.pc : NULL, a->sigma, &r->es.b, &o, &r->op);
+}
+
 /* The evolution operator of a deck, sized and checked against the budget before the simulation is built. */
 static aeon_err deck_operator(const eig_args *a, eig_run *r) {
   int size;
   size_t len = 0;
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   AE_CHK(aeon_sim_read_deck(MPI_COMM_WORLD, a->deck, &r->deck_text, &len));
+  if (aeon_elliptic_deck_is(r->deck_text, len, a->deck)) return elliptic_operator(a, r);
   aeon_sim_opsize sz;
   AE_CHK(aeon_par_agree(MPI_COMM_WORLD, aeon_sim_linop_size(r->deck_text, len, a->deck, size, &sz)));
   AE_CHK(check_deck_budget(a, r, &sz));
@@ -172,9 +204,20 @@ static void print_stability(const eig_run *r) {
   }
 }
 
+/* Shift-invert of an operator without grid (a matrix, dndrv1, an evolution operator): GMRES(30), no preconditioner. */
+static aeon_err invert_operator(const eig_args *a, eig_run *r) {
+  r->base = r->op;
+  memset(&r->op, 0, sizeof r->op);
+  AE_CHK(aeon_gop_of_linop(&r->base, &r->base_gop, &r->base_tmpl));
+  aeon_ksp_opts o = aeon_ksp_defaults();
+  o.rtol = 1e-2 * a->tol;
+  return aeon_linop_shift_invert(&r->base_gop, NULL, a->sigma, &r->base_tmpl, &o, &r->op);
+}
+
 static aeon_err eig(const eig_args *a, eig_run *r) {
   AE_CHK(aeon_cli_dense_setup(a->grid, a->budget, &r->d));
   AE_CHK(make_operator(a, r));
+  if (a->shift_invert && !r->have_es) AE_CHK(invert_operator(a, r));
   aeon_eigs_opts o = aeon_eigs_defaults();
   o.nev = (int)a->nev;
   o.ncv = (int)a->ncv;
@@ -184,8 +227,14 @@ static aeon_err eig(const eig_args *a, eig_run *r) {
   o.gov = r->d.gov;
   o.progress = progress;
   o.progress_ctx = r;
-  AE_CHK(aeon_which_parse(a->which, &o.which));
+  AE_CHK(aeon_which_parse(a->shift_invert ? "LM" : a->which, &o.which));
   AE_CHK(aeon_eigs(&r->op, &o, &r->res));
+  if (a->shift_invert) {
+    aeon_shift_invert_eigenvalues(a->sigma, r->res.nev, r->res.re, r->res.im, r->res.resid);
+    if (r->d.rank == 0)
+      printf("shift-invert: sigma = %.17g, %ld inner Krylov iterations in %ld solves; eigenvalues of A nearest sigma "
+             "(residuals are those of the inverse)\n", a->sigma, aeon_shift_invert_iterations(&r->op), r->res.applies);
+  }
   if (r->d.rank == 0) print_result(a, r);
   if (r->d.rank == 0 && r->sim) print_stability(r);
   return AEON_OK;
@@ -208,6 +257,8 @@ static void eig_cleanup(void *ctx) {
   eig_cmd *c = ctx;
   aeon_eigs_result_free(&c->r.res);
   aeon_linop_destroy(&c->r.op);
+  aeon_linop_destroy(&c->r.base);
+  if (c->r.have_es) aeon_elliptic_setup_destroy(&c->r.es);
   aeon_tiled_destroy(c->r.A);
   aeon_sim_destroy(c->r.sim);
   free(c->r.deck_text);

@@ -60,6 +60,7 @@ int aeon_cmd_inspect(int argc, char **argv); /* aeon inspect */
 int aeon_cmd_factor(int argc, char **argv); /* aeon factor */
 int aeon_cmd_eig(int argc, char **argv);    /* aeon eig */
 int aeon_cmd_matmul(int argc, char **argv); /* aeon matmul */
+int aeon_cmd_solve(int argc, char **argv);  /* aeon solve */
 
 
 #endif

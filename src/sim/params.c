@@ -1,7 +1,9 @@
 /* The parameters of the simulation itself and the set of all parameters. */
 #include "aeon/boundary.h"
 #include "aeon/drivers.h"
+#include "aeon/elliptic.h"
 #include "aeon/ioguard.h"
+#include "aeon/krylov.h"
 #include "aeon/parallel.h"
 #include "aeon/physics.h"
 #include "aeon/sim.h"
@@ -61,6 +63,8 @@ aeon_err aeon_params_all(aeon_paramset **psp) {
   AE_CHK(aeon_paramset_add(ps, "drivers", aeon_drivers_params, aeon_drivers_nparams));
   AE_CHK(aeon_paramset_add(ps, "io", aeon_io_params, aeon_io_nparams));
   AE_CHK(aeon_paramset_add(ps, "spectral", aeon_spectral_params, aeon_spectral_nparams));
+  AE_CHK(aeon_paramset_add(ps, "krylov", aeon_krylov_params, aeon_krylov_nparams));
+  AE_CHK(aeon_paramset_add(ps, "elliptic.mg", aeon_mg_params, aeon_mg_nparams));
   for (int i = 0; i < aeon_physics_count(); i++) {
     const aeon_physics_ops *p = aeon_physics_get(i);
     if (p->nparams) AE_CHK(aeon_paramset_add(ps, p->name, p->params, p->nparams));
