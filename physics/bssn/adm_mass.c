@@ -77,6 +77,13 @@ static aeon_err sphere_make(const aeon_mesh *m, int i, double r, const double c[
   return aeon_interp_create(m, (int)np, (const double (*)[3])s->pts, parity, NV, &s->ip);
 }
 
+/* A column name: prefix then the radius with '.' written as 'p' (adm_mass_r7p5), so table readers keep it whole. */
+static void name_radius(char out[32], const char *prefix, double r) {
+  snprintf(out, 32, "%s%g", prefix, r);
+  for (char *c = out; *c; c++)
+    if (*c == '.') *c = 'p';
+}
+
 aeon_err bssn_adm_create_radii(const aeon_mesh *m, int nr, const double *radii, const double c[3], int ntheta,
                                const int (*parity)[3], bssn_adm_mass **out) {
   *out = NULL;
@@ -101,8 +108,8 @@ aeon_err bssn_adm_create_radii(const aeon_mesh *m, int nr, const double *radii, 
     bssn_adm_destroy(a);
     return aeon_error_trace(e, __FILE__, __LINE__, __func__);
   }
-  for (int i = 0; i < nr; i++) snprintf(a->name_buf[a->count++], 32, "adm_mass_r%g", radii[i]);
-  for (int i = 0; i < nr; i++) snprintf(a->name_buf[a->count++], 32, "adm_mass_psi_r%g", radii[i]);
+  for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "adm_mass_r", radii[i]);
+  for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "adm_mass_psi_r", radii[i]);
   if (nr >= 2) snprintf(a->name_buf[a->count++], 32, "adm_mass_inf");
   for (int i = 0; i < a->count; i++) a->names[i] = a->name_buf[i];
   *out = a;

@@ -32,8 +32,8 @@ aeon_err bssn_adm_create(const aeon_deck *deck, const aeon_mesh *m, const int (*
 /* Creates it for nr radii about centre c with ntheta x 2 ntheta nodes per sphere (collective). */
 aeon_err bssn_adm_create_radii(const aeon_mesh *m, int nr, const double *radii, const double c[3], int ntheta,
                                const int (*parity)[3], bssn_adm_mass **a);
-/* Returns how many values bssn_adm_eval writes and sets *names to their names (adm_mass_r<R>, adm_mass_psi_r<R>,
- * and adm_mass_inf with two or more radii). */
+/* Returns how many values bssn_adm_eval writes and sets *names to their names: adm_mass_r<R>, adm_mass_psi_r<R>
+ * (a '.' in R written as 'p'), and adm_mass_inf with two or more radii. */
 int bssn_adm_count(const bssn_adm_mass *a, const char *const **names);
 /* Evaluates the masses of the fields u (W and gt_ij; ghosts filled) into out[0..count), the same on every rank
  * (collective). */
