@@ -93,7 +93,8 @@ typedef struct aeon_physics_ops {
    * many. Before step 1 the simulation refuses a dt beyond the integrator's stability limit on them (time.stability). */
   int (*spectrum)(void *self, const aeon_mesh *m, int max, double *re, double *im);
   /* Optional (NULL: none): analysis of the state at the norms cadence, e.g. surface integrals (collective): u is the
-   * state at time t with its ghosts filled, aux the auxiliary fields of the last diagnostics pass (may be stale);
+   * state at time t with its ghosts filled, aux the auxiliary fields of this step's diagnostics (norms rows of a
+   * module with this op are computed in a separate pass, not fused into the rhs);
    * writes the setup.nanalysis values create announced to out, the same bits on every rank. The simulation appends
    * them to the norms.dat row, in columns named by setup.analysis_names. */
   aeon_err (*analysis)(void *self, const aeon_mesh *m, double t, const aeon_fields *u, const aeon_fields *aux,

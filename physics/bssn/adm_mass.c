@@ -38,15 +38,15 @@ struct bssn_adm_mass {
   const char *names[2 * BSSN_ADM_MAX_RADII + 1];
 };
 
-const aeon_param_decl bssn_adm_params[] = {
+const aeon_param_decl bssn_adm_params[BSSN_ADM_NPARAMS] = {
     {"bssn.adm_radius", AEON_PT_REALLIST, "[]", 0, 1e30, NULL,
-     "radii of the ADM-mass surface integrals ([] for none; written to norms.dat)", AEON_RESTART_CHANGEABLE},
+     "radii of the ADM-mass surface integrals ([] for none; written to norms.dat)", AEON_RESTART_FIXED},
     {"bssn.adm_center", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "centre of the ADM-mass spheres",
-     AEON_RESTART_CHANGEABLE},
+     AEON_RESTART_FIXED},
     {"bssn.adm_ntheta", AEON_PT_INT, "24", 4, 512, NULL, "ADM-mass sphere nodes in theta (2x as many in phi)",
      AEON_RESTART_CHANGEABLE},
 };
-const int bssn_adm_nparams = (int)(sizeof bssn_adm_params / sizeof bssn_adm_params[0]);
+const int bssn_adm_nparams = BSSN_ADM_NPARAMS;
 
 static const int adm_vars[NV] = {BSSN_W, BSSN_GT_XX, BSSN_GT_XY, BSSN_GT_XZ, BSSN_GT_YY, BSSN_GT_YZ, BSSN_GT_ZZ};
 static const double off[4] = {-2, -1, 1, 2}, fd[4] = {1.0 / 12, -8.0 / 12, 8.0 / 12, -1.0 / 12};

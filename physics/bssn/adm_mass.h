@@ -23,7 +23,8 @@ typedef struct bssn_adm_mass bssn_adm_mass;
 #define BSSN_ADM_MAX_RADII 8
 
 /* The parameters (bssn.adm_radius, bssn.adm_center, bssn.adm_ntheta) the module adds to its table. */
-extern const aeon_param_decl bssn_adm_params[];
+#define BSSN_ADM_NPARAMS 3
+extern const aeon_param_decl bssn_adm_params[BSSN_ADM_NPARAMS];
 extern const int bssn_adm_nparams;
 
 /* Creates the ADM-mass analysis from the deck (collective; *a = NULL when bssn.adm_radius is empty). parity:

@@ -123,10 +123,9 @@ static int due(long step, long every, int last) { return last || step == 0 || (e
 
 /* The norms.dat row of this step: fused into the next step's first stage when the module allows it and a next step
  * will be taken right away (not the last step, no stop, no snapshot needing auxiliary fields), else a separate pass.
- * The module's analysis values (extra columns) are taken first, from this step's state. */
+ * A module with an analysis op gets a separate pass, then the op (on this step's state and auxiliary fields). */
 static aeon_err norms_row(aeon_sim *s, int last, int snapshot) {
-  AE_CHK(aeon_sim_analysis(s)); /* of this step's state, before a fused pass moves on */
-  int fuse = !last && !s->stop_signal && !(snapshot && s->phys->naux > 0) && s->step < s->nsteps;
+  int fuse = !last && !s->stop_signal && !(snapshot && s->phys->naux > 0) && s->step < s->nsteps && !s->nanalysis;
   if (fuse) {
     for (int i = 0; i < s->phys->ndiag; i++) aeon_norm_acc_init(&s->acc[i]);
     if (aeon_mol_fuse_diagnostics(s->lev[0].mol, s->acc, &s->lev[0].auxf)) {
@@ -135,6 +134,7 @@ static aeon_err norms_row(aeon_sim *s, int last, int snapshot) {
     }
   }
   AE_CHK(aeon_sim_diag_pass(s));
+  AE_CHK(aeon_sim_analysis(s));
   return aeon_sim_diag_finish(s, s->step, s->t);
 }
 
