@@ -143,17 +143,23 @@ static aeon_err schwarzschild_create(const aeon_deck *deck, const aeon_mesh *m, 
 
 static void punctures_destroy(void *ctx) { aeon_mem_free(ctx); }
 
-/* The Brill-Lindquist metric and the chosen lapse at x. */
+/* The Brill-Lindquist metric and the chosen lapse at x. The terms m_i / 2r_i are summed in ascending order, so a
+ * configuration symmetric under a reflection gives bit-identical psi at mirror points (and a half box with implied
+ * images the same bits as the full box with every copy listed). */
 static void punctures_point(const void *ctxv, double t, const double x[3], bssn_adm *out) {
   (void)t;
   const punct_ctx *c = ctxv;
-  double psi = 1, r1 = 0;
+  double term[8 * PUNCT_MAX], r1 = 0;
   for (int i = 0; i < c->n; i++) {
     double dx = x[0] - c->x[i][0], dy = x[1] - c->x[i][1], dz = x[2] - c->x[i][2];
-    double r = sqrt(dx * dx + dy * dy + dz * dz);
-    psi += c->m[i] / (2 * r);
+    double r = sqrt(dx * dx + dy * dy + dz * dz), v = c->m[i] / (2 * r);
+    int j = i;
+    for (; j > 0 && term[j - 1] > v; j--) term[j] = term[j - 1]; /* insertion sort */
+    term[j] = v;
     if (i == 0) r1 = r;
   }
+  double psi = 1;
+  for (int i = 0; i < c->n; i++) psi += term[i];
   double psi2 = psi * psi, psi4 = psi2 * psi2;
   memset(out, 0, sizeof *out);
   out->g[0] = out->g[3] = out->g[5] = psi4;
