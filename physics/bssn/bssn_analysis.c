@@ -21,6 +21,7 @@ struct bssn_analysis {
   bssn_adm_mass *adm;
   int nadm;
   double radius;           /* exclusion radius (0: no excluded norms) */
+  double rmax;             /* points farther than this from the origin are left out too (0: none) */
   int nballs;
   double ball[MAX_BALLS][3];
   int count;
@@ -31,9 +32,12 @@ static const aeon_param_decl excl_params[] = {
     {"bssn.diag_exclude_radius", AEON_PT_REAL, "0", 0, 1e30, NULL,
      "radius of the balls about the punctures (bssn.punctures) left out of the extra constraint norms "
      "L2/max_ham_excl, L2/max_mom_excl in norms.dat (0: none)", AEON_RESTART_FIXED},
+    {"bssn.diag_max_radius", AEON_PT_REAL, "0", 0, 1e30, NULL,
+     "the _excl constraint norms also leave out points farther than this from the origin, e.g. the region that "
+     "signals from the outer boundary reached (0: none)", AEON_RESTART_FIXED},
 };
 const aeon_param_decl *const bssn_analysis_params[] = {bssn_adm_params, excl_params, NULL};
-const int bssn_analysis_nparams[] = {BSSN_ADM_NPARAMS, 1, 0};
+const int bssn_analysis_nparams[] = {BSSN_ADM_NPARAMS, 2, 0};
 
 static const char *const excl_names[NEXCL] = {"L2_ham_excl", "max_ham_excl", "L2_mom_excl", "max_mom_excl"};
 
@@ -70,6 +74,7 @@ aeon_err bssn_analysis_create(const aeon_deck *deck, const aeon_mesh *m, const i
   a->nadm = bssn_adm_count(a->adm, &an);
   for (int i = 0; i < a->nadm; i++) a->names[a->count++] = an[i];
   a->radius = aeon_deck_real(deck, "bssn.diag_exclude_radius");
+  a->rmax = aeon_deck_real(deck, "bssn.diag_max_radius");
   if (a->radius > 0) {
     make_balls(deck, m, a);
     for (int i = 0; i < NEXCL; i++) a->names[a->count++] = excl_names[i];
@@ -83,9 +88,10 @@ int bssn_analysis_count(const bssn_analysis *a, const char *const **names) {
   return a->count;
 }
 
-/* 1 if x lies outside every ball. */
+/* 1 if x lies outside every ball (and within rmax of the origin). */
 static int outside(const bssn_analysis *a, const double x[3]) {
   double r2 = a->radius * a->radius;
+  if (a->rmax > 0 && x[0] * x[0] + x[1] * x[1] + x[2] * x[2] > a->rmax * a->rmax) return 0;
   for (int b = 0; b < a->nballs; b++) {
     double dx = x[0] - a->ball[b][0], dy = x[1] - a->ball[b][1], dz = x[2] - a->ball[b][2];
     if (dx * dx + dy * dy + dz * dz <= r2) return 0;

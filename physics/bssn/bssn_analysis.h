@@ -1,6 +1,7 @@
 /* The BSSN module's analysis op (norms.dat columns after the diagnostics): the ADM masses of adm_mass.h and, with
  * bssn.diag_exclude_radius > 0, the L2 and max norms of the Hamiltonian and momentum constraints outside balls of
- * that radius about the punctures of bssn.punctures (and their mirror images at symmetry faces), read from the
+ * that radius about the punctures of bssn.punctures (and their mirror images at symmetry faces) and, with
+ * bssn.diag_max_radius > 0, inside that radius about the origin (away from the outer boundary), read from the
  * constraint fields of this step's diagnostics pass (aux fields ham, mom_x, mom_y, mom_z, in that order). */
 #ifndef AEON_BSSN_ANALYSIS_H
 #define AEON_BSSN_ANALYSIS_H
