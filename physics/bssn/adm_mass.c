@@ -29,8 +29,10 @@ typedef struct adm_sphere {
 } adm_sphere;
 
 struct bssn_adm_mass {
-  int nr;
-  double radius[BSSN_ADM_MAX_RADII], h;
+  int nr, ntheta, built;   /* built: the spheres exist (made at the first eval: create runs without MPI in checks) */
+  double radius[BSSN_ADM_MAX_RADII], h, center[3];
+  const aeon_mesh *m;
+  const int (*parity)[3];
   MPI_Comm comm;
   adm_sphere s[BSSN_ADM_MAX_RADII];
   int count;
@@ -51,18 +53,32 @@ const int bssn_adm_nparams = BSSN_ADM_NPARAMS;
 static const int adm_vars[NV] = {BSSN_W, BSSN_GT_XX, BSSN_GT_XY, BSSN_GT_XZ, BSSN_GT_YY, BSSN_GT_YZ, BSSN_GT_ZZ};
 static const double off[4] = {-2, -1, 1, 2}, fd[4] = {1.0 / 12, -8.0 / 12, 8.0 / 12, -1.0 / 12};
 
-/* The sphere of radius r and its offset points' plan; a sphere or point leaving the domain names the key. */
-static aeon_err sphere_make(const aeon_mesh *m, int i, double r, const double c[3], int ntheta, double h,
-                            const int (*parity)[3], adm_sphere *s) {
-  aeon_err e = aeon_sphere_create(m, c, r + 2 * h, ntheta, parity, &s->sp); /* checks the reach of the offsets */
-  aeon_sphere_destroy(s->sp);
-  s->sp = NULL;
-  if (!e) e = aeon_sphere_create(m, c, r, ntheta, parity, &s->sp);
-  if (e) {
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s", aeon_error_message());
-    return AE_ERR(e, "bssn.adm_radius[%d] = %g (with the difference points out to r + %g): %s", i, r, 2 * h, msg);
+static const char axis[3] = {'x', 'y', 'z'};
+
+/* Checks (no MPI) that sphere i with its difference points, radius r + 2h about c, stays in the domain after
+ * mirroring at symmetry faces. */
+static aeon_err check_reach(const aeon_mesh *m, int i, double r, const double c[3], double h) {
+  if (!(r > 0) || !isfinite(r)) return AE_ERR(AEON_ERR_USER, "bssn.adm_radius[%d] = %g: a radius must be > 0", i, r);
+  double R = r + 2 * h;
+  for (int d = 0; d < 3; d++) {
+    if (m->bc[2 * d] == AEON_BC_PERIODIC) continue;
+    double lo = c[d] - R, hi = c[d] + R, xl = m->xmin[d], xh = m->xmax[d], out = NAN;
+    int slo = m->bc[2 * d] == AEON_BC_SYMMETRY, shi = m->bc[2 * d + 1] == AEON_BC_SYMMETRY;
+    if (lo < xl && (!slo || 2 * xl - lo > xh)) out = slo ? 2 * xl - lo : lo;
+    if (isnan(out) && hi > xh && (!shi || 2 * xh - hi < xl)) out = shi ? 2 * xh - hi : hi;
+    if (!isnan(out))
+      return AE_ERR(AEON_ERR_USER,
+                    "bssn.adm_radius[%d] = %g about (%g, %g, %g): the sphere with its difference points (out to r + "
+                    "%g) leaves the domain [%g, %g] in %c (it reaches %g, counting mirror images at symmetry faces)",
+                    i, r, c[0], c[1], c[2], 2 * h, xl, xh, axis[d], out);
   }
+  return AEON_OK;
+}
+
+/* The sphere of radius r and its offset points' plan (collective). */
+static aeon_err sphere_make(const aeon_mesh *m, double r, const double c[3], int ntheta, double h,
+                            const int (*parity)[3], adm_sphere *s) {
+  AE_CHK(aeon_sphere_create(m, c, r, ntheta, parity, &s->sp));
   const aeon_sphere_nodes *nd = aeon_sphere_get_nodes(s->sp);
   size_t np = (size_t)nd->nlocal * NOFF;
   AE_CHK(aeon_mem_alloc(sizeof(double) * (3 * np + 1), (void **)&s->pts));
@@ -93,21 +109,17 @@ aeon_err bssn_adm_create_radii(const aeon_mesh *m, int nr, const double *radii, 
     for (int j = 0; j < i; j++)
       if (radii[i] == radii[j]) return AE_ERR(AEON_ERR_USER, "bssn.adm_radius lists %g twice", radii[i]);
   if (nr == 0) return AEON_OK;
+  double h = fmin(m->dx[0], fmin(m->dx[1], m->dx[2]));
+  for (int i = 0; i < nr; i++) AE_CHK(check_reach(m, i, radii[i], c, h));
   bssn_adm_mass *a;
   AE_CHK(aeon_mem_alloc(sizeof *a, (void **)&a));
   a->nr = nr;
-  a->comm = m->par->cart;
-  a->h = fmin(m->dx[0], fmin(m->dx[1], m->dx[2]));
-  aeon_err e = AEON_OK;
-  for (int i = 0; i < nr && !e; i++) {
-    a->radius[i] = radii[i];
-    e = sphere_make(m, i, radii[i], c, ntheta, a->h, parity, &a->s[i]);
-  }
-  e = aeon_par_agree(m->par->cart, e);
-  if (e) {
-    bssn_adm_destroy(a);
-    return aeon_error_trace(e, __FILE__, __LINE__, __func__);
-  }
+  a->ntheta = ntheta;
+  a->m = m;
+  a->parity = parity;
+  a->h = h;
+  memcpy(a->center, c, sizeof a->center);
+  memcpy(a->radius, radii, sizeof(double) * (size_t)nr);
   for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "adm_mass_r", radii[i]);
   for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "adm_mass_psi_r", radii[i]);
   if (nr >= 2) snprintf(a->name_buf[a->count++], 32, "adm_mass_inf");
@@ -168,8 +180,19 @@ static double extrapolate(int n, const double *r, const double *M) {
   return s;
 }
 
+/* Makes the spheres and their plans (collective; once). */
+static aeon_err build(bssn_adm_mass *a) {
+  a->comm = a->m->par->cart;
+  aeon_err e = AEON_OK;
+  for (int i = 0; i < a->nr && !e; i++) e = sphere_make(a->m, a->radius[i], a->center, a->ntheta, a->h, a->parity, &a->s[i]);
+  AE_CHK(aeon_par_agree(a->comm, e));
+  a->built = 1;
+  return AEON_OK;
+}
+
 aeon_err bssn_adm_eval(bssn_adm_mass *a, const aeon_fields *u, double *out) {
   if (!a) return AEON_OK;
+  if (!a->built) AE_CHK(build(a));
   aeon_xsum sum[2 * BSSN_ADM_MAX_RADII];
   for (int i = 0; i < a->nr; i++) {
     adm_sphere *s = &a->s[i];

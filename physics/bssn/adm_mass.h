@@ -27,10 +27,11 @@ typedef struct bssn_adm_mass bssn_adm_mass;
 extern const aeon_param_decl bssn_adm_params[BSSN_ADM_NPARAMS];
 extern const int bssn_adm_nparams;
 
-/* Creates the ADM-mass analysis from the deck (collective; *a = NULL when bssn.adm_radius is empty). parity:
- * the parity table of the BSSN variables (rows W, gt_xx, ..., as in bssn_vars.h). */
+/* Creates the ADM-mass analysis from the deck (*a = NULL when bssn.adm_radius is empty); checks the radii against
+ * the mesh without MPI (module create also runs in `aeon check`); the spheres are made at the first eval. parity:
+ * the parity table of the BSSN variables (rows W, gt_xx, ..., as in bssn_vars.h); m and parity must outlive it. */
 aeon_err bssn_adm_create(const aeon_deck *deck, const aeon_mesh *m, const int (*parity)[3], bssn_adm_mass **a);
-/* Creates it for nr radii about centre c with ntheta x 2 ntheta nodes per sphere (collective). */
+/* Creates it for nr radii about centre c with ntheta x 2 ntheta nodes per sphere. */
 aeon_err bssn_adm_create_radii(const aeon_mesh *m, int nr, const double *radii, const double c[3], int ntheta,
                                const int (*parity)[3], bssn_adm_mass **a);
 /* Returns how many values bssn_adm_eval writes and sets *names to their names: adm_mass_r<R>, adm_mass_psi_r<R>
