@@ -55,7 +55,7 @@ def tiny_figures(long_runs, out):
     curves = []
     for t, rows in zip(ts, runs_):
         curves += [(t, [r["adm_mass_psi_r8"] for r in rows]), (t, [r["adm_mass_inf"] for r in rows])]
-    tinyplot.plot(os.path.join(out, "puncture_adm.png"), curves, ylim=(0.8, 1.2))
+    tinyplot.plot(os.path.join(out, "puncture_adm.png"), curves, ylim=(0.2, 1.5))
     print("wrote %s/puncture_lapse.png, puncture_adm.png, puncture_ham.png (tinyplot: matplotlib missing)" % out)
     return 0
 
@@ -122,7 +122,7 @@ def main():
         ax.plot(ts, [r["adm_mass_psi_r8"] for r in rows], label="M_psi(r=8), dx = %.3g" % (L / n))
         ax.plot(ts, [r["adm_mass_inf"] for r in rows], "--", label="M_ADM extrapolated, dx = %.3g" % (L / n))
     ax.axhline(1.0, color="k", lw=0.5)
-    ax.set_ylim(0.9, 1.1)
+    ax.set_ylim(0.2, 1.5)
     ax.set_xlabel("t / M")
     ax.set_ylabel("ADM mass / M")
     ax.legend(fontsize=8)
