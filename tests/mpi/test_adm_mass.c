@@ -1,4 +1,4 @@
-/* ranks: 1 2 */
+/* ranks: 2 */
 /* ADM mass of Brill-Lindquist puncture data (physics/bssn/adm_mass.c), evaluated directly from the analytic ADM
  * data on the grid (W = psi^-2, gt_ij = delta_ij at every valid point):
  * 1. one puncture m = 1 at the origin of a box [-12, 12]^3 (radiative faces) at dx = 0.5 and 0.25: the ADM
@@ -7,7 +7,7 @@
  * 2. the same in an octant [0, 12]^3 with symmetry faces at 0 (nodes beyond them mirrored with the parities derived
  *    from the descriptors) equals the full box to 1e-12;
  * 3. two punctures (0.6 at z = 0.77, 0.4 at z = -1.13): conformal flux and extrapolated ADM mass -> 1 = sum m_i;
- * 4. every value has the same bits on 1 and 2 ranks (rank 0 alone on MPI_COMM_SELF against the distributed run);
+ * 4. every value has the same bits on 1 and 2 ranks (rank 0 alone on MPI_COMM_SELF against the 2-rank run);
  * 5. a radius whose sphere (with its difference points) leaves the grid is refused naming bssn.adm_radius[i]. */
 #include <math.h>
 #include <stdio.h>
