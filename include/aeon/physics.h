@@ -22,7 +22,12 @@ typedef struct aeon_phys_setup {
   aeon_field_desc *aux;  /* naux auxiliary and constraint fields */
   int naux;
   double origin[3];      /* centre of the radiative and Robin conditions (default 0, 0, 0) */
+  int nanalysis;         /* values the analysis op writes (default 0; at most AEON_MAX_ANALYSIS) */
+  const char *const *analysis_names; /* their names (owned by the module, valid until destroy) */
 } aeon_phys_setup;
+
+/* Most values a module's analysis op may write per call. */
+#define AEON_MAX_ANALYSIS 32
 
 #define AEON_CERT_MAX 8
 
@@ -87,6 +92,13 @@ typedef struct aeon_physics_ops {
    * among them. Writes at most max of them as re[i] + i im[i] (one of each conjugate pair suffices) and returns how
    * many. Before step 1 the simulation refuses a dt beyond the integrator's stability limit on them (time.stability). */
   int (*spectrum)(void *self, const aeon_mesh *m, int max, double *re, double *im);
+  /* Optional (NULL: none): analysis of the state at the norms cadence, e.g. surface integrals (collective): u is the
+   * state at time t with its ghosts filled, aux the auxiliary fields of this step's diagnostics (norms rows of a
+   * module with this op are computed in a separate pass, not fused into the rhs);
+   * writes the setup.nanalysis values create announced to out, the same bits on every rank. The simulation appends
+   * them to the norms.dat row, in columns named by setup.analysis_names. */
+  aeon_err (*analysis)(void *self, const aeon_mesh *m, double t, const aeon_fields *u, const aeon_fields *aux,
+                       double *out);
 } aeon_physics_ops;
 
 /* Adds a named quantity to a certificate and returns its index (-1 if full); bound 0 means none. */

@@ -21,6 +21,7 @@
 #include "aeon/memory.h"
 #include "aeon/physics.h"
 #include "bssn_adm.h"
+#include "bssn_analysis.h"
 #include "bssn_id.h"
 #include "bssn_point.h"
 
@@ -118,6 +119,7 @@ typedef struct bssn {
   bssn_tile *tile; /* the rhs tile (bssn_rhs_box) */
   aeon_exchange *ex; /* ghost exchange of the state for the growth check (created at the first hook) */
   int (*parity)[3];  /* parities of the evolved variables (symmetry faces in the growth check) */
+  bssn_analysis *ana;  /* the analysis op's state: ADM masses, constraint norms outside the punctures */
 } bssn;
 
 static void bssn_destroy(void *self) {
@@ -126,6 +128,7 @@ static void bssn_destroy(void *self) {
   if (b->id && b->id->destroy) b->id->destroy(b->idctx);
   aeon_exchange_destroy(b->ex);
   aeon_mem_free(b->parity);
+  bssn_analysis_destroy(b->ana);
   aeon_mem_free(b->rows);
   aeon_mem_free(b->tile);
   aeon_mem_free(b);
@@ -197,6 +200,8 @@ static aeon_err bssn_create(const aeon_deck *deck, const aeon_mesh *m, aeon_phys
   if (b->c.lapse == BSSN_LAPSE_1LOG) setup->vars[BSSN_ALPHA].rad_speed = sqrt(2.0);
   AE_CHK(aeon_mem_alloc(sizeof(int[3]) * BSSN_NVAR, (void **)&b->parity));
   for (int v = 0; v < BSSN_NVAR; v++) AE_CHK(aeon_field_parity(&setup->vars[v], b->parity[v]));
+  AE_CHK(bssn_analysis_create(deck, m, (const int (*)[3])b->parity, &b->ana));
+  setup->nanalysis = bssn_analysis_count(b->ana, &setup->analysis_names);
   size_t nx = (size_t)(m->n[0] > 0 ? m->n[0] : 1);
   AE_CHK(aeon_mem_alloc(sizeof(bssn_tile), (void **)&b->tile));
   return aeon_mem_alloc(sizeof(double) * BSSN_NDIAG * nx, (void **)&b->rows);
@@ -575,6 +580,13 @@ static int bssn_spectrum(void *self, const aeon_mesh *m, int max, double *re, do
   return n;
 }
 
+/* The analysis op (bssn_analysis.h: ADM masses, constraint norms outside the punctures; norms.dat columns). */
+static aeon_err bssn_analysis_op(void *self, const aeon_mesh *m, double t, const aeon_fields *u, const aeon_fields *aux,
+                                 double *out) {
+  (void)t;
+  return bssn_analysis_eval(((bssn *)self)->ana, m, u, aux, out);
+}
+
 /* ---- registration ---- */
 
 static aeon_param_decl bssn_all_params[BSSN_MAXPARAMS];
@@ -599,6 +611,7 @@ static aeon_physics_ops bssn_ops = {
   .diagnostics = bssn_diagnostics,
   .post_step = bssn_post_step,
   .spectrum = bssn_spectrum,
+  .analysis = bssn_analysis_op,
 };
 
 /* Joins the module's parameters and every initial-data kind's into one table (once). */
@@ -606,6 +619,8 @@ static aeon_err build_params(void) {
   if (bssn_ops.nparams > 0) return AEON_OK;
   int n = 0;
   for (int i = 0; i < BSSN_NBASE; i++) bssn_all_params[n++] = bssn_base_params[i];
+  for (int k = 0; bssn_analysis_params[k]; k++)
+    for (int i = 0; i < bssn_analysis_nparams[k]; i++) bssn_all_params[n++] = bssn_analysis_params[k][i];
   size_t used = 0;
   bssn_id_choices[0] = 0;
   for (int k = 0; bssn_id_list[k]; k++) {

@@ -4,9 +4,13 @@
 #include "bssn_id.h"
 
 extern const bssn_id_ops bssn_id_minkowski;
+extern const bssn_id_ops bssn_id_punctures;
+extern const bssn_id_ops bssn_id_schwarzschild;
 
 const bssn_id_ops *const bssn_id_list[] = {
     &bssn_id_minkowski,
+    &bssn_id_punctures,
+    &bssn_id_schwarzschild,
     NULL,
 };
 

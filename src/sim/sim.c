@@ -106,9 +106,15 @@ static aeon_err create_module(aeon_sim *s) {
   aeon_level *L = &s->lev[0];
   memcpy(L->vars, p->vars, sizeof(aeon_field_desc) * (size_t)p->nvar);
   if (p->naux) memcpy(L->aux, p->aux, sizeof(aeon_field_desc) * (size_t)p->naux);
-  aeon_phys_setup setup = {L->vars, p->nvar, L->aux, p->naux, {0, 0, 0}};
+  aeon_phys_setup setup = {L->vars, p->nvar, L->aux, p->naux, {0, 0, 0}, 0, NULL};
   AE_CHK(p->create(s->deck, &L->mesh, &setup, &s->self));
   memcpy(s->origin, setup.origin, sizeof s->origin);
+  if (setup.nanalysis < 0 || setup.nanalysis > AEON_MAX_ANALYSIS || (setup.nanalysis && !p->analysis) ||
+      (setup.nanalysis && !setup.analysis_names))
+    return AE_ERR(AEON_ERR_INTERNAL, "physics '%s' announces %d analysis values (0 to %d, with an op and names)",
+                  p->name, setup.nanalysis, AEON_MAX_ANALYSIS);
+  s->nanalysis = setup.nanalysis;
+  s->analysis_names = setup.analysis_names;
   for (int v = 0; v < p->nvar; v++) s->var_names[v] = L->vars[v].name;
   for (int v = 0; v < p->naux; v++) s->var_names[p->nvar + v] = L->aux[v].name;
   return select_output(s);
@@ -324,6 +330,16 @@ aeon_err aeon_sim_diagnostics(aeon_sim *s, double *l2, double *max) {
   return AEON_OK;
 }
 
+aeon_err aeon_sim_analysis(aeon_sim *s) {
+  if (s->nanalysis == 0) return AEON_OK;
+  aeon_timer_start(&s->timers, s->t_diag);
+  aeon_level *L = &s->lev[0];
+  AE_CHK(aeon_mol_fill_ghosts(L->mol));
+  AE_CHK(s->phys->analysis(s->self, &L->mesh, s->t, aeon_mol_state(L->mol), &L->auxf, s->ana));
+  aeon_timer_stop(&s->timers, s->t_diag);
+  return AEON_OK;
+}
+
 aeon_err aeon_sim_diag_finish(aeon_sim *s, long step, double t) {
   aeon_timer_start(&s->timers, s->t_diag);
   AE_CHK(reduce_diagnostics(s));
@@ -336,6 +352,7 @@ aeon_err aeon_sim_diag_finish(aeon_sim *s, long step, double t) {
     s->row[nc++] = s->l2[i];
     s->row[nc++] = s->max[i];
   }
+  for (int i = 0; i < s->nanalysis; i++) s->row[nc++] = s->ana[i];
   aeon_err e = AEON_OK;
   if (s->rank == 0 && s->series) { /* rank 0 writes; every rank learns whether it could */
     char path[4200];

@@ -77,7 +77,10 @@ struct aeon_sim {
   double diag_t;
   aeon_norm_acc acc[AEON_MAX_DIAG];
   double l2[AEON_MAX_DIAG], max[AEON_MAX_DIAG];
-  double row[3 + 2 * AEON_MAX_DIAG];
+  int nanalysis;                          /* values of the module's analysis op (appended to norms.dat rows) */
+  const char *const *analysis_names;
+  double ana[AEON_MAX_ANALYSIS];          /* its values at the step of the pending or next norms.dat row */
+  double row[3 + 2 * AEON_MAX_DIAG + AEON_MAX_ANALYSIS];
   int t_diag, t_output, t_step, t_checkpoint, t_reduce;
   /* state that survives (issue: checkpoints, tiers, receipts, faults) */
   aeon_receipts *receipts;   /* rank 0 only; NULL elsewhere */
@@ -173,7 +176,10 @@ void aeon_sim_output_names(aeon_sim *sim);
 aeon_err aeon_sim_output_open(aeon_sim *sim, int restarted);
 /* Accumulates the diagnostics of the current state into s->acc in a separate pass (fills ghosts: collective). */
 aeon_err aeon_sim_diag_pass(aeon_sim *s);
-/* Reduces the accumulated diagnostics into s->l2, s->max and appends the norms.dat row of (step, t) (collective). */
+/* Runs the module's analysis op on the current state into s->ana (collective; no-op without one). */
+aeon_err aeon_sim_analysis(aeon_sim *s);
+/* Reduces the accumulated diagnostics into s->l2, s->max and appends the norms.dat row of (step, t) with s->ana
+ * (collective). */
 aeon_err aeon_sim_diag_finish(aeon_sim *s, long step, double t);
 /* Writes the outputs due at the current step (last = final step). */
 aeon_err aeon_sim_output_step(aeon_sim *sim, int last);

@@ -43,7 +43,7 @@ static aeon_err write_text(const aeon_sim *s, const char *name, const char *text
 static aeon_err open_rank0_files(aeon_sim *s, int restarted) {
   if (!restarted) AE_CHK(write_text(s, "deck.yaml", aeon_deck_text(s->deck), NULL));
   AE_CHK(write_text(s, "params.yaml", NULL, s->deck));
-  const char *cols[3 + 2 * AEON_MAX_DIAG];
+  const char *cols[3 + 2 * AEON_MAX_DIAG + AEON_MAX_ANALYSIS];
   char names[2 * AEON_MAX_DIAG][64];
   int nd = s->phys->ndiag, nc = 0;
   cols[nc++] = "step";
@@ -55,6 +55,7 @@ static aeon_err open_rank0_files(aeon_sim *s, int restarted) {
     cols[nc++] = names[2 * i];
     cols[nc++] = names[2 * i + 1];
   }
+  for (int i = 0; i < s->nanalysis; i++) cols[nc++] = s->analysis_names[i];
   char header[512];
   snprintf(header, sizeof header,
            "Aeon norms: physics %s, grid %ld x %ld x %ld, %s, dt %.17g\n"
@@ -121,9 +122,10 @@ aeon_err aeon_sim_output_open(aeon_sim *s, int restarted) {
 static int due(long step, long every, int last) { return last || step == 0 || (every > 0 && step % every == 0); }
 
 /* The norms.dat row of this step: fused into the next step's first stage when the module allows it and a next step
- * will be taken right away (not the last step, no stop, no snapshot needing auxiliary fields), else a separate pass. */
+ * will be taken right away (not the last step, no stop, no snapshot needing auxiliary fields), else a separate pass.
+ * A module with an analysis op gets a separate pass, then the op (on this step's state and auxiliary fields). */
 static aeon_err norms_row(aeon_sim *s, int last, int snapshot) {
-  int fuse = !last && !s->stop_signal && !(snapshot && s->phys->naux > 0) && s->step < s->nsteps;
+  int fuse = !last && !s->stop_signal && !(snapshot && s->phys->naux > 0) && s->step < s->nsteps && !s->nanalysis;
   if (fuse) {
     for (int i = 0; i < s->phys->ndiag; i++) aeon_norm_acc_init(&s->acc[i]);
     if (aeon_mol_fuse_diagnostics(s->lev[0].mol, s->acc, &s->lev[0].auxf)) {
@@ -132,6 +134,7 @@ static aeon_err norms_row(aeon_sim *s, int last, int snapshot) {
     }
   }
   AE_CHK(aeon_sim_diag_pass(s));
+  AE_CHK(aeon_sim_analysis(s));
   return aeon_sim_diag_finish(s, s->step, s->t);
 }
 
