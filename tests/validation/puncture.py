@@ -4,8 +4,7 @@
 Usage: puncture.py RUNS_DIR OUT_DIR
 RUNS_DIR holds the long runs n<N>/ (to t = 50 M) and the short constraint runs c<N>/ (to t = 3 M, constraint norms
 in 2 < r < 5.5 M, before signals from the outer boundary at 10 M arrive), each with its norms.dat. Prints a Markdown
-report (lapse minimum, ADM masses, constraint norms and their convergence orders) and, when matplotlib is present,
-writes OUT_DIR/puncture_lapse.png, puncture_adm.png, puncture_ham.png. The table needs only the standard library."""
+report (lapse minimum, ADM masses, constraint norms and their convergence orders) and writes OUT_DIR/puncture_lapse.png, puncture_adm.png, puncture_ham.png. The table needs only the standard library."""
 import glob
 import math
 import os
@@ -40,24 +39,6 @@ def at(rows, t, tol=0.5):
 
 def lapse(r):
     return 1.0 / r["max_inv_alpha"]
-
-
-def tiny_figures(long_runs, out):
-    """Without matplotlib: the same three figures from tinyplot (no legends: curve colours C0, C1, ... follow the
-    runs by increasing resolution; in puncture_adm.png each run draws M_psi(r=8) then the extrapolated M_ADM)."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import tinyplot
-    runs_ = list(long_runs.values())
-    ts = [[r["t"] for r in rows] for rows in runs_]
-    tinyplot.plot(os.path.join(out, "puncture_lapse.png"), [(t, [lapse(r) for r in rows]) for t, rows in zip(ts, runs_)])
-    tinyplot.plot(os.path.join(out, "puncture_ham.png"),
-                  [(t, [r["L2_ham_excl"] for r in rows]) for t, rows in zip(ts, runs_)], logy=True)
-    curves = []
-    for t, rows in zip(ts, runs_):
-        curves += [(t, [r["adm_mass_psi_r8"] for r in rows]), (t, [r["adm_mass_inf"] for r in rows])]
-    tinyplot.plot(os.path.join(out, "puncture_adm.png"), curves, ylim=(0.2, 1.5))
-    print("wrote %s/puncture_lapse.png, puncture_adm.png, puncture_ham.png (tinyplot: matplotlib missing)" % out)
-    return 0
 
 
 def main():
@@ -95,12 +76,9 @@ def main():
                   + " |")
         print()
     os.makedirs(out, exist_ok=True)
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return tiny_figures(long_runs, out)
+    import matplotlib  # python3-matplotlib (scripts/install-deps.sh); use /usr/bin/python3, not a pyenv shim
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
     figs = (("puncture_lapse.png", "lapse minimum (at the puncture)", lambda r: lapse(r), False),
             ("puncture_ham.png", "L2 Hamiltonian constraint, r > 2 M", lambda r: r["L2_ham_excl"], True))
     for name, label, fn, logy in figs:
