@@ -448,7 +448,7 @@ aeon_err aeon_mg_cycle(aeon_mg *mg, const aeon_gvec *b, aeon_gvec *u) {
   AE_CHK(check_vec(mg, u));
   mg_level *L = &mg->lev[0];
   copy_in(L->g, b, L->f.data);
-  copy_in(L->g, u, L->u.data);
+  if (mg->o.cycle != AEON_MG_FMG) copy_in(L->g, u, L->u.data); /* FMG builds u from the coarse levels */
   AE_CHK(cycle0(mg, mg->o.cycle));
   copy_out(L->g, L->u.data, u);
   return AEON_OK;
