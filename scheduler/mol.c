@@ -5,8 +5,10 @@
  * box — finish the exchange, fill the ghosts of filled boundary faces, compute
  * the rhs on the rest of the interior and on the evolved ghosts of radiative
  * faces, then one fused update (grid-vector ops) that accumulates the solution
- * and forms the next stage input. A module's post-stage and post-step hooks run after the updates;
- * their certificates are reduced exactly and may reject the step. */
+ * and forms the next stage input. The step start u0 and the state u swap buffers
+ * instead of copying: the first update writes u = u0 + wb k. A module's
+ * post-stage and post-step hooks run after the updates; their certificates are
+ * reduced exactly and may reject the step. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -26,6 +28,7 @@ struct aeon_mol {
   aeon_fields u, u0, y;          /* state, start of step, stage input */
   aeon_fields k[AEON_RK_MAX_STAGES]; /* stage rhs: one set for a sub-diagonal tableau, else one per stage */
   aeon_gvec vu, vu0, vy, vk[AEON_RK_MAX_STAGES]; /* their evolved points as grid vectors (the RK update's operands) */
+  int synced;                    /* u0's buffer holds u's values outside the evolved points (set by a full copy) */
   double max_abs;                /* faults.max_abs */
   int nk, general;
   aeon_exchange *ex;
@@ -154,23 +157,40 @@ static inline uint64_t fault_bits(double x, uint64_t blowup) {
   return (bits & 0x7ff0000000000000ull) >= blowup;
 }
 
+/* The last stage's update u = from + wb k and the fault test (NaN, Inf, or beyond faults.max_abs: an unstable time
+ * step grows for a long time before it overflows), z-plane by z-plane so the test reads u while it is in cache. */
+static aeon_err last_update(aeon_mol *mol, const aeon_gvec *from, const aeon_gvec *ks, double wb, int *bad) {
+  const aeon_box *e = &mol->m->evolved;
+  MPI_Comm comm = mol->m->par->cart;
+  for (int k = e->lo[2]; k < e->hi[2]; k++) {
+    aeon_box p = *e;
+    p.lo[2] = k, p.hi[2] = k + 1;
+    aeon_gvec pf, pk, pu;
+    AE_CHK(aeon_gvec_view_fields(mol->m, from == &mol->vu0 ? &mol->u0 : &mol->u, &p, comm, &pf));
+    AE_CHK(aeon_gvec_view_fields(mol->m, &mol->k[ks - mol->vk], &p, comm, &pk));
+    AE_CHK(aeon_gvec_view_fields(mol->m, &mol->u, &p, comm, &pu));
+    const aeon_gvec *Y[1] = {&pf};
+    aeon_gvec *Z[1] = {&pu};
+    AE_CHK(aeon_gvec_scaleaddmulti(1, &wb, &pk, Y, Z));
+    int b = 0;
+    AE_CHK(aeon_gvec_exceeds_local(&pu, mol->max_abs, &b));
+    *bad |= b;
+  }
+  return AEON_OK;
+}
+
 /* The update after stage s over the evolved points, as grid-vector ops: a sub-diagonal tableau forms u += wb k and
  * y = u0 + wa k in one sweep (scaleaddmulti); a general one forms y = u0 + dt sum_{q<=s} a[s+1][q] k[q] (a linear
- * combination) and u += wb k[s]. After the last stage, u += wb k and the fault test (NaN, Inf, or beyond
- * faults.max_abs: an unstable time step grows for a long time before it overflows) sets *bad. */
+ * combination) and u += wb k[s]. The first stage reads u0 where it would read u (u holds the previous step's buffer:
+ * see aeon_mol_step). After the last stage the fault test sets *bad (last_update). */
 static aeon_err stage_update(aeon_mol *mol, int s, double dt, int *bad) {
   const aeon_rk_method *rk = mol->rk;
-  const aeon_gvec *ks = &mol->vk[mol->general ? s : 0];
+  const aeon_gvec *ks = &mol->vk[mol->general ? s : 0], *from = s == 0 ? &mol->vu0 : &mol->vu;
   double wb = rk->b[s] * dt;
-  if (s + 1 == rk->nstage) {
-    const aeon_gvec *Y[1] = {&mol->vu};
-    aeon_gvec *Z[1] = {&mol->vu};
-    AE_CHK(aeon_gvec_scaleaddmulti(1, &wb, ks, Y, Z));
-    return aeon_gvec_exceeds_local(&mol->vu, mol->max_abs, bad);
-  }
+  if (s + 1 == rk->nstage) return last_update(mol, from, ks, wb, bad);
   if (!mol->general) {
     double c[2] = {wb, rk->a[s + 1][s] * dt};
-    const aeon_gvec *Y[2] = {&mol->vu, &mol->vu0};
+    const aeon_gvec *Y[2] = {from, &mol->vu0};
     aeon_gvec *Z[2] = {&mol->vu, &mol->vy};
     return aeon_gvec_scaleaddmulti(2, c, ks, Y, Z);
   }
@@ -178,7 +198,7 @@ static aeon_err stage_update(aeon_mol *mol, int s, double dt, int *bad) {
   const aeon_gvec *X[AEON_RK_MAX_STAGES + 1] = {&mol->vu0};
   for (int q = 0; q <= s; q++) c[q + 1] = rk->a[s + 1][q] * dt, X[q + 1] = &mol->vk[q];
   AE_CHK(aeon_gvec_linearcombination(s + 2, c, X, &mol->vy));
-  const aeon_gvec *Y[1] = {&mol->vu};
+  const aeon_gvec *Y[1] = {from};
   aeon_gvec *Z[1] = {&mol->vu};
   return aeon_gvec_scaleaddmulti(1, &wb, ks, Y, Z);
 }
@@ -217,9 +237,23 @@ static aeon_err run_hook(aeon_mol *mol, int stage, double t, aeon_fields *f) {
   return AEON_OK;
 }
 
+/* Exchanges the arrays of two field sets of the same shape and of their grid-vector views. */
+static void swap_data(aeon_fields *a, aeon_fields *b, aeon_gvec *va, aeon_gvec *vb) {
+  double *d = a->data;
+  a->data = b->data;
+  b->data = d;
+  va->data = a->data;
+  vb->data = b->data;
+}
+
+/* The step start u0 takes the state's buffer and u the other one, which the first update overwrites on the evolved
+ * points (u = u0 + wb k): no copy. The points outside them (ghosts, refilled before any stencil reads them) are
+ * made equal in both buffers by one full copy before the first step. */
 aeon_err aeon_mol_step(aeon_mol *mol, double t, double dt, int *nonfinite) {
   const aeon_rk_method *rk = mol->rk;
-  aeon_fields_copy(&mol->u0, &mol->u);
+  swap_data(&mol->u, &mol->u0, &mol->vu, &mol->vu0);
+  if (!mol->synced) aeon_fields_copy(&mol->u, &mol->u0);
+  mol->synced = 1;
   *nonfinite = 0;
   mol->rejected = 0;
   for (int s = 0; s < rk->nstage && !mol->rejected; s++) {

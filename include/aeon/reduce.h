@@ -49,8 +49,8 @@ void aeon_norm_acc_init(aeon_norm_acc *a);
 void aeon_norm_acc_add(aeon_norm_acc *a, double x);
 /* Offers n contiguous values. */
 void aeon_norm_acc_add_array(aeon_norm_acc *a, const double *x, long n);
-/* Offers n values of each of k arrays x[q] to accumulator a[q], interleaved so the k exact sums run in parallel
- * (the same results as k calls of aeon_norm_acc_add_array, faster). */
+/* Offers n values of each of k arrays x[q] to accumulator a[q] (the same results as k calls of
+ * aeon_norm_acc_add_array). */
 void aeon_norm_acc_add_rows(aeon_norm_acc *a, int k, const double *const *x, long n);
 /* Combines n accumulators element-wise over comm, in place (same bits on every rank for any decomposition). */
 aeon_err aeon_norm_acc_allreduce(aeon_norm_acc *a, int n, MPI_Comm comm);

@@ -384,6 +384,47 @@ START_TEST(norm_add_rows_matches_arrays) {
 }
 END_TEST
 
+/* The vectorised path of aeon_norm_acc_add_array (three-level integer split per chunk of 2048) leaves exactly the
+ * accumulator that one aeon_norm_acc_add per value leaves (normalised limbs compared), for rows of smooth values,
+ * squares at the edges of the fast path's range (2^50, 2^-900), rows whose dynamic range forces the scalar path
+ * partway, zeros, subnormal squares, and lengths across the chunk size. */
+START_TEST(norm_fast_path_exact) {
+  uint64_t rs = 13;
+  enum { N = 5000 };
+  static double x[N];
+  const long lens[] = {1, 7, 48, 2047, 2048, 2049, N};
+  for (int kind = 0; kind < 6; kind++)
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+      long n = lens[li];
+      for (long i = 0; i < n; i++) {
+        double r = (double)(int64_t)(rng_next(&rs) >> 11) * 0x1p-53; /* [0, 1), 53 bits */
+        switch (kind) {
+        case 0: x[i] = sin(0.37 * (double)i + r); break;                     /* smooth, zero crossings */
+        case 1: x[i] = ldexp(r, (int)(rng_next(&rs) % 40) - 20); break;      /* 40 binades */
+        case 2: x[i] = ldexp(r, (int)(rng_next(&rs) % 140) - 100); break;    /* beyond three levels */
+        case 3: x[i] = (i % 3 ? 1.0 : -1.0) * ldexp(1.0 + r, 24); break;     /* squares just below 2^50 */
+        case 4: x[i] = ldexp(1.0 + r, -450); break;                          /* squares near 2^-900 */
+        default: x[i] = i % 5 == 0 ? 0.0 : ldexp(r, -530 - (int)(i % 9)); /* subnormal squares */
+        }
+      }
+      if (kind == 3 && n > 3) x[n / 2] = ldexp(1.0, 25); /* a square of exactly 2^50: outside the fast range */
+      aeon_norm_acc a, b;
+      aeon_norm_acc_init(&a), aeon_norm_acc_init(&b);
+      aeon_norm_acc_add_array(&a, x, n);
+      for (long i = 0; i < n; i++) aeon_norm_acc_add(&b, x[i]);
+      aeon_xsum z;
+      aeon_xsum_init(&z);
+      aeon_xsum_merge(&a.sum2, &z); /* normalises */
+      aeon_xsum_merge(&b.sum2, &z);
+      ck_assert_msg(memcmp(a.sum2.limb, b.sum2.limb, sizeof a.sum2.limb) == 0, "kind %d, n %ld: sums differ", kind, n);
+      ck_assert_int_eq(a.count, b.count);
+      ck_assert_int_eq(a.sum2.nonfinite, b.sum2.nonfinite);
+      ck_same_bits(aeon_norm_acc_max(&a), aeon_norm_acc_max(&b));
+      ck_same_bits(aeon_norm_acc_l2(&a, 1.0), aeon_norm_acc_l2(&b, 1.0));
+    }
+}
+END_TEST
+
 /* ---- speed (printed, not asserted) --------------------------------------------- */
 
 START_TEST(speed_report) {
@@ -406,11 +447,17 @@ START_TEST(speed_report) {
   for (int r = 0; r < REPS; r++)
     for (int i = 0; i < N; i++) naive += x[i];
   double t3 = now_s();
+  for (int i = 0; i < N; i++) x[i] = sin(1e-3 * i); /* squares below 2^50: the vectorised path */
+  aeon_norm_acc b;
+  aeon_norm_acc_init(&b);
+  double t4 = now_s();
+  for (int r = 0; r < REPS; r++) aeon_norm_acc_add_array(&b, x, N);
+  double t5 = now_s();
   double per = 1e9 / ((double)N * REPS);
-  printf("reduce speed: aeon_xsum_add %.2f ns/add, aeon_norm_acc_add_array %.2f ns/value, "
-         "plain double sum %.2f ns/add (checksum %g %g %g)\n",
-         (t1 - t0) * per, (t2 - t1) * per, (t3 - t2) * per, aeon_xsum_value(&s),
-         aeon_norm_acc_l2(&a, 1.0), naive);
+  printf("reduce speed: aeon_xsum_add %.2f ns/add, aeon_norm_acc_add_array %.2f ns/value (squares overflow: scalar "
+         "path), %.2f ns/value (|x| <= 1: vectorised path), plain double sum %.2f ns/add (checksum %g %g %g %g)\n",
+         (t1 - t0) * per, (t2 - t1) * per, (t5 - t4) * per, (t3 - t2) * per, aeon_xsum_value(&s),
+         aeon_norm_acc_l2(&a, 1.0), aeon_norm_acc_l2(&b, 1.0), naive);
   free(x);
 }
 END_TEST
@@ -437,6 +484,7 @@ static Suite *reduce_suite(void) {
   tcase_add_test(tn, norm_nonfinite_and_overflow);
   tcase_add_test(tn, norm_sum2_exact);
   tcase_add_test(tn, norm_add_rows_matches_arrays);
+  tcase_add_test(tn, norm_fast_path_exact);
   tcase_add_test(tn, speed_report);
   suite_add_tcase(s, tn);
   return s;
