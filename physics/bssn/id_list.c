@@ -4,9 +4,12 @@
 #include "bssn_id.h"
 
 extern const bssn_id_ops bssn_id_minkowski;
+extern const bssn_id_ops bssn_id_linear_wave, bssn_id_gauge_wave;
 
 const bssn_id_ops *const bssn_id_list[] = {
     &bssn_id_minkowski,
+    &bssn_id_linear_wave, /* id_awa.c */
+    &bssn_id_gauge_wave,  /* id_awa.c */
     NULL,
 };
 
