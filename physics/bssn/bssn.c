@@ -1,0 +1,544 @@
+/* The BSSN/CCZ4 module (physics: bssn). Data flow:
+ *   create: reads bssn.* (formulation, gauge, dissipation, damping, ACE), refuses
+ *     inconsistent choices naming the key, creates the initial-data kind
+ *     (bssn_id.h) and the rhs constants (bssn_point.h);
+ *   initial_data: ADM point data of the kind -> W, gt, At, K, Gt^i (Gt^i from
+ *     4th-order differences of gt, evaluated from the kind's point function so
+ *     ghosts get them too) + optional rank-count independent hash noise;
+ *   rhs: tiles of x rows, each point through bssn_rhs (bssn_point.h);
+ *   diagnostics (fused into the rhs pass): constraints -> aux fields ham,
+ *     mom_x..z and the norms ham, mom, gam, alpha, inv_alpha, err_gxx;
+ *   post_step (bssn.ace): det(gt) = 1, tr(At) = 0, certificate = the largest
+ *     corrections, and with bssn.ace_growth the Hamiltonian-constraint max norm
+ *     bounded relative to the previous accepted step (reject -> rollback);
+ *   spectrum: von Neumann symbols of the scheme linearised about flat space.
+ * Equations, gauges and parameters: docs/bssn.md. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "aeon/memory.h"
+#include "aeon/physics.h"
+#include "bssn_id.h"
+#include "bssn_point.h"
+
+#define BSSN_NBASE (int)(sizeof bssn_base_params / sizeof bssn_base_params[0])
+#define BSSN_MAXPARAMS 96
+
+static const aeon_param_decl bssn_base_params[] = {
+  {"bssn.formulation", AEON_PT_ENUM, "bssn", AEON_NORANGE, "bssn|ccz4",
+   "evolution system: BSSN (moving-puncture form, W) or CCZ4 (Alic et al. 2012, Theta evolved)", AEON_RESTART_FIXED},
+  {"bssn.initial_data", AEON_PT_ENUM, "minkowski", AEON_NORANGE, "minkowski",
+   "initial data kind (physics/bssn/id_*.c)", AEON_RESTART_FIXED},
+  {"bssn.noise", AEON_PT_REAL, "0", 0, 1, NULL,
+   "noise amplitude a: uniform in (-a, a) added to every evolved variable (rank-count independent hash)",
+   AEON_RESTART_FIXED},
+  {"bssn.noise_seed", AEON_PT_INT, "1", 0, 2147483647, NULL, "seed of the noise hash", AEON_RESTART_FIXED},
+  {"bssn.lapse", AEON_PT_ENUM, "1+log", AEON_NORANGE, "1+log|harmonic|geodesic",
+   "slicing: d_t alpha = beta.grad alpha - 2 alpha K_hat (1+log), - alpha^2 K_hat (harmonic), 0 (geodesic)",
+   AEON_RESTART_FIXED},
+  {"bssn.shift", AEON_PT_ENUM, "gamma_driver", AEON_NORANGE, "gamma_driver|zero",
+   "shift: Gamma-driver d_t beta = 3/4 B, d_t B = d_t Gt - eta B (with advection), or zero", AEON_RESTART_FIXED},
+  {"bssn.eta", AEON_PT_REAL, "2", 0, 1e6, NULL, "Gamma-driver damping eta (needs bssn.shift: gamma_driver)",
+   AEON_RESTART_CHANGEABLE},
+  {"bssn.dissipation", AEON_PT_REAL, "0", 0, 1, NULL,
+   "Kreiss-Oliger dissipation strength eps (6th difference, eps/h * delta^6 / 64, every variable)",
+   AEON_RESTART_CHANGEABLE},
+  {"bssn.kappa1", AEON_PT_REAL, "0.1", 0, 1e6, NULL, "CCZ4 constraint damping kappa1 (formulation: ccz4 only)",
+   AEON_RESTART_CHANGEABLE},
+  {"bssn.kappa2", AEON_PT_REAL, "0", -1, 1e6, NULL, "CCZ4 damping kappa2 (formulation: ccz4 only)",
+   AEON_RESTART_CHANGEABLE},
+  {"bssn.kappa3", AEON_PT_REAL, "0.5", 0, 1, NULL,
+   "CCZ4 kappa3: 1 = the covariant shift terms, 0.5 (default) as Alic et al. for black holes (ccz4 only)",
+   AEON_RESTART_CHANGEABLE},
+  {"bssn.ace", AEON_PT_BOOL, "on", AEON_NORANGE, NULL,
+   "algebraic constraint enforcement after each step: det(gt) = 1 and tr(At) = 0", AEON_RESTART_CHANGEABLE},
+  {"bssn.ace_growth", AEON_PT_REAL, "0", 0, 1e300, NULL,
+   "reject a step whose Hamiltonian-constraint max norm exceeds this factor times the previous accepted step's "
+   "(0: no bound; needs bssn.ace: on)", AEON_RESTART_CHANGEABLE},
+  {"bssn.ace_floor", AEON_PT_REAL, "1e-10", 0, 1e300, NULL,
+   "the growth bound is ace_growth * max(previous max |H|, ace_floor)", AEON_RESTART_CHANGEABLE},
+  {"bssn.fd_order", AEON_PT_INT, "4", 4, 4, NULL, "finite-difference order (4)", AEON_RESTART_FIXED},
+  {"bssn.w_floor", AEON_PT_REAL, "1e-4", 0, 1, NULL, "floor of W where the rhs divides by it (punctures)",
+   AEON_RESTART_CHANGEABLE},
+  {"bssn.test_kick", AEON_PT_REAL, "0", AEON_NORANGE, NULL,
+   "testing only: the first post-step hook adds this to gt_xx at one interior point (a forced violation)",
+   AEON_RESTART_CHANGEABLE},
+};
+
+#define FD(name, group, kind, comp, f0) {name, group, kind, comp, AEON_ROLE_EVOLVED, f0, 1.0, 1.0}
+static const aeon_field_desc bssn_vars_desc[BSSN_NVAR] = {
+  FD("W", "W", AEON_TENSOR_SCALAR, 0, 1.0),
+  FD("gt_xx", "gt", AEON_TENSOR_DD_SYM, 0, 1.0), FD("gt_xy", "gt", AEON_TENSOR_DD_SYM, 1, 0.0),
+  FD("gt_xz", "gt", AEON_TENSOR_DD_SYM, 2, 0.0), FD("gt_yy", "gt", AEON_TENSOR_DD_SYM, 3, 1.0),
+  FD("gt_yz", "gt", AEON_TENSOR_DD_SYM, 4, 0.0), FD("gt_zz", "gt", AEON_TENSOR_DD_SYM, 5, 1.0),
+  FD("At_xx", "At", AEON_TENSOR_DD_SYM, 0, 0.0), FD("At_xy", "At", AEON_TENSOR_DD_SYM, 1, 0.0),
+  FD("At_xz", "At", AEON_TENSOR_DD_SYM, 2, 0.0), FD("At_yy", "At", AEON_TENSOR_DD_SYM, 3, 0.0),
+  FD("At_yz", "At", AEON_TENSOR_DD_SYM, 4, 0.0), FD("At_zz", "At", AEON_TENSOR_DD_SYM, 5, 0.0),
+  FD("K", "K", AEON_TENSOR_SCALAR, 0, 0.0),
+  FD("Gt_x", "Gt", AEON_TENSOR_U, 0, 0.0), FD("Gt_y", "Gt", AEON_TENSOR_U, 1, 0.0),
+  FD("Gt_z", "Gt", AEON_TENSOR_U, 2, 0.0),
+  FD("Theta", "Theta", AEON_TENSOR_SCALAR, 0, 0.0),
+  FD("alpha", "alpha", AEON_TENSOR_SCALAR, 0, 1.0),
+  FD("beta_x", "beta", AEON_TENSOR_U, 0, 0.0), FD("beta_y", "beta", AEON_TENSOR_U, 1, 0.0),
+  FD("beta_z", "beta", AEON_TENSOR_U, 2, 0.0),
+  FD("B_x", "B", AEON_TENSOR_U, 0, 0.0), FD("B_y", "B", AEON_TENSOR_U, 1, 0.0), FD("B_z", "B", AEON_TENSOR_U, 2, 0.0),
+};
+#undef FD
+
+enum { AUX_HAM = 0, AUX_MOM_X = 1, BSSN_NAUX = 4 };
+static const aeon_field_desc bssn_aux_desc[BSSN_NAUX] = {
+  {"ham", "ham", AEON_TENSOR_SCALAR, 0, AEON_ROLE_CONSTRAINT, 0.0, 1.0, 1.0},
+  {"mom_x", "mom", AEON_TENSOR_D, 0, AEON_ROLE_CONSTRAINT, 0.0, 1.0, 1.0},
+  {"mom_y", "mom", AEON_TENSOR_D, 1, AEON_ROLE_CONSTRAINT, 0.0, 1.0, 1.0},
+  {"mom_z", "mom", AEON_TENSOR_D, 2, AEON_ROLE_CONSTRAINT, 0.0, 1.0, 1.0},
+};
+
+enum { DG_HAM, DG_MOM, DG_GAM, DG_ALPHA, DG_INV_ALPHA, DG_ERR_GXX, BSSN_NDIAG };
+static const char *const bssn_diags[BSSN_NDIAG] = {"ham", "mom", "gam", "alpha", "inv_alpha", "err_gxx"};
+
+typedef struct bssn {
+  bssn_coef c;
+  const bssn_id_ops *id;
+  void *idctx;
+  double noise;
+  uint64_t seed;
+  int ace;
+  double ace_growth, ace_floor, ham_prev, kick;
+  double *rows;      /* BSSN_NDIAG rows of n[0] */
+  aeon_exchange *ex; /* ghost exchange of the state for the growth check (created at the first hook) */
+  int (*parity)[3];  /* parities of the evolved variables (symmetry faces in the growth check) */
+} bssn;
+
+static void bssn_destroy(void *self) {
+  bssn *b = self;
+  if (!b) return;
+  if (b->id && b->id->destroy) b->id->destroy(b->idctx);
+  aeon_exchange_destroy(b->ex);
+  aeon_mem_free(b->parity);
+  aeon_mem_free(b->rows);
+  aeon_mem_free(b);
+}
+
+/* The rhs constants of mesh m. */
+static void set_coef(bssn_coef *c, const aeon_mesh *m, double eps) {
+  c->s[0] = 1, c->s[1] = m->sy, c->s[2] = m->sz;
+  for (int d = 0; d < 3; d++) {
+    c->d1[d] = 1.0 / (12.0 * m->dx[d]);
+    c->d2[d] = 1.0 / (12.0 * m->dx[d] * m->dx[d]);
+    c->ko[d] = eps / m->dx[d];
+  }
+  c->d11[0] = 1.0 / (144.0 * m->dx[0] * m->dx[1]);
+  c->d11[1] = 1.0 / (144.0 * m->dx[0] * m->dx[2]);
+  c->d11[2] = 1.0 / (144.0 * m->dx[1] * m->dx[2]);
+  c->diss = eps > 0;
+}
+
+/* Refuses inconsistent choices, naming the key. */
+static aeon_err check_choices(const aeon_deck *deck, const aeon_mesh *m, const bssn *b) {
+  const char *fn = aeon_deck_filename(deck);
+  static const char *const kappas[3] = {"bssn.kappa1", "bssn.kappa2", "bssn.kappa3"};
+  if (!b->c.ccz4)
+    for (int i = 0; i < 3; i++)
+      if (aeon_deck_is_set(deck, kappas[i]))
+        return AE_ERR(AEON_ERR_USER, "%s: %s is a CCZ4 damping parameter but bssn.formulation is bssn "
+                      "(set bssn.formulation: ccz4 or remove %s)", fn, kappas[i], kappas[i]);
+  if (b->c.shift == BSSN_SHIFT_ZERO && aeon_deck_is_set(deck, "bssn.eta"))
+    return AE_ERR(AEON_ERR_USER, "%s: bssn.eta damps the Gamma-driver's B^i, but bssn.shift is zero (no B^i is "
+                  "evolved): set bssn.shift: gamma_driver or remove bssn.eta", fn);
+  if (!b->ace && b->ace_growth > 0)
+    return AE_ERR(AEON_ERR_USER, "%s: bssn.ace_growth = %g needs bssn.ace: on (the bound is checked by the ACE hook)",
+                  fn, b->ace_growth);
+  if (!b->id->periodic_ok)
+    for (int f = 0; f < 6; f++)
+      if (m->bc[f] == AEON_BC_PERIODIC)
+        return AE_ERR(AEON_ERR_USER, "%s: bssn.initial_data: %s cannot run with periodic boundaries (face %d of "
+                      "boundary.*): use radiative or symmetry faces", fn, b->id->name, f);
+  return AEON_OK;
+}
+
+static aeon_err bssn_create(const aeon_deck *deck, const aeon_mesh *m, aeon_phys_setup *setup, void **selfp) {
+  bssn *b = NULL;
+  AE_CHK(aeon_mem_alloc(sizeof *b, (void **)&b));
+  *selfp = b;
+  b->c.ccz4 = strcmp(aeon_deck_string(deck, "bssn.formulation"), "ccz4") == 0;
+  const char *lapse = aeon_deck_string(deck, "bssn.lapse");
+  b->c.lapse = strcmp(lapse, "1+log") == 0 ? BSSN_LAPSE_1LOG
+               : strcmp(lapse, "harmonic") == 0 ? BSSN_LAPSE_HARMONIC : BSSN_LAPSE_GEODESIC;
+  b->c.shift = strcmp(aeon_deck_string(deck, "bssn.shift"), "zero") == 0 ? BSSN_SHIFT_ZERO : BSSN_SHIFT_GAMMA_DRIVER;
+  b->c.eta = aeon_deck_real(deck, "bssn.eta");
+  b->c.kappa1 = b->c.ccz4 ? aeon_deck_real(deck, "bssn.kappa1") : 0.0;
+  b->c.kappa2 = b->c.ccz4 ? aeon_deck_real(deck, "bssn.kappa2") : 0.0;
+  b->c.kappa3 = b->c.ccz4 ? aeon_deck_real(deck, "bssn.kappa3") : 0.0;
+  b->c.wfloor = aeon_deck_real(deck, "bssn.w_floor");
+  set_coef(&b->c, m, aeon_deck_real(deck, "bssn.dissipation"));
+  b->noise = aeon_deck_real(deck, "bssn.noise");
+  b->seed = (uint64_t)aeon_deck_int(deck, "bssn.noise_seed");
+  b->ace = aeon_deck_bool(deck, "bssn.ace");
+  b->ace_growth = aeon_deck_real(deck, "bssn.ace_growth");
+  b->ace_floor = aeon_deck_real(deck, "bssn.ace_floor");
+  b->kick = aeon_deck_real(deck, "bssn.test_kick");
+  b->id = bssn_id_find(aeon_deck_string(deck, "bssn.initial_data"));
+  if (!b->id) return AE_ERR(AEON_ERR_INTERNAL, "bssn.initial_data: unknown kind");
+  AE_CHK(check_choices(deck, m, b));
+  if (b->id->create) AE_CHK(b->id->create(deck, m, &b->idctx));
+  if (b->c.lapse == BSSN_LAPSE_1LOG) setup->vars[BSSN_ALPHA].rad_speed = sqrt(2.0);
+  AE_CHK(aeon_mem_alloc(sizeof(int[3]) * BSSN_NVAR, (void **)&b->parity));
+  for (int v = 0; v < BSSN_NVAR; v++) AE_CHK(aeon_field_parity(&setup->vars[v], b->parity[v]));
+  size_t nx = (size_t)(m->n[0] > 0 ? m->n[0] : 1);
+  return aeon_mem_alloc(sizeof(double) * BSSN_NDIAG * nx, (void **)&b->rows);
+}
+
+/* ---- initial data ---- */
+
+/* Conformal metric gt = det(g)^(-1/3) g of ADM metric g (6 components); returns W = det(g)^(-1/6). */
+static double conformal_metric(const double g[6], double gt[6]) {
+  double det = g[0] * (g[3] * g[5] - g[4] * g[4]) - g[1] * (g[1] * g[5] - g[4] * g[2]) +
+               g[2] * (g[1] * g[4] - g[3] * g[2]);
+  double W = pow(det, -1.0 / 6.0);
+  for (int m = 0; m < 6; m++) gt[m] = W * W * g[m];
+  return W;
+}
+
+/* Inverse of a symmetric 3x3 matrix given as 6 components. */
+static void sym_inverse(const double g[6], double gu[6]) {
+  double det = g[0] * (g[3] * g[5] - g[4] * g[4]) - g[1] * (g[1] * g[5] - g[4] * g[2]) +
+               g[2] * (g[1] * g[4] - g[3] * g[2]);
+  gu[0] = (g[3] * g[5] - g[4] * g[4]) / det;
+  gu[1] = (g[2] * g[4] - g[1] * g[5]) / det;
+  gu[2] = (g[1] * g[4] - g[2] * g[3]) / det;
+  gu[3] = (g[0] * g[5] - g[2] * g[2]) / det;
+  gu[4] = (g[1] * g[2] - g[0] * g[4]) / det;
+  gu[5] = (g[0] * g[3] - g[1] * g[1]) / det;
+}
+
+/* The BSSN variables at x from the kind's ADM data (Gt^i by 4th-order differences of gt with spacing dx). */
+static void bssn_from_adm(const bssn *b, double t, const double x[3], const double dx[3], double v[BSSN_NVAR]) {
+  bssn_adm a;
+  b->id->point(b->idctx, t, x, &a);
+  double gt[6], gu[6], gtu[6];
+  double W = conformal_metric(a.g, gt);
+  sym_inverse(a.g, gu);
+  double K = 0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) K += gu[bssn_sym(i, j)] * a.k[bssn_sym(i, j)];
+  v[BSSN_W] = W;
+  for (int m = 0; m < 6; m++) {
+    v[BSSN_GT_XX + m] = gt[m];
+    v[BSSN_AT_XX + m] = W * W * (a.k[m] - a.g[m] * K / 3.0);
+  }
+  v[BSSN_K] = K; /* Theta = 0: K_hat = K */
+  v[BSSN_THETA] = 0.0;
+  v[BSSN_ALPHA] = a.alpha;
+  for (int i = 0; i < 3; i++) v[BSSN_BETA_X + i] = a.beta[i], v[BSSN_B_X + i] = 0.0;
+  /* Gt^i = gt^il gt^jk Gt_{l jk}, with d_k gt_ij by 4th-order differences of the data's gt */
+  double dg[3][6];
+  for (int k = 0; k < 3; k++) {
+    double s[4][6];
+    static const double off[4] = {-2, -1, 1, 2};
+    for (int q = 0; q < 4; q++) {
+      double y[3] = {x[0], x[1], x[2]};
+      bssn_adm aq;
+      y[k] += off[q] * dx[k];
+      b->id->point(b->idctx, t, y, &aq);
+      conformal_metric(aq.g, s[q]);
+    }
+    for (int m = 0; m < 6; m++) dg[k][m] = (8.0 * (s[2][m] - s[1][m]) - (s[3][m] - s[0][m])) / (12.0 * dx[k]);
+  }
+  sym_inverse(gt, gtu);
+  for (int i = 0; i < 3; i++) {
+    double G = 0;
+    for (int l = 0; l < 3; l++)
+      for (int j = 0; j < 3; j++)
+        for (int k = 0; k < 3; k++) {
+          double cl = 0.5 * (dg[j][bssn_sym(l, k)] + dg[k][bssn_sym(l, j)] - dg[l][bssn_sym(j, k)]);
+          G += gtu[bssn_sym(i, l)] * gtu[bssn_sym(j, k)] * cl;
+        }
+    v[BSSN_GT_X + i] = G;
+  }
+}
+
+/* A uniform number in (-1, 1) from (global point index, variable, seed) (splitmix64 finaliser). */
+static double noise_hash(uint64_t point, int var, uint64_t seed) {
+  uint64_t z = point * 0x9e3779b97f4a7c15ull + (uint64_t)var * 0xbf58476d1ce4e5b9ull + seed * 0x94d049bb133111ebull;
+  for (int r = 0; r < 2; r++) {
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+  }
+  return ((double)(z >> 11) + 0.5) * (2.0 / 9007199254740992.0) - 1.0;
+}
+
+static aeon_err bssn_initial(void *self, const aeon_mesh *m, double t, aeon_fields *f) {
+  const bssn *b = self;
+  const aeon_box *bx = &m->valid;
+  for (int k = bx->lo[2]; k < bx->hi[2]; k++)
+    for (int j = bx->lo[1]; j < bx->hi[1]; j++)
+      for (int i = bx->lo[0]; i < bx->hi[0]; i++) {
+        double x[3] = {aeon_coord(m, 0, i), aeon_coord(m, 1, j), aeon_coord(m, 2, k)}, v[BSSN_NVAR];
+        bssn_from_adm(b, t, x, m->dx, v);
+        long p = aeon_idx(m, i, j, k);
+        if (b->noise > 0) {
+          long gi[3] = {m->off[0] + i, m->off[1] + j, m->off[2] + k};
+          for (int d = 0; d < 3; d++) gi[d] = ((gi[d] % m->N[d]) + m->N[d]) % m->N[d]; /* ghosts: the image point */
+          uint64_t g = (uint64_t)gi[0] + (uint64_t)m->N[0] * ((uint64_t)gi[1] + (uint64_t)m->N[1] * (uint64_t)gi[2]);
+          for (int q = 0; q < BSSN_NVAR; q++)
+            if (q != BSSN_THETA || b->c.ccz4) v[q] += b->noise * noise_hash(g, q, b->seed);
+        }
+        for (int q = 0; q < BSSN_NVAR; q++) aeon_var(f, q)[p] = v[q];
+      }
+  return AEON_OK;
+}
+
+/* ---- rhs ---- */
+
+static void bind(const aeon_fields *f, const double **in) {
+  for (int v = 0; v < BSSN_NVAR; v++) in[v] = aeon_var(f, v);
+}
+
+#define TILE_J 8
+
+/* One x row: every point through the point kernel. */
+__attribute__((noinline)) static void rhs_row(const bssn_coef *c, const bssn_in *in, const bssn_out *out, long o,
+                                              long len) {
+  const bssn_coef cc = *c;
+  for (long p = o; p < o + len; p++) bssn_rhs(&cc, in, out, p);
+}
+
+static void bssn_rhs_box(void *self, const aeon_mesh *m, double t, const aeon_fields *f, aeon_fields *r,
+                         const aeon_box *b) {
+  (void)t;
+  const bssn *s = self;
+  bssn_in in;
+  bssn_out out;
+  bind(f, in.v);
+  for (int v = 0; v < BSSN_NVAR; v++) out.v[v] = aeon_var(r, v);
+  long len = b->hi[0] - b->lo[0];
+  if (len <= 0) return;
+  for (int j0 = b->lo[1]; j0 < b->hi[1]; j0 += TILE_J) {
+    int j1 = j0 + TILE_J < b->hi[1] ? j0 + TILE_J : b->hi[1];
+    for (int k = b->lo[2]; k < b->hi[2]; k++)
+      for (int j = j0; j < j1; j++) rhs_row(&s->c, &in, &out, aeon_idx(m, b->lo[0], j, k), len);
+  }
+}
+
+/* ---- diagnostics ---- */
+
+static void bssn_diagnostics(void *self, const aeon_mesh *m, double t, const aeon_fields *f, aeon_fields *aux,
+                             aeon_norm_acc *acc, const aeon_box *b) {
+  bssn *s = self;
+  bssn_in in;
+  bind(f, in.v);
+  long nx = b->hi[0] - b->lo[0];
+  if (nx <= 0) return;
+  double *row[BSSN_NDIAG];
+  for (int d = 0; d < BSSN_NDIAG; d++) row[d] = s->rows + (size_t)d * (size_t)m->n[0];
+  double *ham = aux && aux->data ? aeon_var(aux, AUX_HAM) : NULL;
+  for (int k = b->lo[2]; k < b->hi[2]; k++)
+    for (int j = b->lo[1]; j < b->hi[1]; j++) {
+      long p0 = aeon_idx(m, b->lo[0], j, k);
+      for (long i = 0; i < nx; i++) {
+        long p = p0 + i;
+        double H, M[3], G[3];
+        bssn_constraints(&s->c, &in, p, &H, M, G);
+        row[DG_HAM][i] = H;
+        row[DG_MOM][i] = sqrt(M[0] * M[0] + M[1] * M[1] + M[2] * M[2]);
+        row[DG_GAM][i] = sqrt(G[0] * G[0] + G[1] * G[1] + G[2] * G[2]);
+        double al = in.v[BSSN_ALPHA][p];
+        row[DG_ALPHA][i] = al;
+        row[DG_INV_ALPHA][i] = 1.0 / al;
+        double e = 0.0;
+        if (s->id->exact) {
+          double x[3] = {aeon_coord(m, 0, b->lo[0] + (int)i), aeon_coord(m, 1, j), aeon_coord(m, 2, k)};
+          bssn_adm a;
+          s->id->point(s->idctx, t, x, &a);
+          double W = in.v[BSSN_W][p];
+          e = in.v[BSSN_GT_XX][p] / (W * W) - a.g[0];
+        }
+        row[DG_ERR_GXX][i] = e;
+        if (ham) {
+          ham[p] = H;
+          for (int d = 0; d < 3; d++) aeon_var(aux, AUX_MOM_X + d)[p] = M[d];
+        }
+      }
+      const double *rows[BSSN_NDIAG];
+      for (int d = 0; d < BSSN_NDIAG; d++) rows[d] = row[d];
+      aeon_norm_acc_add_rows(acc, BSSN_NDIAG, rows, nx);
+    }
+}
+
+/* ---- algebraic constraint enforcement ---- */
+
+/* Enforces det(gt) = 1 and gt^ij At_ij = 0 at point p; returns |det - 1| and |tr At| before the correction. */
+static void ace_point(aeon_fields *u, long p, double *ddet, double *dtr) {
+  double g[6], A[6], gu[6];
+  for (int m = 0; m < 6; m++) g[m] = aeon_var(u, BSSN_GT_XX + m)[p], A[m] = aeon_var(u, BSSN_AT_XX + m)[p];
+  double det = g[0] * (g[3] * g[5] - g[4] * g[4]) - g[1] * (g[1] * g[5] - g[4] * g[2]) +
+               g[2] * (g[1] * g[4] - g[3] * g[2]);
+  *ddet = fabs(det - 1.0);
+  double sc = 1.0 / cbrt(det);
+  for (int m = 0; m < 6; m++) g[m] *= sc;
+  sym_inverse(g, gu);
+  double tr = gu[0] * A[0] + gu[3] * A[3] + gu[5] * A[5] + 2.0 * (gu[1] * A[1] + gu[2] * A[2] + gu[4] * A[4]);
+  *dtr = fabs(tr);
+  for (int m = 0; m < 6; m++) {
+    aeon_var(u, BSSN_GT_XX + m)[p] = g[m];
+    aeon_var(u, BSSN_AT_XX + m)[p] = A[m] - g[m] * tr / 3.0;
+  }
+}
+
+/* The Hamiltonian constraint's max norm over the interior of u (ghosts refreshed first). */
+static aeon_err ham_max(bssn *s, const aeon_mesh *m, aeon_fields *u, double *out) {
+  if (!s->ex) AE_CHK(aeon_exchange_create(m, BSSN_NVAR, &s->ex));
+  AE_CHK(aeon_exchange_start(s->ex, u));
+  AE_CHK(aeon_exchange_finish(s->ex, u));
+  aeon_mesh_fill_symmetry(m, u, (const int(*)[3])s->parity);
+  bssn_in in;
+  bind(u, in.v);
+  double mx = 0.0;
+  for (int k = 0; k < m->n[2]; k++)
+    for (int j = 0; j < m->n[1]; j++)
+      for (int i = 0; i < m->n[0]; i++) {
+        double H, M[3], G[3];
+        bssn_constraints(&s->c, &in, aeon_idx(m, i, j, k), &H, M, G);
+        if (!(fabs(H) <= mx)) mx = isnan(H) ? INFINITY : fmax(mx, fabs(H));
+      }
+  AE_MPI(MPI_Allreduce(MPI_IN_PLACE, &mx, 1, MPI_DOUBLE, MPI_MAX, m->par->cart));
+  *out = mx;
+  return AEON_OK;
+}
+
+static aeon_err bssn_post_step(void *self, const aeon_mesh *m, double t, aeon_fields *u, aeon_cert *cert) {
+  (void)t;
+  bssn *s = self;
+  if (!s->ace) return AEON_OK;
+  if (s->kick != 0 && m->par->rank == 0 && m->n[0] > 0 && m->n[1] > 0 && m->n[2] > 0) {
+    aeon_var(u, BSSN_GT_XX)[aeon_idx(m, m->n[0] / 2, m->n[1] / 2, m->n[2] / 2)] += s->kick;
+  }
+  s->kick = 0;
+  int qd = aeon_cert_add(cert, "ace_det", 0), qt = aeon_cert_add(cert, "ace_trA", 0);
+  const aeon_box *b = &m->evolved;
+  for (int k = b->lo[2]; k < b->hi[2]; k++)
+    for (int j = b->lo[1]; j < b->hi[1]; j++)
+      for (int i = b->lo[0]; i < b->hi[0]; i++) {
+        double dd, dt;
+        ace_point(u, aeon_idx(m, i, j, k), &dd, &dt);
+        aeon_norm_acc_add(&cert->acc[qd], dd);
+        aeon_norm_acc_add(&cert->acc[qt], dt);
+      }
+  if (s->ace_growth > 0) {
+    double H;
+    AE_CHK(ham_max(s, m, u, &H));
+    double bound = s->ham_prev > 0 ? s->ace_growth * fmax(s->ham_prev, s->ace_floor) : 0.0;
+    int q = aeon_cert_add(cert, "ham_max", bound);
+    if (m->par->rank == 0) aeon_norm_acc_add(&cert->acc[q], H);
+    if (bound > 0 && !(H <= bound)) {
+      cert->reject = 1;
+      snprintf(cert->reason, sizeof cert->reason, "bssn.ace_growth: max|H| %.3e > %g x %.3e", H, s->ace_growth,
+               fmax(s->ham_prev, s->ace_floor));
+    } else {
+      s->ham_prev = H;
+    }
+  }
+  return AEON_OK;
+}
+
+/* ---- spectrum ---- */
+
+#define SPEC_S 8
+
+/* The values of sin^2(theta/2) sampled in direction d: every Fourier mode of a short periodic direction, else
+ * SPEC_S samples of [0, 1]; returns their number. */
+static int spec_samples(const aeon_mesh *m, int d, double *s) {
+  if (m->bc[2 * d] == AEON_BC_PERIODIC && m->N[d] / 2 + 1 <= SPEC_S) {
+    int n = 0;
+    for (long q = 0; q <= m->N[d] / 2; q++) {
+      double h = sin(M_PI * (double)q / (double)m->N[d]);
+      s[n++] = h * h;
+    }
+    return n;
+  }
+  for (int q = 0; q < SPEC_S; q++) s[q] = q / (SPEC_S - 1.0);
+  return SPEC_S;
+}
+
+/* Linearised about flat space (alpha = 1, beta = 0) every sector is a wave system built on the 4th-order
+ * Laplacian, whose symbol is -L = -sum (4 s_d + 4/3 s_d^2) / h_d^2 (s_d = sin^2(theta_d/2)): eigenvalues
+ * +-i v sqrt(L) with v = 1 (metric, harmonic lapse, Gamma-driver shift) and v = sqrt(2) (1+log lapse), plus the
+ * damped modes -eta (B^i) and -kappa1 (2 + kappa2) (Theta), all shifted by KO6's symbol -sum eps/h_d s_d^3. */
+static int bssn_spectrum(void *self, const aeon_mesh *m, int max, double *re, double *im) {
+  const bssn *b = self;
+  double sv[3][SPEC_S + 1];
+  int ns[3];
+  for (int d = 0; d < 3; d++) ns[d] = spec_samples(m, d, sv[d]);
+  double v = b->c.lapse == BSSN_LAPSE_1LOG ? sqrt(2.0) : 1.0;
+  int n = 0;
+  for (int a = 0; a < ns[0]; a++)
+    for (int q = 0; q < ns[1]; q++)
+      for (int r = 0; r < ns[2]; r++) {
+        double s[3] = {sv[0][a], sv[1][q], sv[2][r]}, L = 0, diss = 0;
+        for (int d = 0; d < 3; d++) {
+          L += (4.0 * s[d] + 4.0 / 3.0 * s[d] * s[d]) / (m->dx[d] * m->dx[d]);
+          diss += b->c.ko[d] * s[d] * s[d] * s[d];
+        }
+        if (n < max) re[n] = -diss, im[n] = sqrt(L), n++;
+        if (v > 1 && n < max) re[n] = -diss, im[n] = v * sqrt(L), n++;
+        if (b->c.shift == BSSN_SHIFT_GAMMA_DRIVER && n < max) re[n] = -diss - b->c.eta, im[n] = 0, n++;
+        if (b->c.ccz4 && n < max) re[n] = -diss - b->c.kappa1 * (2.0 + b->c.kappa2), im[n] = 0, n++;
+      }
+  return n;
+}
+
+/* ---- registration ---- */
+
+static aeon_param_decl bssn_all_params[BSSN_MAXPARAMS];
+static char bssn_id_choices[512];
+static aeon_physics_ops bssn_ops = {
+  .name = "bssn",
+  .doc = "BSSN/CCZ4 numerical relativity (moving-puncture gauge, ACE)",
+  .params = bssn_all_params,
+  .nvar = BSSN_NVAR,
+  .vars = bssn_vars_desc,
+  .naux = BSSN_NAUX,
+  .aux = bssn_aux_desc,
+  .ndiag = BSSN_NDIAG,
+  .diag_names = bssn_diags,
+  .stencil_radius = BSSN_RADIUS,
+  .linear = 0,
+  .fuse_diagnostics = 1,
+  .create = bssn_create,
+  .destroy = bssn_destroy,
+  .initial_data = bssn_initial,
+  .rhs = bssn_rhs_box,
+  .diagnostics = bssn_diagnostics,
+  .post_step = bssn_post_step,
+  .spectrum = bssn_spectrum,
+};
+
+/* Joins the module's parameters and every initial-data kind's into one table (once). */
+static aeon_err build_params(void) {
+  if (bssn_ops.nparams > 0) return AEON_OK;
+  int n = 0;
+  for (int i = 0; i < BSSN_NBASE; i++) bssn_all_params[n++] = bssn_base_params[i];
+  size_t used = 0;
+  bssn_id_choices[0] = 0;
+  for (int k = 0; bssn_id_list[k]; k++) {
+    const bssn_id_ops *id = bssn_id_list[k];
+    used += (size_t)snprintf(bssn_id_choices + used, sizeof bssn_id_choices - used, "%s%s", k ? "|" : "", id->name);
+    if (used >= sizeof bssn_id_choices) return AE_ERR(AEON_ERR_INTERNAL, "bssn: too many initial-data kinds");
+    for (int i = 0; i < id->nparams; i++) {
+      if (n >= BSSN_MAXPARAMS) return AE_ERR(AEON_ERR_INTERNAL, "bssn: too many parameters (raise BSSN_MAXPARAMS)");
+      bssn_all_params[n++] = id->params[i];
+    }
+  }
+  bssn_all_params[1].choices = bssn_id_choices;
+  bssn_ops.nparams = n;
+  return AEON_OK;
+}
+
+aeon_err aeon_physics_register_bssn(void) {
+  AE_CHK(build_params());
+  return aeon_physics_register(&bssn_ops);
+}

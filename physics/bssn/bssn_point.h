@@ -1,0 +1,320 @@
+/* The BSSN/CCZ4 right-hand side and constraints at one grid point, on the
+ * operators of aeon/stencil.h, for host C17 and device (CUDA/HIP) code alike.
+ * Data flow: bssn_geometry reads the variables of bssn_vars.h at linear index p
+ * and their centred 4th-order derivatives and forms the conformal inverse metric,
+ * Christoffel symbols and W^2 times the physical Ricci tensor (the part the
+ * rhs and the constraints share); bssn_rhs adds the lapse and shift terms, the
+ * gauge, the 4th-order lopsided advection along beta and 6th-difference
+ * Kreiss-Oliger dissipation and writes all 25 time derivatives at p;
+ * bssn_constraints writes the Hamiltonian, momentum and Gamma constraints.
+ * The equations are written out in docs/bssn.md. Conventions:
+ *   gamma_ij = gt_ij / W^2, A_ij (physical trace-free) = At_ij / W^2,
+ *   K slot: K (bssn) or K_hat = K - 2 Theta (ccz4), so the lapse sees K_hat,
+ *   Gt^i (evolved, "Gamma-hat") vs Gd^i = gt^jk Gt^i_jk (computed from gt).
+ * The CCZ4 terms are those of Alic et al. 2012 (PRD 85, 064040) that carry
+ * Theta or a kappa; the lower-order Z terms not multiplied by a kappa are left
+ * out (as in Z4c), so ccz4 with Theta = 0 and kappa1 = kappa2 = kappa3 = 0 is
+ * bssn exactly (tests/unit/test_bssn_point.c). W is floored (coef.wfloor)
+ * where the rhs divides by it. */
+#ifndef AEON_BSSN_POINT_H
+#define AEON_BSSN_POINT_H
+
+#include "aeon/stencil.h"
+#include "bssn_vars.h"
+
+/* Stencil radius of the rhs (lopsided advection and KO6 read 3 points on each side). */
+#define BSSN_RADIUS 3
+
+enum { BSSN_LAPSE_1LOG = 0, BSSN_LAPSE_HARMONIC = 1, BSSN_LAPSE_GEODESIC = 2 };
+enum { BSSN_SHIFT_GAMMA_DRIVER = 0, BSSN_SHIFT_ZERO = 1 };
+
+/* Per-mesh constants of the rhs (plain data: passed to kernels by value). */
+typedef struct bssn_coef {
+  long s[3];       /* strides of x, y, z */
+  double d1[3];    /* 1 / (12 h_d) */
+  double d2[3];    /* 1 / (12 h_d^2) */
+  double d11[3];   /* 1 / (144 h_a h_b) for xy, xz, yz */
+  double ko[3];    /* eps / h_d (Kreiss-Oliger) */
+  int ccz4;        /* 1: CCZ4 (Theta evolved) */
+  int lapse;       /* BSSN_LAPSE_* */
+  int shift;       /* BSSN_SHIFT_* */
+  int diss;        /* 1: add dissipation */
+  double eta;      /* Gamma-driver damping */
+  double kappa1, kappa2, kappa3; /* CCZ4 damping */
+  double wfloor;   /* W is floored at this where the rhs divides by it */
+} bssn_coef;
+
+/* Pointers to the 25 variables (read) and their time derivatives (written), in bssn_vars.h order. */
+typedef struct bssn_in {
+  const double *v[BSSN_NVAR];
+} bssn_in;
+typedef struct bssn_out {
+  double *v[BSSN_NVAR];
+} bssn_out;
+
+/* Index of symmetric component (i, j) in xx, xy, xz, yy, yz, zz order. */
+AEON_HD AEON_INLINE int bssn_sym(int i, int j) {
+  const int lo = i < j ? i : j, hi = i < j ? j : i;
+  return lo * (5 - lo) / 2 + hi;
+}
+
+/* Centred 4th-order d f / d x_d at p. */
+AEON_HD AEON_INLINE double bssn_d1(const bssn_coef *c, const double *f, long p, int d) {
+  return c->d1[d] * aeon_st_d1_4(f, p, c->s[d]);
+}
+/* Centred 4th-order d^2 f / dx_a dx_b at p (mirror-exact pair forms). */
+AEON_HD AEON_INLINE double bssn_d2(const bssn_coef *c, const double *f, long p, int a, int b) {
+  if (a == b) return c->d2[a] * aeon_st_d2_4p(f, p, c->s[a]);
+  const int lo = a < b ? a : b, hi = a < b ? b : a;
+  return c->d11[lo + hi - 1] * aeon_st_d11_4(f, p, c->s[lo], c->s[hi]);
+}
+/* beta^k d_k f with 4th-order lopsided (upwind) differences. */
+AEON_HD AEON_INLINE double bssn_adv(const bssn_coef *c, const double *f, long p, const double be[3]) {
+  double a = 0.0;
+  for (int k = 0; k < 3; k++) a += be[k] * (c->d1[k] * aeon_st_d1_up4(f, p, c->s[k], be[k]));
+  return a;
+}
+/* Kreiss-Oliger dissipation (6th difference) summed over directions. */
+AEON_HD AEON_INLINE double bssn_ko(const bssn_coef *c, const double *f, long p) {
+  return c->ko[0] * aeon_st_ko6(f, p, c->s[0]) + c->ko[1] * aeon_st_ko6(f, p, c->s[1]) +
+         c->ko[2] * aeon_st_ko6(f, p, c->s[2]);
+}
+
+/* What the rhs and the constraints share at a point. */
+typedef struct bssn_geom {
+  double W, Wf;             /* conformal factor, and W floored (for divisions) */
+  double g[3][3], gu[3][3]; /* conformal metric and its inverse */
+  double A[3][3];           /* At_ij */
+  double Kh, Th, Kt;        /* K slot, Theta, trace K = Kh + 2 Theta (ccz4) */
+  double al, be[3], Gh[3];  /* lapse, shift, evolved Gt^i */
+  double dW[3], dal[3], dKh[3], dTh[3];
+  double cl[3][3][3];       /* Gt_{k ij} = gt_kl Gt^l_ij */
+  double ch[3][3][3];       /* Gt^k_ij */
+  double Gd[3];             /* gt^jk Gt^i_jk */
+  double W2R[3][3];         /* W^2 R_ij (physical Ricci tensor times W^2) */
+  double R;                 /* physical Ricci scalar */
+} bssn_geom;
+
+/* Reads the variables at p and computes the shared geometric quantities. */
+AEON_HD AEON_INLINE void bssn_geometry(const bssn_coef *c, const bssn_in *in, long p, bssn_geom *G) {
+  const double *const *u = in->v;
+  G->W = u[BSSN_W][p];
+  G->Wf = G->W > c->wfloor ? G->W : c->wfloor;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) {
+      G->g[i][j] = u[BSSN_GT_XX + bssn_sym(i, j)][p];
+      G->A[i][j] = u[BSSN_AT_XX + bssn_sym(i, j)][p];
+    }
+  G->Kh = u[BSSN_K][p];
+  G->Th = c->ccz4 ? u[BSSN_THETA][p] : 0.0;
+  G->Kt = G->Kh + 2.0 * G->Th;
+  G->al = u[BSSN_ALPHA][p];
+  for (int i = 0; i < 3; i++) {
+    G->be[i] = u[BSSN_BETA_X + i][p];
+    G->Gh[i] = u[BSSN_GT_X + i][p];
+    G->dW[i] = bssn_d1(c, u[BSSN_W], p, i);
+    G->dal[i] = bssn_d1(c, u[BSSN_ALPHA], p, i);
+    G->dKh[i] = bssn_d1(c, u[BSSN_K], p, i);
+    G->dTh[i] = c->ccz4 ? bssn_d1(c, u[BSSN_THETA], p, i) : 0.0;
+  }
+  const double(*g)[3] = G->g;
+  const double det = g[0][0] * (g[1][1] * g[2][2] - g[1][2] * g[1][2]) -
+                     g[0][1] * (g[0][1] * g[2][2] - g[1][2] * g[0][2]) +
+                     g[0][2] * (g[0][1] * g[1][2] - g[1][1] * g[0][2]);
+  const double idet = 1.0 / det;
+  G->gu[0][0] = (g[1][1] * g[2][2] - g[1][2] * g[1][2]) * idet;
+  G->gu[0][1] = G->gu[1][0] = (g[0][2] * g[1][2] - g[0][1] * g[2][2]) * idet;
+  G->gu[0][2] = G->gu[2][0] = (g[0][1] * g[1][2] - g[0][2] * g[1][1]) * idet;
+  G->gu[1][1] = (g[0][0] * g[2][2] - g[0][2] * g[0][2]) * idet;
+  G->gu[1][2] = G->gu[2][1] = (g[0][1] * g[0][2] - g[0][0] * g[1][2]) * idet;
+  G->gu[2][2] = (g[0][0] * g[1][1] - g[0][1] * g[0][1]) * idet;
+  const double(*gu)[3] = G->gu;
+  double dg[3][6], ddg[6][6], ddW[6], dGh[3][3];
+  for (int m = 0; m < 6; m++) {
+    for (int k = 0; k < 3; k++) dg[k][m] = bssn_d1(c, u[BSSN_GT_XX + m], p, k);
+    for (int a = 0; a < 3; a++)
+      for (int b = a; b < 3; b++) ddg[bssn_sym(a, b)][m] = bssn_d2(c, u[BSSN_GT_XX + m], p, a, b);
+  }
+  for (int a = 0; a < 3; a++) {
+    for (int b = a; b < 3; b++) ddW[bssn_sym(a, b)] = bssn_d2(c, u[BSSN_W], p, a, b);
+    for (int k = 0; k < 3; k++) dGh[a][k] = bssn_d1(c, u[BSSN_GT_X + k], p, a);
+  }
+  for (int k = 0; k < 3; k++)
+    for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 3; j++)
+        G->cl[k][i][j] = 0.5 * (dg[i][bssn_sym(k, j)] + dg[j][bssn_sym(k, i)] - dg[k][bssn_sym(i, j)]);
+  for (int k = 0; k < 3; k++)
+    for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 3; j++)
+        G->ch[k][i][j] = gu[k][0] * G->cl[0][i][j] + gu[k][1] * G->cl[1][i][j] + gu[k][2] * G->cl[2][i][j];
+  for (int k = 0; k < 3; k++) {
+    double s = 0.0;
+    for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 3; j++) s += gu[i][j] * G->ch[k][i][j];
+    G->Gd[k] = s;
+  }
+  double trDDW = 0.0, dWdW = 0.0, DDW[3][3];
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) {
+      DDW[i][j] = ddW[bssn_sym(i, j)] - (G->ch[0][i][j] * G->dW[0] + G->ch[1][i][j] * G->dW[1] +
+                                          G->ch[2][i][j] * G->dW[2]);
+      trDDW += gu[i][j] * DDW[i][j];
+      dWdW += gu[i][j] * G->dW[i] * G->dW[j];
+    }
+  double R = 0.0;
+  for (int i = 0; i < 3; i++)
+    for (int j = i; j < 3; j++) {
+      double r = 0.0;
+      for (int l = 0; l < 3; l++)
+        for (int m = 0; m < 3; m++) {
+          double t = -0.5 * ddg[bssn_sym(l, m)][bssn_sym(i, j)];
+          for (int k = 0; k < 3; k++)
+            t += G->ch[k][l][i] * G->cl[j][k][m] + G->ch[k][l][j] * G->cl[i][k][m] + G->ch[k][i][m] * G->cl[k][l][j];
+          r += gu[l][m] * t;
+        }
+      for (int k = 0; k < 3; k++)
+        r += 0.5 * (g[k][i] * dGh[j][k] + g[k][j] * dGh[i][k]) + 0.5 * G->Gd[k] * (G->cl[i][j][k] + G->cl[j][i][k]);
+      const double w = G->W * G->W * r + G->W * (DDW[i][j] + g[i][j] * trDDW) - 2.0 * g[i][j] * dWdW;
+      G->W2R[i][j] = G->W2R[j][i] = w;
+      R += (i == j ? 1.0 : 2.0) * gu[i][j] * w;
+    }
+  G->R = R;
+}
+
+/* The 25 time derivatives at p, written to out->v[*][p]. */
+AEON_HD AEON_INLINE void bssn_rhs(const bssn_coef *c, const bssn_in *in, const bssn_out *out, long p) {
+  bssn_geom G;
+  bssn_geometry(c, in, p, &G);
+  const double *const *u = in->v;
+  const double(*g)[3] = G.g, (*gu)[3] = G.gu, (*A)[3] = G.A;
+  const double al = G.al, W = G.W;
+  double db[3][3], ddb[6][3], ddal[6];
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) db[j][i] = bssn_d1(c, u[BSSN_BETA_X + i], p, j); /* d_j beta^i */
+  for (int a = 0; a < 3; a++)
+    for (int b = a; b < 3; b++) {
+      ddal[bssn_sym(a, b)] = bssn_d2(c, u[BSSN_ALPHA], p, a, b);
+      for (int i = 0; i < 3; i++) ddb[bssn_sym(a, b)][i] = bssn_d2(c, u[BSSN_BETA_X + i], p, a, b);
+    }
+  const double divb = db[0][0] + db[1][1] + db[2][2];
+  double dWdal = 0.0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) dWdal += gu[i][j] * G.dW[i] * G.dal[j];
+  /* S_ij = W^2 (-D_i D_j alpha + alpha R_ij), its conformal trace, and D^i D_i alpha */
+  double S[3][3], trS = 0.0, lapal = 0.0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) {
+      const double dd = ddal[bssn_sym(i, j)] -
+                        (G.ch[0][i][j] * G.dal[0] + G.ch[1][i][j] * G.dal[1] + G.ch[2][i][j] * G.dal[2]);
+      const double w2dd = W * W * dd + W * (G.dal[i] * G.dW[j] + G.dal[j] * G.dW[i] - g[i][j] * dWdal);
+      lapal += gu[i][j] * w2dd;
+      S[i][j] = -w2dd + al * G.W2R[i][j];
+      trS += gu[i][j] * S[i][j];
+    }
+  /* At^ij, At_ik At^k_j, At_ij At^ij */
+  double Au[3][3], AgA[3][3], AA = 0.0, Am[3][3];
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) Am[i][j] = gu[i][0] * A[0][j] + gu[i][1] * A[1][j] + gu[i][2] * A[2][j]; /* A^i_j */
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) {
+      Au[i][j] = Am[i][0] * gu[0][j] + Am[i][1] * gu[1][j] + Am[i][2] * gu[2][j];
+      AgA[i][j] = A[i][0] * Am[0][j] + A[i][1] * Am[1][j] + A[i][2] * Am[2][j];
+    }
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) AA += A[i][j] * Au[i][j];
+  const double *be = G.be;
+  for (int i = 0; i < 3; i++)
+    for (int j = i; j < 3; j++) {
+      const int m = bssn_sym(i, j);
+      double lg = -2.0 / 3.0 * g[i][j] * divb, la = -2.0 / 3.0 * A[i][j] * divb;
+      for (int k = 0; k < 3; k++) {
+        lg += g[i][k] * db[j][k] + g[j][k] * db[i][k];
+        la += A[i][k] * db[j][k] + A[j][k] * db[i][k];
+      }
+      out->v[BSSN_GT_XX + m][p] = -2.0 * al * A[i][j] + lg + bssn_adv(c, u[BSSN_GT_XX + m], p, be);
+      out->v[BSSN_AT_XX + m][p] = (S[i][j] - g[i][j] * trS * (1.0 / 3.0)) + al * (G.Kh * A[i][j] - 2.0 * AgA[i][j]) +
+                                  la + bssn_adv(c, u[BSSN_AT_XX + m], p, be);
+    }
+  double dK = -lapal + al * (AA + G.Kt * G.Kt * (1.0 / 3.0));
+  if (c->ccz4) dK += al * c->kappa1 * (1.0 - c->kappa2) * G.Th;
+  out->v[BSSN_K][p] = dK + bssn_adv(c, u[BSSN_K], p, be);
+  out->v[BSSN_W][p] = W * (1.0 / 3.0) * (al * G.Kt - divb) + bssn_adv(c, u[BSSN_W], p, be);
+  out->v[BSSN_THETA][p] =
+      c->ccz4 ? 0.5 * al * (G.R - AA + 2.0 / 3.0 * G.Kt * G.Kt - 2.0 * G.Th * G.Kt) -
+                    al * c->kappa1 * (2.0 + c->kappa2) * G.Th + bssn_adv(c, u[BSSN_THETA], p, be)
+              : 0.0;
+  const double iW = 1.0 / G.Wf;
+  double dG[3];
+  for (int i = 0; i < 3; i++) {
+    double s = 2.0 / 3.0 * G.Gd[i] * divb;
+    for (int j = 0; j < 3; j++) {
+      double cA = 0.0;
+      for (int k = 0; k < 3; k++) cA += G.ch[i][j][k] * Au[j][k];
+      s += -2.0 * Au[i][j] * G.dal[j] +
+           2.0 * al * (cA - 3.0 * Au[i][j] * G.dW[j] * iW - 2.0 / 3.0 * gu[i][j] * G.dKh[j]) +
+           1.0 / 3.0 * gu[i][j] * (ddb[bssn_sym(j, 0)][0] + ddb[bssn_sym(j, 1)][1] + ddb[bssn_sym(j, 2)][2]) -
+           G.Gd[j] * db[j][i];
+      for (int k = 0; k < 3; k++) s += gu[j][k] * ddb[bssn_sym(j, k)][i];
+    }
+    if (c->ccz4) {
+      const double Zi = G.Gh[i] - G.Gd[i]; /* 2 gt^ij Z_j */
+      double zb = 2.0 / 3.0 * Zi * divb;
+      for (int j = 0; j < 3; j++) {
+        zb -= (G.Gh[j] - G.Gd[j]) * db[j][i];
+        s += gu[i][j] * (-2.0 / 3.0 * al * G.dTh[j] - 2.0 * G.Th * G.dal[j]);
+      }
+      s += c->kappa3 * zb - al * c->kappa1 * Zi;
+    }
+    dG[i] = s;
+    out->v[BSSN_GT_X + i][p] = s + bssn_adv(c, u[BSSN_GT_X + i], p, be);
+  }
+  double dal = 0.0;
+  if (c->lapse == BSSN_LAPSE_1LOG) dal = -2.0 * al * G.Kh + bssn_adv(c, u[BSSN_ALPHA], p, be);
+  else if (c->lapse == BSSN_LAPSE_HARMONIC) dal = -al * al * G.Kh + bssn_adv(c, u[BSSN_ALPHA], p, be);
+  out->v[BSSN_ALPHA][p] = dal;
+  for (int i = 0; i < 3; i++) {
+    double dbe = 0.0, dB = 0.0;
+    if (c->shift == BSSN_SHIFT_GAMMA_DRIVER) {
+      const double Bi = u[BSSN_B_X + i][p];
+      dbe = 0.75 * Bi + bssn_adv(c, u[BSSN_BETA_X + i], p, be);
+      dB = dG[i] - c->eta * Bi + bssn_adv(c, u[BSSN_B_X + i], p, be);
+    }
+    out->v[BSSN_BETA_X + i][p] = dbe;
+    out->v[BSSN_B_X + i][p] = dB;
+  }
+  if (c->diss)
+    for (int v = 0; v < BSSN_NVAR; v++)
+      if (v != BSSN_THETA || c->ccz4) out->v[v][p] += bssn_ko(c, u[v], p);
+}
+
+/* The constraints at p: Hamiltonian H = R + 2/3 K^2 - A_ij A^ij, momentum M_i (covariant,
+ * conformal-flat-space components), Gamma G^i = Gt^i - gt^jk Gt^i_jk. */
+AEON_HD AEON_INLINE void bssn_constraints(const bssn_coef *c, const bssn_in *in, long p, double *H, double M[3],
+                                          double Gc[3]) {
+  bssn_geom G;
+  bssn_geometry(c, in, p, &G);
+  const double(*gu)[3] = G.gu, (*A)[3] = G.A;
+  double dA[3][6];
+  for (int m = 0; m < 6; m++)
+    for (int k = 0; k < 3; k++) dA[k][m] = bssn_d1(c, in->v[BSSN_AT_XX + m], p, k);
+  double AA = 0.0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++)
+      for (int k = 0; k < 3; k++)
+        for (int l = 0; l < 3; l++) AA += gu[i][k] * gu[j][l] * A[i][j] * A[k][l];
+  *H = G.R + 2.0 / 3.0 * G.Kt * G.Kt - AA;
+  const double iW = 1.0 / G.Wf;
+  for (int i = 0; i < 3; i++) {
+    double s = -2.0 / 3.0 * (G.dKh[i] + 2.0 * G.dTh[i]);
+    for (int j = 0; j < 3; j++)
+      for (int k = 0; k < 3; k++) {
+        double d = dA[k][bssn_sym(i, j)] - 3.0 * A[i][j] * G.dW[k] * iW;
+        for (int l = 0; l < 3; l++) d -= G.ch[l][k][i] * A[l][j] + G.ch[l][k][j] * A[i][l];
+        s += gu[j][k] * d;
+      }
+    M[i] = s;
+    Gc[i] = G.Gh[i] - G.Gd[i];
+  }
+}
+
+#endif
