@@ -30,6 +30,7 @@ par="${AWA_PAR:-2}" np="${AWA_NP:-1}" nicelevel="${AWA_NICE:-10}"
 py=/usr/bin/python3
 aeon="$(pwd)/$build/aeon"
 src=$(pwd)
+export LD_LIBRARY_PATH="$(dirname "$aeon")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"  # a copied build dir uses its own libaeon
 mkdir -p "$runs"
 
 # line CASE RHO: the deck and --set overrides of one run (one line, words without spaces).
