@@ -13,7 +13,8 @@
 file(GLOB_RECURSE AEON_GPU_SOURCES CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/physics/*.cu ${PROJECT_SOURCE_DIR}/src/*.cu ${PROJECT_SOURCE_DIR}/scheduler/*.cu)
 set(AEON_GPU_CHECK_SOURCE ${PROJECT_SOURCE_DIR}/tests/gpu/gpu_check.cu)
-set(AEON_GPU_CHECK_INCLUDES ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/physics/wave)
+set(AEON_GPU_CHECK_INCLUDES ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/physics/wave
+    ${PROJECT_SOURCE_DIR}/physics/bssn)
 
 if(AEON_HAVE_CUDA AND AEON_GPU_SOURCES)
   set(AEON_CUDA_FLAGS --fmad=false -Werror=all-warnings -Xcompiler=-Wall,-Wextra,-Werror)

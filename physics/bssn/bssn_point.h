@@ -80,6 +80,78 @@ AEON_HD AEON_INLINE double bssn_ko(const bssn_coef *c, const double *f, long p) 
          c->ko[2] * aeon_st_ko6(f, p, c->s[2]);
 }
 
+/* Loop unrolling hint for the small index loops (so that the point loop of a tile vectorises). */
+#if defined(__CUDACC__) || defined(__HIPCC__) || defined(__clang__)
+#define BSSN_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#define BSSN_UNROLL _Pragma("GCC unroll 32")
+#else
+#define BSSN_UNROLL
+#endif
+/* The algebra is inlined into the tile loop of the host code even though it is large (so the loop vectorises). */
+#if defined(__GNUC__) && !defined(__CUDACC__) && !defined(__HIPCC__)
+#define BSSN_FORCE_INLINE __attribute__((always_inline))
+#else
+#define BSSN_FORCE_INLINE
+#endif
+
+/* The stencil results one point needs, as one array of doubles (index O_* + component): values, first and second
+ * derivatives, the advection terms beta^k d_k f and the dissipation of every variable; constraints also read the
+ * first derivatives of At. Pairs (a, b) of second derivatives are numbered as symmetric components (bssn_sym). */
+enum {
+  BSSN_O_U = 0,                        /* 25 values */
+  BSSN_O_DW = BSSN_O_U + BSSN_NVAR,    /* d_k W: 3 */
+  BSSN_O_DGT = BSSN_O_DW + 3,          /* d_k gt_m: m * 3 + k (18) */
+  BSSN_O_DK = BSSN_O_DGT + 18,         /* d_k K: 3 */
+  BSSN_O_DGH = BSSN_O_DK + 3,          /* d_k Gt^i: i * 3 + k (9) */
+  BSSN_O_DTH = BSSN_O_DGH + 9,         /* d_k Theta: 3 */
+  BSSN_O_DAL = BSSN_O_DTH + 3,         /* d_k alpha: 3 */
+  BSSN_O_DB = BSSN_O_DAL + 3,          /* d_k beta^i: i * 3 + k (9) */
+  BSSN_O_DDW = BSSN_O_DB + 9,          /* d_ab W: 6 */
+  BSSN_O_DDGT = BSSN_O_DDW + 6,        /* d_ab gt_m: m * 6 + ab (36) */
+  BSSN_O_DDAL = BSSN_O_DDGT + 36,      /* d_ab alpha: 6 */
+  BSSN_O_DDB = BSSN_O_DDAL + 6,        /* d_ab beta^i: i * 6 + ab (18) */
+  BSSN_O_ADV = BSSN_O_DDB + 18,        /* beta^k d_k f (upwind) of every variable: 25 */
+  BSSN_O_KO = BSSN_O_ADV + BSSN_NVAR,  /* dissipation of every variable: 25 */
+  BSSN_PT_N = BSSN_O_KO + BSSN_NVAR,   /* what the rhs reads */
+  BSSN_O_DAT = BSSN_PT_N,              /* d_k At_m: m * 3 + k (18), constraints only */
+  BSSN_PTC_N = BSSN_O_DAT + 18
+};
+
+/* Fills s[k * ld] for k < BSSN_PT_N (rhs) or every k < BSSN_PTC_N (cons = 1: adds d At, leaves out advection and
+ * dissipation) with the stencils of the variables at p. */
+AEON_HD AEON_INLINE void bssn_load(const bssn_coef *c, const bssn_in *in, long p, double *s, long ld, int cons) {
+  const double *const *u = in->v;
+  for (int v = 0; v < BSSN_NVAR; v++) s[(BSSN_O_U + v) * ld] = u[v][p];
+  for (int k = 0; k < 3; k++) {
+    s[(BSSN_O_DW + k) * ld] = bssn_d1(c, u[BSSN_W], p, k);
+    s[(BSSN_O_DK + k) * ld] = bssn_d1(c, u[BSSN_K], p, k);
+    s[(BSSN_O_DTH + k) * ld] = c->ccz4 ? bssn_d1(c, u[BSSN_THETA], p, k) : 0.0;
+    s[(BSSN_O_DAL + k) * ld] = bssn_d1(c, u[BSSN_ALPHA], p, k);
+    for (int m = 0; m < 6; m++) s[(BSSN_O_DGT + m * 3 + k) * ld] = bssn_d1(c, u[BSSN_GT_XX + m], p, k);
+    for (int i = 0; i < 3; i++) {
+      s[(BSSN_O_DGH + i * 3 + k) * ld] = bssn_d1(c, u[BSSN_GT_X + i], p, k);
+      s[(BSSN_O_DB + i * 3 + k) * ld] = bssn_d1(c, u[BSSN_BETA_X + i], p, k);
+    }
+    if (cons)
+      for (int m = 0; m < 6; m++) s[(BSSN_O_DAT + m * 3 + k) * ld] = bssn_d1(c, u[BSSN_AT_XX + m], p, k);
+  }
+  for (int a = 0; a < 3; a++)
+    for (int b = a; b < 3; b++) {
+      const int ab = bssn_sym(a, b);
+      s[(BSSN_O_DDW + ab) * ld] = bssn_d2(c, u[BSSN_W], p, a, b);
+      s[(BSSN_O_DDAL + ab) * ld] = bssn_d2(c, u[BSSN_ALPHA], p, a, b);
+      for (int m = 0; m < 6; m++) s[(BSSN_O_DDGT + m * 6 + ab) * ld] = bssn_d2(c, u[BSSN_GT_XX + m], p, a, b);
+      for (int i = 0; i < 3; i++) s[(BSSN_O_DDB + i * 6 + ab) * ld] = bssn_d2(c, u[BSSN_BETA_X + i], p, a, b);
+    }
+  if (cons) return;
+  const double be[3] = {u[BSSN_BETA_X][p], u[BSSN_BETA_Y][p], u[BSSN_BETA_Z][p]};
+  for (int v = 0; v < BSSN_NVAR; v++) {
+    s[(BSSN_O_ADV + v) * ld] = bssn_adv(c, u[v], p, be);
+    s[(BSSN_O_KO + v) * ld] = c->diss ? bssn_ko(c, u[v], p) : 0.0;
+  }
+}
+
 /* What the rhs and the constraints share at a point. */
 typedef struct bssn_geom {
   double W, Wf;             /* conformal factor, and W floored (for divisions) */
@@ -95,27 +167,29 @@ typedef struct bssn_geom {
   double R;                 /* physical Ricci scalar */
 } bssn_geom;
 
-/* Reads the variables at p and computes the shared geometric quantities. */
-AEON_HD AEON_INLINE void bssn_geometry(const bssn_coef *c, const bssn_in *in, long p, bssn_geom *G) {
-  const double *const *u = in->v;
-  G->W = u[BSSN_W][p];
+#define BSSN_S(k) s[(k) * ld]
+
+/* The shared geometric quantities from the stencil results s (stride ld). */
+AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_geometry(const bssn_coef *c, const double *AEON_RESTRICT s, long ld, bssn_geom *G) {
+  G->W = BSSN_S(BSSN_O_U + BSSN_W);
   G->Wf = G->W > c->wfloor ? G->W : c->wfloor;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) {
-      G->g[i][j] = u[BSSN_GT_XX + bssn_sym(i, j)][p];
-      G->A[i][j] = u[BSSN_AT_XX + bssn_sym(i, j)][p];
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) {
+      G->g[i][j] = BSSN_S(BSSN_O_U + BSSN_GT_XX + bssn_sym(i, j));
+      G->A[i][j] = BSSN_S(BSSN_O_U + BSSN_AT_XX + bssn_sym(i, j));
     }
-  G->Kh = u[BSSN_K][p];
-  G->Th = c->ccz4 ? u[BSSN_THETA][p] : 0.0;
+  }
+  G->Kh = BSSN_S(BSSN_O_U + BSSN_K);
+  G->Th = c->ccz4 ? BSSN_S(BSSN_O_U + BSSN_THETA) : 0.0;
   G->Kt = G->Kh + 2.0 * G->Th;
-  G->al = u[BSSN_ALPHA][p];
-  for (int i = 0; i < 3; i++) {
-    G->be[i] = u[BSSN_BETA_X + i][p];
-    G->Gh[i] = u[BSSN_GT_X + i][p];
-    G->dW[i] = bssn_d1(c, u[BSSN_W], p, i);
-    G->dal[i] = bssn_d1(c, u[BSSN_ALPHA], p, i);
-    G->dKh[i] = bssn_d1(c, u[BSSN_K], p, i);
-    G->dTh[i] = c->ccz4 ? bssn_d1(c, u[BSSN_THETA], p, i) : 0.0;
+  G->al = BSSN_S(BSSN_O_U + BSSN_ALPHA);
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    G->be[i] = BSSN_S(BSSN_O_U + BSSN_BETA_X + i);
+    G->Gh[i] = BSSN_S(BSSN_O_U + BSSN_GT_X + i);
+    G->dW[i] = BSSN_S(BSSN_O_DW + i);
+    G->dal[i] = BSSN_S(BSSN_O_DAL + i);
+    G->dKh[i] = BSSN_S(BSSN_O_DK + i);
+    G->dTh[i] = c->ccz4 ? BSSN_S(BSSN_O_DTH + i) : 0.0;
   }
   const double(*g)[3] = G->g;
   const double det = g[0][0] * (g[1][1] * g[2][2] - g[1][2] * g[1][2]) -
@@ -130,80 +204,88 @@ AEON_HD AEON_INLINE void bssn_geometry(const bssn_coef *c, const bssn_in *in, lo
   G->gu[2][2] = (g[0][0] * g[1][1] - g[0][1] * g[0][1]) * idet;
   const double(*gu)[3] = G->gu;
   double dg[3][6], ddg[6][6], ddW[6], dGh[3][3];
-  for (int m = 0; m < 6; m++) {
-    for (int k = 0; k < 3; k++) dg[k][m] = bssn_d1(c, u[BSSN_GT_XX + m], p, k);
-    for (int a = 0; a < 3; a++)
-      for (int b = a; b < 3; b++) ddg[bssn_sym(a, b)][m] = bssn_d2(c, u[BSSN_GT_XX + m], p, a, b);
+  BSSN_UNROLL for (int m = 0; m < 6; m++) {
+    BSSN_UNROLL for (int k = 0; k < 3; k++) dg[k][m] = BSSN_S(BSSN_O_DGT + m * 3 + k);
+    BSSN_UNROLL for (int ab = 0; ab < 6; ab++) ddg[ab][m] = BSSN_S(BSSN_O_DDGT + m * 6 + ab);
+    ddW[m] = BSSN_S(BSSN_O_DDW + m);
   }
-  for (int a = 0; a < 3; a++) {
-    for (int b = a; b < 3; b++) ddW[bssn_sym(a, b)] = bssn_d2(c, u[BSSN_W], p, a, b);
-    for (int k = 0; k < 3; k++) dGh[a][k] = bssn_d1(c, u[BSSN_GT_X + k], p, a);
+  BSSN_UNROLL for (int a = 0; a < 3; a++) {
+    BSSN_UNROLL for (int k = 0; k < 3; k++) dGh[a][k] = BSSN_S(BSSN_O_DGH + k * 3 + a); /* d_a Gt^k */
   }
-  for (int k = 0; k < 3; k++)
-    for (int i = 0; i < 3; i++)
-      for (int j = 0; j < 3; j++)
+  BSSN_UNROLL for (int k = 0; k < 3; k++) {
+    BSSN_UNROLL for (int i = 0; i < 3; i++) {
+      BSSN_UNROLL for (int j = 0; j < 3; j++)
         G->cl[k][i][j] = 0.5 * (dg[i][bssn_sym(k, j)] + dg[j][bssn_sym(k, i)] - dg[k][bssn_sym(i, j)]);
-  for (int k = 0; k < 3; k++)
-    for (int i = 0; i < 3; i++)
-      for (int j = 0; j < 3; j++)
+    }
+  }
+  BSSN_UNROLL for (int k = 0; k < 3; k++) {
+    BSSN_UNROLL for (int i = 0; i < 3; i++) {
+      BSSN_UNROLL for (int j = 0; j < 3; j++)
         G->ch[k][i][j] = gu[k][0] * G->cl[0][i][j] + gu[k][1] * G->cl[1][i][j] + gu[k][2] * G->cl[2][i][j];
-  for (int k = 0; k < 3; k++) {
-    double s = 0.0;
-    for (int i = 0; i < 3; i++)
-      for (int j = 0; j < 3; j++) s += gu[i][j] * G->ch[k][i][j];
-    G->Gd[k] = s;
+    }
+  }
+  BSSN_UNROLL for (int k = 0; k < 3; k++) {
+    double t = 0.0;
+    BSSN_UNROLL for (int i = 0; i < 3; i++) {
+      BSSN_UNROLL for (int j = 0; j < 3; j++) t += gu[i][j] * G->ch[k][i][j];
+    }
+    G->Gd[k] = t;
   }
   double trDDW = 0.0, dWdW = 0.0, DDW[3][3];
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) {
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) {
       DDW[i][j] = ddW[bssn_sym(i, j)] - (G->ch[0][i][j] * G->dW[0] + G->ch[1][i][j] * G->dW[1] +
                                           G->ch[2][i][j] * G->dW[2]);
       trDDW += gu[i][j] * DDW[i][j];
       dWdW += gu[i][j] * G->dW[i] * G->dW[j];
     }
+  }
   double R = 0.0;
-  for (int i = 0; i < 3; i++)
-    for (int j = i; j < 3; j++) {
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = i; j < 3; j++) {
       double r = 0.0;
-      for (int l = 0; l < 3; l++)
-        for (int m = 0; m < 3; m++) {
+      BSSN_UNROLL for (int l = 0; l < 3; l++) {
+        BSSN_UNROLL for (int m = 0; m < 3; m++) {
           double t = -0.5 * ddg[bssn_sym(l, m)][bssn_sym(i, j)];
-          for (int k = 0; k < 3; k++)
+          BSSN_UNROLL for (int k = 0; k < 3; k++)
             t += G->ch[k][l][i] * G->cl[j][k][m] + G->ch[k][l][j] * G->cl[i][k][m] + G->ch[k][i][m] * G->cl[k][l][j];
           r += gu[l][m] * t;
         }
-      for (int k = 0; k < 3; k++)
+      }
+      BSSN_UNROLL for (int k = 0; k < 3; k++)
         r += 0.5 * (g[k][i] * dGh[j][k] + g[k][j] * dGh[i][k]) + 0.5 * G->Gd[k] * (G->cl[i][j][k] + G->cl[j][i][k]);
       const double w = G->W * G->W * r + G->W * (DDW[i][j] + g[i][j] * trDDW) - 2.0 * g[i][j] * dWdW;
       G->W2R[i][j] = G->W2R[j][i] = w;
       R += (i == j ? 1.0 : 2.0) * gu[i][j] * w;
     }
+  }
   G->R = R;
 }
 
-/* The 25 time derivatives at p, written to out->v[*][p]. */
-AEON_HD AEON_INLINE void bssn_rhs(const bssn_coef *c, const bssn_in *in, const bssn_out *out, long p) {
+/* The 25 time derivatives from the stencil results s (stride ld) into r[v * rld]. */
+AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_algebra(const bssn_coef *c, const double *AEON_RESTRICT s, long ld,
+                                      double *AEON_RESTRICT r, long rld) {
   bssn_geom G;
-  bssn_geometry(c, in, p, &G);
-  const double *const *u = in->v;
+  bssn_geometry(c, s, ld, &G);
   const double(*g)[3] = G.g, (*gu)[3] = G.gu, (*A)[3] = G.A;
   const double al = G.al, W = G.W;
   double db[3][3], ddb[6][3], ddal[6];
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) db[j][i] = bssn_d1(c, u[BSSN_BETA_X + i], p, j); /* d_j beta^i */
-  for (int a = 0; a < 3; a++)
-    for (int b = a; b < 3; b++) {
-      ddal[bssn_sym(a, b)] = bssn_d2(c, u[BSSN_ALPHA], p, a, b);
-      for (int i = 0; i < 3; i++) ddb[bssn_sym(a, b)][i] = bssn_d2(c, u[BSSN_BETA_X + i], p, a, b);
-    }
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) db[j][i] = BSSN_S(BSSN_O_DB + i * 3 + j); /* d_j beta^i */
+  }
+  BSSN_UNROLL for (int ab = 0; ab < 6; ab++) {
+    ddal[ab] = BSSN_S(BSSN_O_DDAL + ab);
+    BSSN_UNROLL for (int i = 0; i < 3; i++) ddb[ab][i] = BSSN_S(BSSN_O_DDB + i * 6 + ab);
+  }
   const double divb = db[0][0] + db[1][1] + db[2][2];
   double dWdal = 0.0;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) dWdal += gu[i][j] * G.dW[i] * G.dal[j];
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) dWdal += gu[i][j] * G.dW[i] * G.dal[j];
+  }
   /* S_ij = W^2 (-D_i D_j alpha + alpha R_ij), its conformal trace, and D^i D_i alpha */
   double S[3][3], trS = 0.0, lapal = 0.0;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) {
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) {
       const double dd = ddal[bssn_sym(i, j)] -
                         (G.ch[0][i][j] * G.dal[0] + G.ch[1][i][j] * G.dal[1] + G.ch[2][i][j] * G.dal[2]);
       const double w2dd = W * W * dd + W * (G.dal[i] * G.dW[j] + G.dal[j] * G.dW[i] - g[i][j] * dWdal);
@@ -211,92 +293,103 @@ AEON_HD AEON_INLINE void bssn_rhs(const bssn_coef *c, const bssn_in *in, const b
       S[i][j] = -w2dd + al * G.W2R[i][j];
       trS += gu[i][j] * S[i][j];
     }
+  }
   /* At^ij, At_ik At^k_j, At_ij At^ij */
   double Au[3][3], AgA[3][3], AA = 0.0, Am[3][3];
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) Am[i][j] = gu[i][0] * A[0][j] + gu[i][1] * A[1][j] + gu[i][2] * A[2][j]; /* A^i_j */
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) {
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++)
+      Am[i][j] = gu[i][0] * A[0][j] + gu[i][1] * A[1][j] + gu[i][2] * A[2][j]; /* A^i_j */
+  }
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) {
       Au[i][j] = Am[i][0] * gu[0][j] + Am[i][1] * gu[1][j] + Am[i][2] * gu[2][j];
       AgA[i][j] = A[i][0] * Am[0][j] + A[i][1] * Am[1][j] + A[i][2] * Am[2][j];
     }
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) AA += A[i][j] * Au[i][j];
-  const double *be = G.be;
-  for (int i = 0; i < 3; i++)
-    for (int j = i; j < 3; j++) {
+  }
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) AA += A[i][j] * Au[i][j];
+  }
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = i; j < 3; j++) {
       const int m = bssn_sym(i, j);
       double lg = -2.0 / 3.0 * g[i][j] * divb, la = -2.0 / 3.0 * A[i][j] * divb;
-      for (int k = 0; k < 3; k++) {
+      BSSN_UNROLL for (int k = 0; k < 3; k++) {
         lg += g[i][k] * db[j][k] + g[j][k] * db[i][k];
         la += A[i][k] * db[j][k] + A[j][k] * db[i][k];
       }
-      out->v[BSSN_GT_XX + m][p] = -2.0 * al * A[i][j] + lg + bssn_adv(c, u[BSSN_GT_XX + m], p, be);
-      out->v[BSSN_AT_XX + m][p] = (S[i][j] - g[i][j] * trS * (1.0 / 3.0)) + al * (G.Kh * A[i][j] - 2.0 * AgA[i][j]) +
-                                  la + bssn_adv(c, u[BSSN_AT_XX + m], p, be);
+      r[(BSSN_GT_XX + m) * rld] = -2.0 * al * A[i][j] + lg + BSSN_S(BSSN_O_ADV + BSSN_GT_XX + m);
+      r[(BSSN_AT_XX + m) * rld] = (S[i][j] - g[i][j] * trS * (1.0 / 3.0)) +
+                                  al * (G.Kh * A[i][j] - 2.0 * AgA[i][j]) + la + BSSN_S(BSSN_O_ADV + BSSN_AT_XX + m);
     }
+  }
   double dK = -lapal + al * (AA + G.Kt * G.Kt * (1.0 / 3.0));
   if (c->ccz4) dK += al * c->kappa1 * (1.0 - c->kappa2) * G.Th;
-  out->v[BSSN_K][p] = dK + bssn_adv(c, u[BSSN_K], p, be);
-  out->v[BSSN_W][p] = W * (1.0 / 3.0) * (al * G.Kt - divb) + bssn_adv(c, u[BSSN_W], p, be);
-  out->v[BSSN_THETA][p] =
+  r[BSSN_K * rld] = dK + BSSN_S(BSSN_O_ADV + BSSN_K);
+  r[BSSN_W * rld] = W * (1.0 / 3.0) * (al * G.Kt - divb) + BSSN_S(BSSN_O_ADV + BSSN_W);
+  r[BSSN_THETA * rld] =
       c->ccz4 ? 0.5 * al * (G.R - AA + 2.0 / 3.0 * G.Kt * G.Kt - 2.0 * G.Th * G.Kt) -
-                    al * c->kappa1 * (2.0 + c->kappa2) * G.Th + bssn_adv(c, u[BSSN_THETA], p, be)
+                    al * c->kappa1 * (2.0 + c->kappa2) * G.Th + BSSN_S(BSSN_O_ADV + BSSN_THETA)
               : 0.0;
   const double iW = 1.0 / G.Wf;
   double dG[3];
-  for (int i = 0; i < 3; i++) {
-    double s = 2.0 / 3.0 * G.Gd[i] * divb;
-    for (int j = 0; j < 3; j++) {
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    double t = 2.0 / 3.0 * G.Gd[i] * divb;
+    BSSN_UNROLL for (int j = 0; j < 3; j++) {
       double cA = 0.0;
-      for (int k = 0; k < 3; k++) cA += G.ch[i][j][k] * Au[j][k];
-      s += -2.0 * Au[i][j] * G.dal[j] +
+      BSSN_UNROLL for (int k = 0; k < 3; k++) cA += G.ch[i][j][k] * Au[j][k];
+      t += -2.0 * Au[i][j] * G.dal[j] +
            2.0 * al * (cA - 3.0 * Au[i][j] * G.dW[j] * iW - 2.0 / 3.0 * gu[i][j] * G.dKh[j]) +
            1.0 / 3.0 * gu[i][j] * (ddb[bssn_sym(j, 0)][0] + ddb[bssn_sym(j, 1)][1] + ddb[bssn_sym(j, 2)][2]) -
            G.Gd[j] * db[j][i];
-      for (int k = 0; k < 3; k++) s += gu[j][k] * ddb[bssn_sym(j, k)][i];
+      BSSN_UNROLL for (int k = 0; k < 3; k++) t += gu[j][k] * ddb[bssn_sym(j, k)][i];
     }
     if (c->ccz4) {
       const double Zi = G.Gh[i] - G.Gd[i]; /* 2 gt^ij Z_j */
       double zb = 2.0 / 3.0 * Zi * divb;
-      for (int j = 0; j < 3; j++) {
+      BSSN_UNROLL for (int j = 0; j < 3; j++) {
         zb -= (G.Gh[j] - G.Gd[j]) * db[j][i];
-        s += gu[i][j] * (-2.0 / 3.0 * al * G.dTh[j] - 2.0 * G.Th * G.dal[j]);
+        t += gu[i][j] * (-2.0 / 3.0 * al * G.dTh[j] - 2.0 * G.Th * G.dal[j]);
       }
-      s += c->kappa3 * zb - al * c->kappa1 * Zi;
+      t += c->kappa3 * zb - al * c->kappa1 * Zi;
     }
-    dG[i] = s;
-    out->v[BSSN_GT_X + i][p] = s + bssn_adv(c, u[BSSN_GT_X + i], p, be);
+    dG[i] = t;
+    r[(BSSN_GT_X + i) * rld] = t + BSSN_S(BSSN_O_ADV + BSSN_GT_X + i);
   }
   double dal = 0.0;
-  if (c->lapse == BSSN_LAPSE_1LOG) dal = -2.0 * al * G.Kh + bssn_adv(c, u[BSSN_ALPHA], p, be);
-  else if (c->lapse == BSSN_LAPSE_HARMONIC) dal = -al * al * G.Kh + bssn_adv(c, u[BSSN_ALPHA], p, be);
-  out->v[BSSN_ALPHA][p] = dal;
-  for (int i = 0; i < 3; i++) {
+  if (c->lapse == BSSN_LAPSE_1LOG) dal = -2.0 * al * G.Kh + BSSN_S(BSSN_O_ADV + BSSN_ALPHA);
+  else if (c->lapse == BSSN_LAPSE_HARMONIC) dal = -al * al * G.Kh + BSSN_S(BSSN_O_ADV + BSSN_ALPHA);
+  r[BSSN_ALPHA * rld] = dal;
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
     double dbe = 0.0, dB = 0.0;
     if (c->shift == BSSN_SHIFT_GAMMA_DRIVER) {
-      const double Bi = u[BSSN_B_X + i][p];
-      dbe = 0.75 * Bi + bssn_adv(c, u[BSSN_BETA_X + i], p, be);
-      dB = dG[i] - c->eta * Bi + bssn_adv(c, u[BSSN_B_X + i], p, be);
+      const double Bi = BSSN_S(BSSN_O_U + BSSN_B_X + i);
+      dbe = 0.75 * Bi + BSSN_S(BSSN_O_ADV + BSSN_BETA_X + i);
+      dB = dG[i] - c->eta * Bi + BSSN_S(BSSN_O_ADV + BSSN_B_X + i);
     }
-    out->v[BSSN_BETA_X + i][p] = dbe;
-    out->v[BSSN_B_X + i][p] = dB;
+    r[(BSSN_BETA_X + i) * rld] = dbe;
+    r[(BSSN_B_X + i) * rld] = dB;
   }
-  if (c->diss)
-    for (int v = 0; v < BSSN_NVAR; v++)
-      if (v != BSSN_THETA || c->ccz4) out->v[v][p] += bssn_ko(c, u[v], p);
+  if (c->diss) {
+    BSSN_UNROLL for (int v = 0; v < BSSN_NVAR; v++)
+      if (v != BSSN_THETA || c->ccz4) r[v * rld] += BSSN_S(BSSN_O_KO + v);
+  }
 }
 
-/* The constraints at p: Hamiltonian H = R + 2/3 K^2 - A_ij A^ij, momentum M_i (covariant,
- * conformal-flat-space components), Gamma G^i = Gt^i - gt^jk Gt^i_jk. */
-AEON_HD AEON_INLINE void bssn_constraints(const bssn_coef *c, const bssn_in *in, long p, double *H, double M[3],
-                                          double Gc[3]) {
+/* The 25 time derivatives at p, written to out->v[*][p] (one point: the device kernel and tests). */
+AEON_HD AEON_INLINE void bssn_rhs(const bssn_coef *c, const bssn_in *in, const bssn_out *out, long p) {
+  double s[BSSN_PT_N], r[BSSN_NVAR];
+  bssn_load(c, in, p, s, 1, 0);
+  bssn_algebra(c, s, 1, r, 1);
+  for (int v = 0; v < BSSN_NVAR; v++) out->v[v][p] = r[v];
+}
+
+/* The constraints from the stencil results s (stride ld, with d At): Hamiltonian H = R + 2/3 K^2 - A_ij A^ij,
+ * momentum M_i (covariant components), Gamma G^i = Gt^i - gt^jk Gt^i_jk. */
+AEON_HD AEON_INLINE void bssn_constraints_s(const bssn_coef *c, const double *AEON_RESTRICT s, long ld, double *H,
+                                            double M[3], double Gc[3]) {
   bssn_geom G;
-  bssn_geometry(c, in, p, &G);
+  bssn_geometry(c, s, ld, &G);
   const double(*gu)[3] = G.gu, (*A)[3] = G.A;
-  double dA[3][6];
-  for (int m = 0; m < 6; m++)
-    for (int k = 0; k < 3; k++) dA[k][m] = bssn_d1(c, in->v[BSSN_AT_XX + m], p, k);
   double AA = 0.0;
   for (int i = 0; i < 3; i++)
     for (int j = 0; j < 3; j++)
@@ -305,16 +398,26 @@ AEON_HD AEON_INLINE void bssn_constraints(const bssn_coef *c, const bssn_in *in,
   *H = G.R + 2.0 / 3.0 * G.Kt * G.Kt - AA;
   const double iW = 1.0 / G.Wf;
   for (int i = 0; i < 3; i++) {
-    double s = -2.0 / 3.0 * (G.dKh[i] + 2.0 * G.dTh[i]);
+    double t = -2.0 / 3.0 * (G.dKh[i] + 2.0 * G.dTh[i]);
     for (int j = 0; j < 3; j++)
       for (int k = 0; k < 3; k++) {
-        double d = dA[k][bssn_sym(i, j)] - 3.0 * A[i][j] * G.dW[k] * iW;
+        double d = BSSN_S(BSSN_O_DAT + bssn_sym(i, j) * 3 + k) - 3.0 * A[i][j] * G.dW[k] * iW;
         for (int l = 0; l < 3; l++) d -= G.ch[l][k][i] * A[l][j] + G.ch[l][k][j] * A[i][l];
-        s += gu[j][k] * d;
+        t += gu[j][k] * d;
       }
-    M[i] = s;
+    M[i] = t;
     Gc[i] = G.Gh[i] - G.Gd[i];
   }
 }
+
+/* The constraints at p (see bssn_constraints_s). */
+AEON_HD AEON_INLINE void bssn_constraints(const bssn_coef *c, const bssn_in *in, long p, double *H, double M[3],
+                                          double Gc[3]) {
+  double s[BSSN_PTC_N];
+  bssn_load(c, in, p, s, 1, 1);
+  bssn_constraints_s(c, s, 1, H, M, Gc);
+}
+
+#undef BSSN_S
 
 #endif

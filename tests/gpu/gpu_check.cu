@@ -3,7 +3,8 @@
  * aeon/stencil.h at every interior point on the device and on the host (the same
  * inline functions), then the wave rhs through wave_rhs_roundtrip against the
  * host loop over wave_point, with and without dissipation, and compares the
- * results' bits. Exit status: 0 equal, 1 a difference or a runtime error,
+ * results' bits, and the BSSN/CCZ4 rhs (bssn_rhs_roundtrip against bssn_rhs) on smooth data near flat space.
+ * Exit status: 0 equal, 1 a difference or a runtime error,
  * 2 no device (built and linked only; scripts/gpu-compile.sh runs it when a
  * device is present). */
 #include <math.h>
@@ -13,6 +14,7 @@
 
 #include "aeon/portability.h"
 #include "aeon/stencil.h"
+#include "bssn_kernels.h"
 #include "wave_kernels.h"
 
 enum { G = 4, NI = 24, T = NI + 2 * G }; /* ghosts, interior points and total points per direction */
@@ -120,6 +122,45 @@ static long check_wave(const double *u, const double *pi, int diss) {
   return bad;
 }
 
+/* Runs the BSSN (ccz4 = 0) or CCZ4 rhs on the device and bssn_rhs on the host on smooth data near flat space (every
+ * variable a different smooth function, lapse and metric near 1); returns the number of differing values. */
+static long check_bssn(int ccz4) {
+  bssn_coef c;
+  memset(&c, 0, sizeof c);
+  c.s[0] = 1, c.s[1] = SY, c.s[2] = SZ;
+  for (int d = 0; d < 3; d++) c.d1[d] = 1.0 / (12 * 0.05), c.d2[d] = 1.0 / (12 * 0.0025), c.ko[d] = 0.1 / 0.05;
+  for (int d = 0; d < 3; d++) c.d11[d] = 1.0 / (144 * 0.0025);
+  c.ccz4 = ccz4, c.lapse = BSSN_LAPSE_1LOG, c.shift = BSSN_SHIFT_GAMMA_DRIVER, c.diss = 1, c.eta = 2;
+  c.kappa1 = 0.1, c.kappa3 = 0.5, c.wfloor = 1e-4;
+  const bssn_gpu_box b = {{0, 0, 0}, {NI, NI, NI}, G + G * SY + G * SZ};
+  bssn_in in;
+  bssn_out hout, dout;
+  double *mem = (double *)calloc((size_t)NPTS * 3 * BSSN_NVAR, sizeof(double));
+  for (int v = 0; v < BSSN_NVAR; v++) {
+    double *f = mem + (size_t)v * NPTS;
+    fill(f, 0.05 + 0.011 * v, 0.03 + 0.007 * v);
+    const int one = v == BSSN_W || v == BSSN_GT_XX || v == BSSN_GT_YY || v == BSSN_GT_ZZ || v == BSSN_ALPHA;
+    for (long p = 0; p < NPTS; p++) f[p] = one + 0.05 * f[p];
+    in.v[v] = f;
+    hout.v[v] = mem + (size_t)(BSSN_NVAR + v) * NPTS;
+    dout.v[v] = mem + (size_t)(2 * BSSN_NVAR + v) * NPTS;
+  }
+  for (int k = 0; k < NI; k++)
+    for (int j = 0; j < NI; j++)
+      for (int i = 0; i < NI; i++) bssn_rhs(&c, &in, &hout, b.base + i + j * SY + k * SZ);
+  int e = bssn_rhs_roundtrip(c, in, dout, NPTS, b);
+  long bad = -1;
+  if (e != 0) {
+    fprintf(stderr, "gpu_check: bssn kernel: %s\n", aeonGetErrorString((aeonError_t)e));
+  } else {
+    bad = 0;
+    for (int v = 0; v < BSSN_NVAR; v++) bad += differ(hout.v[v], dout.v[v]);
+    printf("gpu_check: %s rhs: %ld of %d values differ\n", ccz4 ? "ccz4" : "bssn", bad, NI * NI * NI * BSSN_NVAR);
+  }
+  free(mem);
+  return bad;
+}
+
 int main(void) {
   int ndev = 0;
   if (aeonGetDeviceCount(&ndev) != aeonSuccess || ndev < 1) {
@@ -132,10 +173,11 @@ int main(void) {
   fill(g, 0.19, 0.43);
   for (long p = 0; p < NPTS; p++) beta[p] = sin(0.7 * (double)p); /* both signs of the shift */
   long bad_ops = check_ops(f, beta), bad_w0 = check_wave(f, g, 0), bad_w1 = check_wave(f, g, 1);
+  long bad_b = check_bssn(0), bad_c = check_bssn(1);
   free(f);
   free(g);
   free(beta);
-  int ok = bad_ops == 0 && bad_w0 == 0 && bad_w1 == 0;
+  int ok = bad_ops == 0 && bad_w0 == 0 && bad_w1 == 0 && bad_b == 0 && bad_c == 0;
   printf("gpu_check: %s\n", ok ? "device results equal the host's bit for bit" : "FAILED");
   return ok ? 0 : 1;
 }
