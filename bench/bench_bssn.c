@@ -120,7 +120,8 @@ static int bench_rhs(int n, const char *formulation, double dgemm, double dgemm_
          "\"point_rhs_per_cpu_s\": %.4g, \"flops_per_point\": %.0f, \"gflops\": %.3f, \"dgemm_fraction\": %.4f, "
          "\"dgemm_fraction_cpu\": %.4f}\n",
          formulation, n, rate, ratec, flops, flops > 0 ? rate * flops * 1e-9 : -1,
-         flops > 0 && dgemm > 0 ? rate * flops / dgemm : -1, flops > 0 && dgemm_cpu > 0 ? ratec * flops / dgemm_cpu : -1);
+         flops > 0 && dgemm > 0 ? rate * flops / dgemm : -1,
+         flops > 0 && dgemm_cpu > 0 ? ratec * flops / dgemm_cpu : -1);
   fflush(stdout);
   aeon_fields_destroy(&r);
   aeon_sim_destroy(sim);

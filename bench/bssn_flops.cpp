@@ -47,6 +47,7 @@ int main(int argc, char **argv) {
   for (int d = 0; d < 3; d++) c.d1[d] = 1.0, c.d2[d] = 1.0, c.d11[d] = 1.0, c.ko[d] = 0.1;
   c.ccz4 = ccz4, c.lapse = BSSN_LAPSE_1LOG, c.shift = BSSN_SHIFT_GAMMA_DRIVER, c.diss = 1, c.eta = 2;
   c.kappa1 = 0.1, c.kappa3 = 0.5, c.wfloor = 1e-4;
+  bssn_gauge(&c);
   nflop = 0;
   bssn_rhs(&c, &in, &out, 4 + N * (4 + N * 4));
   std::printf("%lld\n", nflop);

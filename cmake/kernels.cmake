@@ -9,7 +9,7 @@
 #   - aeon_gpu_check_cuda / aeon_gpu_check_hip (tests/gpu/gpu_check.cu): device against host, bit for
 #     bit; scripts/gpu-compile.sh builds them and runs them where a device is present.
 #   - unit.vectorise: gcc -O3 -march=x86-64-v2 must report every loop marked "vectorised:" in
-#     physics/wave/wave.c and tests/vectorise/stencil_loops.c as vectorised.
+#     physics/wave/wave.c, physics/bssn/bssn.c and tests/vectorise/stencil_loops.c as vectorised.
 file(GLOB_RECURSE AEON_GPU_SOURCES CONFIGURE_DEPENDS
      ${PROJECT_SOURCE_DIR}/physics/*.cu ${PROJECT_SOURCE_DIR}/src/*.cu ${PROJECT_SOURCE_DIR}/scheduler/*.cu)
 set(AEON_GPU_CHECK_SOURCE ${PROJECT_SOURCE_DIR}/tests/gpu/gpu_check.cu)
@@ -71,6 +71,7 @@ if(AEON_TESTS AND CMAKE_C_COMPILER_ID STREQUAL "GNU")
   string(REPLACE ";" " " vec_flags "${vec_flags}")
   add_test(NAME unit.vectorise
            COMMAND bash ${PROJECT_SOURCE_DIR}/tests/vectorise/check_vectorised.sh ${CMAKE_C_COMPILER} "${vec_flags}"
-                   ${PROJECT_SOURCE_DIR}/physics/wave/wave.c ${PROJECT_SOURCE_DIR}/tests/vectorise/stencil_loops.c)
+                   ${PROJECT_SOURCE_DIR}/physics/wave/wave.c ${PROJECT_SOURCE_DIR}/tests/vectorise/stencil_loops.c
+                   ${PROJECT_SOURCE_DIR}/physics/bssn/bssn.c)
   set_tests_properties(unit.vectorise PROPERTIES LABELS unit TIMEOUT 300)
 endif()

@@ -177,6 +177,7 @@ static aeon_err bssn_create(const aeon_deck *deck, const aeon_mesh *m, aeon_phys
   b->c.lapse = strcmp(lapse, "1+log") == 0 ? BSSN_LAPSE_1LOG
                : strcmp(lapse, "harmonic") == 0 ? BSSN_LAPSE_HARMONIC : BSSN_LAPSE_GEODESIC;
   b->c.shift = strcmp(aeon_deck_string(deck, "bssn.shift"), "zero") == 0 ? BSSN_SHIFT_ZERO : BSSN_SHIFT_GAMMA_DRIVER;
+  bssn_gauge(&b->c);
   b->c.eta = aeon_deck_real(deck, "bssn.eta");
   b->c.kappa1 = b->c.ccz4 ? aeon_deck_real(deck, "bssn.kappa1") : 0.0;
   b->c.kappa2 = b->c.ccz4 ? aeon_deck_real(deck, "bssn.kappa2") : 0.0;
@@ -251,45 +252,54 @@ static void bind(const aeon_fields *f, const double **in) {
 
 /* o[i] = f[p0 + i] */
 __attribute__((noinline)) static void t_copy(const double *restrict f, double *restrict o, long p0, int L) {
-  for (int i = 0; i < L; i++) o[i] = f[p0 + i];
+  memcpy(o, f + p0, sizeof(double) * (size_t)L);
 }
 /* o[i] = sc * d1_4 f along stride s */
-__attribute__((noinline)) static void t_d1(const double *restrict f, double *restrict o, long p0, int L, long s, double sc) {
-  for (int i = 0; i < L; i++) o[i] = sc * aeon_st_d1_4(f, p0 + i, s);
+__attribute__((noinline)) static void t_d1(const double *restrict f, double *restrict o, long p0, int L, long s,
+                                           double sc) {
+  for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+    o[i] = sc * aeon_st_d1_4(f, p0 + i, s);
 }
 /* o[i] = sc * d2_4 f along stride s (mirror-exact form) */
-__attribute__((noinline)) static void t_d2(const double *restrict f, double *restrict o, long p0, int L, long s, double sc) {
-  for (int i = 0; i < L; i++) o[i] = sc * aeon_st_d2_4p(f, p0 + i, s);
+__attribute__((noinline)) static void t_d2(const double *restrict f, double *restrict o, long p0, int L, long s,
+                                           double sc) {
+  for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+    o[i] = sc * aeon_st_d2_4p(f, p0 + i, s);
 }
 /* o[i] = sc * d11_4 f along strides s1 < s2 */
-__attribute__((noinline)) static void t_d11(const double *restrict f, double *restrict o, long p0, int L, long s1, long s2, double sc) {
-  for (int i = 0; i < L; i++) o[i] = sc * aeon_st_d11_4(f, p0 + i, s1, s2);
+__attribute__((noinline)) static void t_d11(const double *restrict f, double *restrict o, long p0, int L, long s1,
+                                            long s2, double sc) {
+  for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+    o[i] = sc * aeon_st_d11_4(f, p0 + i, s1, s2);
 }
 /* o[i] = sum_k beta^k d1[k] up4_k f */
 __attribute__((noinline)) static void t_adv(const bssn_coef *c, const double *restrict f, const double *restrict bx,
-                         const double *restrict by, const double *restrict bz, double *restrict o, long p0, int L) {
+                                            const double *restrict by, const double *restrict bz, double *restrict o,
+                                            long p0, int L) {
   const double c0 = c->d1[0], c1 = c->d1[1], c2 = c->d1[2];
   const long s1 = c->s[1], s2 = c->s[2];
-  for (int i = 0; i < L; i++) {
+  for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
     const long p = p0 + i;
     o[i] = bx[i] * (c0 * aeon_st_d1_up4(f, p, 1, bx[i])) + by[i] * (c1 * aeon_st_d1_up4(f, p, s1, by[i])) +
            bz[i] * (c2 * aeon_st_d1_up4(f, p, s2, bz[i]));
   }
 }
 /* o[i] = sum_k ko[k] ko6_k f */
-__attribute__((noinline)) static void t_ko(const bssn_coef *c, const double *restrict f, double *restrict o, long p0, int L) {
+__attribute__((noinline)) static void t_ko(const bssn_coef *c, const double *restrict f, double *restrict o, long p0,
+                                           int L) {
   const double e0 = c->ko[0], e1 = c->ko[1], e2 = c->ko[2];
   const long s1 = c->s[1], s2 = c->s[2];
-  for (int i = 0; i < L; i++) {
+  for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
     const long p = p0 + i;
     o[i] = e0 * aeon_st_ko6(f, p, 1) + e1 * aeon_st_ko6(f, p, s1) + e2 * aeon_st_ko6(f, p, s2);
   }
 }
 
-/* Every derivative of field f the kernel reads: first at T[d1 + 3 * ... ], see the callers. */
-static void t_first(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, int kstride, long p0, int L) {
-  for (int d = 0; d < 3; d++) t_d1(f, T[k0 + d * kstride], p0, L, c->s[d], c->d1[d]);
+/* The three first derivatives of f into T[k0 + d]. */
+static void t_first(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, long p0, int L) {
+  for (int d = 0; d < 3; d++) t_d1(f, T[k0 + d], p0, L, c->s[d], c->d1[d]);
 }
+/* The six second derivatives of f into T[k0 + ab]. */
 static void t_second(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, long p0, int L) {
   for (int a = 0; a < 3; a++) {
     t_d2(f, T[k0 + bssn_sym(a, a)], p0, L, c->s[a], c->d2[a]);
@@ -302,20 +312,20 @@ static void tile_load(const bssn_coef *c, const bssn_in *in, long p0, int L, bss
   double(*T)[BSSN_CH] = t->T;
   const double *const *u = in->v;
   for (int v = 0; v < BSSN_NVAR; v++) t_copy(u[v], T[BSSN_O_U + v], p0, L);
-  t_first(c, u[BSSN_W], T, BSSN_O_DW, 1, p0, L);
-  t_first(c, u[BSSN_K], T, BSSN_O_DK, 1, p0, L);
-  t_first(c, u[BSSN_ALPHA], T, BSSN_O_DAL, 1, p0, L);
-  if (c->ccz4) t_first(c, u[BSSN_THETA], T, BSSN_O_DTH, 1, p0, L);
+  t_first(c, u[BSSN_W], T, BSSN_O_DW, p0, L);
+  t_first(c, u[BSSN_K], T, BSSN_O_DK, p0, L);
+  t_first(c, u[BSSN_ALPHA], T, BSSN_O_DAL, p0, L);
+  if (c->ccz4) t_first(c, u[BSSN_THETA], T, BSSN_O_DTH, p0, L);
   else
     for (int d = 0; d < 3; d++) memset(T[BSSN_O_DTH + d], 0, sizeof T[0]);
   for (int m = 0; m < 6; m++) {
-    t_first(c, u[BSSN_GT_XX + m], T, BSSN_O_DGT + 3 * m, 1, p0, L);
+    t_first(c, u[BSSN_GT_XX + m], T, BSSN_O_DGT + 3 * m, p0, L);
     t_second(c, u[BSSN_GT_XX + m], T, BSSN_O_DDGT + 6 * m, p0, L);
-    if (cons) t_first(c, u[BSSN_AT_XX + m], T, BSSN_O_DAT + 3 * m, 1, p0, L);
+    if (cons) t_first(c, u[BSSN_AT_XX + m], T, BSSN_O_DAT + 3 * m, p0, L);
   }
   for (int i = 0; i < 3; i++) {
-    t_first(c, u[BSSN_GT_X + i], T, BSSN_O_DGH + 3 * i, 1, p0, L);
-    t_first(c, u[BSSN_BETA_X + i], T, BSSN_O_DB + 3 * i, 1, p0, L);
+    t_first(c, u[BSSN_GT_X + i], T, BSSN_O_DGH + 3 * i, p0, L);
+    t_first(c, u[BSSN_BETA_X + i], T, BSSN_O_DB + 3 * i, p0, L);
     t_second(c, u[BSSN_BETA_X + i], T, BSSN_O_DDB + 6 * i, p0, L);
   }
   t_second(c, u[BSSN_W], T, BSSN_O_DDW, p0, L);
@@ -328,18 +338,27 @@ static void tile_load(const bssn_coef *c, const bssn_in *in, long p0, int L, bss
   }
 }
 
-/* Stage 2 with the formulation and dissipation fixed at compile time (the branches fold). */
-#define BSSN_ALGEBRA_LOOP(NAME, CCZ4, DISS)                                                                        \
-  __attribute__((noinline)) static void NAME(const bssn_coef *cp, bssn_tile *restrict t, int L) {                \
-    bssn_coef c = *cp;                                                                                             \
-    c.ccz4 = CCZ4, c.diss = DISS;                                                                                  \
-    for (int i = 0; i < L; i++) /* vectorised: checked by bssn.md's recipe (-fopt-info-vec) */                   \
-      bssn_algebra(&c, &t->T[0][i], BSSN_CH, &t->R[0][i], BSSN_CH);                                              \
-  }
-BSSN_ALGEBRA_LOOP(algebra_bssn, 0, 0)
-BSSN_ALGEBRA_LOOP(algebra_bssn_ko, 0, 1)
-BSSN_ALGEBRA_LOOP(algebra_ccz4, 1, 0)
-BSSN_ALGEBRA_LOOP(algebra_ccz4_ko, 1, 1)
+/* Stage 2: bssn_algebra at every point of the chunk; ccz4 and diss are compile-time constants in the callers below,
+ * so the formulation's branches fold. */
+__attribute__((always_inline)) static inline void algebra_loop(const bssn_coef *cp, bssn_tile *restrict t, int L,
+                                                               int ccz4, int diss) {
+  bssn_coef c = *cp;
+  c.ccz4 = ccz4, c.diss = diss;
+  for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+    bssn_algebra(&c, &t->T[0][i], BSSN_CH, &t->R[0][i], BSSN_CH);
+}
+__attribute__((noinline)) static void algebra_bssn(const bssn_coef *c, bssn_tile *t, int L) {
+  algebra_loop(c, t, L, 0, 0);
+}
+__attribute__((noinline)) static void algebra_bssn_ko(const bssn_coef *c, bssn_tile *t, int L) {
+  algebra_loop(c, t, L, 0, 1);
+}
+__attribute__((noinline)) static void algebra_ccz4(const bssn_coef *c, bssn_tile *t, int L) {
+  algebra_loop(c, t, L, 1, 0);
+}
+__attribute__((noinline)) static void algebra_ccz4_ko(const bssn_coef *c, bssn_tile *t, int L) {
+  algebra_loop(c, t, L, 1, 1);
+}
 
 /* One chunk: stages 1-3. */
 static void rhs_chunk(const bssn_coef *c, const bssn_in *in, const bssn_out *out, long p0, int L, bssn_tile *t) {
@@ -347,6 +366,19 @@ static void rhs_chunk(const bssn_coef *c, const bssn_in *in, const bssn_out *out
   if (c->ccz4) (c->diss ? algebra_ccz4_ko : algebra_ccz4)(c, t, L);
   else (c->diss ? algebra_bssn_ko : algebra_bssn)(c, t, L);
   for (int v = 0; v < BSSN_NVAR; v++) memcpy(out->v[v] + p0, t->R[v], sizeof(double) * (size_t)L);
+}
+
+/* The constraints of the chunk [p0, p0 + L) into t->R: H, M_x..M_z, G^x..G^z (rows 0..6). */
+__attribute__((noinline)) static void cons_chunk(const bssn_coef *c, const bssn_in *in, long p0, int L,
+                                                bssn_tile *restrict t) {
+  tile_load(c, in, p0, L, t, 1);
+  const bssn_coef cc = *c;
+  for (int i = 0; i < L; i++) { /* (the stencils above vectorise; this loop is scalar) */
+    double H, M[3], G[3];
+    bssn_constraints_s(&cc, &t->T[0][i], BSSN_CH, &H, M, G);
+    t->R[0][i] = H;
+    for (int d = 0; d < 3; d++) t->R[1 + d][i] = M[d], t->R[4 + d][i] = G[d];
+  }
 }
 
 static void bssn_rhs_box(void *self, const aeon_mesh *m, double t, const aeon_fields *f, aeon_fields *r,
@@ -387,11 +419,13 @@ static void bssn_diagnostics(void *self, const aeon_mesh *m, double t, const aeo
       long p0 = aeon_idx(m, b->lo[0], j, k);
       for (long i = 0; i < nx; i++) {
         long p = p0 + i;
-        double H, M[3], G[3];
-        bssn_constraints(&s->c, &in, p, &H, M, G);
+        if (i % BSSN_CH == 0) cons_chunk(&s->c, &in, p, (int)(nx - i < BSSN_CH ? nx - i : BSSN_CH), s->tile);
+        const double(*R)[BSSN_CH] = s->tile->R;
+        const int q = (int)(i % BSSN_CH);
+        double H = R[0][q], M[3] = {R[1][q], R[2][q], R[3][q]};
         row[DG_HAM][i] = H;
         row[DG_MOM][i] = sqrt(M[0] * M[0] + M[1] * M[1] + M[2] * M[2]);
-        row[DG_GAM][i] = sqrt(G[0] * G[0] + G[1] * G[1] + G[2] * G[2]);
+        row[DG_GAM][i] = sqrt(R[4][q] * R[4][q] + R[5][q] * R[5][q] + R[6][q] * R[6][q]);
         double al = in.v[BSSN_ALPHA][p];
         row[DG_ALPHA][i] = al;
         row[DG_INV_ALPHA][i] = 1.0 / al;
@@ -446,10 +480,13 @@ static aeon_err ham_max(bssn *s, const aeon_mesh *m, aeon_fields *u, double *out
   double mx = 0.0;
   for (int k = 0; k < m->n[2]; k++)
     for (int j = 0; j < m->n[1]; j++)
-      for (int i = 0; i < m->n[0]; i++) {
-        double H, M[3], G[3];
-        bssn_constraints(&s->c, &in, aeon_idx(m, i, j, k), &H, M, G);
-        if (!(fabs(H) <= mx)) mx = isnan(H) ? INFINITY : fmax(mx, fabs(H));
+      for (int i0 = 0; i0 < m->n[0]; i0 += BSSN_CH) {
+        int L = m->n[0] - i0 < BSSN_CH ? m->n[0] - i0 : BSSN_CH;
+        cons_chunk(&s->c, &in, aeon_idx(m, i0, j, k), L, s->tile);
+        for (int i = 0; i < L; i++) {
+          double H = s->tile->R[0][i];
+          if (!(fabs(H) <= mx)) mx = isnan(H) ? INFINITY : fmax(mx, fabs(H));
+        }
       }
   AE_MPI(MPI_Allreduce(MPI_IN_PLACE, &mx, 1, MPI_DOUBLE, MPI_MAX, m->par->cart));
   *out = mx;
@@ -477,7 +514,7 @@ static aeon_err bssn_post_step(void *self, const aeon_mesh *m, double t, aeon_fi
         aeon_norm_acc_add(&cert->acc[qt], dt);
       }
   if (s->ace_growth > 0) {
-    double H;
+    double H = 0.0;
     AE_CHK(ham_max(s, m, u, &H));
     int q = aeon_cert_add(cert, "ham_max", bound);
     if (m->par->rank == 0) aeon_norm_acc_add(&cert->acc[q], H);

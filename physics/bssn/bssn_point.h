@@ -38,6 +38,7 @@ typedef struct bssn_coef {
   int ccz4;        /* 1: CCZ4 (Theta evolved) */
   int lapse;       /* BSSN_LAPSE_* */
   int shift;       /* BSSN_SHIFT_* */
+  double l1, l2, la, gd; /* set by bssn_gauge from lapse and shift */
   int diss;        /* 1: add dissipation */
   double eta;      /* Gamma-driver damping */
   double kappa1, kappa2, kappa3; /* CCZ4 damping */
@@ -51,6 +52,15 @@ typedef struct bssn_in {
 typedef struct bssn_out {
   double *v[BSSN_NVAR];
 } bssn_out;
+
+/* Sets the gauge coefficients of c from c->lapse and c->shift: d_t alpha = -(l1 alpha + l2 alpha^2) K_hat
+ * + la beta.grad alpha, i.e. 1+log (2, 0, 1), harmonic (0, 1, 1), geodesic (0, 0, 0); gd = 1 for the Gamma-driver. */
+AEON_HD AEON_INLINE void bssn_gauge(bssn_coef *c) {
+  c->l1 = c->lapse == BSSN_LAPSE_1LOG ? 2.0 : 0.0;
+  c->l2 = c->lapse == BSSN_LAPSE_HARMONIC ? 1.0 : 0.0;
+  c->la = c->lapse == BSSN_LAPSE_GEODESIC ? 0.0 : 1.0;
+  c->gd = c->shift == BSSN_SHIFT_GAMMA_DRIVER ? 1.0 : 0.0;
+}
 
 /* Index of symmetric component (i, j) in xx, xy, xz, yy, yz, zz order. */
 AEON_HD AEON_INLINE int bssn_sym(int i, int j) {
@@ -81,8 +91,10 @@ AEON_HD AEON_INLINE double bssn_ko(const bssn_coef *c, const double *f, long p) 
 }
 
 /* Loop unrolling hint for the small index loops (so that the point loop of a tile vectorises). */
-#if defined(__CUDACC__) || defined(__HIPCC__) || defined(__clang__)
+#if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__) || defined(__clang__)
 #define BSSN_UNROLL _Pragma("unroll")
+#elif defined(__CUDACC__)
+#define BSSN_UNROLL /* nvcc's host pass: the host compiler need not unroll */
 #elif defined(__GNUC__)
 #define BSSN_UNROLL _Pragma("GCC unroll 32")
 #else
@@ -170,7 +182,8 @@ typedef struct bssn_geom {
 #define BSSN_S(k) s[(k) * ld]
 
 /* The shared geometric quantities from the stencil results s (stride ld). */
-AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_geometry(const bssn_coef *c, const double *AEON_RESTRICT s, long ld, bssn_geom *G) {
+AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_geometry(const bssn_coef *c, const double *AEON_RESTRICT s, long ld,
+                                                         bssn_geom *G) {
   G->W = BSSN_S(BSSN_O_U + BSSN_W);
   G->Wf = G->W > c->wfloor ? G->W : c->wfloor;
   BSSN_UNROLL for (int i = 0; i < 3; i++) {
@@ -355,19 +368,13 @@ AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_algebra(const bssn_coef *c, cons
     dG[i] = t;
     r[(BSSN_GT_X + i) * rld] = t + BSSN_S(BSSN_O_ADV + BSSN_GT_X + i);
   }
-  double dal = 0.0;
-  if (c->lapse == BSSN_LAPSE_1LOG) dal = -2.0 * al * G.Kh + BSSN_S(BSSN_O_ADV + BSSN_ALPHA);
-  else if (c->lapse == BSSN_LAPSE_HARMONIC) dal = -al * al * G.Kh + BSSN_S(BSSN_O_ADV + BSSN_ALPHA);
-  r[BSSN_ALPHA * rld] = dal;
+  /* the gauge through coefficients (bssn_gauge), no branches */
+  const double gd = c->gd;
+  r[BSSN_ALPHA * rld] = -((c->l1 * al + c->l2 * (al * al)) * G.Kh) + c->la * BSSN_S(BSSN_O_ADV + BSSN_ALPHA);
   BSSN_UNROLL for (int i = 0; i < 3; i++) {
-    double dbe = 0.0, dB = 0.0;
-    if (c->shift == BSSN_SHIFT_GAMMA_DRIVER) {
-      const double Bi = BSSN_S(BSSN_O_U + BSSN_B_X + i);
-      dbe = 0.75 * Bi + BSSN_S(BSSN_O_ADV + BSSN_BETA_X + i);
-      dB = dG[i] - c->eta * Bi + BSSN_S(BSSN_O_ADV + BSSN_B_X + i);
-    }
-    r[(BSSN_BETA_X + i) * rld] = dbe;
-    r[(BSSN_B_X + i) * rld] = dB;
+    const double Bi = BSSN_S(BSSN_O_U + BSSN_B_X + i);
+    r[(BSSN_BETA_X + i) * rld] = gd * (0.75 * Bi + BSSN_S(BSSN_O_ADV + BSSN_BETA_X + i));
+    r[(BSSN_B_X + i) * rld] = gd * (dG[i] - c->eta * Bi + BSSN_S(BSSN_O_ADV + BSSN_B_X + i));
   }
   if (c->diss) {
     BSSN_UNROLL for (int v = 0; v < BSSN_NVAR; v++)
@@ -385,26 +392,30 @@ AEON_HD AEON_INLINE void bssn_rhs(const bssn_coef *c, const bssn_in *in, const b
 
 /* The constraints from the stencil results s (stride ld, with d At): Hamiltonian H = R + 2/3 K^2 - A_ij A^ij,
  * momentum M_i (covariant components), Gamma G^i = Gt^i - gt^jk Gt^i_jk. */
-AEON_HD AEON_INLINE void bssn_constraints_s(const bssn_coef *c, const double *AEON_RESTRICT s, long ld, double *H,
-                                            double M[3], double Gc[3]) {
+AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_constraints_s(const bssn_coef *c, const double *AEON_RESTRICT s,
+                                                              long ld, double *H, double M[3], double Gc[3]) {
   bssn_geom G;
   bssn_geometry(c, s, ld, &G);
   const double(*gu)[3] = G.gu, (*A)[3] = G.A;
   double AA = 0.0;
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++)
-      for (int k = 0; k < 3; k++)
-        for (int l = 0; l < 3; l++) AA += gu[i][k] * gu[j][l] * A[i][j] * A[k][l];
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) {
+      BSSN_UNROLL for (int k = 0; k < 3; k++) {
+        BSSN_UNROLL for (int l = 0; l < 3; l++) AA += gu[i][k] * gu[j][l] * A[i][j] * A[k][l];
+      }
+    }
+  }
   *H = G.R + 2.0 / 3.0 * G.Kt * G.Kt - AA;
   const double iW = 1.0 / G.Wf;
-  for (int i = 0; i < 3; i++) {
+  BSSN_UNROLL for (int i = 0; i < 3; i++) {
     double t = -2.0 / 3.0 * (G.dKh[i] + 2.0 * G.dTh[i]);
-    for (int j = 0; j < 3; j++)
-      for (int k = 0; k < 3; k++) {
+    BSSN_UNROLL for (int j = 0; j < 3; j++) {
+      BSSN_UNROLL for (int k = 0; k < 3; k++) {
         double d = BSSN_S(BSSN_O_DAT + bssn_sym(i, j) * 3 + k) - 3.0 * A[i][j] * G.dW[k] * iW;
-        for (int l = 0; l < 3; l++) d -= G.ch[l][k][i] * A[l][j] + G.ch[l][k][j] * A[i][l];
+        BSSN_UNROLL for (int l = 0; l < 3; l++) d -= G.ch[l][k][i] * A[l][j] + G.ch[l][k][j] * A[i][l];
         t += gu[j][k] * d;
       }
+    }
     M[i] = t;
     Gc[i] = G.Gh[i] - G.Gd[i];
   }

@@ -132,6 +132,7 @@ static long check_bssn(int ccz4) {
   for (int d = 0; d < 3; d++) c.d11[d] = 1.0 / (144 * 0.0025);
   c.ccz4 = ccz4, c.lapse = BSSN_LAPSE_1LOG, c.shift = BSSN_SHIFT_GAMMA_DRIVER, c.diss = 1, c.eta = 2;
   c.kappa1 = 0.1, c.kappa3 = 0.5, c.wfloor = 1e-4;
+  bssn_gauge(&c);
   const bssn_gpu_box b = {{0, 0, 0}, {NI, NI, NI}, G + G * SY + G * SZ};
   bssn_in in;
   bssn_out hout, dout;

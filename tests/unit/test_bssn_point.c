@@ -47,6 +47,7 @@ static bssn_coef coef_for(const patch *P, int ccz4, int lapse, int shift, double
     c.d11[d] = 1.0 / (144.0 * P->h * P->h);
   }
   c.ccz4 = ccz4, c.lapse = lapse, c.shift = shift, c.diss = eps > 0, c.eta = 2.0, c.wfloor = 1e-4;
+  bssn_gauge(&c);
   return c;
 }
 
