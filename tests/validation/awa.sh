@@ -10,6 +10,8 @@
 #   gw_diag     gauge wave A = 0.01, diagonal, to T_GW2D (100)
 #   gw01_bssn   gauge wave A = 0.1 along x (BSSN), to T_GW01 (1000): when and how it fails
 #   gw01_ccz4   the same with CCZ4 (kappa1 = 0.1, the module's default damping)
+#   gw_x_ko, gw01_ko  gw_x and gw01_bssn with Kreiss-Oliger dissipation 0.1 (without it the gauge wave
+#               develops a high-frequency instability: docs/validation.md)
 # Not run by ctest (hours at rho = 4); tests/scripts/test_awa.sh is the CI-sized version.
 #
 # Usage: tests/validation/awa.sh [report] [BUILD_DIR]    (default: build; report: only the report)
@@ -25,7 +27,7 @@ if [ "${1:-}" = report ]; then only_report=1; shift; fi
 build="${1:-build}"
 runs="${AWA_RUNS:-runs/awa}"
 rhos="${AWA_RHOS:-1 2 4}"
-cases="${AWA_CASES:-robust lin_x lin_diag gw_x gw_diag gw01_bssn gw01_ccz4}"
+cases="${AWA_CASES:-robust lin_x lin_diag gw_x gw_x_ko gw_diag gw01_bssn gw01_ccz4 gw01_ko}"
 par="${AWA_PAR:-2}" np="${AWA_NP:-1}" nicelevel="${AWA_NICE:-10}"
 py=/usr/bin/python3
 aeon="$(pwd)/$build/aeon"
@@ -48,6 +50,9 @@ line() {
     gw_x) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000} extra="--set grid.n=[$n1,4,4]" ;;
     gw_diag) deck=awa_gauge_wave_diag.yaml t=${T_GW2D:-100} extra="--set grid.n=[$n1,$n1,4]" ;;
     gw01_bssn) deck=awa_gauge_wave.yaml t=${T_GW01:-1000} extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1" ;;
+    gw_x_ko) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000} extra="--set grid.n=[$n1,4,4] --set bssn.dissipation=0.1" ;;
+    gw01_ko) deck=awa_gauge_wave.yaml t=${T_GW01:-1000}
+             extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1 --set bssn.dissipation=0.1" ;;
     gw01_ccz4) deck=awa_gauge_wave.yaml t=${T_GW01:-1000}
                extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1 --set bssn.formulation=ccz4" ;;
     *) echo "awa.sh: unknown case $c" >&2; return 1 ;;
