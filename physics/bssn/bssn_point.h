@@ -253,17 +253,26 @@ AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_geometry(const bssn_coef *c, con
       dWdW += gu[i][j] * G->dW[i] * G->dW[j];
     }
   }
+  /* gt^lm (Gt^k_li Gt_jkm + Gt^k_lj Gt_ikm + Gt^k_im Gt_klj) with Cu[k][m][i] = gt^ml Gt^k_li and
+   * Lu[k][m][j] = gt^ml Gt_klj contracted first */
+  double Cu[3][3][3], Lu[3][3][3];
+  BSSN_UNROLL for (int k = 0; k < 3; k++) {
+    BSSN_UNROLL for (int m = 0; m < 3; m++) {
+      BSSN_UNROLL for (int i = 0; i < 3; i++) {
+        Cu[k][m][i] = gu[m][0] * G->ch[k][0][i] + gu[m][1] * G->ch[k][1][i] + gu[m][2] * G->ch[k][2][i];
+        Lu[k][m][i] = gu[m][0] * G->cl[k][0][i] + gu[m][1] * G->cl[k][1][i] + gu[m][2] * G->cl[k][2][i];
+      }
+    }
+  }
   double R = 0.0;
   BSSN_UNROLL for (int i = 0; i < 3; i++) {
     BSSN_UNROLL for (int j = i; j < 3; j++) {
-      double r = 0.0;
-      BSSN_UNROLL for (int l = 0; l < 3; l++) {
-        BSSN_UNROLL for (int m = 0; m < 3; m++) {
-          double t = -0.5 * ddg[bssn_sym(l, m)][bssn_sym(i, j)];
-          BSSN_UNROLL for (int k = 0; k < 3; k++)
-            t += G->ch[k][l][i] * G->cl[j][k][m] + G->ch[k][l][j] * G->cl[i][k][m] + G->ch[k][i][m] * G->cl[k][l][j];
-          r += gu[l][m] * t;
-        }
+      const int ij = bssn_sym(i, j);
+      double r = -0.5 * (gu[0][0] * ddg[0][ij] + gu[1][1] * ddg[3][ij] + gu[2][2] * ddg[5][ij]) -
+                 (gu[0][1] * ddg[1][ij] + gu[0][2] * ddg[2][ij] + gu[1][2] * ddg[4][ij]);
+      BSSN_UNROLL for (int k = 0; k < 3; k++) {
+        BSSN_UNROLL for (int m = 0; m < 3; m++)
+          r += Cu[k][m][i] * G->cl[j][k][m] + Cu[k][m][j] * G->cl[i][k][m] + G->ch[k][i][m] * Lu[k][m][j];
       }
       BSSN_UNROLL for (int k = 0; k < 3; k++)
         r += 0.5 * (g[k][i] * dGh[j][k] + g[k][j] * dGh[i][k]) + 0.5 * G->Gd[k] * (G->cl[i][j][k] + G->cl[j][i][k]);
