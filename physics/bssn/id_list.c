@@ -6,11 +6,14 @@
 extern const bssn_id_ops bssn_id_minkowski;
 extern const bssn_id_ops bssn_id_punctures;
 extern const bssn_id_ops bssn_id_schwarzschild;
+extern const bssn_id_ops bssn_id_linear_wave, bssn_id_gauge_wave;
 
 const bssn_id_ops *const bssn_id_list[] = {
     &bssn_id_minkowski,
-    &bssn_id_punctures,
-    &bssn_id_schwarzschild,
+    &bssn_id_punctures,     /* id_punctures.c */
+    &bssn_id_schwarzschild, /* id_punctures.c */
+    &bssn_id_linear_wave,   /* id_awa.c */
+    &bssn_id_gauge_wave,    /* id_awa.c */
     NULL,
 };
 

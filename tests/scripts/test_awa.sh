@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The Apples-with-Apples testbeds of the BSSN module, shortened for CI (the full-length runs are
+# tests/validation/awa.sh): the decks inputs/awa_*.yaml as shipped (rho = 1) and refined (rho = 2),
+#   - gauge wave (A = 0.01) along x, BSSN and CCZ4: err_gxx (L2 and max) at t = 1 converges at order 3.6 .. 4.4;
+#   - linear wave (A = 1e-8) along x at dx = 1/25 and 1/50 (at rho >= 2 its error is near round-off for t <~ 10):
+#     the error of gamma_zz in the snapshot at t = 2 converges at 3.6 .. 4.4;
+#   - robust stability (noise 1e-10) to t = 5: max |ham| stays below 5e-4 (it grows linearly in t, about 5e-5 t,
+#     from 1.2e-5) and not faster than a power law t^p, p <= 1.5, over the second half (an exponential mode
+#     would show as a steepening p).
+# Every run is on 1 rank (the MPI side is tests/mpi/test_bssn_awa.c).
+source "$(dirname "$0")/lib.sh" "$@"
+awa=$src/tests/validation/awa.py
+"$py" -c "import numpy, h5py" 2>/dev/null || { bad "$py lacks numpy or h5py (scripts/install-deps.sh installs them)"; finish "awa"; }
+quiet=(--quiet --set checkpoint.at_end=false --set output.progress_seconds=0)
+
+# run_case NP DIR DECK ARGS...: one run into DIR.
+run_case() {
+  local np=$1 dir=$2 deck=$3; shift 3
+  run "$np" run "$src/inputs/$deck" "${quiet[@]}" --set output.dir="$dir" "$@" > "$dir.log" 2>&1 \
+    || { bad "$dir: aeon run failed"; cat "$dir.log"; }
+}
+
+# in_range VALUE LO HI: VALUE within [LO, HI].
+in_range() { "$py" -c "import sys; v=float(sys.argv[1]); sys.exit(0 if $2 <= v <= $3 else 1)" "$1"; }
+
+# check_orders LABEL OUTPUT: every number on the "order" line of OUTPUT within 3.6 .. 4.4.
+check_orders() {
+  local label=$1 out=$2 o good=1
+  echo "$out"
+  for o in $(echo "$out" | awk '/^(order|maxorder) /{for (i = 2; i <= NF; i++) print $i}'); do
+    in_range "$o" 3.6 4.4 || good=0
+  done
+  [ -n "$(echo "$out" | grep '^order ')" ] && [ $good = 1 ] && ok "$label: orders $(echo "$out" | grep '^order ' | cut -d' ' -f2-)" \
+    || bad "$label: order outside 3.6 .. 4.4"
+}
+
+gw=(--set run.t_final=1 --set output.norms_every=0)
+for form in bssn ccz4; do
+  run_case 1 gw_${form}_1 awa_gauge_wave.yaml "${gw[@]}" --set bssn.formulation=$form
+  run_case 1 gw_${form}_2 awa_gauge_wave.yaml "${gw[@]}" --set bssn.formulation=$form --set grid.n=[100,4,4]
+  for col in L2_err_gxx max_err_gxx; do
+    check_orders "gauge wave $form $col t=1" "$("$py" "$awa" order $col 1 gw_${form}_1 gw_${form}_2 2>&1)"
+  done
+done
+
+# The linear wave: one snapshot at the last step (t = 2). y and z are 0.04 apart so that dt = dx/4 at both.
+lw=(--set run.t_final=2 --set output.norms_every=0 --set "output.fields=[W,gt_zz]" --set grid.xmin=[-0.5,-0.08,-0.08]
+    --set grid.xmax=[0.5,0.08,0.08])
+run_case 1 lw_1 awa_linear_wave.yaml "${lw[@]}" --set output.fields_every=200 --set grid.n=[25,4,4]
+run_case 1 lw_2 awa_linear_wave.yaml "${lw[@]}" --set output.fields_every=400
+check_orders "linear wave gamma_zz t=2" "$("$py" "$awa" linorder 2 lw_1 lw_2 2>&1)"
+
+# Robust stability, short: 500 steps at rho = 1.
+run_case 1 rs awa_robust_stability.yaml --set run.t_final=5 --set output.norms_every=25
+out=$("$py" "$awa" growth rs max_ham 2>&1)
+echo "robust stability: $out"
+power=$(echo "$out" | awk '/^growth/{print $5}') last=$(echo "$out" | awk '/^growth/{print $9}')
+in_range "$last" 0 5e-4 && ok "robust stability: max|ham| at t = 5 is $last" || bad "robust stability: max|ham| at t = 5 is $last"
+in_range "$power" 0 1.5 && ok "robust stability: max|ham| ~ t^$power" || bad "robust stability: max|ham| ~ t^$power, p > 1.5"
+
+finish "awa"
