@@ -16,6 +16,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aeon/memory.h"
@@ -148,16 +149,26 @@ static void set_coef(bssn_coef *c, const aeon_mesh *m, double eps) {
   c->diss = eps > 0;
 }
 
+/* 1 if the deck gives key a value other than its declared default. A checkpoint's effective parameters list every
+ * key, defaults included, so "set" alone would refuse every restart. */
+static int differs_from_default(const aeon_deck *deck, const char *key) {
+  if (!aeon_deck_is_set(deck, key)) return 0;
+  for (int i = 0; i < BSSN_NBASE; i++)
+    if (strcmp(bssn_base_params[i].key, key) == 0)
+      return aeon_deck_real(deck, key) != strtod(bssn_base_params[i].def, NULL);
+  return 1;
+}
+
 /* Refuses inconsistent choices, naming the key. */
 static aeon_err check_choices(const aeon_deck *deck, const aeon_mesh *m, const bssn *b) {
   const char *fn = aeon_deck_filename(deck);
   static const char *const kappas[3] = {"bssn.kappa1", "bssn.kappa2", "bssn.kappa3"};
   if (!b->c.ccz4)
     for (int i = 0; i < 3; i++)
-      if (aeon_deck_is_set(deck, kappas[i]))
+      if (differs_from_default(deck, kappas[i]))
         return AE_ERR(AEON_ERR_USER, "%s: %s is a CCZ4 damping parameter but bssn.formulation is bssn "
                       "(set bssn.formulation: ccz4 or remove %s)", fn, kappas[i], kappas[i]);
-  if (b->c.shift == BSSN_SHIFT_ZERO && aeon_deck_is_set(deck, "bssn.eta"))
+  if (b->c.shift == BSSN_SHIFT_ZERO && differs_from_default(deck, "bssn.eta"))
     return AE_ERR(AEON_ERR_USER, "%s: bssn.eta damps the Gamma-driver's B^i, but bssn.shift is zero (no B^i is "
                   "evolved): set bssn.shift: gamma_driver or remove bssn.eta", fn);
   if (!b->ace && b->ace_growth > 0)
