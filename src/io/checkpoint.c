@@ -1,10 +1,11 @@
 /* Checkpoint files: write (tmp + fsync + rename), validate and read back.
- * Write: each field is packed row by row into a buffer and hashed while the row is hot (h5u_digest), the
- * per-rank sums are added over the ranks (exact: integers mod 2^64), the digests go into the metadata and
- * the metadata's SHA-256 covers them. Read (restart, one box per rank): every field dataset is opened
- * (collective), then each rank reads its boxes independently in slabs of z-planes of about 4 MiB, unpacking and
- * hashing each slab while it is in the cache (the kernel reads ahead meanwhile), and the ranks agree once.
- * Inspect (whole datasets on one rank) hashes what it reads the same way; both compare with the metadata. */
+ * Write: each field is packed row by row into a buffer of about 4 MiB of z-planes, hashed while the row is hot
+ * (h5u_digest) and written slab by slab (independent MPI-IO); the per-rank sums are added over the ranks
+ * (exact: integers mod 2^64), the digests go into the metadata and the metadata's SHA-256 covers them.
+ * Read (restart, one box per rank): every field dataset is opened (collective), then each rank reads its boxes
+ * independently in slabs of the same size, unpacking and hashing each slab while it is in the cache (the kernel
+ * reads ahead meanwhile), and the ranks agree once. Inspect (whole datasets on one rank) hashes what it reads
+ * the same way; both compare with the metadata. */
 #include "aeon/checkpoint.h"
 
 #include <dirent.h>
