@@ -1,8 +1,11 @@
 /* Checkpoint files: write (tmp + fsync + rename), validate and read back.
- * Write: each field is packed row by row into a buffer and hashed while the row is hot (h5u_digest), the
- * per-rank sums are added over the ranks (exact: integers mod 2^64), the digests go into the metadata and
- * the metadata's SHA-256 covers them. Read (restart, one box per rank) and inspect (whole datasets on one
- * rank) hash what they read the same way and compare with the metadata. */
+ * Write: each field is packed row by row into a buffer of about 4 MiB of z-planes, hashed while the row is hot
+ * (h5u_digest) and written slab by slab (independent MPI-IO); the per-rank sums are added over the ranks
+ * (exact: integers mod 2^64), the digests go into the metadata and the metadata's SHA-256 covers them.
+ * Read (restart, one box per rank): every field dataset is opened (collective), then each rank reads its boxes
+ * independently in slabs of the same size, unpacking and hashing each slab while it is in the cache (the kernel
+ * reads ahead meanwhile), and the ranks agree once. Inspect (whole datasets on one rank) hashes what it reads
+ * the same way; both compare with the metadata. */
 #include "aeon/checkpoint.h"
 
 #include <dirent.h>
@@ -311,7 +314,8 @@ aeon_err aeon_checkpoint_write(const aeon_mesh *m, const aeon_fields *u, const c
   char tmp[4200];
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   double *buf = NULL;
-  if (!e) e = aeon_mem_alloc(sizeof(double) * (size_t)(aeon_box_size(&m->evolved) + 1), (void **)&buf);
+  h5u_box_map map = evolved_map(m);
+  if (!e) e = aeon_mem_alloc(sizeof(double) * (size_t)(h5u_buf_points(&map, 1) + 1), (void **)&buf);
   if (!e && rank == 0) e = check_space(m, u->nvar, &mt, path);
   e = aeon_par_agree(cart, e);
   int guard = aeon_io_phase_begin("checkpoint", tmp);
@@ -553,18 +557,65 @@ aeon_err aeon_checkpoint_verify_fields(const char *path, int *nfields) {
   return e;
 }
 
-/* Reads field v of u from an open checkpoint, every rank its box, and checks the field digest (format 3). */
-static aeon_err read_field(hid_t f, const aeon_mesh *m, aeon_fields *u, const char *name, int v, const char *digests,
-                           double *buf, const char *path) {
-  char dpath[256];
+/* Opens the datasets of the fields names[0..nvar) (collective metadata reads: the same result on every rank). */
+static aeon_err open_fields(hid_t f, const aeon_mesh *m, const char *const *names, int nvar, hid_t *dsets,
+                            const char *path) {
   h5u_box_map map = evolved_map(m);
-  h5u_digest dg = {{0, 0}};
-  snprintf(dpath, sizeof dpath, "%s/%s", fields_group(f), name);
-  /* a checksum error on one rank stops every rank here */
-  AE_CHK(aeon_par_agree(m->par->cart, h5u_read_box(f, dpath, m, aeon_var(u, v), &map, buf, &dg, path)));
-  if (!digests) return AEON_OK;
-  AE_MPI(MPI_Allreduce(MPI_IN_PLACE, dg.lane, 2, MPI_UINT64_T, MPI_SUM, m->par->cart));
-  return check_digest(path, name, digests, &dg); /* the same sums on every rank: the same result */
+  const char *group = fields_group(f);
+  for (int v = 0; v < nvar; v++) {
+    char dpath[256];
+    snprintf(dpath, sizeof dpath, "%s/%s", group, names[v]);
+    AE_CHK(h5u_open_field(f, dpath, map.gshape, path, &dsets[v]));
+  }
+  return AEON_OK;
+}
+
+/* Reads every field of u, each rank its box, independently and without waiting for the other ranks between
+ * fields; field v's box is added to lanes[2v], lanes[2v + 1]. Stops at this rank's first error. */
+static aeon_err read_boxes(const hid_t *dsets, const aeon_mesh *m, aeon_fields *u, const char *group,
+                           const char *const *names, uint64_t *lanes, double *buf, const char *path) {
+  h5u_box_map map = evolved_map(m);
+  for (int v = 0; v < u->nvar; v++) {
+    char dpath[256];
+    h5u_digest dg = {{0, 0}};
+    snprintf(dpath, sizeof dpath, "%s/%s", group, names[v]);
+    AE_CHK(h5u_read_field(dsets[v], m, aeon_var(u, v), &map, buf, &dg, dpath, path));
+    lanes[2 * v] = dg.lane[0], lanes[2 * v + 1] = dg.lane[1];
+  }
+  return AEON_OK;
+}
+
+/* Sums the ranks' digest lanes (exact mod 2^64) and checks every field against the metadata (format 3); the same
+ * sums on every rank give the same result. */
+static aeon_err check_fields(MPI_Comm comm, const char *const *names, int nvar, uint64_t *lanes, const char *digests,
+                             const char *path) {
+  AE_MPI(MPI_Allreduce(MPI_IN_PLACE, lanes, 2 * nvar, MPI_UINT64_T, MPI_SUM, comm));
+  for (int v = 0; v < nvar; v++) {
+    h5u_digest dg = {{lanes[2 * v], lanes[2 * v + 1]}};
+    AE_CHK(check_digest(path, names[v], digests, &dg));
+  }
+  return AEON_OK;
+}
+
+/* Reads the fields of u from an open checkpoint: all datasets are opened (collective), every rank reads its
+ * boxes independently, the ranks agree once on the outcome (a read error on one rank stops every rank there),
+ * and the field digests are checked (format 3). Closes the datasets. */
+static aeon_err read_fields(hid_t f, const aeon_mesh *m, aeon_fields *u, const char *const *names,
+                            const char *digests, double *buf, const char *path) {
+  MPI_Comm cart = m->par->cart;
+  hid_t *dsets = NULL;
+  uint64_t *lanes = NULL;
+  aeon_err e = aeon_mem_alloc(sizeof *dsets * (size_t)u->nvar, (void **)&dsets);
+  if (!e) e = aeon_mem_alloc(sizeof *lanes * 2 * (size_t)u->nvar, (void **)&lanes);
+  for (int v = 0; dsets && v < u->nvar; v++) dsets[v] = -1;
+  if (!e) e = open_fields(f, m, names, u->nvar, dsets, path);
+  e = aeon_par_agree(cart, e);
+  if (!e) e = aeon_par_agree(cart, read_boxes(dsets, m, u, fields_group(f), names, lanes, buf, path));
+  if (!e && digests) e = check_fields(cart, names, u->nvar, lanes, digests, path);
+  for (int v = 0; dsets && v < u->nvar; v++) h5u_close(&dsets[v]);
+  aeon_mem_free(lanes);
+  aeon_mem_free(dsets);
+  return e;
 }
 
 aeon_err aeon_checkpoint_read_fields(const aeon_mesh *m, aeon_fields *u, const char *const *names,
@@ -573,8 +624,9 @@ aeon_err aeon_checkpoint_read_fields(const aeon_mesh *m, aeon_fields *u, const c
   double *buf = NULL;
   char *digests = NULL;
   int32_t version = 0;
+  h5u_box_map map = evolved_map(m);
   aeon_err e = h5u_io_comm(m, &comm);
-  if (!e) e = aeon_mem_alloc(sizeof(double) * (size_t)(aeon_box_size(&m->evolved) + 1), (void **)&buf);
+  if (!e) e = aeon_mem_alloc(sizeof(double) * (size_t)(h5u_buf_points(&map, 1) + 1), (void **)&buf);
   hid_t f = -1;
   h5_quiet q;
   h5u_quiet_begin(&q);
@@ -588,7 +640,7 @@ aeon_err aeon_checkpoint_read_fields(const aeon_mesh *m, aeon_fields *u, const c
     e = AE_ERR(AEON_ERR_USER, "checkpoint '%s' is damaged: its metadata lists %d field digests, this run has %d "
                "variables", path, count_digests(digests), u->nvar);
   e = aeon_par_agree(m->par->cart, e);
-  for (int v = 0; v < u->nvar && !e; v++) e = read_field(f, m, u, names[v], v, digests, buf, path);
+  if (!e) e = read_fields(f, m, u, names, digests, buf, path);
   h5u_close(&f);
   h5u_quiet_end(&q);
   if (comm != MPI_COMM_NULL) MPI_Comm_free(&comm);

@@ -306,6 +306,44 @@ static aeon_err transfer(hid_t dset, const h5u_box_map *map, double *buf, int wr
   return e;
 }
 
+/* Bytes of one slab of an independent (checkpoint) transfer: small enough that the copy and the I/O of a slab
+ * meet in the cache, and the kernel's read-ahead of the next slabs runs while this one is copied and hashed. */
+#define SLAB_BYTES ((size_t)4 << 20)
+
+/* Number of z-planes of map's box per slab (at least 1, at most the box's). */
+static int slab_planes(const h5u_box_map *map) {
+  const aeon_box *b = &map->box;
+  size_t plane = (size_t)(b->hi[0] - b->lo[0]) * (size_t)(b->hi[1] - b->lo[1]);
+  int nz = b->hi[2] - b->lo[2];
+  size_t k = plane ? SLAB_BYTES / (plane * sizeof(double)) : (size_t)nz;
+  return k < 1 ? 1 : k > (size_t)nz ? nz : (int)k;
+}
+
+long h5u_buf_points(const h5u_box_map *map, int slabs) {
+  const aeon_box *b = &map->box;
+  long plane = (long)(b->hi[0] - b->lo[0]) * (long)(b->hi[1] - b->lo[1]);
+  return slabs ? plane * slab_planes(map) : aeon_box_size(b);
+}
+
+/* Transfers map's box slab by slab (z-planes k0 to k1), independently: each slab is packed and hashed just
+ * before it is written, or unpacked and hashed just after it is read, while it is in the cache. */
+static aeon_err transfer_slabs(hid_t dset, const aeon_mesh *m, const h5u_box_map *map, double *var, double *buf,
+                               int write, h5u_digest *dg, const char *dpath, const char *path) {
+  if (aeon_box_size(&map->box) == 0) return AEON_OK; /* independent: nothing to take part in */
+  int step = slab_planes(map);
+  aeon_err e = AEON_OK;
+  for (int k0 = map->box.lo[2]; k0 < map->box.hi[2] && !e; k0 += step) {
+    h5u_box_map s = *map;
+    s.box.lo[2] = k0;
+    s.box.hi[2] = k0 + step < map->box.hi[2] ? k0 + step : map->box.hi[2];
+    s.gstart[2] = map->gstart[2] + (k0 - map->box.lo[2]);
+    if (write) copy_box(m, &s, var, buf, 1, dg);
+    e = transfer(dset, &s, buf, write, 1, dpath, path);
+    if (!e && !write) copy_box(m, &s, var, buf, 0, dg);
+  }
+  return e;
+}
+
 aeon_err h5u_write_box(hid_t file, const char *dpath, const aeon_mesh *m, const double *var,
                        const h5u_box_map *map, h5u_digest *dg, double *buf, const char *path) {
   hsize_t dims[3] = {(hsize_t)map->gshape[2], (hsize_t)map->gshape[1], (hsize_t)map->gshape[0]};
@@ -315,8 +353,13 @@ aeon_err h5u_write_box(hid_t file, const char *dpath, const aeon_mesh *m, const 
   h5u_close(&dcpl);
   h5u_close(&fspace);
   if (dset < 0) return AE_ERR(AEON_ERR_IO, "HDF5 file '%s': cannot create dataset %s", path, dpath);
-  copy_box(m, map, (double *)var, buf, 1, dg);
-  aeon_err e = transfer(dset, map, buf, 1, dg != NULL, dpath, path);
+  aeon_err e = AEON_OK;
+  if (dg) {
+    e = transfer_slabs(dset, m, map, (double *)var, buf, 1, dg, dpath, path);
+  } else {
+    copy_box(m, map, (double *)var, buf, 1, NULL);
+    e = transfer(dset, map, buf, 1, 0, dpath, path);
+  }
   h5u_close(&dset);
   return e;
 }
@@ -329,8 +372,7 @@ static void dims_text(int nd, const hsize_t *dims, char *out, size_t size) {
   if (k < size) snprintf(out + k, size - k, "]");
 }
 
-/* Opens dpath and checks it is a floating-point dataset of the given global shape. */
-static aeon_err open_checked(hid_t file, const char *dpath, const long gshape[3], const char *path, hid_t *dset) {
+aeon_err h5u_open_field(hid_t file, const char *dpath, const long gshape[3], const char *path, hid_t *dset) {
   *dset = -1;
   if (H5Lexists(file, dpath, H5P_DEFAULT) <= 0 || (*dset = H5Dopen2(file, dpath, H5P_DEFAULT)) < 0)
     return AE_ERR(AEON_ERR_USER, "'%s' has no dataset '%s'", path, dpath);
@@ -356,11 +398,21 @@ static aeon_err open_checked(hid_t file, const char *dpath, const long gshape[3]
 aeon_err h5u_read_box(hid_t file, const char *dpath, const aeon_mesh *m, double *var, const h5u_box_map *map,
                       double *buf, h5u_digest *dg, const char *path) {
   hid_t dset = -1;
-  AE_CHK(open_checked(file, dpath, map->gshape, path, &dset));
-  aeon_err e = transfer(dset, map, buf, 0, dg != NULL, dpath, path);
+  AE_CHK(h5u_open_field(file, dpath, map->gshape, path, &dset));
+  aeon_err e = AEON_OK;
+  if (dg) {
+    e = transfer_slabs(dset, m, map, var, buf, 0, dg, dpath, path);
+  } else {
+    e = transfer(dset, map, buf, 0, 0, dpath, path);
+    if (!e) copy_box(m, map, var, buf, 0, NULL);
+  }
   h5u_close(&dset);
-  if (!e) copy_box(m, map, var, buf, 0, dg);
   return e;
+}
+
+aeon_err h5u_read_field(hid_t dset, const aeon_mesh *m, double *var, const h5u_box_map *map, double *buf,
+                        h5u_digest *dg, const char *dpath, const char *path) {
+  return transfer_slabs(dset, m, map, var, buf, 0, dg, dpath, path);
 }
 
 aeon_err h5u_write_bytes(hid_t file, const char *dpath, const uint8_t *bytes, uint64_t n, int rank,

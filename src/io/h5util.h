@@ -62,15 +62,24 @@ typedef struct h5u_digest {
 
 /* Adds n consecutive values whose first one has global (file-order) index g0 to dg. */
 void h5u_digest_row(h5u_digest *dg, const double *row, size_t n, uint64_t g0);
+/* Doubles of the buffer h5u_write_box and h5u_read_box or h5u_read_field need for map's box: the whole box
+ * (slabs = 0: collective transfers), or one slab of z-planes of about 4 MiB (slabs = 1: with a digest). */
+long h5u_buf_points(const h5u_box_map *map, int slabs);
 /* Writes variable var's box into dataset dpath (created contiguous); collectively without dg (a snapshot),
- * independently with dg (a checkpoint: the box is also added to dg while it is packed); buf holds at least
- * aeon_box_size(&map->box) doubles. */
+ * independently with dg (a checkpoint: slab by slab, each slab added to dg while it is packed); buf holds
+ * h5u_buf_points(map, dg != NULL) doubles. */
 aeon_err h5u_write_box(hid_t file, const char *dpath, const aeon_mesh *m, const double *var,
                        const h5u_box_map *map, h5u_digest *dg, double *buf, const char *path);
-/* Reads dataset dpath (checked to have the global shape) into variable var's box: collectively without dg,
- * independently with dg (a checkpoint: the box read is added to dg). */
+/* Opens dataset dpath (collective metadata reads) and checks it is a floating-point dataset of global shape gshape. */
+aeon_err h5u_open_field(hid_t file, const char *dpath, const long gshape[3], const char *path, hid_t *dset);
+/* Reads dataset dpath (checked to have the global shape) into variable var's box: collectively without dg (a
+ * snapshot; buf holds h5u_buf_points(map, 0) doubles), independently with dg as h5u_read_field does. */
 aeon_err h5u_read_box(hid_t file, const char *dpath, const aeon_mesh *m, double *var, const h5u_box_map *map,
                       double *buf, h5u_digest *dg, const char *path);
+/* Reads this rank's box of the open dataset dset (named dpath) into var independently, slab by slab, adding each
+ * slab to dg as it is unpacked (a checkpoint); buf holds h5u_buf_points(map, 1) doubles. */
+aeon_err h5u_read_field(hid_t dset, const aeon_mesh *m, double *var, const h5u_box_map *map, double *buf,
+                        h5u_digest *dg, const char *dpath, const char *path);
 /* Writes n bytes (given on rank 0; others pass any pointer) as a 1D uint8 dataset with Fletcher32, collectively. */
 aeon_err h5u_write_bytes(hid_t file, const char *dpath, const uint8_t *bytes, uint64_t n, int rank,
                          const char *path);
