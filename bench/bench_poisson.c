@@ -58,6 +58,35 @@ static double tmax(double t) {
   return m;
 }
 
+/* A solve of b into x by one of the cases (Aeon's ksp or the PETSc backend). */
+typedef aeon_err (*solve_fn)(void *solver, aeon_gvec *b, aeon_gvec *x, aeon_ksp_result *r);
+
+static aeon_err ksp_solve_fn(void *solver, aeon_gvec *b, aeon_gvec *x, aeon_ksp_result *r) {
+  return aeon_ksp_solve(solver, b, x, r);
+}
+
+static aeon_err petsc_solve_fn(void *solver, aeon_gvec *b, aeon_gvec *x, aeon_ksp_result *r) {
+  return aeon_petsc_solve(solver, b, x, r);
+}
+
+/* Times B->reps solves after a set-up that began at t0 (best solve kept) and measures the error; e: set-up's error. */
+static aeon_err time_solves(bench *B, double t0, aeon_err e, solve_fn solve, void *solver, outcome *o) {
+  o->setup = tmax(MPI_Wtime() - t0);
+  o->solve = 1e30;
+  aeon_ksp_result r = {0};
+  for (int k = 0; k < B->reps && !e; k++) {
+    MPI_Barrier(MPI_COMM_WORLD);
+    double t1 = MPI_Wtime();
+    e = solve(solver, &B->b, &B->x, &r);
+    o->solve = fmin(o->solve, tmax(MPI_Wtime() - t1));
+  }
+  o->its = r.its;
+  o->reason = r.reason;
+  double rms;
+  if (!e) e = aeon_model_error(B->model, &B->x, &rms, &o->err);
+  return e;
+}
+
 /* Aeon: a Krylov method preconditioned by multigrid (set-up: the operator and the hierarchy). */
 static aeon_err aeon_case(bench *B, const char *type, double rtol, outcome *o) {
   MPI_Barrier(MPI_COMM_WORLD);
@@ -80,19 +109,7 @@ static aeon_err aeon_case(bench *B, const char *type, double rtol, outcome *o) {
     ko.rtol = rtol;
     e = aeon_ksp_create(&ko, &A, &pc, &B->b, &ksp);
   }
-  o->setup = tmax(MPI_Wtime() - t0);
-  o->solve = 1e30;
-  aeon_ksp_result r = {0};
-  for (int k = 0; k < B->reps && !e; k++) {
-    MPI_Barrier(MPI_COMM_WORLD);
-    double t1 = MPI_Wtime();
-    e = aeon_ksp_solve(ksp, &B->b, &B->x, &r);
-    o->solve = fmin(o->solve, tmax(MPI_Wtime() - t1));
-  }
-  o->its = r.its;
-  o->reason = r.reason;
-  double rms;
-  if (!e) e = aeon_model_error(B->model, &B->x, &rms, &o->err);
+  e = time_solves(B, t0, e, ksp_solve_fn, ksp, o);
   aeon_ksp_destroy(ksp);
   aeon_mg_destroy(mg);
   aeon_ell_op_destroy(op);
@@ -109,19 +126,7 @@ static aeon_err petsc_case(bench *B, const char *pc, outcome *o) {
   aeon_petsc *P = NULL;
   aeon_err e = aeon_petsc_create(&po, NULL, NULL, B->model, &B->b, &P);
   if (!e) e = aeon_petsc_setup(P);
-  o->setup = tmax(MPI_Wtime() - t0);
-  o->solve = 1e30;
-  aeon_ksp_result r = {0};
-  for (int k = 0; k < B->reps && !e; k++) {
-    MPI_Barrier(MPI_COMM_WORLD);
-    double t1 = MPI_Wtime();
-    e = aeon_petsc_solve(P, &B->b, &B->x, &r);
-    o->solve = fmin(o->solve, tmax(MPI_Wtime() - t1));
-  }
-  o->its = r.its;
-  o->reason = r.reason;
-  double rms;
-  if (!e) e = aeon_model_error(B->model, &B->x, &rms, &o->err);
+  e = time_solves(B, t0, e, petsc_solve_fn, P, o);
   aeon_petsc_destroy(P);
   return e;
 }
