@@ -25,6 +25,7 @@
 #include "aeon/sim.h"
 
 #include "mpicheck.h"
+#include "testutil.h"
 
 static int rank;
 
@@ -34,20 +35,7 @@ typedef struct grid {
 } grid;
 
 static aeon_err make_grid(MPI_Comm comm, long n, const aeon_bc bc[6], int ghost, grid *g) {
-  memset(g, 0, sizeof *g);
-  for (int d = 0; d < 3; d++) {
-    g->m.N[d] = n;
-    g->m.xmin[d] = 0;
-    g->m.xmax[d] = 1;
-    g->m.dx[d] = 1.0 / (double)n;
-  }
-  g->m.ghost = ghost;
-  memcpy(g->m.bc, bc, sizeof g->m.bc);
-  int dims[3] = {0, 0, 0}, periodic[3];
-  aeon_mesh_periodicity(&g->m, periodic);
-  aeon_err e = aeon_par_create(comm, dims, periodic, g->m.N, &g->par);
-  if (!e) e = aeon_mesh_setup_patch(&g->m, &g->par);
-  return e;
+  return aeon_test_unit_cube(comm, n, bc, ghost, &g->m, &g->par);
 }
 
 static const aeon_bc DIR[6] = {AEON_BC_DIRICHLET, AEON_BC_DIRICHLET, AEON_BC_DIRICHLET,

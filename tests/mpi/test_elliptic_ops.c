@@ -19,6 +19,7 @@
 #include "aeon/memory.h"
 
 #include "mpicheck.h"
+#include "testutil.h"
 
 static int rank;
 static const double K = 2 * M_PI;
@@ -29,20 +30,7 @@ typedef struct grid {
 } grid;
 
 static aeon_err make_grid(long n, const aeon_bc bc[6], int ghost, grid *g) {
-  memset(g, 0, sizeof *g);
-  for (int d = 0; d < 3; d++) {
-    g->m.N[d] = n;
-    g->m.xmin[d] = 0;
-    g->m.xmax[d] = 1;
-    g->m.dx[d] = 1.0 / (double)n;
-  }
-  g->m.ghost = ghost;
-  memcpy(g->m.bc, bc, sizeof g->m.bc);
-  int dims[3] = {0, 0, 0}, periodic[3];
-  aeon_mesh_periodicity(&g->m, periodic);
-  aeon_err e = aeon_par_create(MPI_COMM_WORLD, dims, periodic, g->m.N, &g->par);
-  if (!e) e = aeon_mesh_setup_patch(&g->m, &g->par);
-  return e;
+  return aeon_test_unit_cube(MPI_COMM_WORLD, n, bc, ghost, &g->m, &g->par);
 }
 
 static void free_grid(grid *g) { aeon_par_destroy(&g->par); }
