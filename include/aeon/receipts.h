@@ -73,6 +73,8 @@ aeon_err aeon_receipts_append(aeon_receipts *log, aeon_receipt_kind kind, int64_
 size_t aeon_receipts_count(const aeon_receipts *log);
 /* Returns receipt i (i < count). */
 const aeon_receipt *aeon_receipts_get(const aeon_receipts *log, size_t i);
+/* Returns how many receipts of kind `kind` hold `text` in their detail (NULL log: 0). */
+size_t aeon_receipts_count_kind(const aeon_receipts *log, aeon_receipt_kind kind, const char *text);
 /* Returns a short name for a kind ("step-accepted", ...). */
 const char *aeon_receipt_kind_name(int32_t kind);
 /* Writes the whole log in canonical form into buf (count * AEON_RECEIPT_BYTES bytes, little-endian). */

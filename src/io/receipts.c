@@ -266,6 +266,15 @@ const aeon_receipt *aeon_receipts_get(const aeon_receipts *log, size_t i) {
   return i < log->count ? slot(log, i) : NULL;
 }
 
+size_t aeon_receipts_count_kind(const aeon_receipts *log, aeon_receipt_kind kind, const char *text) {
+  size_t n = 0;
+  for (size_t i = 0; log && i < log->count; i++) {
+    const aeon_receipt *r = aeon_receipts_get(log, i);
+    n += r->kind == (int32_t)kind && strstr(r->detail, text) != NULL;
+  }
+  return n;
+}
+
 /* Returns the kind's name, or NULL for a kind this build does not know. */
 static const char *known_name(int32_t kind) {
   static const char *const names[] = {

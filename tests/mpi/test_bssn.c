@@ -118,13 +118,7 @@ static void test_ace_enforced(int rank) {
 
 /* Number of receipts of a kind whose detail contains text (rank 0; 0 elsewhere). */
 static int count_receipts(aeon_sim *sim, aeon_receipt_kind kind, const char *text) {
-  if (!sim->receipts) return 0;
-  int n = 0;
-  for (size_t i = 0; i < aeon_receipts_count(sim->receipts); i++) {
-    const aeon_receipt *r = aeon_receipts_get(sim->receipts, i);
-    n += r->kind == (int32_t)kind && strstr(r->detail, text) != NULL;
-  }
-  return n;
+  return (int)aeon_receipts_count_kind(sim->receipts, kind, text);
 }
 
 /* 3. A forced violation is rejected by the growth bound and retried. */
