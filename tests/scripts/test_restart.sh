@@ -75,14 +75,16 @@ rc=$?
 run 2 run "$deck" "${common[@]}" --set output.dir=dead --force > again2.log 2>&1
 [ $? -eq 0 ] && ls -d dead/checkpoints.replaced-* > /dev/null 2>&1 && [ -f dead/checkpoints.replaced-*/chk_00000006.h5 ] \
   && ok "--force moves the earlier checkpoints aside" || { bad "--force over old checkpoints"; cat again2.log; }
-# Checkpoints by wall clock: every 0.3 s of a run of about 2 s (rank 0's clock, agreed by every rank).
+# Checkpoints by wall clock: every 0.25 s of a run of about 2 s (rank 0's clock, agreed by every rank).
 t0=$(date +%s%N)
 run 2 run "$deck" --quiet --set grid.n=[24,24,24] --set run.t_final=30 --set output.dir=wall --set checkpoint.walltime=0.25 \
   --set checkpoint.keep=1000 --set checkpoint.at_end=false > wall.log 2>&1
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 nck=$(ls wall/checkpoints/chk_*.h5 2>/dev/null | wc -l)
-want=$(( ms / 250 / 2 ))
-[ "$nck" -ge 1 ] && [ "$nck" -ge "$want" ] && ok "checkpoint.walltime=0.25 over a ${ms} ms run: $nck checkpoints by wall clock" \
+# At least two (the run lasts several intervals even on an idle machine), never more than the clock allows (not one
+# per step): bounds that hold however loaded the machine is, since a loaded machine only stretches the run.
+most=$(( ms / 250 + 1 ))
+[ "$nck" -ge 2 ] && [ "$nck" -le "$most" ] && ok "checkpoint.walltime=0.25 over a ${ms} ms run: $nck checkpoints by wall clock (2..$most)" \
   || { bad "walltime checkpoints ($nck in $ms ms)"; cat wall.log; }
 # A solution blowing up (time.cfl 0.9 is unstable for RK4 with this stencil in 3D; time.stability=warn lets it
 # start) stops at faults.max_abs
