@@ -166,61 +166,6 @@ static aeon_err fill_fields(aeon_by *by, int *any) {
   return AEON_OK;
 }
 
-/* Lists the cells within 1.5 m_q + 1.5 h of a puncture, where the source (which peaks at r ~ 0.1 m near a puncture
- * with momentum or spin) is averaged over sub-points spaced at most m_min / 16. */
-static aeon_err find_near(aeon_by *by) {
-  const aeon_mesh *m = &by->m;
-  double h = fmax(m->dx[0], fmax(m->dx[1], m->dx[2])), mmin = INFINITY;
-  for (int q = 0; q < by->n; q++) mmin = fmin(mmin, by->p[q].m);
-  by->ns = (int)ceil(h / (mmin / 16));
-  if (by->ns > 16) by->ns = 16;
-  if (by->ns <= 1) return AEON_OK;
-  for (int pass = 0; pass < 2; pass++) { /* count, then fill */
-    long c = 0;
-    for (int k = 0; k < m->n[2]; k++)
-      for (int j = 0; j < m->n[1]; j++)
-        for (int i = 0; i < m->n[0]; i++) {
-          double x[3] = {aeon_coord(m, 0, i), aeon_coord(m, 1, j), aeon_coord(m, 2, k)};
-          int near = 0;
-          for (int q = 0; q < by->n && !near; q++) {
-            double r = hypot(hypot(x[0] - by->p[q].x[0], x[1] - by->p[q].x[1]), x[2] - by->p[q].x[2]);
-            near = r < 1.5 * by->p[q].m + 1.5 * h;
-          }
-          if (!near) continue;
-          if (pass) {
-            by->near_idx[c] = aeon_idx(m, i, j, k);
-            memcpy(by->near_x[c], x, sizeof x);
-          }
-          c++;
-        }
-    if (!pass && c > 0) {
-      AE_CHK(aeon_mem_alloc(sizeof(long) * (size_t)c, (void **)&by->near_idx));
-      AE_CHK(aeon_mem_alloc(sizeof(double[3]) * (size_t)c, (void **)&by->near_x));
-    }
-    by->nnear = c;
-  }
-  return AEON_OK;
-}
-
-double by_near_source(const aeon_by *by, long q, double ui, double *c) {
-  const int ns = by->ns;
-  const double *xc = by->near_x[q];
-  double s = 0, cs = 0;
-  for (int a = 0; a < ns; a++)
-    for (int b = 0; b < ns; b++)
-      for (int e = 0; e < ns; e++) {
-        double x[3] = {xc[0] + ((e + 0.5) / ns - 0.5) * by->m.dx[0], xc[1] + ((b + 0.5) / ns - 0.5) * by->m.dx[1],
-                       xc[2] + ((a + 0.5) / ns - 0.5) * by->m.dx[2]};
-        double ip = 1 / (1 + ui + aeon_by_psi_singular(by->n, by->p, x)), ip2 = ip * ip, ip4 = ip2 * ip2;
-        double t = by_aa(by->n, by->p, x) * ip4 * ip2 * ip;
-        s += t;
-        cs += 7 * t * ip;
-      }
-  double inv = 1.0 / ((double)ns * ns * ns);
-  if (c) *c = cs * inv;
-  return s * inv;
-}
-
 static aeon_err make_vectors(aeon_by *by) {
   aeon_gvec *v[] = {&by->u, &by->w, &by->aa, &by->c, &by->F, &by->du, &by->ut, &by->rhs};
   for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) AE_CHK(aeon_ell_vec_create(by->L, v[i]));
@@ -245,7 +190,6 @@ static aeon_err build(aeon_by *by, const aeon_mesh *m0, const aeon_by_opts *o) {
   AE_CHK(make_vectors(by));
   int any;
   AE_CHK(fill_fields(by, &any));
-  AE_CHK(find_near(by));
   aeon_ell_spec hs = aeon_ell_spec_default(AEON_ELL_HELMHOLTZ);
   memcpy(hs.robin_origin, by->origin, sizeof hs.robin_origin);
   hs.a = any ? 1.0 : 0.0;
@@ -286,8 +230,6 @@ void aeon_by_destroy(aeon_by *by) {
   aeon_gvec *v[] = {&by->u, &by->w, &by->aa, &by->c, &by->F, &by->du, &by->ut, &by->rhs};
   for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) aeon_gvec_destroy(v[i]);
   aeon_ell_op_destroy(by->L);
-  aeon_mem_free(by->near_idx);
-  aeon_mem_free(by->near_x);
   aeon_mem_free(by);
 }
 
@@ -311,13 +253,6 @@ static aeon_err residual(aeon_by *by, aeon_gvec *u, aeon_gvec *F, aeon_gvec *c, 
         if (cp) cp[i] = 7 * ap[i] * ip7 * ip;
       }
     }
-  for (long q = 0; q < by->nnear; q++) { /* near the punctures: the cell average instead of the centre's value */
-    long o = by->near_idx[q];
-    double ui = u->data[o], psi = 1 + ui + by->w.data[o];
-    double sc = by->aa.data[o] / pow(psi, 7);
-    F->data[o] += sc - by_near_source(by, q, ui, c ? &c->data[o] : NULL);
-    b |= !isfinite(F->data[o]);
-  }
   AE_MPI(MPI_Allreduce(&b, bad, 1, MPI_INT, MPI_LOR, m->par->cart));
   return AEON_OK;
 }

@@ -1,15 +1,17 @@
-/* ranks: 1 2 */
+/* ranks: 2 */
 /* Bowen-York puncture data (aeon/bowen_york.h) on small grids (the accurate
  * figures are tests/validation/bowen_york.sh's):
  * (1) Brill-Lindquist (no momenta, no spins): u = 0 to round-off, ADM mass =
  *     sum of the bare masses, local masses m_i (1 + m_j / (2 d));
- * (2) a single spinning puncture (m = 1, S = 0.5 along z) at 3 resolutions on
- *     [-16, 16]^3: Newton converges to 1e-10 of the source in a few steps,
- *     the ADM mass approaches the TwoPunctures value 1.0846851040 with an
- *     observed order between 1.5 and 2.6 and is within 3e-3 of it at 64^3;
- * (3) the calibration binary (x = +-3.257, m = 0.483, P = +-0.133 y) at 48^3
- *     on [-16, 16]^3: ADM mass within 5e-3 of 0.99570331, local masses within
- *     5e-3 of 0.50508453 and equal to each other (symmetry);
+ * (2) a single spinning puncture (m = 1, S = 0.5 along z) at 16^3, 24^3, 32^3
+ *     on [-8, 8]^3 (h = 1, 2/3, 1/2): Newton converges to 1e-10 of the source
+ *     in a few steps, the ADM mass approaches the TwoPunctures value
+ *     1.0846851040 from below with an observed order between 1.8 and 3.5
+ *     (measured 2.15, 2.93: the puncture's source, peaked at r ~ 0.07, is not
+ *     resolved yet) and is within 6e-3 of it at 32^3;
+ * (3) the calibration binary (x = +-3.257, m = 0.483, P = +-0.133 y) at 32^3
+ *     on [-12, 12]^3: ADM mass within 2e-3 of 0.99570331, local masses within
+ *     2e-3 of 0.50508453 and equal to each other (symmetry);
  * (4) a warm start (the last solution) needs no Newton step; the solution is
  *     the same on 1 and 2 ranks to round-off (ADM masses agree to 1e-12);
  * (5) bad input: a puncture outside the box, two on top of each other, a
@@ -100,53 +102,53 @@ static figures solve(MPI_Comm comm, int which, long n, double L, int warm) {
 }
 
 static void test_brill_lindquist(void) {
-  figures f = solve(MPI_COMM_WORLD, 0, 32, 12, 0);
+  figures f = solve(MPI_COMM_WORLD, 0, 16, 12, 0);
   CHECK(f.err == AEON_OK, "BL solve failed");
   CHECK(f.umax <= 1e-14, "BL: max |u| = %.3e, expected 0", f.umax);
   CHECK(fabs(f.M.adm - 1.0) <= 1e-14, "BL: ADM mass %.15f, expected 1", f.M.adm);
   double ml = 0.5 * (1 + 0.5 / (2 * 6.514));
   for (int q = 0; q < 2; q++) CHECK(fabs(f.M.local[q] - ml) <= 1e-14, "BL: local mass %.15f vs %.15f", f.M.local[q], ml);
-  if (rank == 0) printf("brill-lindquist 32^3: max|u| %.3e, M_ADM %.15f, Newton %d\n", f.umax, f.M.adm, f.r.newton_its);
+  if (rank == 0) printf("brill-lindquist 16^3: max|u| %.3e, M_ADM %.15f, Newton %d\n", f.umax, f.M.adm, f.r.newton_its);
 }
 
 static void test_spinning(void) {
   const double ref = 1.0846851040;
-  const long ns[3] = {32, 48, 64};
+  const long ns[3] = {16, 24, 32};
   double e[3];
   for (int i = 0; i < 3; i++) {
-    figures f = solve(MPI_COMM_WORLD, 1, ns[i], 16, 0);
+    figures f = solve(MPI_COMM_WORLD, 1, ns[i], 8, 0);
     CHECK(f.err == AEON_OK, "spinning %ld^3 failed", ns[i]);
     CHECK(f.r.newton_its >= 2 && f.r.newton_its <= 8, "spinning: %d Newton steps", f.r.newton_its);
     CHECK(f.r.fnorm <= 1e-10 * f.r.fnorm0, "spinning: ||F|| %.3e of %.3e", f.r.fnorm, f.r.fnorm0);
     e[i] = f.M.adm - ref;
     if (rank == 0)
-      printf("spinning %ld^3 on [-16,16]^3: M_ADM %.10f (box %.10f + tail %.3e), error %+.3e, Newton %d, Krylov %ld, "
+      printf("spinning %ld^3 on [-8,8]^3: M_ADM %.10f (box %.10f + tail %.3e), error %+.3e, Newton %d, Krylov %ld, "
              "%.2f s\n", ns[i], f.M.adm, f.M.adm_box, f.M.tail, e[i], f.r.newton_its, f.r.ksp_its, f.r.seconds);
   }
-  double p1 = log(fabs(e[0] / e[1])) / log(48.0 / 32.0), p2 = log(fabs(e[1] / e[2])) / log(64.0 / 48.0);
+  double p1 = log(fabs(e[0] / e[1])) / log(1.5), p2 = log(fabs(e[1] / e[2])) / log(32.0 / 24.0);
   if (rank == 0) printf("spinning: observed orders %.2f, %.2f\n", p1, p2);
-  CHECK(p2 > 1.5 && p2 < 2.6, "spinning: order %.2f", p2);
-  CHECK(fabs(e[2]) < 3e-3, "spinning: error %.3e at 64^3", e[2]);
+  CHECK(p1 > 1.8 && p1 < 3.5 && p2 > 1.8 && p2 < 3.5, "spinning: orders %.2f %.2f", p1, p2);
+  CHECK(e[0] < e[1] && e[1] < e[2] && e[2] < 0 && fabs(e[2]) < 6e-3, "spinning: error %.3e at 32^3", e[2]);
 }
 
 static void test_binary(void) {
-  figures f = solve(MPI_COMM_WORLD, 2, 48, 16, 0);
+  figures f = solve(MPI_COMM_WORLD, 2, 32, 12, 0);
   CHECK(f.err == AEON_OK, "binary failed");
   if (rank == 0)
-    printf("binary 48^3 on [-16,16]^3: M_ADM %.8f (error %+.3e), M+ %.8f M- %.8f (error %+.3e), u+ %.6e, Newton %d, "
+    printf("binary 32^3 on [-12,12]^3: M_ADM %.8f (error %+.3e), M+ %.8f M- %.8f (error %+.3e), u+ %.6e, Newton %d, "
            "Krylov %ld, %.2f s\n", f.M.adm, f.M.adm - 0.99570331, f.M.local[0], f.M.local[1],
            f.M.local[0] - 0.50508453, f.M.u_at[0], f.r.newton_its, f.r.ksp_its, f.r.seconds);
-  CHECK(fabs(f.M.adm - 0.99570331) < 5e-3, "binary: ADM mass %.8f", f.M.adm);
-  for (int q = 0; q < 2; q++) CHECK(fabs(f.M.local[q] - 0.50508453) < 5e-3, "binary: local mass %.8f", f.M.local[q]);
+  CHECK(fabs(f.M.adm - 0.99570331) < 2e-3, "binary: ADM mass %.8f", f.M.adm);
+  for (int q = 0; q < 2; q++) CHECK(fabs(f.M.local[q] - 0.50508453) < 2e-3, "binary: local mass %.8f", f.M.local[q]);
   CHECK(fabs(f.M.local[0] - f.M.local[1]) < 1e-10, "binary: local masses differ: %.12f %.12f", f.M.local[0],
         f.M.local[1]);
 }
 
 static void test_warm_and_ranks(void) {
-  figures w = solve(MPI_COMM_WORLD, 2, 32, 16, 1);
+  figures w = solve(MPI_COMM_WORLD, 2, 16, 12, 1);
   CHECK(w.err == AEON_OK && w.r.newton_its == 0, "warm start: %d Newton steps (expected 0)", w.r.newton_its);
   figures s = {0};
-  if (rank == 0) s = solve(MPI_COMM_SELF, 2, 32, 16, 0);
+  if (rank == 0) s = solve(MPI_COMM_SELF, 2, 16, 12, 0);
   MPI_Bcast(&s.M.adm, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   CHECK(fabs(s.M.adm - w.M.adm) < 1e-12, "ranks: ADM mass %.15f vs one rank %.15f", w.M.adm, s.M.adm);
 }
