@@ -110,7 +110,7 @@ aeon_err aeon_by_create(const aeon_mesh *m, int n, const aeon_by_puncture *p, co
                         aeon_by **by);
 /* Frees a solver (collective). NULL is fine. */
 void aeon_by_destroy(aeon_by *by);
-/* Solves for u from the current u (zero, the last solution, or one set with aeon_by_set_guess); collective. A
+/* Solves for u from the current u (zero, or the last solution: a warm start); collective. A
  * divergent or NaN solve returns AEON_ERR_NUMERIC and leaves u zero. */
 aeon_err aeon_by_solve(aeon_by *by, aeon_by_result *res);
 /* The solution u: a ghosted vector on the interior of the solver's mesh (owned by the solver). */
