@@ -110,6 +110,10 @@ aeon_err aeon_by_create(const aeon_mesh *m, int n, const aeon_by_puncture *p, co
                         aeon_by **by);
 /* Frees a solver (collective). NULL is fine. */
 void aeon_by_destroy(aeon_by *by);
+/* Replaces the punctures (checked as by aeon_by_create) and keeps u as the next solve's initial guess: a warm start
+ * for a sequence of nearby data sets (collective). The robin centre and the preconditioner stay those of the first
+ * data set (the preconditioner only approximates the Jacobian anyway). */
+aeon_err aeon_by_set_punctures(aeon_by *by, int n, const aeon_by_puncture *p, const char *key);
 /* Solves for u from the current u (zero, or the last solution: a warm start); collective. A
  * divergent or NaN solve returns AEON_ERR_NUMERIC and leaves u zero. */
 aeon_err aeon_by_solve(aeon_by *by, aeon_by_result *res);

@@ -235,6 +235,14 @@ void aeon_by_destroy(aeon_by *by) {
 
 aeon_gvec *aeon_by_u(aeon_by *by) { return &by->u; }
 
+aeon_err aeon_by_set_punctures(aeon_by *by, int n, const aeon_by_puncture *p, const char *key) {
+  AE_CHK(aeon_par_agree(by->m.par->cart, aeon_by_check(&by->m, n, p, key ? key : "punctures")));
+  by->n = n;
+  memcpy(by->p, p, sizeof(aeon_by_puncture) * (size_t)n);
+  int any;
+  return fill_fields(by, &any);
+}
+
 /* F = L u - aa psi^-7 and, if c is not NULL, c = 7 aa psi^-8; *bad = 1 if psi <= 0 or a value is not finite here. */
 static aeon_err residual(aeon_by *by, aeon_gvec *u, aeon_gvec *F, aeon_gvec *c, int *bad) {
   AE_CHK(aeon_ell_apply(by->L, u, F));
