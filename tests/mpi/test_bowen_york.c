@@ -15,8 +15,9 @@
  * (4) a warm start (the last solution) needs no Newton step; the solution is
  *     the same on 1 and 2 ranks to round-off (ADM masses agree to 1e-12);
  * (5) bad input: a puncture outside the box, two on top of each other, a
- *     non-positive mass, a puncture on a cell centre, a periodic face:
- *     AEON_ERR_USER naming the key.
+ *     non-positive mass, a puncture on a cell centre, a symmetry face:
+ *     AEON_ERR_USER naming the key; a solve that cannot converge (one Newton
+ *     step allowed) is AEON_ERR_NUMERIC and leaves u zero (nothing handed on).
  * AEON_BY_EXPLORE=N,L,case prints the figures of one solve and exits. */
 #include <math.h>
 #include <stdio.h>
@@ -188,6 +189,23 @@ static void test_bad_input(void) {
   g.m.bc[0] = AEON_BC_SYMMETRY;
   data_set(2, p);
   refuse(&g, 2, p, "boundary.xlo");
+  free_grid(&g);
+  CHECK(make_grid(MPI_COMM_WORLD, 16, 12, &g) == AEON_OK, "grid");
+  data_set(2, p);
+  aeon_by_opts o;
+  aeon_by_opts_default(&o);
+  o.newton_max_it = 1;
+  aeon_by *by = NULL;
+  aeon_err e = aeon_by_create(&g.m, 2, p, &o, "punctures", &by);
+  aeon_by_result r;
+  if (!e) e = aeon_by_solve(by, &r);
+  const char *msg = aeon_error_message();
+  CHECK(e == AEON_ERR_NUMERIC && msg && strstr(msg, "did not converge"), "Newton limit: %d %s", (int)e, msg ? msg : "");
+  aeon_error_clear();
+  double umax = -1;
+  if (by) aeon_gvec_maxnorm(aeon_by_u(by), &umax);
+  CHECK(umax == 0, "a failed solve left max |u| = %g", umax);
+  aeon_by_destroy(by);
   free_grid(&g);
 }
 
