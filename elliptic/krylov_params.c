@@ -4,15 +4,17 @@
 #include <string.h>
 
 #include "aeon/boundary.h"
+#include "aeon/bowen_york.h"
 #include "aeon/elliptic.h"
 #include "aeon/krylov.h"
 #include "aeon/mesh.h"
 #include "aeon/parallel.h"
 
 const aeon_param_decl aeon_krylov_params[] = {
-  {"elliptic.problem", AEON_PT_ENUM, "poisson", AEON_NORANGE, "poisson|helmholtz",
+  {"elliptic.problem", AEON_PT_ENUM, "poisson", AEON_NORANGE, "poisson|helmholtz|punctures",
    "model problem of aeon solve: -div(beta grad u) + c.grad u = f (poisson) or with a u added (helmholtz), "
-   "manufactured solution u = prod sin", AEON_RESTART_CHANGEABLE},
+   "manufactured solution u = prod sin; or Bowen-York puncture data (punctures: elliptic.punctures, robin faces)",
+   AEON_RESTART_CHANGEABLE},
   {"elliptic.helmholtz_a", AEON_PT_REAL, "1", 0, 1e12, NULL, "coefficient a of a u in the helmholtz problem",
    AEON_RESTART_CHANGEABLE},
   {"elliptic.helmholtz_b", AEON_PT_REAL, "1", 1e-12, 1e12, NULL, "coefficient b of -b div(beta grad u)",
@@ -78,5 +80,6 @@ aeon_err aeon_elliptic_paramset(aeon_paramset **psp) {
   AE_CHK(aeon_paramset_add(ps, "parallel", aeon_parallel_params, aeon_parallel_nparams));
   AE_CHK(aeon_paramset_add(ps, "krylov", aeon_krylov_params, aeon_krylov_nparams));
   AE_CHK(aeon_paramset_add(ps, "elliptic.mg", aeon_mg_params, aeon_mg_nparams));
+  AE_CHK(aeon_paramset_add(ps, "elliptic.punctures", aeon_by_params, aeon_by_nparams));
   return AEON_OK;
 }

@@ -7,6 +7,7 @@ extern const bssn_id_ops bssn_id_minkowski;
 extern const bssn_id_ops bssn_id_punctures;
 extern const bssn_id_ops bssn_id_schwarzschild;
 extern const bssn_id_ops bssn_id_linear_wave, bssn_id_gauge_wave;
+extern const bssn_id_ops bssn_id_bowen_york;
 
 const bssn_id_ops *const bssn_id_list[] = {
     &bssn_id_minkowski,
@@ -14,6 +15,7 @@ const bssn_id_ops *const bssn_id_list[] = {
     &bssn_id_schwarzschild, /* id_punctures.c */
     &bssn_id_linear_wave,   /* id_awa.c */
     &bssn_id_gauge_wave,    /* id_awa.c */
+    &bssn_id_bowen_york,    /* id_bowen_york.c */
     NULL,
 };
 

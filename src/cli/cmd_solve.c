@@ -8,7 +8,8 @@
  * set up and timed apart from the solve; then the iterations, the reason, the
  * true residual ||b - A x|| / ||b|| and the error against the manufactured
  * solution are printed. A solve that does not converge exits 4 with its
- * reason; bad input exits 2. */
+ * reason; bad input exits 2. elliptic.problem: punctures (Bowen-York puncture
+ * data) goes to solve_punctures.c instead. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "aeon/petsc_backend.h"
 #include "aeon/sim.h"
 #include "cli/commands.h"
+#include "cli/solve_punctures.h"
 #include "cli/solve_setup.h"
 
 typedef struct solve_cmd {
@@ -80,6 +82,10 @@ static const char *hint(aeon_ksp_reason r) {
 
 static aeon_err run(solve_cmd *c) {
   aeon_elliptic_setup *s = &c->s;
+  int punctures = 0;
+  AE_CHK(aeon_solve_punctures(MPI_COMM_WORLD, c->deck, c->nset, (const char *const *)c->sets, c->quiet,
+                              c->petsc_args, &punctures));
+  if (punctures) return AEON_OK;
   double t0 = MPI_Wtime();
   AE_CHK(aeon_elliptic_setup_create(MPI_COMM_WORLD, c->deck, c->nset, c->sets, c->petsc_args, s));
   AE_CHK(aeon_model_vector(s->model, &c->x));

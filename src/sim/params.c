@@ -1,5 +1,6 @@
 /* The parameters of the simulation itself and the set of all parameters. */
 #include "aeon/boundary.h"
+#include "aeon/bowen_york.h"
 #include "aeon/drivers.h"
 #include "aeon/elliptic.h"
 #include "aeon/ioguard.h"
@@ -65,6 +66,7 @@ aeon_err aeon_params_all(aeon_paramset **psp) {
   AE_CHK(aeon_paramset_add(ps, "spectral", aeon_spectral_params, aeon_spectral_nparams));
   AE_CHK(aeon_paramset_add(ps, "krylov", aeon_krylov_params, aeon_krylov_nparams));
   AE_CHK(aeon_paramset_add(ps, "elliptic.mg", aeon_mg_params, aeon_mg_nparams));
+  AE_CHK(aeon_paramset_add(ps, "elliptic.punctures", aeon_by_params, aeon_by_nparams));
   for (int i = 0; i < aeon_physics_count(); i++) {
     const aeon_physics_ops *p = aeon_physics_get(i);
     if (p->nparams) AE_CHK(aeon_paramset_add(ps, p->name, p->params, p->nparams));
