@@ -4,9 +4,11 @@
  * order, which gives the MPI_Alltoallv counts and displacements; the part a
  * rank keeps is a direct copy; buffers are allocated here. Apply (every time,
  * allocating nothing): pack each outgoing intersection (variable, z, y, rows
- * of x), one MPI_Alltoallv, copy the kept part, unpack each incoming
- * intersection in the same order its sender packed it. When no rank sends
- * anything to another (equal layouts), apply is local and calls no MPI. */
+ * of x; rows or planes that follow each other in memory, as in a compact
+ * array, move as one memcpy), start one MPI_Ialltoallv, copy the kept part
+ * while it is in flight, wait, unpack each incoming intersection in the same
+ * order its sender packed it. When no rank sends anything to another (equal
+ * layouts), apply is local and calls no MPI. */
 #include <limits.h>
 #include <string.h>
 
@@ -32,27 +34,44 @@ struct aeon_redist {
   aeon_redist_info info;
 };
 
-/* Copies the rows of box b of every variable between an array and a contiguous buffer. */
+/* How box b is copied: runs of `run` doubles, jn runs per plane and kn planes per variable. Rows merge into one run
+ * when they follow each other in every array given (row stride = the box's width), planes too (plane stride = width
+ * x height); a second array may be NULL. */
+typedef struct {
+  long run, jn, kn;
+} runs;
+
+static runs runs_of(const aeon_box *b, const aeon_array *a, const aeon_array *c) {
+  long nx = b->hi[0] - b->lo[0], ny = b->hi[1] - b->lo[1], nz = b->hi[2] - b->lo[2];
+  int rows = ny == 1 || (a->sy == nx && (!c || c->sy == nx));
+  int planes = rows && (nz == 1 || (a->sz == nx * ny && (!c || c->sz == nx * ny)));
+  return (runs){nx * (rows ? ny : 1) * (planes ? nz : 1), rows ? 1 : ny, planes ? 1 : nz};
+}
+
+/* Copies box b of every variable between an array and a contiguous buffer (x fastest, then y, z, variable). */
 static void copy_rows(const aeon_array *a, const aeon_box *b, int nvar, double *buf, int to_buffer) {
-  long nx = b->hi[0] - b->lo[0];
-  size_t row = sizeof(double) * (size_t)nx;
+  runs r = runs_of(b, a, NULL);
+  size_t bytes = sizeof(double) * (size_t)r.run;
   for (int v = 0; v < nvar; v++)
-    for (int k = b->lo[2]; k < b->hi[2]; k++)
-      for (int j = b->lo[1]; j < b->hi[1]; j++) {
-        double *p = aeon_array_at(a, v, b->lo[0], j, k);
-        if (to_buffer) memcpy(buf, p, row);
-        else memcpy(p, buf, row);
-        buf += nx;
+    for (long k = 0; k < r.kn; k++)
+      for (long j = 0; j < r.jn; j++) {
+        double *p = aeon_array_at(a, v, b->lo[0], b->lo[1] + j, b->lo[2] + k);
+        if (to_buffer) memcpy(buf, p, bytes);
+        else memcpy(p, buf, bytes);
+        buf += r.run;
       }
 }
 
 /* Copies box b of every variable from src to dst directly. */
 static void copy_direct(const aeon_array *src, aeon_array *dst, const aeon_box *b, int nvar) {
-  size_t row = sizeof(double) * (size_t)(b->hi[0] - b->lo[0]);
+  runs r = runs_of(b, src, dst);
+  size_t bytes = sizeof(double) * (size_t)r.run;
   for (int v = 0; v < nvar; v++)
-    for (int k = b->lo[2]; k < b->hi[2]; k++)
-      for (int j = b->lo[1]; j < b->hi[1]; j++)
-        memcpy(aeon_array_at(dst, v, b->lo[0], j, k), aeon_array_at(src, v, b->lo[0], j, k), row);
+    for (long k = 0; k < r.kn; k++)
+      for (long j = 0; j < r.jn; j++) {
+        long gj = b->lo[1] + j, gk = b->lo[2] + k;
+        memcpy(aeon_array_at(dst, v, b->lo[0], gj, gk), aeon_array_at(src, v, b->lo[0], gj, gk), bytes);
+      }
 }
 
 /* Finds the intersections with other ranks in one direction (sending: mine is my `from` box against every
@@ -179,10 +198,12 @@ aeon_err aeon_redist_apply(aeon_redist *r, const aeon_array *src, aeon_array *ds
   else if (e) return aeon_error_trace(e, __FILE__, __LINE__, __func__);
   for (int i = 0; i < r->nsend; i++)
     copy_rows(src, &r->send[i].box, r->nvar, r->sbuf + r->sdispl[r->send[i].rank], 1);
+  MPI_Request req = MPI_REQUEST_NULL;
   if (r->communicates)
-    AE_MPI(MPI_Alltoallv(r->sbuf, r->scount, r->sdispl, MPI_DOUBLE, r->rbuf, r->rcount, r->rdispl, MPI_DOUBLE,
-                         r->comm));
-  if (!aeon_box_empty_(&r->keep)) copy_direct(src, dst, &r->keep, r->nvar);
+    AE_MPI(MPI_Ialltoallv(r->sbuf, r->scount, r->sdispl, MPI_DOUBLE, r->rbuf, r->rcount, r->rdispl, MPI_DOUBLE,
+                          r->comm, &req));
+  if (!aeon_box_empty_(&r->keep)) copy_direct(src, dst, &r->keep, r->nvar); /* while the exchange is in flight */
+  if (r->communicates) AE_MPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
   for (int i = 0; i < r->nrecv; i++)
     copy_rows(dst, &r->recv[i].box, r->nvar, r->rbuf + r->rdispl[r->recv[i].rank], 0);
   return AEON_OK;
