@@ -270,9 +270,10 @@ static void bench(long n, int reps, aeon_fft_effort effort, int grid) {
            cm[3], all_err);
     if (no_mg) printf(",\"mg_solve_s\":null,\"mg_solve_median_s\":null,\"mg_ratio\":null}\n");
     else
-      printf(",\"mg_method\":\"FMG then V(2,2) RB-GS, 7-point, rtol 1e-10\",\"mg_solve_s\":%.5f,\"mg_solve_median_s\":%.5f,"
-             "\"mg_ratio\":%.2f,\"mg_ratio_median\":%.2f,\"mg_solve_cpu_s\":%.5f,\"mg_cycles\":%d,\"mg_rel_residual\":%.2e,"
-             "\"mg_max_error\":%.3e,\"fmg_s\":%.5f,\"fmg_median_s\":%.5f,\"fmg_cpu_s\":%.5f,\"fmg_max_error\":%.3e}\n",
+      printf(",\"mg_method\":\"FMG then V(2,2) RB-GS, 7-point, rtol 1e-10\",\"mg_solve_s\":%.5f,"
+             "\"mg_solve_median_s\":%.5f,\"mg_ratio\":%.2f,\"mg_ratio_median\":%.2f,\"mg_solve_cpu_s\":%.5f,"
+             "\"mg_cycles\":%d,\"mg_rel_residual\":%.2e,\"mg_max_error\":%.3e,\"fmg_s\":%.5f,\"fmg_median_s\":%.5f,"
+             "\"fmg_cpu_s\":%.5f,\"fmg_max_error\":%.3e}\n",
              mgb[0], mgm[0], mgb[0] / solve_best, mgm[0] / solve_med, mgb[2], mgc.res.cycles,
              mgc.res.rnorm0 > 0 ? mgc.res.rnorm / mgc.res.rnorm0 : 0.0, mg_err, mgb[1], mgm[1], mgb[3], fmg_err);
   }
