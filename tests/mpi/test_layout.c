@@ -161,8 +161,10 @@ static void test_round_trips(void) {
 }
 
 /* Pieces big enough to travel in several messages (about 2 MiB each, cut at z planes): on 2 ranks the x-split blocks
- * send 48 x 64 x 32 points x 3 variables to the other rank's z slab (2 messages); both ends checked as above. */
+ * send 48 x 64 x 32 points x 3 variables to the other rank's z slab (2 messages); both ends checked as above. On 3
+ * and 4 ranks every piece fits one message: left out there (it would only cost time). */
 static void test_many_messages(void) {
+  if (size > 2) return;
   const long N[3] = {96, 64, 64};
   aeon_mesh m;
   aeon_par par;
