@@ -8,11 +8,15 @@
  * whether the wisdom file already knew the shape (a second run must say hit),
  * the redistribution's share, Aeon's forward + inverse alone (redistribution
  * and normalisation included), and the solve's error against the manufactured
- * solution. Times are wall seconds and CPU seconds of the process (max over
- * ranks; the CPU figure is the one a loaded machine disturbs least). Prints one
- * JSON object per line.
+ * solution. Then, alternating with those too, Aeon's geometric multigrid on the
+ * same rhs and mesh (2nd-order 7-point Laplacian, periodic, zero-mean rhs): one
+ * FMG pass (reaches the discretisation error) and a full solve (FMG, then
+ * V-cycles, red-black Gauss-Seidel 2 + 2, to 1e-10 relative residual), with
+ * their errors against the manufactured solution (mean removed). Times are wall
+ * seconds and CPU seconds of the process (max over ranks; the CPU figure is the
+ * one a loaded machine disturbs least). Prints one JSON object per line.
  * Usage: mpirun -n P bench_spectral [N ...] [--reps R] [--planner estimate|measure|patient] [--grid xy|x|auto]
- * [--bare-huge]. Default N = 128, R = 9, planner measure, grid xy: the process grid splits x and y (z whole),
+ * [--bare-huge] [--no-mg]. Default N = 128, R = 9, planner measure, grid xy: the process grid splits x and y (z whole),
  * and the plan takes y slabs where that keeps more points in place (on 2 ranks a 1 x 2 x 1 grid: nothing moves
  * between ranks); x: x split only, so the redistribution moves (P-1)/P of the points each way; auto: Aeon's
  * automatic grid. --bare-huge: the bare transforms' buffer from a huge-page pool like Aeon's slab buffers, instead
@@ -25,8 +29,10 @@
 
 #include <fftw3-mpi.h>
 
+#include "aeon/elliptic.h"
 #include "aeon/layout.h"
 #include "aeon/memory.h"
+#include "aeon/reduce.h"
 #include "aeon/spectral.h"
 
 static int rank, size;
@@ -75,6 +81,64 @@ static double phi_at(const aeon_mesh *m, long i, long j, long k) {
 }
 
 static int bare_huge; /* --bare-huge: the bare transforms' buffer in a huge-page pool, as Aeon's slab buffers are */
+static int no_mg;     /* --no-mg: leave the multigrid comparison out */
+
+/* Multigrid on the bench's mesh: -lap u = -rhs (A = -lap, 7-point), rhs copied from the spectral solve's. */
+typedef struct mg_case {
+  aeon_ell_op *op;
+  aeon_mg *mg;
+  aeon_fields f; /* b, u */
+  aeon_gvec b, u;
+  aeon_mg_result res;
+} mg_case;
+
+/* Builds the operator, the hierarchy (FMG then V-cycles, RB-GS 2 + 2, rtol 1e-10) and b = -rhs. */
+static aeon_err mg_setup(const aeon_mesh *m, const aeon_array *rhs, mg_case *c) {
+  aeon_ell_spec spec = aeon_ell_spec_default(AEON_ELL_LAPLACIAN2);
+  aeon_mg_opts o;
+  aeon_mg_opts_default(&o);
+  o.cycle = AEON_MG_FMG;
+  o.rtol = 1e-10;
+  aeon_box in = {{0, 0, 0}, {m->n[0], m->n[1], m->n[2]}};
+  AE_CHK(aeon_ell_op_create(m, &spec, &c->op));
+  AE_CHK(aeon_mg_create(c->op, &o, &c->mg));
+  AE_CHK(aeon_fields_create(m, 2, &c->f));
+  AE_CHK(aeon_gvec_view_fields(m, &c->f, &in, m->par->cart, &c->b));
+  c->b.nvar = 1;
+  c->u = c->b;
+  c->u.data = c->f.data + c->f.stride;
+  const aeon_box *bx = &rhs->box;
+  for (long k = bx->lo[2]; k < bx->hi[2]; k++)
+    for (long j = bx->lo[1]; j < bx->hi[1]; j++)
+      for (long i = bx->lo[0]; i < bx->hi[0]; i++)
+        c->f.data[aeon_idx(m, (int)(i - m->off[0]), (int)(j - m->off[1]), (int)(k - m->off[2]))] =
+            -*aeon_array_at(rhs, 0, i, j, k);
+  return AEON_OK;
+}
+
+/* Max over the mesh of |u - mean(u) - phi| (the operator fixes u up to a constant; the mean is summed exactly). */
+static aeon_err mg_error(const aeon_mesh *m, mg_case *c, double *err) {
+  aeon_xsum acc;
+  aeon_xsum_init(&acc);
+  const double *u = c->u.data;
+  for (int k = 0; k < m->n[2]; k++)
+    for (int j = 0; j < m->n[1]; j++)
+      for (int i = 0; i < m->n[0]; i++) aeon_xsum_add(&acc, u[aeon_idx(m, i, j, k)]);
+  AE_CHK(aeon_xsum_allreduce(&acc, 1, m->par->cart));
+  double mean = aeon_xsum_value(&acc) / ((double)m->N[0] * (double)m->N[1] * (double)m->N[2]), e = 0;
+  for (int k = 0; k < m->n[2]; k++)
+    for (int j = 0; j < m->n[1]; j++)
+      for (int i = 0; i < m->n[0]; i++)
+        e = fmax(e, fabs(u[aeon_idx(m, i, j, k)] - mean - phi_at(m, m->off[0] + i, m->off[1] + j, m->off[2] + k)));
+  AE_MPI(MPI_Allreduce(&e, err, 1, MPI_DOUBLE, MPI_MAX, m->par->cart));
+  return AEON_OK;
+}
+
+static void mg_teardown(mg_case *c) {
+  aeon_mg_destroy(c->mg);
+  aeon_ell_op_destroy(c->op);
+  if (c->f.data) aeon_fields_destroy(&c->f);
+}
 
 /* Process grids: x and y split (z whole), x split only, or Aeon's automatic grid. */
 enum { GRID_XY = 0, GRID_X = 1, GRID_AUTO = 2 };
@@ -139,7 +203,12 @@ static void bench(long n, int reps, aeon_fft_effort effort, int grid) {
   double *t_bare = malloc(sizeof(double) * (size_t)reps), *t_solve = malloc(sizeof(double) * (size_t)reps);
   double *t_redist = malloc(sizeof(double) * (size_t)reps), cpu[4] = {1e30, 1e30, 1e30, 1e30}, c, w, fft_best = 1e30;
   double *c_med = malloc(sizeof(double) * 4 * (size_t)reps); /* CPU seconds per repetition: bare, solve, redist, fft */
+  double *t_mg = malloc(sizeof(double) * 4 * (size_t)reps); /* wall and CPU per repetition: solve, FMG pass */
+  double *t_fmg = t_mg + reps, *c_mg = t_mg + 2 * reps, *c_fmg = t_mg + 3 * reps, fmg_err = -1, mg_err = -1;
+  mg_case mgc;
+  memset(&mgc, 0, sizeof mgc);
   aeon_err e = aeon_spectral_poisson(s, &rhs, &phi); /* warm-up */
+  if (!e && !no_mg) e = mg_setup(&m, &rhs, &mgc);
   fftw_execute(fwd);
   fftw_execute(inv);
   for (int r = 0; r < reps && !e; r++) {
@@ -153,10 +222,14 @@ static void bench(long n, int reps, aeon_fft_effort effort, int grid) {
     TIMED(t_redist[r], c, aeon_redist_apply(there, &a, &sv); aeon_redist_apply(back, &sv, &phi));
     cpu[2] = fmin(cpu[2], c_med[2 * reps + r] = c);
     if (!e) e = aeon_spectral_poisson(s, &rhs, &phi); /* phi was overwritten by the redistribution's copy */
-    /* MULTIGRID COMPARISON (the elliptic issue, branch mg): time the multigrid solve of the same rhs on the same mesh
-     * here, inside this loop so it alternates with the bare and spectral solves, into t_mg[r] (wall) and its CPU
-     * seconds, then print "mg_solve_s", "mg_solve_median_s" and "mg_ratio" (mg / spectral solve) in the
-     * spectral_poisson line below instead of the nulls, with the multigrid's own error against phi_at. */
+    /* MULTIGRID COMPARISON: one FMG pass, then a full solve from zero, alternating with the solves above */
+    if (!e && !no_mg) {
+      TIMED(t_fmg[r], c_fmg[r], e = aeon_mg_cycle(mgc.mg, &mgc.b, &mgc.u));
+      if (!e && r == reps - 1) e = mg_error(&m, &mgc, &fmg_err);
+      if (!e) e = aeon_gvec_const(0, &mgc.u);
+      if (!e) TIMED(t_mg[r], c_mg[r], e = aeon_mg_solve(mgc.mg, &mgc.b, &mgc.u, &mgc.res));
+      if (!e && r == reps - 1) e = mg_error(&m, &mgc, &mg_err);
+    }
   }
   if (e) aeon_error_print(stderr, 1);
   double err = 0, all_err;
@@ -172,8 +245,12 @@ static void bench(long n, int reps, aeon_fft_effort effort, int grid) {
     red_best = fmin(red_best, t_redist[r]);
   }
   double bare_med = median(t_bare, reps), solve_med = median(t_solve, reps), red_med = median(t_redist, reps);
-  double cm[4];
+  double cm[4], mgb[4] = {1e30, 1e30, 1e30, 1e30}, mgm[4]; /* best, median: solve wall, FMG wall, solve CPU, FMG CPU */
   for (int q = 0; q < 4; q++) cm[q] = median(c_med + q * reps, reps);
+  for (int q = 0; q < 4 && !no_mg; q++) {
+    for (int r = 0; r < reps; r++) mgb[q] = fmin(mgb[q], t_mg[q * reps + r]);
+    mgm[q] = median(t_mg + q * reps, reps);
+  }
   if (rank == 0 && !e) {
     printf("{\"bench\":\"spectral_plan\",\"n\":%ld,\"ranks\":%d,\"grid\":\"%dx%dx%d\",\"planner\":\"%s\","
            "\"slabs\":\"%c\",\"bare_buffer\":\"%s\",\"plan_s\":%.4f,\"create_s\":%.4f,\"wisdom_file\":\"%s\",\"wisdom\":\"%s\",\"wisdom_saved\":%d,"
@@ -187,11 +264,21 @@ static void bench(long n, int reps, aeon_fft_effort effort, int grid) {
            "\"redist_both_ways_s\":%.5f,\"redist_median_s\":%.5f,\"bare_fft_cpu_s\":%.5f,\"solve_cpu_s\":%.5f,"
            "\"ratio_cpu\":%.3f,\"redist_cpu_s\":%.5f,\"aeon_fft_s\":%.5f,\"aeon_fft_cpu_s\":%.5f,\"bare_cpu_median_s\":%.5f,"
            "\"solve_cpu_median_s\":%.5f,\"ratio_cpu_median\":%.3f,\"redist_cpu_median_s\":%.5f,\"aeon_fft_cpu_median_s\":%.5f,"
-           "\"max_error\":%.3e,\"mg_solve_s\":null,\"mg_solve_median_s\":null,\"mg_ratio\":null}\n",
+           "\"max_error\":%.3e",
            n, size, reps, bare_best, solve_best, solve_best / bare_best, bare_med, solve_med, solve_med / bare_med,
            red_best, red_med, cpu[0], cpu[1], cpu[1] / cpu[0], cpu[2], fft_best, cpu[3], cm[0], cm[1], cm[1] / cm[0], cm[2],
            cm[3], all_err);
+    if (no_mg) printf(",\"mg_solve_s\":null,\"mg_solve_median_s\":null,\"mg_ratio\":null}\n");
+    else
+      printf(",\"mg_method\":\"FMG then V(2,2) RB-GS, 7-point, rtol 1e-10\",\"mg_solve_s\":%.5f,"
+             "\"mg_solve_median_s\":%.5f,\"mg_ratio\":%.2f,\"mg_ratio_median\":%.2f,\"mg_solve_cpu_s\":%.5f,"
+             "\"mg_cycles\":%d,\"mg_rel_residual\":%.2e,\"mg_max_error\":%.3e,\"fmg_s\":%.5f,\"fmg_median_s\":%.5f,"
+             "\"fmg_cpu_s\":%.5f,\"fmg_max_error\":%.3e}\n",
+             mgb[0], mgm[0], mgb[0] / solve_best, mgm[0] / solve_med, mgb[2], mgc.res.cycles,
+             mgc.res.rnorm0 > 0 ? mgc.res.rnorm / mgc.res.rnorm0 : 0.0, mg_err, mgb[1], mgm[1], mgb[3], fmg_err);
   }
+  mg_teardown(&mgc);
+  free(t_mg);
   free(t_bare);
   free(t_solve);
   free(t_redist);
@@ -223,6 +310,7 @@ int main(int argc, char **argv) {
       grid = strcmp(g, "auto") == 0 ? GRID_AUTO : strcmp(g, "x") == 0 ? GRID_X : GRID_XY;
     }
     else if (strcmp(argv[i], "--bare-huge") == 0) bare_huge = 1;
+    else if (strcmp(argv[i], "--no-mg") == 0) no_mg = 1;
     else if (strcmp(argv[i], "--planner") == 0 && i + 1 < argc) {
       const char *p = argv[++i];
       effort = strcmp(p, "estimate") == 0 ? AEON_FFT_ESTIMATE : strcmp(p, "patient") == 0 ? AEON_FFT_PATIENT

@@ -63,12 +63,23 @@ aeon_err aeon_spectral_fwd_(aeon_spectral *s, const aeon_array *f, int v, int b)
   return AEON_OK;
 }
 
-aeon_err aeon_spectral_inv_(aeon_spectral *s, int b, aeon_array *f, int v) {
-  aeon_array src = slab_view(s, b), dst;
-  AE_CHK(var_view(s, f, v, &dst));
+void aeon_spectral_exec_inv_(aeon_spectral *s, int b) {
   if (s->r2r) fftw_mpi_execute_r2r(s->inv, s->buf[b], s->buf[b]);
   else fftw_mpi_execute_dft_c2r(s->inv, (fftw_complex *)s->buf[b], s->buf[b]);
+}
+
+aeon_err aeon_spectral_move_out_(aeon_spectral *s, int b, aeon_array *f, int v) {
+  aeon_array src = slab_view(s, b), dst;
+  AE_CHK(var_view(s, f, v, &dst));
   AE_CHK(aeon_redist_apply(s->from_slab, &src, &dst));
+  return AEON_OK;
+}
+
+aeon_err aeon_spectral_inv_(aeon_spectral *s, int b, aeon_array *f, int v) {
+  aeon_array dst;
+  AE_CHK(var_view(s, f, v, &dst)); /* refuse a wrong array before transforming */
+  aeon_spectral_exec_inv_(s, b);
+  AE_CHK(aeon_spectral_move_out_(s, b, f, v));
   return AEON_OK;
 }
 

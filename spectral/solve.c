@@ -76,16 +76,15 @@ static void poisson_row(double *restrict row, const double *restrict kx, double 
 
 /* Poisson in k-space, with the mean test fused into the multiplication: the k = 0 coefficient (the sum of the
  * right-hand side, times 2 per cosine direction) against the root of the sum of the squared coefficients (of the
- * order of N times the root mean square). A mean above 1e-11 of that scale is refused unless the plan subtracts it
- * (the multiplier drops k = 0 either way); the message's figures are then summed exactly. A sine direction has no
- * k = 0 mode: nothing to test. One pass over the coefficients, row by row: the sum of squares and the
- * multiplication of a row run while it is in cache. */
-static aeon_err poisson_kspace(aeon_spectral *s, const aeon_array *rhs) {
-  double *c = s->buf[0], acc[2] = {0, 0}, all[2], sq = 0;
+ * order of N times the root mean square). One pass over the coefficients, row by row: the sum of squares and the
+ * multiplication of a row run while it is in cache. The two partial sums go into acc; the caller reduces them
+ * (while the inverse transform runs) and tests them with mean_test. */
+static void poisson_kspace(aeon_spectral *s, double acc[2]) {
+  double *c = s->buf[0], sq = 0;
   const double *k[3] = {s->kx, s->ky, s->kz};
   const long nx = (long)s->nxk, nm = s->N[s->axis], rowd = s->w * nx;
   const double scale = -s->inv_norm;
-  if (s->local_1_start == 0 && s->nloc > 0) acc[0] = c[0];
+  acc[0] = s->local_1_start == 0 && s->nloc > 0 ? c[0] : 0;
   for (long ol = 0; ol < (long)s->local_n1; ol++) {
     double ko = k[s->od][ol + (long)s->local_1_start];
     for (long m = 0; m < nm; m++) {
@@ -97,8 +96,13 @@ static aeon_err poisson_kspace(aeon_spectral *s, const aeon_array *rhs) {
     }
   }
   acc[1] = sq;
-  if (s->sym[0] < 0 || s->sym[1] < 0 || s->sym[2] < 0) acc[0] = 0;
-  AE_MPI(MPI_Allreduce(acc, all, 2, MPI_DOUBLE, MPI_SUM, s->comm)); /* a threshold test, not a reported sum */
+  if (s->sym[0] < 0 || s->sym[1] < 0 || s->sym[2] < 0) acc[0] = 0; /* a sine direction has no k = 0 mode */
+}
+
+/* The mean test on the reduced sums of poisson_kspace: NaN or Inf is refused; a mean above 1e-11 of the scale is
+ * refused unless the plan subtracts it (the multiplier drops k = 0 either way); the message's figures are then
+ * summed exactly. */
+static aeon_err mean_test(aeon_spectral *s, const double all[2], const aeon_array *rhs) {
   if (!isfinite(all[0]) || !isfinite(all[1]))
     return AE_ERR(AEON_ERR_NUMERIC, "spectral: the Poisson right-hand side holds NaN or Inf values");
   if (s->opts.mean == AEON_SPECTRAL_MEAN_REFUSE && fabs(all[0]) > 1e-11 * sqrt(all[1])) {
@@ -110,10 +114,18 @@ static aeon_err poisson_kspace(aeon_spectral *s, const aeon_array *rhs) {
   return AEON_OK;
 }
 
+/* Forward transform, k-space pass, then the mean test's reduction in flight while the inverse transform runs (a
+ * threshold test, not a reported sum: a plain MPI_SUM); phi is written only once the test has passed. */
 aeon_err aeon_spectral_poisson(aeon_spectral *s, const aeon_array *rhs, aeon_array *phi) {
+  double acc[2], all[2];
+  MPI_Request req;
   AE_CHK(aeon_spectral_fwd_(s, rhs, 0, 0));
-  AE_CHK(poisson_kspace(s, rhs));
-  AE_CHK(aeon_spectral_inv_(s, 0, phi, 0));
+  poisson_kspace(s, acc);
+  AE_MPI(MPI_Iallreduce(acc, all, 2, MPI_DOUBLE, MPI_SUM, s->comm, &req));
+  aeon_spectral_exec_inv_(s, 0);
+  AE_MPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
+  AE_CHK(mean_test(s, all, rhs));
+  AE_CHK(aeon_spectral_move_out_(s, 0, phi, 0));
   return AEON_OK;
 }
 

@@ -59,5 +59,9 @@ aeon_err aeon_spectral_buffer_(aeon_spectral *s, int b);
 aeon_err aeon_spectral_fwd_(aeon_spectral *s, const aeon_array *f, int v, int b);
 /* Transforms slab buffer b back in place and moves it into variable v of f (collective; no normalisation). */
 aeon_err aeon_spectral_inv_(aeon_spectral *s, int b, aeon_array *f, int v);
+/* Transforms slab buffer b back in place (collective; no normalisation). */
+void aeon_spectral_exec_inv_(aeon_spectral *s, int b);
+/* Moves the real view of slab buffer b into variable v of f (collective). */
+aeon_err aeon_spectral_move_out_(aeon_spectral *s, int b, aeon_array *f, int v);
 
 #endif

@@ -5,8 +5,9 @@
  * Layouts come from a mesh (each rank's interior), from slabs (FFTW-MPI's
  * split), or from explicit boxes; coarsening by 2 gives the next multigrid
  * level, agglomerated onto fewer ranks when the boxes get too small. A
- * redistribution plan moves nvar variables from one layout to another with a
- * single MPI_Alltoallv; the data on each side is a plain strided view
+ * redistribution plan moves nvar variables from one layout to another in
+ * point-to-point messages of whole z planes (about 2 MiB each), packing,
+ * transfer and unpacking overlapped; the data on each side is a plain strided view
  * (aeon_array), so ghosted mesh fields and compact slabs both work. */
 #ifndef AEON_LAYOUT_H
 #define AEON_LAYOUT_H
@@ -25,7 +26,7 @@ extern "C" {
 
 /* Opaque layout: the global box and every rank's box (replicated on every rank). */
 typedef struct aeon_layout aeon_layout;
-/* Opaque redistribution plan: intersections, Alltoallv counts and buffers, made once. */
+/* Opaque redistribution plan: intersections, messages, buffers and requests, made once. */
 typedef struct aeon_redist aeon_redist;
 
 /* Flags of aeon_layout_create. */
@@ -101,7 +102,8 @@ aeon_array aeon_array_compact(const aeon_layout *L, int nvar, double *data);
 /* Plans moving nvar variables from layout `from` to layout `to` (collective): refuses layouts with different
  * global boxes or communicators. Points owned in both are moved; a point unowned in `from` is left untouched. */
 aeon_err aeon_redist_create(const aeon_layout *from, const aeon_layout *to, int nvar, aeon_redist **r);
-/* Moves the data (collective): packs src, one MPI_Alltoallv, unpacks into dst; allocates nothing, exact copy.
+/* Moves the data (collective): packs src message by message, sends, unpacks into dst as messages arrive, copies the
+ * part this rank keeps directly; allocates nothing, exact copy; no MPI when no rank sends to another.
  * src->box and dst->box must be this rank's boxes of `from` and `to`; src and dst must not overlap in memory. */
 aeon_err aeon_redist_apply(aeon_redist *r, const aeon_array *src, aeon_array *dst);
 /* Frees a plan (collective: frees its communicator). NULL is fine. */

@@ -1,12 +1,17 @@
 /* Redistribution between two layouts of the same global box. Create (once):
  * intersect this rank's `from` box with every rank's `to` box (what it sends)
- * and every rank's `from` box with its `to` box (what it receives), in rank
- * order, which gives the MPI_Alltoallv counts and displacements; the part a
- * rank keeps is a direct copy; buffers are allocated here. Apply (every time,
- * allocating nothing): pack each outgoing intersection (variable, z, y, rows
- * of x), one MPI_Alltoallv, copy the kept part, unpack each incoming
- * intersection in the same order its sender packed it. When no rank sends
- * anything to another (equal layouts), apply is local and calls no MPI. */
+ * and every rank's `from` box with its `to` box (what it receives), peers in
+ * the order rank + 1, rank + 2, ... (cyclic, so not every rank starts with the
+ * same peer); cut each intersection into messages of whole z planes (about
+ * 2 MiB each; both sides cut alike, so a message's box is known on both); the
+ * part a rank keeps is a direct copy; buffers and requests are allocated here.
+ * Apply (every time, allocating nothing): post every receive, then pack and
+ * send one message at a time (variable, z, y, rows of x; rows or planes that
+ * follow each other in memory, as in a compact array, move as one memcpy),
+ * unpacking whatever has arrived in between, so packing, transfer and
+ * unpacking overlap; copy the kept part; unpack the rest as it arrives. When
+ * no rank sends anything to another (equal layouts), apply is local and calls
+ * no MPI. */
 #include <limits.h>
 #include <string.h>
 
@@ -15,94 +20,132 @@
 #include "layout_internal.h"
 
 typedef struct {
-  int rank;   /* the other rank */
-  aeon_box box; /* global points exchanged with it */
-} piece;
+  int rank;     /* the other rank */
+  int tag;      /* the message's number within that rank's intersection */
+  aeon_box box; /* global points it carries: whole z planes of the intersection */
+  long off;     /* its first double in the send or receive buffer */
+  int count;    /* its doubles: |box| nvar */
+} message;
 
 struct aeon_redist {
-  MPI_Comm comm;           /* duplicate of the `from` layout's communicator (owned) */
+  MPI_Comm comm;             /* duplicate of the `from` layout's communicator (owned) */
   int rank, size, nvar;
-  int communicates;        /* 1 if some rank sends to another rank */
+  int communicates;          /* 1 if some rank sends to another rank */
   aeon_box from_box, to_box; /* this rank's boxes, to check the arrays */
-  int nsend, nrecv;
-  piece *send, *recv;      /* non-empty intersections with other ranks, in rank order */
-  aeon_box keep;           /* intersection of this rank's from and to boxes (may be empty) */
-  int *scount, *sdispl, *rcount, *rdispl; /* Alltoallv arguments, in doubles */
+  int nsend, nrecv;          /* messages each way */
+  message *send, *recv;      /* in peer order (rank + 1, rank + 2, ...), then z */
+  aeon_box keep;             /* intersection of this rank's from and to boxes (may be empty) */
   double *sbuf, *rbuf;
+  MPI_Request *sreq, *rreq;
+  int *arrived;              /* indices from MPI_Testsome / MPI_Waitsome */
   aeon_redist_info info;
 };
 
-/* Copies the rows of box b of every variable between an array and a contiguous buffer. */
+/* How box b is copied: runs of `run` doubles, jn runs per plane and kn planes per variable. Rows merge into one run
+ * when they follow each other in every array given (row stride = the box's width), planes too (plane stride = width
+ * x height); a second array may be NULL. */
+typedef struct {
+  long run, jn, kn;
+} runs;
+
+static runs runs_of(const aeon_box *b, const aeon_array *a, const aeon_array *c) {
+  long nx = b->hi[0] - b->lo[0], ny = b->hi[1] - b->lo[1], nz = b->hi[2] - b->lo[2];
+  int rows = ny == 1 || (a->sy == nx && (!c || c->sy == nx));
+  int planes = rows && (nz == 1 || (a->sz == nx * ny && (!c || c->sz == nx * ny)));
+  return (runs){nx * (rows ? ny : 1) * (planes ? nz : 1), rows ? 1 : ny, planes ? 1 : nz};
+}
+
+/* Copies box b of every variable between an array and a contiguous buffer (x fastest, then y, z, variable). */
 static void copy_rows(const aeon_array *a, const aeon_box *b, int nvar, double *buf, int to_buffer) {
-  long nx = b->hi[0] - b->lo[0];
-  size_t row = sizeof(double) * (size_t)nx;
+  runs r = runs_of(b, a, NULL);
+  size_t bytes = sizeof(double) * (size_t)r.run;
   for (int v = 0; v < nvar; v++)
-    for (int k = b->lo[2]; k < b->hi[2]; k++)
-      for (int j = b->lo[1]; j < b->hi[1]; j++) {
-        double *p = aeon_array_at(a, v, b->lo[0], j, k);
-        if (to_buffer) memcpy(buf, p, row);
-        else memcpy(p, buf, row);
-        buf += nx;
+    for (long k = 0; k < r.kn; k++)
+      for (long j = 0; j < r.jn; j++) {
+        double *p = aeon_array_at(a, v, b->lo[0], b->lo[1] + j, b->lo[2] + k);
+        if (to_buffer) memcpy(buf, p, bytes);
+        else memcpy(p, buf, bytes);
+        buf += r.run;
       }
 }
 
 /* Copies box b of every variable from src to dst directly. */
 static void copy_direct(const aeon_array *src, aeon_array *dst, const aeon_box *b, int nvar) {
-  size_t row = sizeof(double) * (size_t)(b->hi[0] - b->lo[0]);
+  runs r = runs_of(b, src, dst);
+  size_t bytes = sizeof(double) * (size_t)r.run;
   for (int v = 0; v < nvar; v++)
-    for (int k = b->lo[2]; k < b->hi[2]; k++)
-      for (int j = b->lo[1]; j < b->hi[1]; j++)
-        memcpy(aeon_array_at(dst, v, b->lo[0], j, k), aeon_array_at(src, v, b->lo[0], j, k), row);
+    for (long k = 0; k < r.kn; k++)
+      for (long j = 0; j < r.jn; j++) {
+        long gj = b->lo[1] + j, gk = b->lo[2] + k;
+        memcpy(aeon_array_at(dst, v, b->lo[0], gj, gk), aeon_array_at(src, v, b->lo[0], gj, gk), bytes);
+      }
 }
 
-/* Finds the intersections with other ranks in one direction (sending: mine is my `from` box against every
- * rank's `to` box), fills the counts and displacements, and returns the total number of doubles. */
-static aeon_err plan_side(aeon_redist *r, const aeon_box *mine, const aeon_box *theirs, piece **list, int *n,
-                          int *count, int *displ, long *total) {
-  *n = 0;
+enum { MSG_DOUBLES = 1 << 18 }; /* doubles per message (2 MiB), rounded to whole z planes */
+
+/* Cuts the intersections of box mine with every other rank's box in theirs into messages (list NULL: counts them
+ * only), in peer order; returns the number of messages, doubles and peers. */
+static aeon_err cut(aeon_redist *r, const aeon_box *mine, const aeon_box *theirs, message *list, int *n,
+                    long *total, int *peers) {
+  *n = *peers = 0;
   *total = 0;
-  for (int q = 0; q < r->size; q++) {
+  for (int p = 1; p < r->size; p++) {
+    int q = (r->rank + p) % r->size;
     aeon_box b = aeon_box_intersect_(mine, &theirs[q]);
-    long c = q == r->rank ? 0 : aeon_box_size(&b) * r->nvar;
-    if (c > (long)INT_MAX - *total)
-      return AE_ERR(AEON_ERR_UNSUPPORTED, "redistribution: more than %d doubles to exchange on rank %d", INT_MAX,
-                    r->rank);
-    count[q] = (int)c;
-    displ[q] = (int)*total;
-    *total += c;
-    if (c) (*n)++;
+    long plane = aeon_box_size(&b) / (b.hi[2] > b.lo[2] ? b.hi[2] - b.lo[2] : 1) * r->nvar;
+    if (!plane) continue;
+    if (plane > INT_MAX)
+      return AE_ERR(AEON_ERR_UNSUPPORTED, "redistribution: a z plane of %ld doubles to exchange on rank %d is more "
+                    "than one message can carry (%d)", plane, r->rank, INT_MAX);
+    int nz = plane >= MSG_DOUBLES ? 1 : (int)(MSG_DOUBLES / plane), tag = 0;
+    (*peers)++;
+    for (int k = b.lo[2]; k < b.hi[2]; k += nz, (*n)++, tag++) {
+      message m = {q, tag % 32768, b, *total, 0}; /* 32767: the least MPI_TAG_UB; pairs match in order anyway */
+      m.box.lo[2] = k;
+      m.box.hi[2] = k + nz < b.hi[2] ? k + nz : b.hi[2];
+      m.count = (int)(plane * (m.box.hi[2] - k));
+      if (list) list[*n] = m;
+      *total += m.count;
+    }
   }
-  AE_CHK(aeon_mem_alloc(sizeof **list * (size_t)(*n ? *n : 1), (void **)list));
-  for (int q = 0, i = 0; q < r->size; q++)
-    if (count[q]) (*list)[i++] = (piece){q, aeon_box_intersect_(mine, &theirs[q])};
   return AEON_OK;
 }
 
-/* The local part of create: intersections, counts, buffers. */
+/* One side of the plan: counts the messages, allocates them, their buffer and requests, and cuts them. */
+static aeon_err plan_side(aeon_redist *r, const aeon_box *mine, const aeon_box *theirs, message **list, int *n,
+                          double **buf, MPI_Request **req, long *total, int *peers) {
+  AE_CHK(cut(r, mine, theirs, NULL, n, total, peers));
+  AE_CHK(aeon_mem_alloc(sizeof **list * (size_t)(*n ? *n : 1), (void **)list));
+  AE_CHK(aeon_mem_alloc(sizeof **req * (size_t)(*n ? *n : 1), (void **)req));
+  AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)(*total ? *total : 1), (void **)buf));
+  AE_CHK(cut(r, mine, theirs, *list, n, total, peers));
+  for (int i = 0; i < *n; i++) (*req)[i] = MPI_REQUEST_NULL;
+  return AEON_OK;
+}
+
+/* The local part of create: intersections, messages, buffers. */
 static aeon_err plan(aeon_redist *r, const aeon_layout *from, const aeon_layout *to) {
-  AE_CHK(aeon_mem_alloc(sizeof(int) * 4 * (size_t)r->size, (void **)&r->scount));
-  r->sdispl = r->scount + r->size;
-  r->rcount = r->sdispl + r->size;
-  r->rdispl = r->rcount + r->size;
   long nsend, nrecv;
-  AE_CHK(plan_side(r, &r->from_box, to->box, &r->send, &r->nsend, r->scount, r->sdispl, &nsend));
+  int pout, pin;
+  AE_CHK(plan_side(r, &r->from_box, to->box, &r->send, &r->nsend, &r->sbuf, &r->sreq, &nsend, &pout));
   /* receiving: each rank's from box against my to box is the same intersection as mine against theirs */
-  AE_CHK(plan_side(r, &r->to_box, from->box, &r->recv, &r->nrecv, r->rcount, r->rdispl, &nrecv));
-  AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)(nsend ? nsend : 1), (void **)&r->sbuf));
-  AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)(nrecv ? nrecv : 1), (void **)&r->rbuf));
+  AE_CHK(plan_side(r, &r->to_box, from->box, &r->recv, &r->nrecv, &r->rbuf, &r->rreq, &nrecv, &pin));
+  AE_CHK(aeon_mem_alloc(sizeof(int) * (size_t)(r->nrecv ? r->nrecv : 1), (void **)&r->arrived));
   r->keep = aeon_box_intersect_(&r->from_box, &r->to_box);
-  r->info = (aeon_redist_info){nsend, nrecv, aeon_box_size(&r->keep) * r->nvar, r->nsend, r->nrecv};
+  r->info = (aeon_redist_info){nsend, nrecv, aeon_box_size(&r->keep) * r->nvar, pout, pin};
   return AEON_OK;
 }
 
 /* Frees what plan allocated and the plan itself (no MPI). */
 static void free_plan(aeon_redist *r) {
   if (!r) return;
-  aeon_mem_free(r->scount);
   aeon_mem_free(r->send);
   aeon_mem_free(r->recv);
   aeon_mem_free(r->sbuf);
   aeon_mem_free(r->rbuf);
+  aeon_mem_free(r->sreq);
+  aeon_mem_free(r->rreq);
+  aeon_mem_free(r->arrived);
   aeon_mem_free(r);
 }
 
@@ -172,18 +215,39 @@ static aeon_err check_array(const aeon_redist *r, const aeon_array *a, const aeo
   return AEON_OK;
 }
 
+/* Unpacks the messages whose indices MPI_Testsome / MPI_Waitsome returned. */
+static void unpack(aeon_redist *r, aeon_array *dst, int n) {
+  for (int i = 0; i < n; i++) {
+    const message *m = &r->recv[r->arrived[i]];
+    copy_rows(dst, &m->box, r->nvar, r->rbuf + m->off, 0);
+  }
+}
+
 aeon_err aeon_redist_apply(aeon_redist *r, const aeon_array *src, aeon_array *dst) {
   aeon_err e = check_array(r, src, &r->from_box, "source");
   if (!e) e = check_array(r, dst, &r->to_box, "destination");
-  if (r->communicates) AE_CHK(aeon_par_agree(r->comm, e)); /* a collective follows: fail together */
+  if (r->communicates) AE_CHK(aeon_par_agree(r->comm, e)); /* messages follow: fail together */
   else if (e) return aeon_error_trace(e, __FILE__, __LINE__, __func__);
-  for (int i = 0; i < r->nsend; i++)
-    copy_rows(src, &r->send[i].box, r->nvar, r->sbuf + r->sdispl[r->send[i].rank], 1);
-  if (r->communicates)
-    AE_MPI(MPI_Alltoallv(r->sbuf, r->scount, r->sdispl, MPI_DOUBLE, r->rbuf, r->rcount, r->rdispl, MPI_DOUBLE,
-                         r->comm));
-  if (!aeon_box_empty_(&r->keep)) copy_direct(src, dst, &r->keep, r->nvar);
   for (int i = 0; i < r->nrecv; i++)
-    copy_rows(dst, &r->recv[i].box, r->nvar, r->rbuf + r->rdispl[r->recv[i].rank], 0);
+    AE_MPI(MPI_Irecv(r->rbuf + r->recv[i].off, r->recv[i].count, MPI_DOUBLE, r->recv[i].rank, r->recv[i].tag,
+                     r->comm, &r->rreq[i]));
+  int left = r->nrecv, got;
+  for (int i = 0; i < r->nsend; i++) {
+    const message *m = &r->send[i];
+    copy_rows(src, &m->box, r->nvar, r->sbuf + m->off, 1);
+    AE_MPI(MPI_Isend(r->sbuf + m->off, m->count, MPI_DOUBLE, m->rank, m->tag, r->comm, &r->sreq[i]));
+    if (left) { /* unpack what has arrived while this rank packs */
+      AE_MPI(MPI_Testsome(r->nrecv, r->rreq, &got, r->arrived, MPI_STATUSES_IGNORE));
+      if (got != MPI_UNDEFINED) unpack(r, dst, got), left -= got;
+    }
+  }
+  if (!aeon_box_empty_(&r->keep)) copy_direct(src, dst, &r->keep, r->nvar);
+  while (left) {
+    AE_MPI(MPI_Waitsome(r->nrecv, r->rreq, &got, r->arrived, MPI_STATUSES_IGNORE));
+    if (got == MPI_UNDEFINED) break;
+    unpack(r, dst, got);
+    left -= got;
+  }
+  if (r->nsend) AE_MPI(MPI_Waitall(r->nsend, r->sreq, MPI_STATUSES_IGNORE));
   return AEON_OK;
 }
