@@ -31,16 +31,17 @@ static void mesh_addressing(aeon_mesh *m) {
   m->npts = (size_t)round_up(m->sz * (m->n[2] + 2 * g), 8);
 }
 
-/* Lagrange extrapolation of the dirichlet ghosts: nodes at the face (t = 0, value g) and at interior centres
- * t = m + 1/2; ghost layer l at t = -(l + 1/2). */
+/* Lagrange extrapolation of the dirichlet ghosts: nodes at the face (t = 0, value g) and at the interior points
+ * t = m + 1/2 (cell-centred) or t = m + 1 (vertex); ghost layer l at t = -(l + 1/2) (cell) or t = -l (vertex:
+ * layer 0 is the boundary node itself, u = g there). */
 static void dirichlet_weights(ell_grid *g) {
   g->nE = g->R == 1 ? 1 : 4;
   int np = g->nE + 1;
-  double t[ELL_MAXM + 1];
+  double t[ELL_MAXM + 1], sh = g->vertex ? 1.0 : 0.5;
   t[0] = 0;
-  for (int m = 0; m < g->nE; m++) t[m + 1] = m + 0.5;
+  for (int m = 0; m < g->nE; m++) t[m + 1] = m + sh;
   for (int l = 0; l < g->R; l++) {
-    double x = -(l + 0.5);
+    double x = -(l + 1 - sh);
     for (int j = 0; j < np; j++) {
       double w = 1;
       for (int k = 0; k < np; k++)
@@ -97,6 +98,8 @@ static aeon_err grid_init(ell_grid *g, const aeon_ell_spec *spec, aeon_ell_kind 
   g->a = spec->a;
   g->b = spec->b;
   g->R = kind == AEON_ELL_LAPLACIAN4 ? 2 : 1;
+  g->vertex = spec->centering == AEON_ELL_VERTEX;
+  for (int d = 0; d < 3; d++) g->shift[d] = g->vertex && m->bc[2 * d] != AEON_BC_PERIODIC;
   for (int d = 0; d < 3; d++) g->hinv2[d] = 1.0 / (m->dx[d] * m->dx[d]);
   memcpy(g->origin, spec->robin_origin, sizeof g->origin);
   g->power = spec->robin_power > 0 ? spec->robin_power : 1.0;
@@ -129,13 +132,42 @@ aeon_err ell_grid_coarsen(const ell_grid *fine, const aeon_ell_spec *spec, ell_g
   aeon_mesh *m = &g->m;
   m->ghost = 1;
   for (int d = 0; d < 3; d++) {
-    m->N[d] = fine->m.N[d] / 2;
-    m->dx[d] = 2 * fine->m.dx[d];
-    m->n[d] = fine->m.n[d] / 2;
-    m->off[d] = fine->m.off[d] / 2;
+    const aeon_mesh *f = &fine->m;
+    m->dx[d] = 2 * f->dx[d];
+    if (!fine->vertex) {
+      m->N[d] = f->N[d] / 2;
+      m->n[d] = f->n[d] / 2;
+      m->off[d] = f->off[d] / 2;
+      continue;
+    }
+    /* vertex: coarse point I on fine point 2 I + s; this rank keeps the coarse points over its fine points */
+    long s = fine->shift[d], end = (f->off[d] + f->n[d] - s + 1) >> 1;
+    m->N[d] = (f->N[d] - s) / 2;
+    m->off[d] = (f->off[d] - s + 1) >> 1;
+    m->n[d] = (int)(end - m->off[d]);
+    /* the boundary nodes stay where they are: xmin is half a (coarse) spacing inside (s = 1) or outside (s = 0) */
+    double x0 = f->xmin[d] + (s ? -0.5 : 0.5) * f->dx[d];
+    m->xmin[d] = x0 + (s ? 0.5 : -0.5) * m->dx[d];
+    m->xmax[d] = m->xmin[d] + (double)m->N[d] * m->dx[d];
   }
   mesh_addressing(m);
   return grid_init(g, spec, fine->kind == AEON_ELL_LAPLACIAN4 ? AEON_ELL_LAPLACIAN2 : fine->kind);
+}
+
+int ell_grid_coarsenable(const ell_grid *g, int agg) {
+  const aeon_mesh *m = &g->m;
+  for (int d = 0; d < 3; d++) {
+    long s = g->shift[d], N = m->N[d];
+    if (g->vertex ? (N - s) % 2 != 0 || N < 2 + s : N % 2 != 0) return -1;
+  }
+  for (int d = 0; d < 3; d++) {
+    long s = g->shift[d];
+    long lo = g->vertex ? (m->off[d] - s + 1) >> 1 : m->off[d] / 2;
+    long hi = g->vertex ? (m->off[d] + m->n[d] - s + 1) >> 1 : (m->off[d] + m->n[d]) / 2;
+    if (!g->vertex && (m->n[d] % 2 || m->off[d] % 2)) return 0;
+    if (hi - lo < 1 || (m->par->dims[d] > 1 && hi - lo < agg)) return 0;
+  }
+  return 1;
 }
 
 aeon_err ell_grid_gather(const ell_grid *src, const aeon_ell_spec *spec, ell_grid *g) {

@@ -54,6 +54,10 @@ static const char *const cycle_names[] = {"v", "w", "f", "fmg"};
 static const char *const smoother_names[] = {"rbgs", "chebyshev"};
 
 const aeon_param_decl aeon_mg_params[] = {
+  {"elliptic.centering", AEON_PT_ENUM, "cell", AEON_NORANGE, "cell|vertex",
+   "elliptic grid points: cell centres (the mesh's N cells) or vertices (grid.n nodes from xmin to xmax inclusive; "
+   "the boundary nodes carry dirichlet data, so 129 nodes give 127 unknowns per direction)",
+   AEON_RESTART_CHANGEABLE},
   {"elliptic.mg_cycle", AEON_PT_ENUM, "v", AEON_NORANGE, "v|w|f|fmg",
    "multigrid cycle: V, W, F, or full multigrid (an FMG pass, then V-cycles)", AEON_RESTART_CHANGEABLE},
   {"elliptic.mg_smoother", AEON_PT_ENUM, "rbgs", AEON_NORANGE, "rbgs|chebyshev",
@@ -376,7 +380,13 @@ static aeon_err cycle_at(aeon_mg *mg, int l, aeon_mg_cycle_type type) {
   mg_level *C = &mg->lev[l + 1];
   AE_CHK(smooth(mg, L, mg->o.pre));
   AE_CHK(ell_fill_ghosts(L->g, L->u.data));
-  residual_restrict(L->g, L->u.data, L->f.data, C->g, C->f.data);
+  if (L->g->vertex) {
+    ell_residual(L->g, L->u.data, L->f.data, L->r.data);
+    AE_CHK(ell_fill_ghosts(L->g, L->r.data));
+    ell_vx_restrict(L->g, L->r.data, C->g, C->f.data);
+  } else {
+    residual_restrict(L->g, L->u.data, L->f.data, C->g, C->f.data);
+  }
   zero_interior(C->g, C->u.data);
   if (type == AEON_MG_W) {
     AE_CHK(cycle_at(mg, l + 1, AEON_MG_W));
@@ -388,7 +398,8 @@ static aeon_err cycle_at(aeon_mg *mg, int l, aeon_mg_cycle_type type) {
     AE_CHK(cycle_at(mg, l + 1, AEON_MG_V));
   }
   AE_CHK(ell_fill_ghosts(C->g, C->u.data));
-  prolong(C->g, C->u.data, L->g, L->u.data, W_LIN, 1, L->g->row2);
+  if (L->g->vertex) ell_vx_prolong(C->g, C->u.data, L->g, L->u.data, 1, L->g->row2);
+  else prolong(C->g, C->u.data, L->g, L->u.data, W_LIN, 1, L->g->row2);
   return smooth(mg, L, mg->o.post);
 }
 
@@ -405,10 +416,16 @@ static aeon_err fmg_at(aeon_mg *mg, int l) {
     if (C->g->active) AE_CHK(fmg_at(mg, l + 1));
     return move(L, &L->u, C, &C->u, 0);
   }
-  restrict_avg(L->g, L->f.data, C->g, C->f.data);
+  if (L->g->vertex) {
+    AE_CHK(ell_fill_ghosts(L->g, L->f.data));
+    ell_vx_restrict(L->g, L->f.data, C->g, C->f.data);
+  } else {
+    restrict_avg(L->g, L->f.data, C->g, C->f.data);
+  }
   AE_CHK(fmg_at(mg, l + 1));
   AE_CHK(ell_fill_ghosts(C->g, C->u.data));
-  prolong(C->g, C->u.data, L->g, L->u.data, W_QUAD, 0, L->g->row2);
+  if (L->g->vertex) ell_vx_prolong(C->g, C->u.data, L->g, L->u.data, 0, L->g->row2);
+  else prolong(C->g, C->u.data, L->g, L->u.data, W_QUAD, 0, L->g->row2);
   return cycle_at(mg, l, AEON_MG_V);
 }
 
@@ -635,13 +652,9 @@ static aeon_err level_alloc(mg_level *L) {
 
 static long grid_points(const ell_grid *g) { return g->m.N[0] * g->m.N[1] * g->m.N[2]; }
 
-/* Whether every rank can halve its patch: all n even and, across split directions, n / 2 >= agglomerate. */
+/* Whether every rank can coarsen its patch (ell_grid_coarsenable on every rank). */
 static aeon_err can_halve(const ell_grid *g, int agg, int *ok) {
-  int mine = 1;
-  for (int d = 0; d < 3; d++) {
-    if (g->m.n[d] % 2 || g->m.off[d] % 2) mine = 0;
-    if (g->m.par->dims[d] > 1 && g->m.n[d] / 2 < agg) mine = 0;
-  }
+  int mine = ell_grid_coarsenable(g, agg) == 1;
   AE_MPI(MPI_Allreduce(&mine, ok, 1, MPI_INT, MPI_MIN, g->m.par->cart));
   return AEON_OK;
 }
@@ -671,7 +684,7 @@ static aeon_err build_levels(aeon_mg *mg) {
     mg_level *L = &mg->lev[l];
     ell_grid *g = L->g;
     if (!g->active) break; /* below a gather on ranks other than 0 */
-    int even = g->m.N[0] % 2 == 0 && g->m.N[1] % 2 == 0 && g->m.N[2] % 2 == 0;
+    int even = ell_grid_coarsenable(g, 1) >= 0;
     int want_more = mg->o.levels ? distinct < mg->o.levels : grid_points(g) > mg->o.coarse_size;
     if (!want_more || !even || l + 2 >= MG_MAXLEV) break;
     int serial = g->m.par->size == 1, ok = 1;
@@ -764,6 +777,10 @@ int aeon_mg_nlevels(const aeon_mg *mg) { return mg->ndistinct; }
 void aeon_mg_level_size(const aeon_mg *mg, int l, long N[3]) {
   /* walk the entries, counting distinct resolutions; ranks that do not hold a level get it by halving */
   long n[3];
-  for (int d = 0; d < 3; d++) n[d] = mg->lev[0].g->m.N[d] >> l;
+  const ell_grid *g = mg->lev[0].g;
+  for (int d = 0; d < 3; d++) {
+    n[d] = g->m.N[d];
+    for (int q = 0; q < l; q++) n[d] = (n[d] - g->shift[d]) / 2; /* vertex: (N - 1) / 2 where boundary nodes are not unknowns */
+  }
   memcpy(N, n, sizeof n);
 }

@@ -66,6 +66,12 @@ typedef enum aeon_ell_kind {
   AEON_ELL_LAPLACIAN4 = 2  /* a u - b lap u, 4th order */
 } aeon_ell_kind;
 
+/* Where the points of an elliptic grid sit. */
+typedef enum aeon_ell_centering {
+  AEON_ELL_CELL = 0,  /* cell centres: the mesh as it is */
+  AEON_ELL_VERTEX = 1 /* nodes: the mesh made by aeon_ell_vertex_mesh (boundary nodes on the faces) */
+} aeon_ell_centering;
+
 /* A coefficient as a function of position. */
 typedef double (*aeon_ell_coef_fn)(const double x[3], void *ctx);
 /* A boundary value as a function of a point on a face. */
@@ -80,7 +86,18 @@ typedef struct aeon_ell_spec {
   void *coef_ctx;           /* passed to alpha and beta */
   double robin_origin[3];   /* centre of the robin fall-off */
   double robin_power;       /* p of the 1/r^p fall-off (0: 1) */
+  aeon_ell_centering centering; /* AEON_ELL_VERTEX: the mesh must come from aeon_ell_vertex_mesh */
 } aeon_ell_spec;
+
+/* Builds the mesh of the unknowns of a vertex-centred grid (no MPI): nodes holds a mesh's global part read as
+ * nodes, N[d] of them from xmin to xmax inclusive (spacing (xmax - xmin) / (N - 1)); the result m is a mesh whose
+ * points are the unknown nodes, with its patch on par: N - 2 per non-periodic direction (the boundary nodes are
+ * the ghosts: dirichlet data sits on them), N - 1 per periodic one (the node on xmax is the one on xmin), xmin and
+ * xmax moved by half a spacing so aeon_coord gives node positions (129 nodes: 127 unknowns, coarsened 63, 31, ...).
+ * Refuses (AEON_ERR_USER) N < 3, symmetry and radiative faces. Other modules see an ordinary mesh. */
+aeon_err aeon_ell_vertex_mesh(const aeon_mesh *nodes, const aeon_par *par, aeon_mesh *m);
+/* Reads elliptic.centering ("cell" or "vertex") from a deck. */
+aeon_err aeon_ell_centering_from_deck(const aeon_deck *deck, aeon_ell_centering *c);
 
 /* Opaque operator: the mesh, its coefficients, its exchange plan and boundary data. */
 typedef struct aeon_ell_op aeon_ell_op;
