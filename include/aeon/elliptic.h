@@ -204,6 +204,46 @@ aeon_err aeon_mg_solve(aeon_mg *mg, const aeon_gvec *b, aeon_gvec *u, aeon_mg_re
 /* Fills pc with one cycle from a zero guess as a preconditioner (z = cycle(r)); pc->destroy is NULL. */
 void aeon_mg_gpc(aeon_mg *mg, aeon_gpc *pc);
 
+/* ---- FAS: multigrid for nonlinear problems N(u) = A u + g(u, c(x)) = f ---- */
+
+/* Most coefficient fields of a FAS nonlinearity. */
+#define AEON_FAS_MAXCOEF 4
+
+/* The pointwise term g(u, c) of a nonlinear operator at one point, c its coefficient values there; sets *dg =
+ * dg/du. Must be finite; dg >= 0 keeps the nonlinear smoother stable. */
+typedef double (*aeon_fas_point_fn)(double u, const double *c, double *dg, void *ctx);
+
+/* A nonlinear operator N(u) = A u + g(u, c(x)), A the linear operator given to aeon_fas_create (its stencil and
+ * boundary conditions). Examples: -lap u + u^3 (g = u^3, no coefficients); the puncture Hamiltonian constraint
+ * -lap u - beta(x) (1 + alpha(x) (1 + u))^-7 = 0 (two coefficients). Plain data. */
+typedef struct aeon_fas_spec {
+  aeon_fas_point_fn g;
+  int ncoef;                               /* coefficient fields, 0..AEON_FAS_MAXCOEF */
+  aeon_ell_coef_fn coef[AEON_FAS_MAXCOEF]; /* evaluated once at every level's points (rediscretised, like alpha) */
+  void *ctx;                               /* passed to g and to the coef functions */
+} aeon_fas_spec;
+
+/* Opaque FAS solver: a multigrid hierarchy of the linear part plus each level's coefficient fields. */
+typedef struct aeon_fas aeon_fas;
+
+/* Builds a FAS solver for N(u) = A u + g(u, c) with A = op (collective; op, the spec's functions and ctx must
+ * outlive it). Smoother: nonlinear red-black Gauss-Seidel, one Newton step per point
+ * u_i += (f_i - N(u)_i) / (diag(A)_i + dg_i); cycles V, W, F and FMG (opts->cycle; FMG: one FAS V-cycle per
+ * level, then V-cycles in a solve); the bottom level is smoothed until its residual falls 1e4-fold. Refuses
+ * (AEON_ERR_USER) the Chebyshev smoother, ncoef out of range, g NULL. */
+aeon_err aeon_fas_create(aeon_ell_op *op, const aeon_fas_spec *spec, const aeon_mg_opts *opts, aeon_fas **fas);
+/* Frees a FAS solver (collective). NULL is fine. */
+void aeon_fas_destroy(aeon_fas *fas);
+/* Returns the FAS solver's linear hierarchy (its levels and sizes). */
+aeon_mg *aeon_fas_mg(aeon_fas *fas);
+/* r = f - N(u) (collective). */
+aeon_err aeon_fas_residual(aeon_fas *fas, const aeon_gvec *u, const aeon_gvec *f, aeon_gvec *r);
+/* Runs one cycle of the configured type on N(u) = f, u the initial guess (FMG ignores it). Allocates nothing. */
+aeon_err aeon_fas_cycle(aeon_fas *fas, const aeon_gvec *f, aeon_gvec *u);
+/* Solves N(u) = f from the initial guess u by cycles until ||f - N(u)|| <= max(rtol ||f||, atol) (opts); a
+ * diverged or NaN solve returns AEON_ERR_NUMERIC with the reason in res. */
+aeon_err aeon_fas_solve(aeon_fas *fas, const aeon_gvec *f, aeon_gvec *u, aeon_mg_result *res);
+
 #ifdef __cplusplus
 }
 #endif
