@@ -65,8 +65,10 @@ void ell_rbgs(ell_grid *g, double *u, const double *f, int color);
 
 /* Vertex grids (mg_vertex.c): f_c = full weighting of r_f (r_f's ghosts filled). */
 void ell_vx_restrict(const ell_grid *gf, const double *rf, const ell_grid *gc, double *fc);
-/* Vertex grids: u_f (+)= trilinear interpolation of u_c (u_c's ghosts filled; tmp: n_c + 2 doubles). */
-void ell_vx_prolong(const ell_grid *gc, const double *uc, const ell_grid *gf, double *uf, int add, double *tmp);
+/* Vertex grids: u_f (+)= trilinear (quad: tricubic, quadratic next to the ghosts' end) interpolation of u_c (u_c's
+ * ghosts filled; tmp: n_c + 2 doubles). */
+void ell_vx_prolong(const ell_grid *gc, const double *uc, const ell_grid *gf, double *uf, int add, int quad,
+                    double *tmp);
 
 /* The fine grid of an operator (op.c). */
 ell_grid *ell_op_grid(aeon_ell_op *op);

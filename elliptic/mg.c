@@ -187,7 +187,7 @@ void mg_restrict_field(mg_level *L, double *src, mg_level *C, double *dst, aeon_
 }
 
 void mg_prolong(mg_level *C, const double *uc, mg_level *L, double *uf, int add, int quad) {
-  if (L->g->vertex) ell_vx_prolong(C->g, uc, L->g, uf, add, L->g->row2);
+  if (L->g->vertex) ell_vx_prolong(C->g, uc, L->g, uf, add, quad, L->g->row2);
   else prolong(C->g, uc, L->g, uf, quad ? W_QUAD : W_LIN, add, L->g->row2);
 }
 
@@ -384,7 +384,7 @@ static aeon_err cycle_at(aeon_mg *mg, int l, aeon_mg_cycle_type type) {
     AE_CHK(cycle_at(mg, l + 1, AEON_MG_V));
   }
   AE_CHK(ell_fill_ghosts(C->g, C->u.data));
-  if (L->g->vertex) ell_vx_prolong(C->g, C->u.data, L->g, L->u.data, 1, L->g->row2);
+  if (L->g->vertex) ell_vx_prolong(C->g, C->u.data, L->g, L->u.data, 1, 0, L->g->row2);
   else prolong(C->g, C->u.data, L->g, L->u.data, W_LIN, 1, L->g->row2);
   return smooth(mg, L, mg->o.post);
 }
@@ -410,7 +410,7 @@ static aeon_err fmg_at(aeon_mg *mg, int l) {
   }
   AE_CHK(fmg_at(mg, l + 1));
   AE_CHK(ell_fill_ghosts(C->g, C->u.data));
-  if (L->g->vertex) ell_vx_prolong(C->g, C->u.data, L->g, L->u.data, 0, L->g->row2);
+  if (L->g->vertex) ell_vx_prolong(C->g, C->u.data, L->g, L->u.data, 0, 1, L->g->row2);
   else prolong(C->g, C->u.data, L->g, L->u.data, W_QUAD, 0, L->g->row2);
   return cycle_at(mg, l, AEON_MG_V);
 }

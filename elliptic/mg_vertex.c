@@ -39,33 +39,69 @@ void ell_vx_restrict(const ell_grid *gf, const double *rf, const ell_grid *gc, d
     }
 }
 
-/* The coarse rows under fine local index j along d: first coarse local index and 1 (on a coarse point) or 2. */
-static int coarse_rows(const ell_grid *gf, const ell_grid *gc, int d, int j, int *c0) {
+/* The 1D interpolation weights of fine local index j along d: returns the count, the first coarse local index
+ * through c0 and the weights. On a coarse point: that point; between two: their mean (linear), or (quad) the cubic
+ * through the four around it where the coarse ghosts [-1, nc] hold them, else the quadratic through three. */
+static int weights_1d(const ell_grid *gf, const ell_grid *gc, int d, int j, int quad, int *c0, double w[4]) {
   long q = gf->m.off[d] + j - gf->shift[d];
-  *c0 = (int)(half_floor(q) - gc->m.off[d]);
-  return (q & 1) ? 2 : 1;
+  int c = (int)(half_floor(q) - gc->m.off[d]), nc = gc->m.n[d];
+  *c0 = c;
+  if (!(q & 1)) {
+    w[0] = 1;
+    return 1;
+  }
+  if (!quad) {
+    w[0] = w[1] = 0.5;
+    return 2;
+  }
+  if (c - 1 >= -1 && c + 2 <= nc) {
+    *c0 = c - 1;
+    w[0] = w[3] = -1.0 / 16;
+    w[1] = w[2] = 9.0 / 16;
+    return 4;
+  }
+  if (c - 1 >= -1) {
+    *c0 = c - 1;
+    w[0] = -1.0 / 8, w[1] = 6.0 / 8, w[2] = 3.0 / 8;
+  } else {
+    w[0] = 3.0 / 8, w[1] = 6.0 / 8, w[2] = -1.0 / 8;
+  }
+  return 3;
 }
 
-void ell_vx_prolong(const ell_grid *gc, const double *uc, const ell_grid *gf, double *uf, int add, double *tmp) {
+void ell_vx_prolong(const ell_grid *gc, const double *uc, const ell_grid *gf, double *uf, int add, int quad,
+                    double *tmp) {
   const aeon_mesh *mf = &gf->m, *mc = &gc->m;
   const int nc = mc->n[0], nf = mf->n[0];
   double *restrict t = tmp + 1; /* coarse x in [-1, nc] */
-  const long q0 = mf->off[0] - gf->shift[0];
   for (int k = 0; k < mf->n[2]; k++)
     for (int j = 0; j < mf->n[1]; j++) {
-      int cy, cz, ny = coarse_rows(gf, gc, 1, j, &cy), nz = coarse_rows(gf, gc, 2, k, &cz);
-      const double wyz = (ny == 2 ? 0.5 : 1.0) * (nz == 2 ? 0.5 : 1.0);
+      int cy, cz;
+      double wy[4], wz[4];
+      int ny = weights_1d(gf, gc, 1, j, quad, &cy, wy), nz = weights_1d(gf, gc, 2, k, quad, &cz, wz);
       for (int i = -1; i <= nc; i++) t[i] = 0;
       for (int c = 0; c < nz; c++)
         for (int b = 0; b < ny; b++) {
+          const double w = wy[b] * wz[c];
           const double *restrict row = uc + aeon_idx(mc, 0, cy + b, cz + c);
-          for (int i = -1; i <= nc; i++) t[i] += wyz * row[i];
+          for (int i = -1; i <= nc; i++) t[i] += w * row[i];
         }
       double *restrict out = uf + aeon_idx(mf, 0, j, k);
+      if (!quad) { /* the V-cycle's path: linear, unit stride */
+        const long q0 = mf->off[0] - gf->shift[0];
+        for (int i = 0; i < nf; i++) {
+          long q = q0 + i;
+          int ci = (int)(half_floor(q) - mc->off[0]);
+          double v = (q & 1) ? 0.5 * (t[ci] + t[ci + 1]) : t[ci];
+          out[i] = add ? out[i] + v : v;
+        }
+        continue;
+      }
       for (int i = 0; i < nf; i++) {
-        long q = q0 + i;
-        int ci = (int)(half_floor(q) - mc->off[0]);
-        double v = (q & 1) ? 0.5 * (t[ci] + t[ci + 1]) : t[ci];
+        int cx;
+        double wx[4], v = 0;
+        int nx = weights_1d(gf, gc, 0, i, 1, &cx, wx);
+        for (int a = 0; a < nx; a++) v += wx[a] * t[cx + a];
         out[i] = add ? out[i] + v : v;
       }
     }
