@@ -53,6 +53,8 @@ void ell_grid_free(ell_grid *g);
 
 /* Fills the ghosts of field u (mesh layout) for the stencil: exchange, then the homogeneous boundary fill. */
 aeon_err ell_fill_ghosts(ell_grid *g, double *u);
+/* ell_fill_ghosts with inhomogeneous dirichlet data gfn (NULL: homogeneous): the ghosts of a full solution. */
+aeon_err ell_fill_ghosts_data(ell_grid *g, double *u, aeon_ell_bc_fn gfn, void *ctx);
 /* Fills only the physical boundary ghosts (no exchange). */
 void ell_fill_bc(const ell_grid *g, double *u);
 /* out[i] = (A u)_i along the interior row (j, k) (u's ghosts filled). */
@@ -69,6 +71,12 @@ void ell_vx_restrict(const ell_grid *gf, const double *rf, const ell_grid *gc, d
  * ghosts filled; tmp: n_c + 2 doubles). */
 void ell_vx_prolong(const ell_grid *gc, const double *uc, const ell_grid *gf, double *uf, int add, int quad,
                     double *tmp);
+
+/* b += sign * A_boundary g: the operator applied to a field (u: scratch on g's mesh) that is zero but for the
+ * dirichlet ghosts W[l] g(face point); b's interior row (j, k) at b + base + j sy + k sz. sign -1 folds the data
+ * into a right-hand side (aeon_ell_dirichlet_rhs), +1 takes it out again. */
+void ell_dirichlet_fold(ell_grid *g, aeon_ell_bc_fn gfn, void *ctx, double *u, double *b, long base, long sy,
+                        long sz, double sign);
 
 /* The fine grid of an operator (op.c). */
 ell_grid *ell_op_grid(aeon_ell_op *op);

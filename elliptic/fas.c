@@ -156,11 +156,9 @@ static aeon_err fmg_at(aeon_fas *F, int l) {
     return bottom(F, l);
   }
   mg_level *C = &mg->lev[l + 1];
-  aeon_err e = AEON_OK;
-  mg_restrict_field(L, L->f.data, C, C->f.data, &e);
-  AE_CHK(e);
+  AE_CHK(mg_fmg_restrict(mg, l));
   AE_CHK(fmg_at(F, l + 1));
-  AE_CHK(ell_fill_ghosts(C->g, C->u.data));
+  AE_CHK(ell_fill_ghosts_data(C->g, C->u.data, mg->dir_fn, mg->dir_ctx)); /* a full solution: its data on the faces */
   mg_prolong(C, C->u.data, L, L->u.data, 0, 1);
   return fas_at(F, l, AEON_MG_V);
 }

@@ -244,7 +244,8 @@ static aeon_err robin_setup(ell_grid *g, int f) {
   return AEON_OK;
 }
 
-void ell_fill_bc(const ell_grid *g, double *u) {
+/* The boundary fill; gfn non-NULL: dirichlet ghosts carry the data (+ W[l] g at the face point of the ghost). */
+static void fill_bc(const ell_grid *g, double *u, aeon_ell_bc_fn gfn, void *ctx) {
   const aeon_mesh *m = &g->m;
   const long st[3] = {1, m->sy, m->sz};
   for (int f = 0; f < 6; f++) {
@@ -268,6 +269,13 @@ void ell_fill_bc(const ell_grid *g, double *u) {
           for (int a = 0; a < n0; a++) {
             double v = 0;
             for (int c = 0; c < g->nE && c < n; c++) v += g->E[l][c] * edge[a * s0 - c * sd];
+            if (gfn) {
+              double x[3];
+              x[e0] = aeon_coord(m, e0, m->valid.lo[e0] + a);
+              x[e1] = aeon_coord(m, e1, p[e1]);
+              x[d] = g->vertex ? aeon_coord(m, d, hi ? n : -1) : hi ? m->xmax[d] : m->xmin[d];
+              v += g->W[l] * gfn(x, ctx);
+            }
             ghost[a * s0] = v;
           }
         } else if (bc == AEON_BC_ROBIN) {
@@ -280,11 +288,21 @@ void ell_fill_bc(const ell_grid *g, double *u) {
   }
 }
 
+void ell_fill_bc(const ell_grid *g, double *u) { fill_bc(g, u, NULL, NULL); }
+
 aeon_err ell_fill_ghosts(ell_grid *g, double *u) {
   aeon_fields f = {1, g->m.npts, u};
   AE_CHK(aeon_exchange_start(g->ex, &f));
   AE_CHK(aeon_exchange_finish(g->ex, &f));
   ell_fill_bc(g, u);
+  return AEON_OK;
+}
+
+aeon_err ell_fill_ghosts_data(ell_grid *g, double *u, aeon_ell_bc_fn gfn, void *ctx) {
+  aeon_fields f = {1, g->m.npts, u};
+  AE_CHK(aeon_exchange_start(g->ex, &f));
+  AE_CHK(aeon_exchange_finish(g->ex, &f));
+  fill_bc(g, u, gfn, ctx);
   return AEON_OK;
 }
 
@@ -437,4 +455,35 @@ void ell_grid_diag(ell_grid *g) {
         }
         dv[aeon_idx(m, i, j, k)] = 1.0 / diag;
       }
+}
+
+void ell_dirichlet_fold(ell_grid *g, aeon_ell_bc_fn gfn, void *ctx, double *u, double *b, long base, long sy,
+                        long sz, double sign) {
+  const aeon_mesh *m = &g->m;
+  memset(u, 0, sizeof(double) * m->npts);
+  const long st[3] = {1, m->sy, m->sz};
+  for (int f = 0; f < 6; f++) {
+    if (!m->physical[f] || m->bc[f] != AEON_BC_DIRICHLET) continue;
+    int d = f / 2, hi = f % 2, d1 = (d + 1) % 3, d2 = (d + 2) % 3;
+    for (int q = 0; q < m->n[d2]; q++)
+      for (int p = 0; p < m->n[d1]; p++) {
+        int ii[3];
+        ii[d] = 0;
+        ii[d1] = p;
+        ii[d2] = q;
+        double x[3];
+        for (int e = 0; e < 3; e++) x[e] = aeon_coord(m, e, ii[e]);
+        x[d] = g->vertex ? aeon_coord(m, d, hi ? m->n[d] : -1) : hi ? m->xmax[d] : m->xmin[d];
+        double gv = gfn(x, ctx);
+        long p0 = aeon_idx(m, ii[0], ii[1], ii[2]);
+        for (int l = 0; l < g->R; l++) u[p0 + (hi ? m->n[d] + l : -1 - l) * st[d]] = g->W[l] * gv;
+      }
+  }
+  double *row = g->row;
+  for (int k = 0; k < m->n[2]; k++)
+    for (int j = 0; j < m->n[1]; j++) {
+      ell_row_apply(g, u, j, k, row);
+      double *bp = b + base + j * sy + k * sz;
+      for (int i = 0; i < m->n[0]; i++) bp[i] += sign * row[i];
+    }
 }

@@ -402,17 +402,39 @@ static aeon_err fmg_at(aeon_mg *mg, int l) {
     if (C->g->active) AE_CHK(fmg_at(mg, l + 1));
     return mg_move(L, &L->u, C, &C->u, 0);
   }
-  if (L->g->vertex) {
-    AE_CHK(ell_fill_ghosts(L->g, L->f.data));
-    ell_vx_restrict(L->g, L->f.data, C->g, C->f.data);
-  } else {
-    restrict_avg(L->g, L->f.data, C->g, C->f.data);
-  }
+  AE_CHK(mg_fmg_restrict(mg, l));
   AE_CHK(fmg_at(mg, l + 1));
-  AE_CHK(ell_fill_ghosts(C->g, C->u.data));
-  if (L->g->vertex) ell_vx_prolong(C->g, C->u.data, L->g, L->u.data, 0, 1, L->g->row2);
-  else prolong(C->g, C->u.data, L->g, L->u.data, W_QUAD, 0, L->g->row2);
+  AE_CHK(ell_fill_ghosts_data(C->g, C->u.data, mg->dir_fn, mg->dir_ctx)); /* a full solution: its data on the faces */
+  mg_prolong(C, C->u.data, L, L->u.data, 0, 1);
   return cycle_at(mg, l, AEON_MG_V);
+}
+
+aeon_err mg_fmg_restrict(aeon_mg *mg, int l) {
+  mg_level *L = &mg->lev[l], *C = &mg->lev[l + 1];
+  double *src = L->f.data;
+  aeon_err e = AEON_OK;
+  if (mg->dir_fn) { /* the interior source f = b + A_b g (in r; d: scratch) */
+    const aeon_mesh *m = &L->g->m;
+    for (int k = 0; k < m->n[2]; k++)
+      for (int j = 0; j < m->n[1]; j++) {
+        long p = aeon_idx(m, 0, j, k);
+        memcpy(L->r.data + p, L->f.data + p, sizeof(double) * m->n[0]);
+      }
+    ell_dirichlet_fold(L->g, mg->dir_fn, mg->dir_ctx, L->d.data, L->r.data, m->base, m->sy, m->sz, 1.0);
+    src = L->r.data;
+  }
+  mg_restrict_field(L, src, C, C->f.data, &e);
+  AE_CHK(e);
+  if (mg->dir_fn && C->g->active) { /* the coarse level's own boundary term */
+    const aeon_mesh *mc = &C->g->m;
+    ell_dirichlet_fold(C->g, mg->dir_fn, mg->dir_ctx, C->d.data, C->f.data, mc->base, mc->sy, mc->sz, -1.0);
+  }
+  return AEON_OK;
+}
+
+void aeon_mg_set_dirichlet(aeon_mg *mg, aeon_ell_bc_fn g, void *ctx) {
+  mg->dir_fn = g;
+  mg->dir_ctx = ctx;
 }
 
 /* ---- level-0 copies ---- */

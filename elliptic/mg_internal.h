@@ -35,6 +35,8 @@ struct aeon_mg {
   int nb;               /* bottom points */
   int singular;
   MPI_Comm comm;        /* the fine level's communicator */
+  aeon_ell_bc_fn dir_fn; /* the dirichlet data folded into b (aeon_mg_set_dirichlet), or NULL */
+  void *dir_ctx;
 };
 
 /* Zeroes the interior of u on grid g. */
@@ -50,6 +52,9 @@ void mg_copy_out(const ell_grid *g, const double *src, aeon_gvec *x);
 aeon_err mg_check_vec(const aeon_mg *mg, const aeon_gvec *x);
 /* dst (level C) = restriction of src (level L): 8-cell average, or full weighting (vertex; fills src's ghosts). */
 void mg_restrict_field(mg_level *L, double *src, mg_level *C, double *dst, aeon_err *e);
+/* FMG: f of level l + 1 = restriction of level l's f; with dirichlet data set, of the interior source (the data
+ * taken out of f) with the coarse level's own data folded back in. */
+aeon_err mg_fmg_restrict(aeon_mg *mg, int l);
 /* uf (+)= prolongation of uc (uc's ghosts filled): trilinear, or (quad, cell-centred only) triquadratic. */
 void mg_prolong(mg_level *C, const double *uc, mg_level *L, double *uf, int add, int quad);
 

@@ -218,35 +218,7 @@ aeon_err aeon_ell_diagonal(aeon_ell_op *op, aeon_gvec *d) {
 
 aeon_err aeon_ell_dirichlet_rhs(aeon_ell_op *op, aeon_ell_bc_fn gfn, void *ctx, aeon_gvec *b) {
   AE_CHK(check_vec(op, b, "right-hand side"));
-  const aeon_mesh *m = op->user_m;
-  ell_grid *g = &op->g;
-  double *u = op->scratch.data;
-  memset(u, 0, sizeof(double) * m->npts);
-  const long st[3] = {1, m->sy, m->sz};
-  for (int f = 0; f < 6; f++) {
-    if (!m->physical[f] || m->bc[f] != AEON_BC_DIRICHLET) continue;
-    int d = f / 2, hi = f % 2, d1 = (d + 1) % 3, d2 = (d + 2) % 3;
-    for (int q = 0; q < m->n[d2]; q++)
-      for (int p = 0; p < m->n[d1]; p++) {
-        int ii[3];
-        ii[d] = 0;
-        ii[d1] = p;
-        ii[d2] = q;
-        double x[3];
-        for (int e = 0; e < 3; e++) x[e] = aeon_coord(m, e, ii[e]);
-        x[d] = g->vertex ? aeon_coord(m, d, hi ? m->n[d] : -1) : hi ? m->xmax[d] : m->xmin[d];
-        double gv = gfn(x, ctx);
-        long p0 = aeon_idx(m, ii[0], ii[1], ii[2]);
-        for (int l = 0; l < g->R; l++) u[p0 + (hi ? m->n[d] + l : -1 - l) * st[d]] = g->W[l] * gv;
-      }
-  }
-  double *row = g->row;
-  for (int k = 0; k < m->n[2]; k++)
-    for (int j = 0; j < m->n[1]; j++) {
-      ell_row_apply(g, u, j, k, row);
-      double *bp = vrow(b, j, k);
-      for (int i = 0; i < m->n[0]; i++) bp[i] -= row[i];
-    }
+  ell_dirichlet_fold(&op->g, gfn, ctx, op->scratch.data, b->data, b->base, b->sy, b->sz, -1.0);
   return AEON_OK;
 }
 

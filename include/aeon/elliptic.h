@@ -39,9 +39,9 @@
  * Gauss-Seidel, or Chebyshev on D^-1 A over [lambda_max / 8, lambda_max]
  * with lambda_max from power iterations (cached in Tier 3 when a tier store
  * is given). Cycles V, W, F, and FMG (one V-cycle per level). FMG restricts
- * the right-hand side itself, so it reaches the discretisation error only
- * when b carries no boundary data (homogeneous faces; inhomogeneous dirichlet
- * data folded into b is not rescaled per level): use V-cycles then. Results
+ * the right-hand side itself; when b carries inhomogeneous dirichlet data
+ * (aeon_ell_dirichlet_rhs), aeon_mg_set_dirichlet lets it take the data out
+ * before restricting and fold each level's own data back in. Results
  * (and residual norms) are bit-identical on any number of ranks. */
 #ifndef AEON_ELLIPTIC_H
 #define AEON_ELLIPTIC_H
@@ -201,6 +201,10 @@ aeon_err aeon_mg_cycle(aeon_mg *mg, const aeon_gvec *b, aeon_gvec *u);
 /* Solves A u = b from the initial guess u by cycles until converged (see opts); refuses a singular problem whose
  * b has a non-zero mean (AEON_ERR_USER). A diverged or NaN solve returns AEON_ERR_NUMERIC with the reason in res. */
 aeon_err aeon_mg_solve(aeon_mg *mg, const aeon_gvec *b, aeon_gvec *u, aeon_mg_result *res);
+/* Tells the hierarchy that b carries dirichlet data g folded in by aeon_ell_dirichlet_rhs (g, ctx must outlive
+ * mg; NULL: none): FMG then restricts the interior source and gives each coarse level its own boundary term, so it
+ * reaches the discretisation error with inhomogeneous data too. V-, W-, F-cycles do not need it. */
+void aeon_mg_set_dirichlet(aeon_mg *mg, aeon_ell_bc_fn g, void *ctx);
 /* Fills pc with one cycle from a zero guess as a preconditioner (z = cycle(r)); pc->destroy is NULL. */
 void aeon_mg_gpc(aeon_mg *mg, aeon_gpc *pc);
 

@@ -1,4 +1,4 @@
-/* ranks: 1 2 3 */
+/* ranks: 1 2 */
 /* FAS multigrid (aeon_fas) for nonlinear problems N(u) = A u + g(u, c(x)) = f:
  * (1) -lap u + u^3 = f, cell-centred, homogeneous dirichlet, 16^3, 32^3, 64^3:
  *     FAS V(2,2)-cycles converge at a grid-independent rate (every per-cycle
