@@ -5,7 +5,11 @@
  * box half a spacing outside the first and last points. An operator acts on
  * grid vectors (aeon/gvec.h) whose box is the mesh interior; it refreshes the
  * ghosts of its input itself (exchange plan + its own boundary fill) and
- * writes only the interior of its output.
+ * writes only the interior of its output. Vertex-centred grids
+ * (spec.centering = AEON_ELL_VERTEX) run on the mesh of the unknown nodes made
+ * by aeon_ell_vertex_mesh: the boundary nodes are the ghosts (dirichlet data
+ * sits on them), the multigrid transfers are full weighting and trilinear,
+ * and coarse node I is fine node 2 I (129 -> 65 -> 33 nodes).
  *
  * Operators (all linear, with homogeneous boundary conditions; inhomogeneous
  * Dirichlet data is moved into the right-hand side by aeon_ell_dirichlet_rhs):
@@ -42,7 +46,10 @@
  * the right-hand side itself; when b carries inhomogeneous dirichlet data
  * (aeon_ell_dirichlet_rhs), aeon_mg_set_dirichlet lets it take the data out
  * before restricting and fold each level's own data back in. Results
- * (and residual norms) are bit-identical on any number of ranks. */
+ * (and residual norms) are bit-identical on any number of ranks.
+ *
+ * FAS (aeon_fas): the same hierarchy for N(u) = A u + g(u, c(x)) = f, with a
+ * nonlinear Gauss-Seidel smoother (one Newton step per point). */
 #ifndef AEON_ELLIPTIC_H
 #define AEON_ELLIPTIC_H
 
