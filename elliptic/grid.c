@@ -31,16 +31,17 @@ static void mesh_addressing(aeon_mesh *m) {
   m->npts = (size_t)round_up(m->sz * (m->n[2] + 2 * g), 8);
 }
 
-/* Lagrange extrapolation of the dirichlet ghosts: nodes at the face (t = 0, value g) and at interior centres
- * t = m + 1/2; ghost layer l at t = -(l + 1/2). */
+/* Lagrange extrapolation of the dirichlet ghosts: nodes at the face (t = 0, value g) and at the interior points
+ * t = m + 1/2 (cell-centred) or t = m + 1 (vertex); ghost layer l at t = -(l + 1/2) (cell) or t = -l (vertex:
+ * layer 0 is the boundary node itself, u = g there). */
 static void dirichlet_weights(ell_grid *g) {
   g->nE = g->R == 1 ? 1 : 4;
   int np = g->nE + 1;
-  double t[ELL_MAXM + 1];
+  double t[ELL_MAXM + 1], sh = g->vertex ? 1.0 : 0.5;
   t[0] = 0;
-  for (int m = 0; m < g->nE; m++) t[m + 1] = m + 0.5;
+  for (int m = 0; m < g->nE; m++) t[m + 1] = m + sh;
   for (int l = 0; l < g->R; l++) {
-    double x = -(l + 0.5);
+    double x = -(l + 1 - sh);
     for (int j = 0; j < np; j++) {
       double w = 1;
       for (int k = 0; k < np; k++)
@@ -97,6 +98,8 @@ static aeon_err grid_init(ell_grid *g, const aeon_ell_spec *spec, aeon_ell_kind 
   g->a = spec->a;
   g->b = spec->b;
   g->R = kind == AEON_ELL_LAPLACIAN4 ? 2 : 1;
+  g->vertex = spec->centering == AEON_ELL_VERTEX;
+  for (int d = 0; d < 3; d++) g->shift[d] = g->vertex && m->bc[2 * d] != AEON_BC_PERIODIC;
   for (int d = 0; d < 3; d++) g->hinv2[d] = 1.0 / (m->dx[d] * m->dx[d]);
   memcpy(g->origin, spec->robin_origin, sizeof g->origin);
   g->power = spec->robin_power > 0 ? spec->robin_power : 1.0;
@@ -129,13 +132,42 @@ aeon_err ell_grid_coarsen(const ell_grid *fine, const aeon_ell_spec *spec, ell_g
   aeon_mesh *m = &g->m;
   m->ghost = 1;
   for (int d = 0; d < 3; d++) {
-    m->N[d] = fine->m.N[d] / 2;
-    m->dx[d] = 2 * fine->m.dx[d];
-    m->n[d] = fine->m.n[d] / 2;
-    m->off[d] = fine->m.off[d] / 2;
+    const aeon_mesh *f = &fine->m;
+    m->dx[d] = 2 * f->dx[d];
+    if (!fine->vertex) {
+      m->N[d] = f->N[d] / 2;
+      m->n[d] = f->n[d] / 2;
+      m->off[d] = f->off[d] / 2;
+      continue;
+    }
+    /* vertex: coarse point I on fine point 2 I + s; this rank keeps the coarse points over its fine points */
+    long s = fine->shift[d], end = (f->off[d] + f->n[d] - s + 1) >> 1;
+    m->N[d] = (f->N[d] - s) / 2;
+    m->off[d] = (f->off[d] - s + 1) >> 1;
+    m->n[d] = (int)(end - m->off[d]);
+    /* the boundary nodes stay where they are: xmin is half a (coarse) spacing inside (s = 1) or outside (s = 0) */
+    double x0 = f->xmin[d] + (s ? -0.5 : 0.5) * f->dx[d];
+    m->xmin[d] = x0 + (s ? 0.5 : -0.5) * m->dx[d];
+    m->xmax[d] = m->xmin[d] + (double)m->N[d] * m->dx[d];
   }
   mesh_addressing(m);
   return grid_init(g, spec, fine->kind == AEON_ELL_LAPLACIAN4 ? AEON_ELL_LAPLACIAN2 : fine->kind);
+}
+
+int ell_grid_coarsenable(const ell_grid *g, int agg) {
+  const aeon_mesh *m = &g->m;
+  for (int d = 0; d < 3; d++) {
+    long s = g->shift[d], N = m->N[d];
+    if (g->vertex ? (N - s) % 2 != 0 || N < 2 + s : N % 2 != 0) return -1;
+  }
+  for (int d = 0; d < 3; d++) {
+    long s = g->shift[d];
+    long lo = g->vertex ? (m->off[d] - s + 1) >> 1 : m->off[d] / 2;
+    long hi = g->vertex ? (m->off[d] + m->n[d] - s + 1) >> 1 : (m->off[d] + m->n[d]) / 2;
+    if (!g->vertex && (m->n[d] % 2 || m->off[d] % 2)) return 0;
+    if (hi - lo < 1 || (m->par->dims[d] > 1 && hi - lo < agg)) return 0;
+  }
+  return 1;
 }
 
 aeon_err ell_grid_gather(const ell_grid *src, const aeon_ell_spec *spec, ell_grid *g) {
@@ -212,7 +244,8 @@ static aeon_err robin_setup(ell_grid *g, int f) {
   return AEON_OK;
 }
 
-void ell_fill_bc(const ell_grid *g, double *u) {
+/* The boundary fill; gfn non-NULL: dirichlet ghosts carry the data (+ W[l] g at the face point of the ghost). */
+static void fill_bc(const ell_grid *g, double *u, aeon_ell_bc_fn gfn, void *ctx) {
   const aeon_mesh *m = &g->m;
   const long st[3] = {1, m->sy, m->sz};
   for (int f = 0; f < 6; f++) {
@@ -236,6 +269,13 @@ void ell_fill_bc(const ell_grid *g, double *u) {
           for (int a = 0; a < n0; a++) {
             double v = 0;
             for (int c = 0; c < g->nE && c < n; c++) v += g->E[l][c] * edge[a * s0 - c * sd];
+            if (gfn) {
+              double x[3];
+              x[e0] = aeon_coord(m, e0, m->valid.lo[e0] + a);
+              x[e1] = aeon_coord(m, e1, p[e1]);
+              x[d] = g->vertex ? aeon_coord(m, d, hi ? n : -1) : hi ? m->xmax[d] : m->xmin[d];
+              v += g->W[l] * gfn(x, ctx);
+            }
             ghost[a * s0] = v;
           }
         } else if (bc == AEON_BC_ROBIN) {
@@ -248,11 +288,21 @@ void ell_fill_bc(const ell_grid *g, double *u) {
   }
 }
 
+void ell_fill_bc(const ell_grid *g, double *u) { fill_bc(g, u, NULL, NULL); }
+
 aeon_err ell_fill_ghosts(ell_grid *g, double *u) {
   aeon_fields f = {1, g->m.npts, u};
   AE_CHK(aeon_exchange_start(g->ex, &f));
   AE_CHK(aeon_exchange_finish(g->ex, &f));
   ell_fill_bc(g, u);
+  return AEON_OK;
+}
+
+aeon_err ell_fill_ghosts_data(ell_grid *g, double *u, aeon_ell_bc_fn gfn, void *ctx) {
+  aeon_fields f = {1, g->m.npts, u};
+  AE_CHK(aeon_exchange_start(g->ex, &f));
+  AE_CHK(aeon_exchange_finish(g->ex, &f));
+  fill_bc(g, u, gfn, ctx);
   return AEON_OK;
 }
 
@@ -405,4 +455,35 @@ void ell_grid_diag(ell_grid *g) {
         }
         dv[aeon_idx(m, i, j, k)] = 1.0 / diag;
       }
+}
+
+void ell_dirichlet_fold(ell_grid *g, aeon_ell_bc_fn gfn, void *ctx, double *u, double *b, long base, long sy,
+                        long sz, double sign) {
+  const aeon_mesh *m = &g->m;
+  memset(u, 0, sizeof(double) * m->npts);
+  const long st[3] = {1, m->sy, m->sz};
+  for (int f = 0; f < 6; f++) {
+    if (!m->physical[f] || m->bc[f] != AEON_BC_DIRICHLET) continue;
+    int d = f / 2, hi = f % 2, d1 = (d + 1) % 3, d2 = (d + 2) % 3;
+    for (int q = 0; q < m->n[d2]; q++)
+      for (int p = 0; p < m->n[d1]; p++) {
+        int ii[3];
+        ii[d] = 0;
+        ii[d1] = p;
+        ii[d2] = q;
+        double x[3];
+        for (int e = 0; e < 3; e++) x[e] = aeon_coord(m, e, ii[e]);
+        x[d] = g->vertex ? aeon_coord(m, d, hi ? m->n[d] : -1) : hi ? m->xmax[d] : m->xmin[d];
+        double gv = gfn(x, ctx);
+        long p0 = aeon_idx(m, ii[0], ii[1], ii[2]);
+        for (int l = 0; l < g->R; l++) u[p0 + (hi ? m->n[d] + l : -1 - l) * st[d]] = g->W[l] * gv;
+      }
+  }
+  double *row = g->row;
+  for (int k = 0; k < m->n[2]; k++)
+    for (int j = 0; j < m->n[1]; j++) {
+      ell_row_apply(g, u, j, k, row);
+      double *bp = b + base + j * sy + k * sz;
+      for (int i = 0; i < m->n[0]; i++) bp[i] += sign * row[i];
+    }
 }

@@ -20,40 +20,16 @@
 
 #include "aeon/layout.h"
 #include "aeon/memory.h"
-#include "ell_internal.h"
-
-#define MG_MAXLEV 40
-#define MG_DENSE_MAX 1728 /* bottom points a dense LU is used for (12^3: 24 MB) */
-
-typedef struct mg_level {
-  ell_grid *g;          /* level 0: the operator's grid (borrowed) */
-  int own;              /* 1 if g is mg's */
-  aeon_fields u, f, r, d;
-  int gather;           /* pass-through to the next level on rank 0 */
-  aeon_layout *Lfrom, *Lto;
-  aeon_redist *down, *up;
-  double lmax;          /* largest eigenvalue of D^-1 A (Chebyshev) */
-} mg_level;
-
-struct aeon_mg {
-  aeon_ell_op *op;
-  aeon_mg_opts o;
-  int nl;               /* entries of lev (a gather level and its copy are two) */
-  int bottom;           /* index of the bottom level */
-  int ndistinct;        /* levels of distinct resolution (rank 0's count, broadcast) */
-  mg_level lev[MG_MAXLEV];
-  ell_grid grids[MG_MAXLEV];
-  double *lu;           /* dense LU of the bottom (column-major), or NULL */
-  lapack_int *piv;
-  int nb;               /* bottom points */
-  int singular;
-  MPI_Comm comm;        /* the fine level's communicator */
-};
+#include "mg_internal.h"
 
 static const char *const cycle_names[] = {"v", "w", "f", "fmg"};
 static const char *const smoother_names[] = {"rbgs", "chebyshev"};
 
 const aeon_param_decl aeon_mg_params[] = {
+  {"elliptic.centering", AEON_PT_ENUM, "cell", AEON_NORANGE, "cell|vertex",
+   "elliptic grid points: cell centres (the mesh's N cells) or vertices (grid.n nodes from xmin to xmax inclusive; "
+   "the boundary nodes carry dirichlet data, so 129 nodes give 127 unknowns per direction)",
+   AEON_RESTART_CHANGEABLE},
   {"elliptic.mg_cycle", AEON_PT_ENUM, "v", AEON_NORANGE, "v|w|f|fmg",
    "multigrid cycle: V, W, F, or full multigrid (an FMG pass, then V-cycles)", AEON_RESTART_CHANGEABLE},
   {"elliptic.mg_smoother", AEON_PT_ENUM, "rbgs", AEON_NORANGE, "rbgs|chebyshev",
@@ -201,7 +177,21 @@ static void prolong(const ell_grid *gc, const double *uc, const ell_grid *gf, do
     }
 }
 
-static void zero_interior(const ell_grid *g, double *u) {
+void mg_restrict_field(mg_level *L, double *src, mg_level *C, double *dst, aeon_err *e) {
+  if (!L->g->vertex) {
+    restrict_avg(L->g, src, C->g, dst);
+    return;
+  }
+  *e = ell_fill_ghosts(L->g, src);
+  if (!*e) ell_vx_restrict(L->g, src, C->g, dst);
+}
+
+void mg_prolong(mg_level *C, const double *uc, mg_level *L, double *uf, int add, int quad) {
+  if (L->g->vertex) ell_vx_prolong(C->g, uc, L->g, uf, add, quad, L->g->row2);
+  else prolong(C->g, uc, L->g, uf, quad ? W_QUAD : W_LIN, add, L->g->row2);
+}
+
+void mg_zero_interior(const ell_grid *g, double *u) {
   const aeon_mesh *m = &g->m;
   for (int k = 0; k < m->n[2]; k++)
     for (int j = 0; j < m->n[1]; j++) memset(u + aeon_idx(m, 0, j, k), 0, sizeof(double) * m->n[0]);
@@ -254,7 +244,7 @@ static aeon_err smooth(aeon_mg *mg, mg_level *L, int n) {
 
 /* ---- norms (exact, rank-count independent) ---- */
 
-static aeon_err level_norm(const ell_grid *g, const double *x, MPI_Comm comm, double *nrm) {
+aeon_err mg_level_norm(const ell_grid *g, const double *x, MPI_Comm comm, double *nrm) {
   aeon_norm_acc acc;
   aeon_norm_acc_init(&acc);
   const aeon_mesh *m = &g->m;
@@ -296,7 +286,7 @@ static aeon_err dense_setup(aeon_mg *mg, mg_level *L) {
   AE_CHK(aeon_mem_alloc(sizeof(lapack_int) * (size_t)n, (void **)&mg->piv));
   double *u = L->u.data, dmean = 0;
   for (int c = 0; c < n; c++) {
-    zero_interior(g, u);
+    mg_zero_interior(g, u);
     int ci = c % m->n[0], cj = c / m->n[0] % m->n[1], ck = c / (m->n[0] * m->n[1]);
     u[aeon_idx(m, ci, cj, ck)] = 1.0;
     AE_CHK(ell_fill_ghosts(g, u));
@@ -305,7 +295,7 @@ static aeon_err dense_setup(aeon_mg *mg, mg_level *L) {
       for (int j = 0; j < m->n[1]; j++) ell_row_apply(g, u, j, k, col + (j + k * m->n[1]) * m->n[0]);
     dmean += 1.0 / g->dinv.data[aeon_idx(m, ci, cj, ck)] / n; /* the scale of the diagonal */
   }
-  zero_interior(g, u);
+  mg_zero_interior(g, u);
   if (mg->singular)
     for (size_t i = 0; i < (size_t)n * (size_t)n; i++) mg->lu[i] += dmean / n;
   lapack_int info = LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n, n, mg->lu, n, mg->piv);
@@ -335,7 +325,7 @@ static aeon_err bottom_solve(aeon_mg *mg, mg_level *L) {
   for (int s = 0; s < 1000; s += 10) {
     AE_CHK(ell_fill_ghosts(g, L->u.data));
     ell_residual(g, L->u.data, L->f.data, L->r.data);
-    AE_CHK(level_norm(g, L->r.data, m->par->cart, &r));
+    AE_CHK(mg_level_norm(g, L->r.data, m->par->cart, &r));
     if (s == 0) r0 = r;
     if (!(r > 1e-3 * r0)) break;
     AE_CHK(smooth_rbgs(L, 10));
@@ -353,7 +343,7 @@ static aeon_err redist_fields(aeon_redist *rd, const ell_grid *gs, aeon_fields *
 }
 
 /* Moves field fl of level l to field fc of its gathered copy (down) or back (up). */
-static aeon_err move(mg_level *L, aeon_fields *fl, mg_level *C, aeon_fields *fc, int down) {
+aeon_err mg_move(mg_level *L, aeon_fields *fl, mg_level *C, aeon_fields *fc, int down) {
   if (down) return redist_fields(L->down, L->g, fl, L->Lfrom, C->g, fc, L->Lto);
   return redist_fields(L->up, C->g, fc, L->Lto, L->g, fl, L->Lfrom);
 }
@@ -362,10 +352,10 @@ static aeon_err cycle_at(aeon_mg *mg, int l, aeon_mg_cycle_type type);
 
 static aeon_err gather_pass(aeon_mg *mg, int l, aeon_mg_cycle_type type, int solve_below) {
   mg_level *L = &mg->lev[l], *C = &mg->lev[l + 1];
-  AE_CHK(move(L, &L->f, C, &C->f, 1));
-  AE_CHK(move(L, &L->u, C, &C->u, 1));
+  AE_CHK(mg_move(L, &L->f, C, &C->f, 1));
+  AE_CHK(mg_move(L, &L->u, C, &C->u, 1));
   if (C->g->active && solve_below) AE_CHK(cycle_at(mg, l + 1, type));
-  AE_CHK(move(L, &L->u, C, &C->u, 0));
+  AE_CHK(mg_move(L, &L->u, C, &C->u, 0));
   return AEON_OK;
 }
 
@@ -376,8 +366,14 @@ static aeon_err cycle_at(aeon_mg *mg, int l, aeon_mg_cycle_type type) {
   mg_level *C = &mg->lev[l + 1];
   AE_CHK(smooth(mg, L, mg->o.pre));
   AE_CHK(ell_fill_ghosts(L->g, L->u.data));
-  residual_restrict(L->g, L->u.data, L->f.data, C->g, C->f.data);
-  zero_interior(C->g, C->u.data);
+  if (L->g->vertex) {
+    ell_residual(L->g, L->u.data, L->f.data, L->r.data);
+    AE_CHK(ell_fill_ghosts(L->g, L->r.data));
+    ell_vx_restrict(L->g, L->r.data, C->g, C->f.data);
+  } else {
+    residual_restrict(L->g, L->u.data, L->f.data, C->g, C->f.data);
+  }
+  mg_zero_interior(C->g, C->u.data);
   if (type == AEON_MG_W) {
     AE_CHK(cycle_at(mg, l + 1, AEON_MG_W));
     AE_CHK(cycle_at(mg, l + 1, AEON_MG_W));
@@ -388,7 +384,8 @@ static aeon_err cycle_at(aeon_mg *mg, int l, aeon_mg_cycle_type type) {
     AE_CHK(cycle_at(mg, l + 1, AEON_MG_V));
   }
   AE_CHK(ell_fill_ghosts(C->g, C->u.data));
-  prolong(C->g, C->u.data, L->g, L->u.data, W_LIN, 1, L->g->row2);
+  if (L->g->vertex) ell_vx_prolong(C->g, C->u.data, L->g, L->u.data, 1, 0, L->g->row2);
+  else prolong(C->g, C->u.data, L->g, L->u.data, W_LIN, 1, L->g->row2);
   return smooth(mg, L, mg->o.post);
 }
 
@@ -396,39 +393,67 @@ static aeon_err cycle_at(aeon_mg *mg, int l, aeon_mg_cycle_type type) {
 static aeon_err fmg_at(aeon_mg *mg, int l) {
   mg_level *L = &mg->lev[l];
   if (l == mg->bottom) {
-    zero_interior(L->g, L->u.data);
+    mg_zero_interior(L->g, L->u.data);
     return bottom_solve(mg, L);
   }
   mg_level *C = &mg->lev[l + 1];
   if (L->gather) {
-    AE_CHK(move(L, &L->f, C, &C->f, 1));
+    AE_CHK(mg_move(L, &L->f, C, &C->f, 1));
     if (C->g->active) AE_CHK(fmg_at(mg, l + 1));
-    return move(L, &L->u, C, &C->u, 0);
+    return mg_move(L, &L->u, C, &C->u, 0);
   }
-  restrict_avg(L->g, L->f.data, C->g, C->f.data);
+  AE_CHK(mg_fmg_restrict(mg, l));
   AE_CHK(fmg_at(mg, l + 1));
-  AE_CHK(ell_fill_ghosts(C->g, C->u.data));
-  prolong(C->g, C->u.data, L->g, L->u.data, W_QUAD, 0, L->g->row2);
+  AE_CHK(ell_fill_ghosts_data(C->g, C->u.data, mg->dir_fn, mg->dir_ctx)); /* a full solution: its data on the faces */
+  mg_prolong(C, C->u.data, L, L->u.data, 0, 1);
   return cycle_at(mg, l, AEON_MG_V);
+}
+
+aeon_err mg_fmg_restrict(aeon_mg *mg, int l) {
+  mg_level *L = &mg->lev[l], *C = &mg->lev[l + 1];
+  double *src = L->f.data;
+  aeon_err e = AEON_OK;
+  if (mg->dir_fn) { /* the interior source f = b + A_b g (in r; d: scratch) */
+    const aeon_mesh *m = &L->g->m;
+    for (int k = 0; k < m->n[2]; k++)
+      for (int j = 0; j < m->n[1]; j++) {
+        long p = aeon_idx(m, 0, j, k);
+        memcpy(L->r.data + p, L->f.data + p, sizeof(double) * m->n[0]);
+      }
+    ell_dirichlet_fold(L->g, mg->dir_fn, mg->dir_ctx, L->d.data, L->r.data, m->base, m->sy, m->sz, 1.0);
+    src = L->r.data;
+  }
+  mg_restrict_field(L, src, C, C->f.data, &e);
+  AE_CHK(e);
+  if (mg->dir_fn && C->g->active) { /* the coarse level's own boundary term */
+    const aeon_mesh *mc = &C->g->m;
+    ell_dirichlet_fold(C->g, mg->dir_fn, mg->dir_ctx, C->d.data, C->f.data, mc->base, mc->sy, mc->sz, -1.0);
+  }
+  return AEON_OK;
+}
+
+void aeon_mg_set_dirichlet(aeon_mg *mg, aeon_ell_bc_fn g, void *ctx) {
+  mg->dir_fn = g;
+  mg->dir_ctx = ctx;
 }
 
 /* ---- level-0 copies ---- */
 
-static void copy_in(const ell_grid *g, const aeon_gvec *x, double *dst) {
+void mg_copy_in(const ell_grid *g, const aeon_gvec *x, double *dst) {
   const aeon_mesh *m = &g->m;
   for (int k = 0; k < m->n[2]; k++)
     for (int j = 0; j < m->n[1]; j++)
       memcpy(dst + aeon_idx(m, 0, j, k), x->data + x->base + j * x->sy + k * x->sz, sizeof(double) * m->n[0]);
 }
 
-static void copy_out(const ell_grid *g, const double *src, aeon_gvec *x) {
+void mg_copy_out(const ell_grid *g, const double *src, aeon_gvec *x) {
   const aeon_mesh *m = &g->m;
   for (int k = 0; k < m->n[2]; k++)
     for (int j = 0; j < m->n[1]; j++)
       memcpy(x->data + x->base + j * x->sy + k * x->sz, src + aeon_idx(m, 0, j, k), sizeof(double) * m->n[0]);
 }
 
-static aeon_err check_vec(const aeon_mg *mg, const aeon_gvec *x) {
+aeon_err mg_check_vec(const aeon_mg *mg, const aeon_gvec *x) {
   const aeon_mesh *m = &mg->lev[0].g->m;
   if (x->nvar != 1 || !x->data) return AE_ERR(AEON_ERR_INTERNAL, "multigrid: a vector needs 1 variable and an array");
   for (int d = 0; d < 3; d++)
@@ -444,25 +469,25 @@ static aeon_err cycle0(aeon_mg *mg, aeon_mg_cycle_type type) {
 }
 
 aeon_err aeon_mg_cycle(aeon_mg *mg, const aeon_gvec *b, aeon_gvec *u) {
-  AE_CHK(check_vec(mg, b));
-  AE_CHK(check_vec(mg, u));
+  AE_CHK(mg_check_vec(mg, b));
+  AE_CHK(mg_check_vec(mg, u));
   mg_level *L = &mg->lev[0];
-  copy_in(L->g, b, L->f.data);
-  if (mg->o.cycle != AEON_MG_FMG) copy_in(L->g, u, L->u.data); /* FMG builds u from the coarse levels */
+  mg_copy_in(L->g, b, L->f.data);
+  if (mg->o.cycle != AEON_MG_FMG) mg_copy_in(L->g, u, L->u.data); /* FMG builds u from the coarse levels */
   AE_CHK(cycle0(mg, mg->o.cycle));
-  copy_out(L->g, L->u.data, u);
+  mg_copy_out(L->g, L->u.data, u);
   return AEON_OK;
 }
 
 static aeon_err pc_apply(void *ctx, aeon_gvec *r, aeon_gvec *z) {
   aeon_mg *mg = ctx;
-  AE_CHK(check_vec(mg, r));
-  AE_CHK(check_vec(mg, z));
+  AE_CHK(mg_check_vec(mg, r));
+  AE_CHK(mg_check_vec(mg, z));
   mg_level *L = &mg->lev[0];
-  copy_in(L->g, r, L->f.data);
-  zero_interior(L->g, L->u.data);
+  mg_copy_in(L->g, r, L->f.data);
+  mg_zero_interior(L->g, L->u.data);
   AE_CHK(cycle0(mg, mg->o.cycle));
-  copy_out(L->g, L->u.data, z);
+  mg_copy_out(L->g, L->u.data, z);
   return AEON_OK;
 }
 
@@ -477,16 +502,16 @@ static aeon_err residual0(aeon_mg *mg, double *rn) {
   mg_level *L = &mg->lev[0];
   AE_CHK(ell_fill_ghosts(L->g, L->u.data));
   ell_residual(L->g, L->u.data, L->f.data, L->r.data);
-  return level_norm(L->g, L->r.data, mg->comm, rn);
+  return mg_level_norm(L->g, L->r.data, mg->comm, rn);
 }
 
 aeon_err aeon_mg_solve(aeon_mg *mg, const aeon_gvec *b, aeon_gvec *u, aeon_mg_result *res) {
   memset(res, 0, sizeof *res);
-  AE_CHK(check_vec(mg, b));
-  AE_CHK(check_vec(mg, u));
+  AE_CHK(mg_check_vec(mg, b));
+  AE_CHK(mg_check_vec(mg, u));
   mg_level *L = &mg->lev[0];
-  copy_in(L->g, b, L->f.data);
-  copy_in(L->g, u, L->u.data);
+  mg_copy_in(L->g, b, L->f.data);
+  mg_copy_in(L->g, u, L->u.data);
   int rank;
   MPI_Comm_rank(mg->comm, &rank);
   FILE *out = mg->o.monitor_out ? mg->o.monitor_out : stdout;
@@ -502,7 +527,7 @@ aeon_err aeon_mg_solve(aeon_mg *mg, const aeon_gvec *b, aeon_gvec *u, aeon_mg_re
                     L->g->m.N[0] * L->g->m.N[1] * L->g->m.N[2]);
   }
   double bn, rn, prev;
-  AE_CHK(level_norm(L->g, L->f.data, mg->comm, &bn));
+  AE_CHK(mg_level_norm(L->g, L->f.data, mg->comm, &bn));
   AE_CHK(residual0(mg, &rn));
   res->rnorm0 = prev = rn;
   double tol = fmax(mg->o.rtol * bn, mg->o.atol);
@@ -526,7 +551,7 @@ aeon_err aeon_mg_solve(aeon_mg *mg, const aeon_gvec *b, aeon_gvec *u, aeon_mg_re
   (void)tol;
   res->rnorm = rn;
   res->factor = res->cycles && res->rnorm0 > 0 ? pow(rn / res->rnorm0, 1.0 / res->cycles) : 0;
-  copy_out(L->g, L->u.data, u);
+  mg_copy_out(L->g, L->u.data, u);
   if (mg->o.monitor && rank == 0)
     fprintf(out, "  MG solve %s after %d cycles (residual %.3e, mean factor %.4f)\n",
             aeon_solve_reason_name(res->reason), res->cycles, rn, res->factor);
@@ -553,7 +578,7 @@ static aeon_err power_lmax(mg_level *L, double *lmax) {
       for (int i = 0; i < m->n[0]; i++)
         x[aeon_idx(m, i, j, k)] = hash01(m->off[0] + i, m->off[1] + j, m->off[2] + k) - 0.5;
   double xn, yn = 0;
-  AE_CHK(level_norm(g, x, m->par->cart, &xn));
+  AE_CHK(mg_level_norm(g, x, m->par->cart, &xn));
   for (int it = 0; it < 12; it++) {
     AE_CHK(ell_fill_ghosts(g, x));
     for (int k = 0; k < m->n[2]; k++)
@@ -562,7 +587,7 @@ static aeon_err power_lmax(mg_level *L, double *lmax) {
         long p = aeon_idx(m, 0, j, k);
         for (int i = 0; i < m->n[0]; i++) y[p + i] = g->dinv.data[p + i] * g->row[i];
       }
-    AE_CHK(level_norm(g, y, m->par->cart, &yn));
+    AE_CHK(mg_level_norm(g, y, m->par->cart, &yn));
     *lmax = yn / xn;
     for (int k = 0; k < m->n[2]; k++)
       for (int j = 0; j < m->n[1]; j++) {
@@ -571,8 +596,8 @@ static aeon_err power_lmax(mg_level *L, double *lmax) {
       }
     xn = 1;
   }
-  zero_interior(g, x);
-  zero_interior(g, y);
+  mg_zero_interior(g, x);
+  mg_zero_interior(g, y);
   return AEON_OK;
 }
 
@@ -635,13 +660,9 @@ static aeon_err level_alloc(mg_level *L) {
 
 static long grid_points(const ell_grid *g) { return g->m.N[0] * g->m.N[1] * g->m.N[2]; }
 
-/* Whether every rank can halve its patch: all n even and, across split directions, n / 2 >= agglomerate. */
+/* Whether every rank can coarsen its patch (ell_grid_coarsenable on every rank). */
 static aeon_err can_halve(const ell_grid *g, int agg, int *ok) {
-  int mine = 1;
-  for (int d = 0; d < 3; d++) {
-    if (g->m.n[d] % 2 || g->m.off[d] % 2) mine = 0;
-    if (g->m.par->dims[d] > 1 && g->m.n[d] / 2 < agg) mine = 0;
-  }
+  int mine = ell_grid_coarsenable(g, agg) == 1;
   AE_MPI(MPI_Allreduce(&mine, ok, 1, MPI_INT, MPI_MIN, g->m.par->cart));
   return AEON_OK;
 }
@@ -671,7 +692,7 @@ static aeon_err build_levels(aeon_mg *mg) {
     mg_level *L = &mg->lev[l];
     ell_grid *g = L->g;
     if (!g->active) break; /* below a gather on ranks other than 0 */
-    int even = g->m.N[0] % 2 == 0 && g->m.N[1] % 2 == 0 && g->m.N[2] % 2 == 0;
+    int even = ell_grid_coarsenable(g, 1) >= 0;
     int want_more = mg->o.levels ? distinct < mg->o.levels : grid_points(g) > mg->o.coarse_size;
     if (!want_more || !even || l + 2 >= MG_MAXLEV) break;
     int serial = g->m.par->size == 1, ok = 1;
@@ -764,6 +785,10 @@ int aeon_mg_nlevels(const aeon_mg *mg) { return mg->ndistinct; }
 void aeon_mg_level_size(const aeon_mg *mg, int l, long N[3]) {
   /* walk the entries, counting distinct resolutions; ranks that do not hold a level get it by halving */
   long n[3];
-  for (int d = 0; d < 3; d++) n[d] = mg->lev[0].g->m.N[d] >> l;
+  const ell_grid *g = mg->lev[0].g;
+  for (int d = 0; d < 3; d++) {
+    n[d] = g->m.N[d];
+    for (int q = 0; q < l; q++) n[d] = (n[d] - g->shift[d]) / 2; /* vertex: (N - 1) / 2 where boundary nodes are not unknowns */
+  }
   memcpy(N, n, sizeof n);
 }

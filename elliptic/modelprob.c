@@ -21,6 +21,8 @@ struct aeon_model {
   int dirichlet[3];     /* 1: Dirichlet in direction d, 0: periodic */
   double kd[3];         /* wave number of the manufactured solution: pi (Dirichlet) or 2 pi (periodic) */
   double L[3];
+  double x0[3];         /* lower end of the box the scaled coordinates X run over */
+  double o[3], M[3];    /* X = (global index + o) / M: cell (1/2, N), vertex (s, N + s), s = 1 if dirichlet */
   aeon_exchange *ex;
   aeon_fields beta;     /* 3 variables: beta at the lower x, y, z face of each point (variable beta only) */
   aeon_box interior;
@@ -31,7 +33,7 @@ struct aeon_model {
 static double beta_at(const aeon_model *p, const double x[3]) {
   if (p->s.beta_amp == 0) return 1.0;
   double s = 1;
-  for (int d = 0; d < 3; d++) s *= sin(2 * M_PI * (x[d] - p->m->xmin[d]) / p->L[d]);
+  for (int d = 0; d < 3; d++) s *= sin(2 * M_PI * (x[d] - p->x0[d]) / p->L[d]);
   return 1.0 + p->s.beta_amp * s;
 }
 
@@ -63,7 +65,7 @@ int aeon_model_singular(const aeon_model *p) {
   return p->s.a == 0 && !p->dirichlet[0] && !p->dirichlet[1] && !p->dirichlet[2];
 }
 
-/* Fills the first ghost layer of each Dirichlet face of u: ghost = -mirror. */
+/* Fills the first ghost layer of each Dirichlet face of u: ghost = -mirror (vertex: the boundary node, 0). */
 static void fill_dirichlet(const aeon_model *p, double *u) {
   const aeon_mesh *m = p->m;
   for (int f = 0; f < 6; f++) {
@@ -78,7 +80,7 @@ static void fill_dirichlet(const aeon_model *p, double *u) {
         pg[d] = gh;
         pi[e1] = pg[e1] = a;
         pi[e2] = pg[e2] = b;
-        u[aeon_idx(m, pg[0], pg[1], pg[2])] = -u[aeon_idx(m, pi[0], pi[1], pi[2])];
+        u[aeon_idx(m, pg[0], pg[1], pg[2])] = p->s.vertex ? 0.0 : -u[aeon_idx(m, pi[0], pi[1], pi[2])];
       }
   }
 }
@@ -170,15 +172,14 @@ aeon_gop aeon_model_op(aeon_model *p) {
 /* The manufactured solution's factors at point x: s_d, ds_d/dx_d, and beta's. */
 static void exact_point(const aeon_model *p, const long g[3], double *v) {
   double u = 1;
-  for (int d = 0; d < 3; d++) u *= sin(p->kd[d] * ((double)g[d] + 0.5) / (double)p->m->N[d]);
+  for (int d = 0; d < 3; d++) u *= sin(p->kd[d] * ((double)g[d] + p->o[d]) / p->M[d]);
   *v = u;
 }
 
 static void rhs_point(const aeon_model *p, const long g[3], double *v) {
-  const aeon_mesh *m = p->m;
   double X[3], s[3], c[3], sb[3], cb[3];
   for (int d = 0; d < 3; d++) {
-    X[d] = ((double)g[d] + 0.5) / (double)m->N[d];
+    X[d] = ((double)g[d] + p->o[d]) / p->M[d];
     s[d] = sin(p->kd[d] * X[d]);
     c[d] = cos(p->kd[d] * X[d]);
     sb[d] = sin(2 * M_PI * X[d]);
@@ -290,7 +291,11 @@ aeon_err aeon_model_create(const aeon_mesh *m, MPI_Comm comm, const aeon_model_s
   for (int d = 0; d < 3; d++) {
     p->dirichlet[d] = dirichlet[d];
     p->kd[d] = dirichlet[d] ? M_PI : 2 * M_PI;
-    p->L[d] = m->xmax[d] - m->xmin[d];
+    double sh = s->vertex ? dirichlet[d] : 0.5;
+    p->o[d] = sh;
+    p->M[d] = s->vertex ? (double)m->N[d] + sh : (double)m->N[d];
+    p->L[d] = p->M[d] * m->dx[d];
+    p->x0[d] = m->xmin[d] + (0.5 - sh) * m->dx[d];
   }
   AE_CHK(aeon_exchange_create_plan(m, 1, 0, NULL, 1, &p->ex));
   p->interior = aeon_mesh_interior(m);

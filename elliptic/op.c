@@ -50,6 +50,9 @@ static aeon_err check_spec(const aeon_mesh *m, const aeon_ell_spec *s) {
     return AE_ERR(AEON_ERR_USER, "elliptic %s needs grid.ghost >= %d (the mesh has %d)", name, R, m->ghost);
   for (int f = 0; f < 6; f++) {
     aeon_bc bc = m->bc[f];
+    if (s->centering == AEON_ELL_VERTEX && bc == AEON_BC_SYMMETRY)
+      return AE_ERR(AEON_ERR_USER, "elliptic %s: boundary.%s = symmetry is not supported on a vertex-centred grid "
+                    "(elliptic.centering = vertex; use dirichlet, robin or periodic)", name, face_names[f]);
     if (bc == AEON_BC_RADIATIVE)
       return AE_ERR(AEON_ERR_USER,
                     "elliptic %s: boundary.%s = radiative is not an elliptic condition (use dirichlet, robin, "
@@ -59,6 +62,34 @@ static aeon_err check_spec(const aeon_mesh *m, const aeon_ell_spec *s) {
                     "elliptic %s: a patch next to dirichlet face %s needs >= 4 points across (has %d); use fewer "
                     "ranks or a finer grid", name, face_names[f], m->n[f / 2]);
   }
+  return AEON_OK;
+}
+
+aeon_err aeon_ell_vertex_mesh(const aeon_mesh *nodes, const aeon_par *par, aeon_mesh *m) {
+  *m = *nodes;
+  for (int d = 0; d < 3; d++) {
+    int periodic = nodes->bc[2 * d] == AEON_BC_PERIODIC;
+    for (int f = 2 * d; f < 2 * d + 2; f++)
+      if (nodes->bc[f] == AEON_BC_SYMMETRY || nodes->bc[f] == AEON_BC_RADIATIVE || (nodes->bc[f] == AEON_BC_PERIODIC) != periodic)
+        return AE_ERR(AEON_ERR_USER, "elliptic.centering = vertex: boundary.%s must be dirichlet, robin or periodic "
+                      "(both faces of a direction periodic or neither)", face_names[f]);
+    if (nodes->N[d] < 3 || !(nodes->xmax[d] > nodes->xmin[d]))
+      return AE_ERR(AEON_ERR_USER, "elliptic.centering = vertex: grid.n[%d] = %ld nodes must be >= 3 over a box of "
+                    "positive width", d, nodes->N[d]);
+    double h = (nodes->xmax[d] - nodes->xmin[d]) / (double)(nodes->N[d] - 1), sh = periodic ? -0.5 * h : 0.5 * h;
+    m->N[d] = nodes->N[d] - (periodic ? 1 : 2);
+    m->dx[d] = h;
+    m->xmin[d] = nodes->xmin[d] + sh;
+    m->xmax[d] = nodes->xmax[d] - 0.5 * h;
+  }
+  return aeon_mesh_setup_patch(m, par);
+}
+
+aeon_err aeon_ell_centering_from_deck(const aeon_deck *deck, aeon_ell_centering *c) {
+  const char *s = aeon_deck_string(deck, "elliptic.centering");
+  if (s && strcmp(s, "vertex") == 0) *c = AEON_ELL_VERTEX;
+  else if (!s || strcmp(s, "cell") == 0) *c = AEON_ELL_CELL;
+  else return AE_ERR(AEON_ERR_USER, "elliptic.centering = '%s': must be cell or vertex", s);
   return AEON_OK;
 }
 
@@ -187,35 +218,7 @@ aeon_err aeon_ell_diagonal(aeon_ell_op *op, aeon_gvec *d) {
 
 aeon_err aeon_ell_dirichlet_rhs(aeon_ell_op *op, aeon_ell_bc_fn gfn, void *ctx, aeon_gvec *b) {
   AE_CHK(check_vec(op, b, "right-hand side"));
-  const aeon_mesh *m = op->user_m;
-  ell_grid *g = &op->g;
-  double *u = op->scratch.data;
-  memset(u, 0, sizeof(double) * m->npts);
-  const long st[3] = {1, m->sy, m->sz};
-  for (int f = 0; f < 6; f++) {
-    if (!m->physical[f] || m->bc[f] != AEON_BC_DIRICHLET) continue;
-    int d = f / 2, hi = f % 2, d1 = (d + 1) % 3, d2 = (d + 2) % 3;
-    for (int q = 0; q < m->n[d2]; q++)
-      for (int p = 0; p < m->n[d1]; p++) {
-        int ii[3];
-        ii[d] = 0;
-        ii[d1] = p;
-        ii[d2] = q;
-        double x[3];
-        for (int e = 0; e < 3; e++) x[e] = aeon_coord(m, e, ii[e]);
-        x[d] = hi ? m->xmax[d] : m->xmin[d];
-        double gv = gfn(x, ctx);
-        long p0 = aeon_idx(m, ii[0], ii[1], ii[2]);
-        for (int l = 0; l < g->R; l++) u[p0 + (hi ? m->n[d] + l : -1 - l) * st[d]] = g->W[l] * gv;
-      }
-  }
-  double *row = g->row;
-  for (int k = 0; k < m->n[2]; k++)
-    for (int j = 0; j < m->n[1]; j++) {
-      ell_row_apply(g, u, j, k, row);
-      double *bp = vrow(b, j, k);
-      for (int i = 0; i < m->n[0]; i++) bp[i] -= row[i];
-    }
+  ell_dirichlet_fold(&op->g, gfn, ctx, op->scratch.data, b->data, b->base, b->sy, b->sz, -1.0);
   return AEON_OK;
 }
 

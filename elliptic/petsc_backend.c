@@ -73,6 +73,8 @@ struct aeon_petsc {
   DM da;
   aeon_layout *Lmesh, *Lda;
   aeon_redist *to_da, *from_da;
+  int sh[3];    /* vertex model: 1 where the DMDA holds the boundary nodes too (identity rows), else 0 */
+  long Nda[3];  /* the DMDA's global size: the mesh's N + 2 sh */
   aeon_ksp_result res;
 };
 
@@ -170,6 +172,9 @@ static void da_dims(const aeon_mesh *m, int size, PetscInt dims[3]) {
   for (int d = 0; d < 3; d++) dims[d] = d == dir ? size : 1;
 }
 
+/* Assembles the model's matrix on the DMDA. A vertex model's DMDA also holds the boundary nodes (as PETSc's own
+ * vertex-centred examples do, so PCMG coarsens 129 -> 65 -> 33 ...): identity rows scaled like the interior
+ * diagonal, right-hand side 0 there, no coupling into them (the matrix stays symmetric). */
 static aeon_err assemble(aeon_petsc *P, const aeon_model *model) {
   const aeon_mesh *m = aeon_model_mesh(model);
   PetscInt xs, ys, zs, xm, ym, zm;
@@ -180,25 +185,33 @@ static aeon_err assemble(aeon_petsc *P, const aeon_model *model) {
   for (PetscInt k = zs; k < zs + zm; k++)
     for (PetscInt j = ys; j < ys + ym; j++)
       for (PetscInt i = xs; i < xs + xm; i++) {
-        long g[3] = {i, j, k};
+        long g[3] = {i - P->sh[0], j - P->sh[1], k - P->sh[2]};
+        int boundary = 0;
+        for (int d = 0; d < 3; d++) boundary |= g[d] < 0 || g[d] >= m->N[d];
         double c[7];
-        aeon_model_stencil(model, g, c);
+        long gc[3] = {g[0] < 0 ? 0 : g[0], g[1] < 0 ? 0 : g[1], g[2] < 0 ? 0 : g[2]};
+        for (int d = 0; d < 3; d++) gc[d] = gc[d] >= m->N[d] ? m->N[d] - 1 : gc[d];
+        aeon_model_stencil(model, gc, c);
         MatStencil row = {.k = k, .j = j, .i = i}, col[7];
         PetscScalar v[7];
         int n = 1;
         col[0] = row;
         v[0] = c[0];
+        if (boundary) {
+          PCHK(MatSetValuesStencil(P->A, 1, &row, 1, col, v, INSERT_VALUES));
+          continue;
+        }
         for (int f = 0; f < 6; f++) {
           int d = f / 2;
           long q = g[d] + (f % 2 ? 1 : -1);
           if (dirichlet[d] && (q < 0 || q >= m->N[d])) {
-            v[0] -= c[1 + f];
+            if (!aeon_model_get_spec(model)->vertex) v[0] -= c[1 + f]; /* cell: odd reflection; vertex: 0 */
             continue;
           }
           MatStencil s = row;
-          if (d == 0) s.i = (PetscInt)q;
-          if (d == 1) s.j = (PetscInt)q;
-          if (d == 2) s.k = (PetscInt)q;
+          if (d == 0) s.i = (PetscInt)(q + P->sh[0]);
+          if (d == 1) s.j = (PetscInt)(q + P->sh[1]);
+          if (d == 2) s.k = (PetscInt)(q + P->sh[2]);
           col[n] = s;
           v[n++] = c[1 + f];
         }
@@ -219,8 +232,16 @@ static aeon_err set_default(const aeon_petsc *P, const char *name, const char *v
   return AEON_OK;
 }
 
-static int mg_levels(const aeon_mesh *m, int want) {
+static int mg_levels(const aeon_petsc *P, const aeon_mesh *m, int want) {
   if (want > 0) return want;
+  if (P->sh[0] || P->sh[1] || P->sh[2]) { /* vertex DMDA: (N - 1) halves while the coarse grid keeps >= 5 nodes */
+    int L = 1, ok = 1;
+    for (long f = 2; ok && L < 10; f *= 2) {
+      for (int d = 0; d < 3; d++) ok &= (P->Nda[d] - 1) % f == 0 && (P->Nda[d] - 1) / f >= 4;
+      L += ok;
+    }
+    return L;
+  }
   int L = 1;
   long n = m->N[0] < m->N[1] ? m->N[0] : m->N[1];
   n = n < m->N[2] ? n : m->N[2];
@@ -249,7 +270,7 @@ static aeon_err assembled_pc(aeon_petsc *P, const aeon_mesh *m) {
     PCHK(KSPSetDM(P->ksp, P->da));
     PCHK(KSPSetDMActive(P->ksp, PETSC_FALSE));
     PCHK(PCSetType(pc, PCMG));
-    PCHK(PCMGSetLevels(pc, mg_levels(m, P->o.mg_levels), NULL));
+    PCHK(PCMGSetLevels(pc, mg_levels(P, m, P->o.mg_levels), NULL));
     PCHK(PCMGSetGalerkin(pc, PC_MG_GALERKIN_BOTH));
     AE_CHK(set_default(P, "mg_levels_ksp_type", "richardson"));
     AE_CHK(set_default(P, "mg_levels_pc_type", "sor"));
@@ -276,11 +297,16 @@ static aeon_err assembled_create(aeon_petsc *P, const aeon_model *model) {
   PetscInt dims[3];
   da_dims(m, size, dims);
   DMBoundaryType bt[3];
-  for (int d = 0; d < 3; d++) bt[d] = m->bc[2 * d] == AEON_BC_PERIODIC ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
-  PCHK(DMDACreate3d(P->comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, (PetscInt)m->N[0], (PetscInt)m->N[1],
-                    (PetscInt)m->N[2], dims[0], dims[1], dims[2], 1, 1, NULL, NULL, NULL, &P->da));
+  int vertex = aeon_model_get_spec(model)->vertex;
+  for (int d = 0; d < 3; d++) {
+    bt[d] = m->bc[2 * d] == AEON_BC_PERIODIC ? DM_BOUNDARY_PERIODIC : DM_BOUNDARY_NONE;
+    P->sh[d] = vertex && bt[d] == DM_BOUNDARY_NONE;
+    P->Nda[d] = m->N[d] + 2 * P->sh[d];
+  }
+  PCHK(DMDACreate3d(P->comm, bt[0], bt[1], bt[2], DMDA_STENCIL_STAR, (PetscInt)P->Nda[0], (PetscInt)P->Nda[1],
+                    (PetscInt)P->Nda[2], dims[0], dims[1], dims[2], 1, 1, NULL, NULL, NULL, &P->da));
   PCHK(DMSetUp(P->da));
-  PCHK(DMDASetInterpolationType(P->da, DMDA_Q0));
+  PCHK(DMDASetInterpolationType(P->da, vertex ? DMDA_Q1 : DMDA_Q0));
   AE_CHK(assemble(P, model));
   PCHK(DMCreateGlobalVector(P->da, &P->b));
   PCHK(VecDuplicate(P->b, &P->x));
@@ -288,8 +314,14 @@ static aeon_err assembled_create(aeon_petsc *P, const aeon_model *model) {
   PetscInt xs, ys, zs, xm, ym, zm;
   PCHK(DMDAGetCorners(P->da, &xs, &ys, &zs, &xm, &ym, &zm));
   aeon_box mine = {{(int)xs, (int)ys, (int)zs}, {(int)(xs + xm), (int)(ys + ym), (int)(zs + zm)}};
-  AE_CHK(aeon_layout_from_mesh(m, &P->Lmesh));
-  AE_CHK(aeon_layout_create(aeon_layout_comm(P->Lmesh), m->N, &mine, 0, &P->Lda));
+  aeon_box patch;
+  for (int d = 0; d < 3; d++) {
+    patch.lo[d] = (int)(m->off[d] + P->sh[d]);
+    patch.hi[d] = patch.lo[d] + m->n[d];
+  }
+  int partial = P->sh[0] || P->sh[1] || P->sh[2] ? AEON_LAYOUT_PARTIAL : 0;
+  AE_CHK(aeon_layout_create(m->par->cart, P->Nda, &patch, partial, &P->Lmesh));
+  AE_CHK(aeon_layout_create(aeon_layout_comm(P->Lmesh), P->Nda, &mine, 0, &P->Lda));
   AE_CHK(aeon_redist_create(P->Lmesh, P->Lda, 1, &P->to_da));
   AE_CHK(aeon_redist_create(P->Lda, P->Lmesh, 1, &P->from_da));
   AE_CHK(assembled_pc(P, m));
@@ -377,13 +409,13 @@ aeon_err aeon_petsc_setup(aeon_petsc *P) {
 }
 
 /* The array view of an Aeon vector on its global box (for the redistribution). */
-static aeon_array gvec_array(const aeon_gvec *x) {
+static aeon_array gvec_array(const aeon_petsc *P, const aeon_gvec *x) {
   const aeon_box *b = &x->box;
   aeon_array a = {.data = x->data, .nvar = 1, .vstride = x->vstride, .sy = x->sy, .sz = x->sz};
   a.base = x->base + b->lo[0] + (long)b->lo[1] * x->sy + (long)b->lo[2] * x->sz;
   for (int d = 0; d < 3; d++) {
-    a.box.lo[d] = (int)(x->m->off[d] + b->lo[d]);
-    a.box.hi[d] = (int)(x->m->off[d] + b->hi[d]);
+    a.box.lo[d] = (int)(x->m->off[d] + b->lo[d] + P->sh[d]);
+    a.box.hi[d] = (int)(x->m->off[d] + b->hi[d] + P->sh[d]);
   }
   return a;
 }
@@ -394,7 +426,7 @@ static aeon_err move(aeon_petsc *P, aeon_gvec *x, Vec v, int back) {
   PCHK(VecGetArray(v, &va));
   aeon_err e;
   if (P->assembled) {
-    aeon_array a = gvec_array(x), d = aeon_array_compact(P->Lda, 1, va);
+    aeon_array a = gvec_array(P, x), d = aeon_array_compact(P->Lda, 1, va);
     e = back ? aeon_redist_apply(P->from_da, &d, &a) : aeon_redist_apply(P->to_da, &a, &d);
   } else {
     e = aeon_gvec_set_array(&P->vout, va);

@@ -5,7 +5,11 @@
  * box half a spacing outside the first and last points. An operator acts on
  * grid vectors (aeon/gvec.h) whose box is the mesh interior; it refreshes the
  * ghosts of its input itself (exchange plan + its own boundary fill) and
- * writes only the interior of its output.
+ * writes only the interior of its output. Vertex-centred grids
+ * (spec.centering = AEON_ELL_VERTEX) run on the mesh of the unknown nodes made
+ * by aeon_ell_vertex_mesh: the boundary nodes are the ghosts (dirichlet data
+ * sits on them), the multigrid transfers are full weighting and trilinear,
+ * and coarse node I is fine node 2 I (129 -> 65 -> 33 nodes).
  *
  * Operators (all linear, with homogeneous boundary conditions; inhomogeneous
  * Dirichlet data is moved into the right-hand side by aeon_ell_dirichlet_rhs):
@@ -39,10 +43,13 @@
  * Gauss-Seidel, or Chebyshev on D^-1 A over [lambda_max / 8, lambda_max]
  * with lambda_max from power iterations (cached in Tier 3 when a tier store
  * is given). Cycles V, W, F, and FMG (one V-cycle per level). FMG restricts
- * the right-hand side itself, so it reaches the discretisation error only
- * when b carries no boundary data (homogeneous faces; inhomogeneous dirichlet
- * data folded into b is not rescaled per level): use V-cycles then. Results
- * (and residual norms) are bit-identical on any number of ranks. */
+ * the right-hand side itself; when b carries inhomogeneous dirichlet data
+ * (aeon_ell_dirichlet_rhs), aeon_mg_set_dirichlet lets it take the data out
+ * before restricting and fold each level's own data back in. Results
+ * (and residual norms) are bit-identical on any number of ranks.
+ *
+ * FAS (aeon_fas): the same hierarchy for N(u) = A u + g(u, c(x)) = f, with a
+ * nonlinear Gauss-Seidel smoother (one Newton step per point). */
 #ifndef AEON_ELLIPTIC_H
 #define AEON_ELLIPTIC_H
 
@@ -66,6 +73,12 @@ typedef enum aeon_ell_kind {
   AEON_ELL_LAPLACIAN4 = 2  /* a u - b lap u, 4th order */
 } aeon_ell_kind;
 
+/* Where the points of an elliptic grid sit. */
+typedef enum aeon_ell_centering {
+  AEON_ELL_CELL = 0,  /* cell centres: the mesh as it is */
+  AEON_ELL_VERTEX = 1 /* nodes: the mesh made by aeon_ell_vertex_mesh (boundary nodes on the faces) */
+} aeon_ell_centering;
+
 /* A coefficient as a function of position. */
 typedef double (*aeon_ell_coef_fn)(const double x[3], void *ctx);
 /* A boundary value as a function of a point on a face. */
@@ -80,7 +93,18 @@ typedef struct aeon_ell_spec {
   void *coef_ctx;           /* passed to alpha and beta */
   double robin_origin[3];   /* centre of the robin fall-off */
   double robin_power;       /* p of the 1/r^p fall-off (0: 1) */
+  aeon_ell_centering centering; /* AEON_ELL_VERTEX: the mesh must come from aeon_ell_vertex_mesh */
 } aeon_ell_spec;
+
+/* Builds the mesh of the unknowns of a vertex-centred grid (no MPI): nodes holds a mesh's global part read as
+ * nodes, N[d] of them from xmin to xmax inclusive (spacing (xmax - xmin) / (N - 1)); the result m is a mesh whose
+ * points are the unknown nodes, with its patch on par: N - 2 per non-periodic direction (the boundary nodes are
+ * the ghosts: dirichlet data sits on them), N - 1 per periodic one (the node on xmax is the one on xmin), xmin and
+ * xmax moved by half a spacing so aeon_coord gives node positions (129 nodes: 127 unknowns, coarsened 63, 31, ...).
+ * Refuses (AEON_ERR_USER) N < 3, symmetry and radiative faces. Other modules see an ordinary mesh. */
+aeon_err aeon_ell_vertex_mesh(const aeon_mesh *nodes, const aeon_par *par, aeon_mesh *m);
+/* Reads elliptic.centering ("cell" or "vertex") from a deck. */
+aeon_err aeon_ell_centering_from_deck(const aeon_deck *deck, aeon_ell_centering *c);
 
 /* Opaque operator: the mesh, its coefficients, its exchange plan and boundary data. */
 typedef struct aeon_ell_op aeon_ell_op;
@@ -184,8 +208,52 @@ aeon_err aeon_mg_cycle(aeon_mg *mg, const aeon_gvec *b, aeon_gvec *u);
 /* Solves A u = b from the initial guess u by cycles until converged (see opts); refuses a singular problem whose
  * b has a non-zero mean (AEON_ERR_USER). A diverged or NaN solve returns AEON_ERR_NUMERIC with the reason in res. */
 aeon_err aeon_mg_solve(aeon_mg *mg, const aeon_gvec *b, aeon_gvec *u, aeon_mg_result *res);
+/* Tells the hierarchy that b carries dirichlet data g folded in by aeon_ell_dirichlet_rhs (g, ctx must outlive
+ * mg; NULL: none): FMG then restricts the interior source and gives each coarse level its own boundary term, so it
+ * reaches the discretisation error with inhomogeneous data too. V-, W-, F-cycles do not need it. */
+void aeon_mg_set_dirichlet(aeon_mg *mg, aeon_ell_bc_fn g, void *ctx);
 /* Fills pc with one cycle from a zero guess as a preconditioner (z = cycle(r)); pc->destroy is NULL. */
 void aeon_mg_gpc(aeon_mg *mg, aeon_gpc *pc);
+
+/* ---- FAS: multigrid for nonlinear problems N(u) = A u + g(u, c(x)) = f ---- */
+
+/* Most coefficient fields of a FAS nonlinearity. */
+#define AEON_FAS_MAXCOEF 4
+
+/* The pointwise term g(u, c) of a nonlinear operator at one point, c its coefficient values there; sets *dg =
+ * dg/du. Must be finite; dg >= 0 keeps the nonlinear smoother stable. */
+typedef double (*aeon_fas_point_fn)(double u, const double *c, double *dg, void *ctx);
+
+/* A nonlinear operator N(u) = A u + g(u, c(x)), A the linear operator given to aeon_fas_create (its stencil and
+ * boundary conditions). Examples: -lap u + u^3 (g = u^3, no coefficients); the puncture Hamiltonian constraint
+ * -lap u - beta(x) (1 + alpha(x) (1 + u))^-7 = 0 (two coefficients). Plain data. */
+typedef struct aeon_fas_spec {
+  aeon_fas_point_fn g;
+  int ncoef;                               /* coefficient fields, 0..AEON_FAS_MAXCOEF */
+  aeon_ell_coef_fn coef[AEON_FAS_MAXCOEF]; /* evaluated once at every level's points (rediscretised, like alpha) */
+  void *ctx;                               /* passed to g and to the coef functions */
+} aeon_fas_spec;
+
+/* Opaque FAS solver: a multigrid hierarchy of the linear part plus each level's coefficient fields. */
+typedef struct aeon_fas aeon_fas;
+
+/* Builds a FAS solver for N(u) = A u + g(u, c) with A = op (collective; op, the spec's functions and ctx must
+ * outlive it). Smoother: nonlinear red-black Gauss-Seidel, one Newton step per point
+ * u_i += (f_i - N(u)_i) / (diag(A)_i + dg_i); cycles V, W, F and FMG (opts->cycle; FMG: one FAS V-cycle per
+ * level, then V-cycles in a solve); the bottom level is smoothed until its residual falls 1e4-fold. Refuses
+ * (AEON_ERR_USER) the Chebyshev smoother, ncoef out of range, g NULL. */
+aeon_err aeon_fas_create(aeon_ell_op *op, const aeon_fas_spec *spec, const aeon_mg_opts *opts, aeon_fas **fas);
+/* Frees a FAS solver (collective). NULL is fine. */
+void aeon_fas_destroy(aeon_fas *fas);
+/* Returns the FAS solver's linear hierarchy (its levels and sizes). */
+aeon_mg *aeon_fas_mg(aeon_fas *fas);
+/* r = f - N(u) (collective). */
+aeon_err aeon_fas_residual(aeon_fas *fas, const aeon_gvec *u, const aeon_gvec *f, aeon_gvec *r);
+/* Runs one cycle of the configured type on N(u) = f, u the initial guess (FMG ignores it). Allocates nothing. */
+aeon_err aeon_fas_cycle(aeon_fas *fas, const aeon_gvec *f, aeon_gvec *u);
+/* Solves N(u) = f from the initial guess u by cycles until ||f - N(u)|| <= max(rtol ||f||, atol) (opts); a
+ * diverged or NaN solve returns AEON_ERR_NUMERIC with the reason in res. */
+aeon_err aeon_fas_solve(aeon_fas *fas, const aeon_gvec *f, aeon_gvec *u, aeon_mg_result *res);
 
 #ifdef __cplusplus
 }

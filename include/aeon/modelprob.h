@@ -30,6 +30,8 @@ typedef struct aeon_model_spec {
   double beta_amp;  /* |beta_amp| < 1 (0: constant coefficient) */
   double c[3];      /* advection velocity (non-zero: non-symmetric A) */
   double rhs_shift; /* a constant added to the right-hand side (0 normally) */
+  int vertex;       /* 1: m is a vertex mesh (aeon_ell_vertex_mesh): points are nodes, X = node / intervals, and a
+                     * dirichlet ghost is the boundary node (0) instead of the odd reflection */
 } aeon_model_spec;
 
 typedef struct aeon_model aeon_model;
@@ -54,7 +56,8 @@ aeon_err aeon_model_check_rhs(const aeon_model *p, const aeon_gvec *f);
 /* The L2 (RMS) and max norms of x - u_exact (means removed first on a singular problem) (collective). */
 aeon_err aeon_model_error(const aeon_model *p, const aeon_gvec *x, double *rms, double *maxabs);
 /* The coefficients at global point g of A's row before boundary folding: c[0] centre, then the neighbours
- * x-, x+, y-, y+, z-, z+. A neighbour outside a Dirichlet face enters with the opposite sign on the centre. */
+ * x-, x+, y-, y+, z-, z+. A neighbour outside a Dirichlet face enters with the opposite sign on the centre (vertex:
+ * it drops out). */
 void aeon_model_stencil(const aeon_model *p, const long g[3], double c[7]);
 /* Returns the mesh. */
 const aeon_mesh *aeon_model_mesh(const aeon_model *p);

@@ -114,7 +114,8 @@ static aeon_err run(solve_cmd *c) {
   AE_CHK(aeon_model_error(s->model, &c->x, &rms, &mx));
   if (c->rank == 0 && !c->quiet) {
     const aeon_mesh *m = aeon_model_mesh(s->model);
-    printf("solve: %s problem on %ld x %ld x %ld cells, %s\n", s->problem, m->N[0], m->N[1], m->N[2], what);
+    printf("solve: %s problem on %ld x %ld x %ld %s, %s\n", s->problem, m->N[0], m->N[1], m->N[2],
+           aeon_model_get_spec(s->model)->vertex ? "vertex unknowns" : "cells", what);
     printf("solve: %s after %ld iterations (%ld operator, %ld preconditioner applications)\n",
            aeon_ksp_reason_name(res.reason), res.its, res.applies, res.pc_applies);
     printf("solve: residual %.6e -> %.6e; true relative residual ||b - A x|| / ||b|| = %.6e\n", res.rnorm0, res.rnorm,

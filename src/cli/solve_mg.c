@@ -32,11 +32,13 @@ aeon_err aeon_solve_mg_pc(const aeon_deck *deck, const aeon_mesh *m, const aeon_
   AE_CHK(aeon_mem_alloc(sizeof *s, (void **)&s));
   *state = s;
   s->amp = ms->beta_amp;
-  for (int d = 0; d < 3; d++) {
-    s->xmin[d] = m->xmin[d];
-    s->L[d] = m->xmax[d] - m->xmin[d];
+  for (int d = 0; d < 3; d++) { /* the box of the scaled coordinates (vertex: the node box, as the model's) */
+    double sh = !ms->vertex ? 0.5 : m->bc[2 * d] == AEON_BC_PERIODIC ? 0.0 : 1.0;
+    s->xmin[d] = m->xmin[d] + (0.5 - sh) * m->dx[d];
+    s->L[d] = (m->xmax[d] - m->xmin[d]) + (ms->vertex ? sh * m->dx[d] : 0.0);
   }
   aeon_ell_spec spec = aeon_ell_spec_default(ms->beta_amp != 0 ? AEON_ELL_HELMHOLTZ : AEON_ELL_LAPLACIAN2);
+  spec.centering = ms->vertex ? AEON_ELL_VERTEX : AEON_ELL_CELL;
   spec.a = ms->a;
   spec.b = ms->b;
   if (ms->beta_amp != 0) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aeon/elliptic.h"
 #include "aeon/memory.h"
 #include "aeon/sim.h"
 #include "cli/solve_setup.h"
@@ -96,9 +97,17 @@ aeon_err aeon_elliptic_setup_create(MPI_Comm comm, const char *path, int nset, c
   for (int d = 0; d < 3; d++) dims[d] = (int)dl[d];
   AE_CHK(aeon_par_create(comm, dims, periodic, s->m.N, &s->par));
   s->have_par = 1;
-  AE_CHK(aeon_mesh_setup_patch(&s->m, &s->par));
+  aeon_ell_centering centering;
+  AE_CHK(aeon_ell_centering_from_deck(s->deck, &centering));
+  if (centering == AEON_ELL_VERTEX) { /* grid.n counts nodes; the mesh holds the unknown ones */
+    aeon_mesh nodes = s->m;
+    AE_CHK(aeon_par_agree(comm, aeon_ell_vertex_mesh(&nodes, &s->par, &s->m)));
+  } else {
+    AE_CHK(aeon_mesh_setup_patch(&s->m, &s->par));
+  }
   aeon_model_spec ms;
   AE_CHK(model_spec(s, &ms));
+  ms.vertex = centering == AEON_ELL_VERTEX;
   AE_CHK(aeon_model_create(&s->m, s->par.cart, &ms, &s->model));
   s->A = aeon_model_op(s->model);
   AE_CHK(aeon_model_vector(s->model, &s->b));

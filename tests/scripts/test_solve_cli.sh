@@ -49,6 +49,24 @@ m2=$(sed -n 's/^solve: CONVERGED_RTOL after \([0-9]*\) iterations.*/\1/p' m2.txt
 [ -n "$m1" ] && [ "$m1" -lt 15 ] && [ "$m1" = "$m2" ] && ok "gmres + mg: $m1 iterations" \
   || { bad "gmres + mg: '$m1' and '$m2' iterations"; cat m1.txt; }
 
+# vertex-centred (elliptic.centering = vertex: 17 nodes, 15^3 unknowns): CG + multigrid on 1 and 2 ranks (same
+# iterations), and PETSc PCMG on the 17^3-node DMDA (Q1, boundary rows identity) with the same error
+for np in 1 2; do
+  run $np solve p.yaml --set grid.n=17 --set elliptic.centering=vertex --set elliptic.pc=mg > v$np.txt 2>&1 \
+    && ok || { bad "vertex cg + mg on $np ranks"; cat v$np.txt; }
+done
+grep -q "^solve: poisson problem on 15 x 15 x 15 vertex unknowns" v1.txt && ok || { bad "vertex line"; cat v1.txt; }
+v1=$(sed -n 's/^solve: CONVERGED_RTOL after \([0-9]*\) iterations.*/\1/p' v1.txt)
+v2=$(sed -n 's/^solve: CONVERGED_RTOL after \([0-9]*\) iterations.*/\1/p' v2.txt)
+[ -n "$v1" ] && [ "$v1" -lt 12 ] && [ "$v1" = "$v2" ] && ok "vertex cg + mg: $v1 iterations" \
+  || { bad "vertex cg + mg: '$v1' and '$v2' iterations"; cat v1.txt; }
+errv=$(sed -n 's/^solve: error vs manufactured solution: rms [0-9.e+-]*, max \([0-9.e+-]*\)$/\1/p' v1.txt)
+run 1 solve p.yaml --set grid.n=17 --set elliptic.centering=vertex --set elliptic.backend=petsc \
+  --set elliptic.petsc_pc=mg > vp.txt 2>&1 && ok || { bad "vertex petsc mg"; cat vp.txt; }
+errvp=$(sed -n 's/^solve: error vs manufactured solution: rms [0-9.e+-]*, max \([0-9.e+-]*\)$/\1/p' vp.txt)
+awk -v e="$errv" 'BEGIN { exit !(e != "" && e < 8e-3 && e > 1e-4) }' && close "$errvp" "$errv" 1e-6 && ok \
+  || bad "vertex errors: native '$errv', petsc '$errvp'"
+
 # a divergent solve: exit 4 with the reason, on both ranks once
 run 2 solve p.yaml --set elliptic.ksp_max_it=3 > d.txt 2>&1
 rc=$?
