@@ -4,8 +4,9 @@
  * every rank) and this rank's block of them; around each node of the block 12 points x +- h e_k, x +- 2h e_k go
  * into one interpolation plan per sphere (routed to the owners of their stencils; points beyond a symmetry face are
  * mirrored with the parities).
- * eval: interpolate W, gt_ij at those points, form gamma_ij = gt_ij / W^2 and psi = W^(-1/2), differentiate at 4th
- * order, add area * integrand to exact sums, reduce them exactly, then extrapolate in 1/r. */
+ * eval: interpolate W, gt_ij at those points, form gamma_ij = gt_ij / W^2 and psi = W^(-1/2), differentiate them
+ * and gt_ij at 4th order, add area * integrand (ADM flux, conformal flux, conformal-metric flux) to exact sums, reduce
+ * them exactly, then extrapolate the ADM integrals in 1/r and add the fluxes into M_lin. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,8 +37,8 @@ struct bssn_adm_mass {
   MPI_Comm comm;
   adm_sphere s[BSSN_ADM_MAX_RADII];
   int count;
-  char name_buf[2 * BSSN_ADM_MAX_RADII + 1][32];
-  const char *names[2 * BSSN_ADM_MAX_RADII + 1];
+  char name_buf[3 * BSSN_ADM_MAX_RADII + 1][32];
+  const char *names[3 * BSSN_ADM_MAX_RADII + 1];
 };
 
 const aeon_param_decl bssn_adm_params[BSSN_ADM_NPARAMS] = {
@@ -123,6 +124,7 @@ aeon_err bssn_adm_create_radii(const aeon_mesh *m, int nr, const double *radii, 
   for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "adm_mass_r", radii[i]);
   for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "adm_mass_psi_r", radii[i]);
   if (nr >= 2) snprintf(a->name_buf[a->count++], 32, "adm_mass_inf");
+  for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "adm_mass_lin_r", radii[i]);
   for (int i = 0; i < a->count; i++) a->names[i] = a->name_buf[i];
   *out = a;
   return AEON_OK;
@@ -141,22 +143,8 @@ int bssn_adm_count(const bssn_adm_mass *a, const char *const **names) {
   return a ? a->count : 0;
 }
 
-/* The two integrands at one node from its 12 offset points' values v (NOFF x NV): the ADM flux
- * (d_j gamma_ij - d_i gamma_jj) n^i and the conformal flux d_i psi n^i. */
-static void node_integrands(const double *v, const double n[3], double h, double *adm, double *cf) {
-  double dg[3][6], dpsi[3];
-  for (int d = 0; d < 3; d++) {
-    for (int c = 0; c < 6; c++) dg[d][c] = 0;
-    dpsi[d] = 0;
-    for (int o = 0; o < 4; o++) {
-      const double *p = v + (size_t)(4 * d + o) * NV;
-      double w2 = 1 / (p[0] * p[0]);
-      for (int c = 0; c < 6; c++) dg[d][c] += fd[o] * p[1 + c] * w2;
-      dpsi[d] += fd[o] / sqrt(p[0]);
-    }
-    for (int c = 0; c < 6; c++) dg[d][c] /= h;
-    dpsi[d] /= h;
-  }
+/* (d_j g_ij - d_i g_jj) n^i from the derivatives dg[k][ij] of a symmetric g. */
+static double flux(const double dg[3][6], const double n[3]) {
   static const int sym[3][3] = {{0, 1, 2}, {1, 3, 4}, {2, 4, 5}};
   double f = 0;
   for (int i = 0; i < 3; i++) {
@@ -164,7 +152,28 @@ static void node_integrands(const double *v, const double n[3], double h, double
     for (int j = 0; j < 3; j++) s += dg[j][sym[i][j]];
     f += s * n[i];
   }
-  *adm = f;
+  return f;
+}
+
+/* The three integrands at one node from its 12 offset points' values v (NOFF x NV): the ADM flux
+ * (d_j gamma_ij - d_i gamma_jj) n^i, the conformal flux d_i psi n^i and the conformal metric's flux
+ * (d_j gt_ij - d_i gt_jj) n^i. */
+static void node_integrands(const double *v, const double n[3], double h, double *adm, double *cf, double *gf) {
+  double dg[3][6], dgt[3][6], dpsi[3];
+  for (int d = 0; d < 3; d++) {
+    for (int c = 0; c < 6; c++) dg[d][c] = dgt[d][c] = 0;
+    dpsi[d] = 0;
+    for (int o = 0; o < 4; o++) {
+      const double *p = v + (size_t)(4 * d + o) * NV;
+      double w2 = 1 / (p[0] * p[0]);
+      for (int c = 0; c < 6; c++) dg[d][c] += fd[o] * p[1 + c] * w2, dgt[d][c] += fd[o] * p[1 + c];
+      dpsi[d] += fd[o] / sqrt(p[0]);
+    }
+    for (int c = 0; c < 6; c++) dg[d][c] /= h, dgt[d][c] /= h;
+    dpsi[d] /= h;
+  }
+  *adm = flux(dg, n);
+  *gf = flux(dgt, n);
   *cf = dpsi[0] * n[0] + dpsi[1] * n[1] + dpsi[2] * n[2];
 }
 
@@ -193,7 +202,7 @@ static aeon_err build(bssn_adm_mass *a) {
 aeon_err bssn_adm_eval(bssn_adm_mass *a, const aeon_fields *u, double *out) {
   if (!a) return AEON_OK;
   if (!a->built) AE_CHK(build(a));
-  aeon_xsum sum[2 * BSSN_ADM_MAX_RADII];
+  aeon_xsum sum[3 * BSSN_ADM_MAX_RADII];
   for (int i = 0; i < a->nr; i++) {
     adm_sphere *s = &a->s[i];
     AE_CHK(aeon_interp_apply(s->ip, u, NV, adm_vars, s->vals));
@@ -201,18 +210,22 @@ aeon_err bssn_adm_eval(bssn_adm_mass *a, const aeon_fields *u, double *out) {
     double r2 = nd->radius * nd->radius;
     aeon_xsum_init(&sum[i]);
     aeon_xsum_init(&sum[a->nr + i]);
+    aeon_xsum_init(&sum[2 * a->nr + i]);
     for (int k = 0; k < nd->nlocal; k++) {
       int q = nd->first + k;
-      double fa, fc;
-      node_integrands(s->vals + (size_t)k * NOFF * NV, nd->normal[q], a->h, &fa, &fc);
+      double fa, fc, fg;
+      node_integrands(s->vals + (size_t)k * NOFF * NV, nd->normal[q], a->h, &fa, &fc, &fg);
       aeon_xsum_add(&sum[i], nd->weight[q] * r2 * fa);
       aeon_xsum_add(&sum[a->nr + i], nd->weight[q] * r2 * fc);
+      aeon_xsum_add(&sum[2 * a->nr + i], nd->weight[q] * r2 * fg);
     }
   }
-  AE_CHK(aeon_xsum_allreduce(sum, 2 * a->nr, a->comm));
+  AE_CHK(aeon_xsum_allreduce(sum, 3 * a->nr, a->comm));
+  double *lin = out + 2 * a->nr + (a->nr >= 2);
   for (int i = 0; i < a->nr; i++) {
     out[i] = aeon_xsum_value(&sum[i]) / (16 * PI);
     out[a->nr + i] = -aeon_xsum_value(&sum[a->nr + i]) / (2 * PI);
+    lin[i] = out[a->nr + i] + aeon_xsum_value(&sum[2 * a->nr + i]) / (16 * PI);
   }
   if (a->nr >= 2) out[2 * a->nr] = extrapolate(a->nr, a->radius, out);
   return AEON_OK;

@@ -3,8 +3,13 @@
  * (the ADM integral taken at finite radius), and the conformal-flux measure
  *   M_psi(r) = -1/(2 pi) oint_r d_i psi n^i dS,  psi = det(gamma)^(1/12) = W^(-1/2),
  * which is exact at any radius enclosing the punctures for Brill-Lindquist data (psi harmonic there) while
- * M(r) = M + O(M^2/r) there. With two or more radii, M is also extrapolated to r = infinity by the polynomial in
- * 1/r through the M(r) (exact for one Brill-Lindquist puncture with four radii: M(r) = m (1 + m/2r)^3).
+ * M(r) = M + O(M^2/r) there, and the ADM integral linearised in psi - 1 about the conformal metric (the form of
+ * Yo, Baumgarte and Shapiro 2002 with d_j gt_ij for Gt^i),
+ *   M_lin(r) = M_psi(r) + 1/(16 pi) oint_r (d_j gt_ij - d_i gt_jj) n^i dS,
+ * which has the same limit at infinity, equals M_psi on conformally flat data and, unlike M_psi, sees the
+ * conformal metric the Gamma-driver gauge builds during an evolution. With two or more radii, M is also
+ * extrapolated to r = infinity by the polynomial in 1/r through the M(r) (exact for one Brill-Lindquist puncture
+ * with four radii: M(r) = m (1 + m/2r)^3).
  * gamma_ij = gt_ij / W^2 is interpolated (4th-order Lagrange, mirrored with the variables' parities at symmetry
  * faces) at 4 points around each quadrature node, x +- h e_k, x +- 2h e_k with h the smallest grid spacing, and
  * differentiated at 4th order; sums are exact, so values are rank-count independent bit for bit.
@@ -35,7 +40,7 @@ aeon_err bssn_adm_create(const aeon_deck *deck, const aeon_mesh *m, const int (*
 aeon_err bssn_adm_create_radii(const aeon_mesh *m, int nr, const double *radii, const double c[3], int ntheta,
                                const int (*parity)[3], bssn_adm_mass **a);
 /* Returns how many values bssn_adm_eval writes and sets *names to their names: adm_mass_r<R>, adm_mass_psi_r<R>
- * (a '.' in R written as 'p'), and adm_mass_inf with two or more radii. */
+ * (a '.' in R written as 'p'), adm_mass_inf with two or more radii, then adm_mass_lin_r<R>. */
 int bssn_adm_count(const bssn_adm_mass *a, const char *const **names);
 /* Evaluates the masses of the fields u (W and gt_ij; ghosts filled) into out[0..count), the same on every rank
  * (collective). */
