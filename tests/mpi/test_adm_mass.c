@@ -24,9 +24,9 @@
 #include "../../physics/bssn/adm_mass.h"
 #include "mpicheck.h"
 
-#define NV 7
+#define NV 14
 #define NR 4
-#define NOUT (3 * NR + 1) /* M(r), M_psi(r), M_inf, M_lin(r) */
+#define NOUT (4 * NR + 1) /* M(r), M_psi(r), M_inf, M_lin(r), M_H(r) */
 
 static int rank, size;
 static const double radii[NR] = {4, 6, 8, 10};
@@ -42,7 +42,7 @@ static double bl_psi(const bl *b, const double x[3]) {
   return psi;
 }
 
-/* W, gt_ij of the first 7 BSSN variables, with parities derived from their tensor kinds. */
+/* W, gt_ij, At_ij, K: the first 14 BSSN variables (At = K = 0 here), with parities derived from their tensor kinds. */
 static int parity[NV][3];
 static void make_parity(void) {
   aeon_field_desc d = {"W", "W", AEON_TENSOR_SCALAR, 0, AEON_ROLE_EVOLVED, 1, 1, 1};
@@ -50,7 +50,9 @@ static void make_parity(void) {
   for (int c = 0; c < 6; c++) {
     aeon_field_desc g = {"gt", "gt", AEON_TENSOR_DD_SYM, c, AEON_ROLE_EVOLVED, 0, 1, 1};
     aeon_field_parity(&g, parity[1 + c]);
+    aeon_field_parity(&g, parity[7 + c]); /* At_ij */
   }
+  aeon_field_parity(&d, parity[13]); /* K */
 }
 
 /* The masses of data b on grid [lo, 12]^3 with spacing 24 / N (octant: lo = 0 with symmetry faces), over comm,
@@ -145,6 +147,13 @@ static void test_single(void) {
   double el = 0; /* conformally flat data: M_lin = M_psi */
   for (int i = 0; i < NR; i++) el = fmax(el, fabs(M[1][2 * NR + 1 + i] - M[1][NR + i]));
   CHECK(el < 1e-13, "M_lin differs from M_psi on conformally flat data by %.3e", el);
+  double eh[2] = {0, 0}; /* the Hawking mass of a Schwarzschild slice is m at every radius */
+  for (int l = 0; l < 2; l++)
+    for (int i = 0; i < NR; i++) eh[l] = fmax(eh[l], fabs(M[l][3 * NR + 1 + i] - 1));
+  if (rank == 0)
+    printf("  Hawking mass M_H(r=4..10) at dx=0.25: %.8f %.8f %.8f %.8f; max |M_H - 1|: %.3e (dx=0.5), %.3e (dx=0.25)\n",
+           M[1][3 * NR + 1], M[1][3 * NR + 2], M[1][3 * NR + 3], M[1][3 * NR + 4], eh[0], eh[1]);
+  CHECK(eh[0] < 2e-3 && eh[1] < eh[0] / 6, "Hawking mass errors %.3e %.3e", eh[0], eh[1]);
   /* Not conformally flat: the octant (normals, parities of gt_xy, gt_xz, gt_yz) against the full box. */
   double F[NOUT], O[NOUT], eg = 0, dl = 0;
   CHECK(masses_eps(MPI_COMM_WORLD, &one, 48, 0, radii, NR, 0.2, F) == 0, "eps full box: %s", aeon_error_message());

@@ -68,20 +68,22 @@ def main():
         R = radii(rows)
         Rout = R[-1]
         print("### dx = %.4g M (grid %d^3, octant [0, %g]^3), reached t = %g M\n" % (L / n, n, L, rows[-1]["t"]))
-        print("| t/M | alpha at puncture | L2 H (r > 2 M) | M_ADM(r=%g) | M_lin(r=%g) | M_lin(r=%g) | M_psi(r=%g) |"
-              % (Rout, R[0], Rout, Rout))
-        print("|---|---|---|---|---|---|---|")
+        print("| t/M | alpha at puncture | L2 H (r > 2 M) | M_H(r=%g) | M_H(r=%g) | M_ADM(r=%g) | M_lin(r=%g) | "
+              "M_psi(r=%g) |" % (R[0], Rout, Rout, Rout, Rout))
+        print("|---|---|---|---|---|---|---|---|")
         for t in TIMES:
             r = at(rows, t)
             if r:
-                print("| %.3g | %.4f | %.3e | %.5f | %.5f | %.5f | %.5f |" % (
-                    r["t"], lapse(r), r["L2_ham_excl"], r[col("adm_mass_r", Rout)], r[col("adm_mass_lin_r", R[0])],
-                    r[col("adm_mass_lin_r", Rout)], r[col("adm_mass_psi_r", Rout)]))
+                print("| %.3g | %.4f | %.3e | %.6f | %.6f | %.5f | %.5f | %.5f |" % (
+                    r["t"], lapse(r), r["L2_ham_excl"], r[col("mass_hawking_r", R[0])], r[col("mass_hawking_r", Rout)],
+                    r[col("adm_mass_r", Rout)], r[col("adm_mass_lin_r", Rout)], r[col("adm_mass_psi_r", Rout)]))
         late = [lapse(r) for r in rows if r["t"] >= 20]
-        print("\nmax |M_lin(r=%g) - 1| over the run: %.3e (t <= 10: %.3e); lapse at the puncture for t >= 20: %s\n" % (
-            Rout, worst(rows, col("adm_mass_lin_r", Rout)),
-            max(abs(r[col("adm_mass_lin_r", Rout)] - 1) for r in rows if r["t"] <= 10),
-            "%.4f .. %.4f" % (min(late), max(late)) if late else "n/a"))
+        print("\nmax over the run of |M_H(r) - 1|: %s; of |M_lin(r=%g) - 1|: %.3e (t <= 10: %.3e); lapse at the "
+              "puncture for t >= 20: %s\n" % (
+                  ", ".join("%.2e (r=%g)" % (worst(rows, col("mass_hawking_r", x)), x) for x in R), Rout,
+                  worst(rows, col("adm_mass_lin_r", Rout)),
+                  max(abs(r[col("adm_mass_lin_r", Rout)] - 1) for r in rows if r["t"] <= 10),
+                  "%.4f .. %.4f" % (min(late), max(late)) if late else "n/a"))
     if len(long_runs) >= 2:
         ns = list(long_runs)
         print("### Hamiltonian constraint outside r = 2 M (L2 over the octant), long runs\n")
@@ -129,20 +131,28 @@ def main():
         fig.tight_layout()
         fig.savefig(os.path.join(out, name), dpi=100)
         plt.close(fig)
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, axs = plt.subplots(1, 2, figsize=(12, 4.5))
     styles = ("-", "--", ":", "-.")
     for k, (n, rows) in enumerate(long_runs.items()):
         ts = [r["t"] for r in rows]
         for j, R in enumerate(radii(rows)):
-            ax.plot(ts, [r[col("adm_mass_lin_r", R)] for r in rows], styles[k % 4], color="C%d" % j,
-                    label="M_lin(r=%g), dx = %.3g" % (R, L / n))
-    ax.axhline(1.0, color="k", lw=0.5)
-    ax.axhspan(0.99, 1.01, color="k", alpha=0.08)
-    ax.set_ylim(0.7, 1.5)
-    ax.set_xlabel("t / M")
-    ax.set_ylabel("ADM mass / M")
-    ax.legend(fontsize=7, ncol=2)
-    ax.grid(alpha=0.3)
+            axs[0].plot(ts, [r[col("mass_hawking_r", R)] - 1 for r in rows], styles[k % 4], color="C%d" % j,
+                        label="r = %g, dx = %.3g" % (R, L / n))
+            axs[1].plot(ts, [r[col("adm_mass_lin_r", R)] for r in rows], styles[k % 4], color="C%d" % j,
+                        label="M_lin(r=%g), dx = %.3g" % (R, L / n))
+        axs[1].plot(ts, [r[col("adm_mass_r", radii(rows)[-1])] for r in rows], styles[k % 4], color="k",
+                    label="M_ADM(r=%g), dx = %.3g" % (radii(rows)[-1], L / n))
+    axs[0].axhspan(-0.01, 0.01, color="k", alpha=0.08)
+    axs[0].set_ylim(-0.015, 0.015)
+    axs[0].set_ylabel("Hawking mass of the coordinate sphere - M")
+    axs[1].axhline(1.0, color="k", lw=0.5)
+    axs[1].axhspan(0.99, 1.01, color="k", alpha=0.08)
+    axs[1].set_ylim(0.7, 1.5)
+    axs[1].set_ylabel("ADM surface integrals / M")
+    for ax in axs:
+        ax.set_xlabel("t / M")
+        ax.legend(fontsize=7, ncol=2)
+        ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "puncture_adm.png"), dpi=100)
     plt.close(fig)
