@@ -90,7 +90,8 @@ def main():
         print("| t/M | " + " | ".join("dx = %.4g" % (L / n) for n in ns) + " | order |")
         print("|---|" + "---|" * len(ns) + "---|")
         for t in TIMES:
-            rs = [at(long_runs[n], t, 0.2) for n in ns]
+            r0 = at(long_runs[ns[0]], t, 0.4)  # the coarse run's row nearest t, the others' at its time
+            rs = [r0] + [at(long_runs[n], r0["t"], 0.06) for n in ns[1:]]
             if any(r is None for r in rs):
                 continue
             e = [r["L2_ham_excl"] for r in rs]
@@ -143,7 +144,7 @@ def main():
         axs[1].plot(ts, [r[col("adm_mass_r", radii(rows)[-1])] for r in rows], styles[k % 4], color="k",
                     label="M_ADM(r=%g), dx = %.3g" % (radii(rows)[-1], L / n))
     axs[0].axhspan(-0.01, 0.01, color="k", alpha=0.08)
-    axs[0].set_ylim(-0.015, 0.015)
+    axs[0].set_ylim(-0.2, 0.2)
     axs[0].set_ylabel("Hawking mass of the coordinate sphere - M")
     axs[1].axhline(1.0, color="k", lw=0.5)
     axs[1].axhspan(0.99, 1.01, color="k", alpha=0.08)
