@@ -86,12 +86,28 @@ def main():
                   "%.4f .. %.4f" % (min(late), max(late)) if late else "n/a"))
     if len(long_runs) >= 2:
         ns = list(long_runs)
+        R = radii(long_runs[ns[0]])
+        sep = " / "
+        print("### All resolutions (dx = %s M; the table of docs/validation.md)\n" % sep.join("%.4g" % (L / n) for n in ns))
+        print("| t/M | alpha at puncture | L2 H (r > 2 M) | M_H(r=%g) | M_H(r=%g) | M_lin(r=%g) | M_ADM(r=%g) |"
+              % (R[0], R[-1], R[-1], R[-1]))
+        print("|---|---|---|---|---|---|---|")
+        for t in TIMES:
+            r0 = at(long_runs[ns[0]], t, 0.4)
+            rs = [r0] + [at(long_runs[n], r0["t"], 0.1) for n in ns[1:]]
+            rs = [r for r in rs if r is not None]
+            f = lambda fmt, fn: sep.join(fmt % fn(r) for r in rs)
+            print("| %.3g | %s | %s | %s | %s | %s | %s |" % (
+                r0["t"], f("%.3f", lapse), f("%.1e", lambda r: r["L2_ham_excl"]),
+                f("%.4f", lambda r: r[col("mass_hawking_r", R[0])]), f("%.4f", lambda r: r[col("mass_hawking_r", R[-1])]),
+                f("%.3f", lambda r: r[col("adm_mass_lin_r", R[-1])]), f("%.3f", lambda r: r[col("adm_mass_r", R[-1])])))
+        print()
         print("### Hamiltonian constraint outside r = 2 M (L2 over the octant), long runs\n")
         print("| t/M | " + " | ".join("dx = %.4g" % (L / n) for n in ns) + " | order |")
         print("|---|" + "---|" * len(ns) + "---|")
         for t in TIMES:
             r0 = at(long_runs[ns[0]], t, 0.4)  # the coarse run's row nearest t, the others' at its time
-            rs = [r0] + [at(long_runs[n], r0["t"], 0.06) for n in ns[1:]]
+            rs = [r0] + [at(long_runs[n], r0["t"], 0.1) for n in ns[1:]]
             if any(r is None for r in rs):
                 continue
             e = [r["L2_ham_excl"] for r in rs]
