@@ -3,7 +3,10 @@
  *   periodic   the face wraps (the ghost exchange does it)
  *   symmetry   reflection: ghosts are mirror images times each variable's parity, derived from its tensor kind
  *   radiative  outgoing radiation: the ghosts are evolved state with one core Sommerfeld kernel,
- *              d_t f = -v (x.grad f + p (f - f0)) / r, driven by each variable's descriptor (f0, p, v)
+ *              d_t f = -v (x.grad f + p (f - f0)) / r, driven by each variable's descriptor (f0, p, v); with
+ *              aeon_boundary_set_extrap(q > 0) plus k / r^q, the part of the rhs the condition misses (slower
+ *              falloff, curvature, non-outgoing parts), k = r_i^q (rhs - Sommerfeld rhs) at the nearest interior
+ *              point i (as Cactus' NewRad)
  *   dirichlet  ghosts reflect f - f0 oddly about the face, so f = f0 (the descriptor's rad_value) on the face
  *   robin      1/r^p fall-off towards f0: ghost = f0 + (mirror - f0) (r_mirror / r_ghost)^p
  * Filled kinds (symmetry, dirichlet, robin) run after the exchange, face by face in x, y, z order over the whole
@@ -50,6 +53,8 @@ const aeon_bc_ops *aeon_bc_of_kind(aeon_bc kind);
  * outlive it) and the centre of the radiative and Robin conditions; parities are derived from the descriptors. */
 aeon_err aeon_boundary_create(const aeon_mesh *m, int nvar, const aeon_field_desc *desc, const double origin[3],
                               aeon_boundary **b);
+/* Sets the power q of the non-radiating part k / r^q the radiative kernel adds to every variable (0: none). */
+void aeon_boundary_set_extrap(aeon_boundary *b, double q);
 /* Frees a boundary service. */
 void aeon_boundary_destroy(aeon_boundary *b);
 /* Fills the ghosts of every filled physical face (symmetry, dirichlet, robin) of f, after the exchange. */

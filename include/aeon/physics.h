@@ -24,6 +24,8 @@ typedef struct aeon_phys_setup {
   double origin[3];      /* centre of the radiative and Robin conditions (default 0, 0, 0) */
   int nanalysis;         /* values the analysis op writes (default 0; at most AEON_MAX_ANALYSIS) */
   const char *const *analysis_names; /* their names (owned by the module, valid until destroy) */
+  double rad_extrap;     /* > 0: radiative faces add the non-radiating part k / r^rad_extrap of each variable's rhs,
+                          * measured at the nearest interior point (aeon_boundary_set_extrap); 0 (default): plain */
 } aeon_phys_setup;
 
 /* Most values a module's analysis op may write per call. */

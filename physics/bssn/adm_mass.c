@@ -4,8 +4,9 @@
  * every rank) and this rank's block of them; around each node of the block 12 points x +- h e_k, x +- 2h e_k go
  * into one interpolation plan per sphere (routed to the owners of their stencils; points beyond a symmetry face are
  * mirrored with the parities).
- * eval: interpolate W, gt_ij at those points, form gamma_ij = gt_ij / W^2 and psi = W^(-1/2), differentiate at 4th
- * order, add area * integrand to exact sums, reduce them exactly, then extrapolate in 1/r. */
+ * eval: interpolate W, gt_ij at those points, form gamma_ij = gt_ij / W^2 and psi = W^(-1/2), differentiate them
+ * and gt_ij at 4th order, add area * integrand (ADM flux, conformal flux, conformal-metric flux) to exact sums, reduce
+ * them exactly, then extrapolate the ADM integrals in 1/r and add the fluxes into M_lin. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 #include "bssn_vars.h"
 
 #define NOFF 12 /* offset points per node: k = 0..2 (direction) x {-2h, -h, +h, +2h} */
-#define NV 7    /* W, gt_xx .. gt_zz */
+#define NV 14   /* W, gt_xx .. gt_zz, At_xx .. At_zz, K */
 #define PI 3.14159265358979323846
 
 typedef struct adm_sphere {
@@ -36,8 +37,8 @@ struct bssn_adm_mass {
   MPI_Comm comm;
   adm_sphere s[BSSN_ADM_MAX_RADII];
   int count;
-  char name_buf[2 * BSSN_ADM_MAX_RADII + 1][32];
-  const char *names[2 * BSSN_ADM_MAX_RADII + 1];
+  char name_buf[4 * BSSN_ADM_MAX_RADII + 1][32];
+  const char *names[4 * BSSN_ADM_MAX_RADII + 1];
 };
 
 const aeon_param_decl bssn_adm_params[BSSN_ADM_NPARAMS] = {
@@ -50,7 +51,9 @@ const aeon_param_decl bssn_adm_params[BSSN_ADM_NPARAMS] = {
 };
 const int bssn_adm_nparams = BSSN_ADM_NPARAMS;
 
-static const int adm_vars[NV] = {BSSN_W, BSSN_GT_XX, BSSN_GT_XY, BSSN_GT_XZ, BSSN_GT_YY, BSSN_GT_YZ, BSSN_GT_ZZ};
+static const int adm_vars[NV] = {BSSN_W,     BSSN_GT_XX, BSSN_GT_XY, BSSN_GT_XZ, BSSN_GT_YY,
+                                 BSSN_GT_YZ, BSSN_GT_ZZ, BSSN_AT_XX, BSSN_AT_XY, BSSN_AT_XZ,
+                                 BSSN_AT_YY, BSSN_AT_YZ, BSSN_AT_ZZ, BSSN_K};
 static const double off[4] = {-2, -1, 1, 2}, fd[4] = {1.0 / 12, -8.0 / 12, 8.0 / 12, -1.0 / 12};
 
 static const char axis[3] = {'x', 'y', 'z'};
@@ -123,6 +126,8 @@ aeon_err bssn_adm_create_radii(const aeon_mesh *m, int nr, const double *radii, 
   for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "adm_mass_r", radii[i]);
   for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "adm_mass_psi_r", radii[i]);
   if (nr >= 2) snprintf(a->name_buf[a->count++], 32, "adm_mass_inf");
+  for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "adm_mass_lin_r", radii[i]);
+  for (int i = 0; i < nr; i++) name_radius(a->name_buf[a->count++], "mass_hawking_r", radii[i]);
   for (int i = 0; i < a->count; i++) a->names[i] = a->name_buf[i];
   *out = a;
   return AEON_OK;
@@ -141,22 +146,8 @@ int bssn_adm_count(const bssn_adm_mass *a, const char *const **names) {
   return a ? a->count : 0;
 }
 
-/* The two integrands at one node from its 12 offset points' values v (NOFF x NV): the ADM flux
- * (d_j gamma_ij - d_i gamma_jj) n^i and the conformal flux d_i psi n^i. */
-static void node_integrands(const double *v, const double n[3], double h, double *adm, double *cf) {
-  double dg[3][6], dpsi[3];
-  for (int d = 0; d < 3; d++) {
-    for (int c = 0; c < 6; c++) dg[d][c] = 0;
-    dpsi[d] = 0;
-    for (int o = 0; o < 4; o++) {
-      const double *p = v + (size_t)(4 * d + o) * NV;
-      double w2 = 1 / (p[0] * p[0]);
-      for (int c = 0; c < 6; c++) dg[d][c] += fd[o] * p[1 + c] * w2;
-      dpsi[d] += fd[o] / sqrt(p[0]);
-    }
-    for (int c = 0; c < 6; c++) dg[d][c] /= h;
-    dpsi[d] /= h;
-  }
+/* (d_j g_ij - d_i g_jj) n^i from the derivatives dg[k][ij] of a symmetric g. */
+static double flux(const double dg[3][6], const double n[3]) {
   static const int sym[3][3] = {{0, 1, 2}, {1, 3, 4}, {2, 4, 5}};
   double f = 0;
   for (int i = 0; i < 3; i++) {
@@ -164,8 +155,83 @@ static void node_integrands(const double *v, const double n[3], double h, double
     for (int j = 0; j < 3; j++) s += dg[j][sym[i][j]];
     f += s * n[i];
   }
-  *adm = f;
+  return f;
+}
+
+/* The three integrands at one node from its 12 offset points' values v (NOFF x NV): the ADM flux
+ * (d_j gamma_ij - d_i gamma_jj) n^i, the conformal flux d_i psi n^i and the conformal metric's flux
+ * (d_j gt_ij - d_i gt_jj) n^i. */
+static void node_integrands(const double *v, const double n[3], double h, double *adm, double *cf, double *gf) {
+  double dg[3][6], dgt[3][6], dpsi[3];
+  for (int d = 0; d < 3; d++) {
+    for (int c = 0; c < 6; c++) dg[d][c] = dgt[d][c] = 0;
+    dpsi[d] = 0;
+    for (int o = 0; o < 4; o++) {
+      const double *p = v + (size_t)(4 * d + o) * NV;
+      double w2 = 1 / (p[0] * p[0]);
+      for (int c = 0; c < 6; c++) dg[d][c] += fd[o] * p[1 + c] * w2, dgt[d][c] += fd[o] * p[1 + c];
+      dpsi[d] += fd[o] / sqrt(p[0]);
+    }
+    for (int c = 0; c < 6; c++) dg[d][c] /= h, dgt[d][c] /= h;
+    dpsi[d] /= h;
+  }
+  *adm = flux(dg, n);
+  *gf = flux(dgt, n);
   *cf = dpsi[0] * n[0] + dpsi[1] * n[1] + dpsi[2] * n[2];
+}
+
+/* The inverse gu and determinant of a symmetric 3x3 g (xx, xy, xz, yy, yz, zz). */
+static double sym_inv(const double g[6], double gu[6]) {
+  gu[0] = g[3] * g[5] - g[4] * g[4], gu[1] = g[2] * g[4] - g[1] * g[5], gu[2] = g[1] * g[4] - g[2] * g[3];
+  gu[3] = g[0] * g[5] - g[2] * g[2], gu[4] = g[1] * g[2] - g[0] * g[4], gu[5] = g[0] * g[3] - g[1] * g[1];
+  double det = g[0] * gu[0] + g[1] * gu[1] + g[2] * gu[2];
+  for (int c = 0; c < 6; c++) gu[c] /= det;
+  return det;
+}
+
+/* At one point with values p (NV) and position x relative to the centre: sqrt(det gamma) (*sg), the norm
+ * N = |grad r|_gamma (*N) and the flux vector V^i = sqrt(gamma) gamma^ij n_j / N of the unit normal s (n = x/|x|). */
+static void normal_flux(const double *p, const double x[3], double *sg, double *N, double V[3]) {
+  static const int sym[3][3] = {{0, 1, 2}, {1, 3, 4}, {2, 4, 5}};
+  double g[6], gu[6], w2 = p[0] * p[0], r = sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]), n[3];
+  for (int c = 0; c < 6; c++) g[c] = p[1 + c] / w2;
+  *sg = sqrt(sym_inv(g, gu));
+  for (int d = 0; d < 3; d++) n[d] = x[d] / r;
+  double nn = 0;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) nn += gu[sym[i][j]] * n[i] * n[j];
+  *N = sqrt(nn);
+  for (int i = 0; i < 3; i++) V[i] = *sg * (gu[sym[i][0]] * n[0] + gu[sym[i][1]] * n[1] + gu[sym[i][2]] * n[2]) / *N;
+}
+
+/* The Hawking-mass integrands at one node x (relative to the centre) from its offset points' values v: the area
+ * element factor sqrt(gamma) N (*da; times weight r^2) and H^2 - P^2 (*hp), H = D_i s^i the mean curvature of the
+ * coordinate sphere, P = K - K_ij s^i s^j the trace of K_ij on it. The node's values are the 4th-order midpoint
+ * (-1, 4, 4, -1)/6 of its offset points, averaged over the three directions. */
+static void hawking_integrands(const double *v, const double x[3], double h, double *da, double *hp) {
+  static const int sym[3][3] = {{0, 1, 2}, {1, 3, 4}, {2, 4, 5}};
+  static const double mid[4] = {-1.0 / 18, 4.0 / 18, 4.0 / 18, -1.0 / 18};
+  double c[NV] = {0}, div = 0;
+  for (int d = 0; d < 3; d++)
+    for (int o = 0; o < 4; o++) {
+      const double *p = v + (size_t)(4 * d + o) * NV;
+      double y[3] = {x[0], x[1], x[2]}, sg, N, V[3];
+      y[d] += off[o] * h;
+      normal_flux(p, y, &sg, &N, V);
+      div += fd[o] * V[d] / h;
+      for (int q = 0; q < NV; q++) c[q] += mid[o] * p[q];
+    }
+  double sg, N, V[3], g[6], gu[6], w2 = c[0] * c[0];
+  normal_flux(c, x, &sg, &N, V);
+  for (int q = 0; q < 6; q++) g[q] = c[1 + q] / w2;
+  sym_inv(g, gu);
+  double s[3], KK = 0; /* s^i = V^i / sqrt(gamma); K_ij s^i s^j with K_ij = (At_ij + gt_ij K / 3) / W^2 */
+  for (int i = 0; i < 3; i++) s[i] = V[i] / sg;
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 3; j++) KK += (c[7 + sym[i][j]] + c[1 + sym[i][j]] * c[13] / 3) / w2 * s[i] * s[j];
+  double H = div / sg, P = c[13] - KK;
+  *da = sg * N;
+  *hp = H * H - P * P;
 }
 
 /* Value at 1/r = 0 of the polynomial through (1/r_i, M_i). */
@@ -193,7 +259,7 @@ static aeon_err build(bssn_adm_mass *a) {
 aeon_err bssn_adm_eval(bssn_adm_mass *a, const aeon_fields *u, double *out) {
   if (!a) return AEON_OK;
   if (!a->built) AE_CHK(build(a));
-  aeon_xsum sum[2 * BSSN_ADM_MAX_RADII];
+  aeon_xsum sum[5 * BSSN_ADM_MAX_RADII];
   for (int i = 0; i < a->nr; i++) {
     adm_sphere *s = &a->s[i];
     AE_CHK(aeon_interp_apply(s->ip, u, NV, adm_vars, s->vals));
@@ -201,18 +267,29 @@ aeon_err bssn_adm_eval(bssn_adm_mass *a, const aeon_fields *u, double *out) {
     double r2 = nd->radius * nd->radius;
     aeon_xsum_init(&sum[i]);
     aeon_xsum_init(&sum[a->nr + i]);
+    for (int q = 2; q < 5; q++) aeon_xsum_init(&sum[q * a->nr + i]);
     for (int k = 0; k < nd->nlocal; k++) {
       int q = nd->first + k;
-      double fa, fc;
-      node_integrands(s->vals + (size_t)k * NOFF * NV, nd->normal[q], a->h, &fa, &fc);
+      double fa, fc, fg;
+      node_integrands(s->vals + (size_t)k * NOFF * NV, nd->normal[q], a->h, &fa, &fc, &fg);
       aeon_xsum_add(&sum[i], nd->weight[q] * r2 * fa);
       aeon_xsum_add(&sum[a->nr + i], nd->weight[q] * r2 * fc);
+      aeon_xsum_add(&sum[2 * a->nr + i], nd->weight[q] * r2 * fg);
+      double x[3], da, hp;
+      for (int d = 0; d < 3; d++) x[d] = nd->xyz[q][d] - a->center[d];
+      hawking_integrands(s->vals + (size_t)k * NOFF * NV, x, a->h, &da, &hp);
+      aeon_xsum_add(&sum[3 * a->nr + i], nd->weight[q] * r2 * da);
+      aeon_xsum_add(&sum[4 * a->nr + i], nd->weight[q] * r2 * da * hp);
     }
   }
-  AE_CHK(aeon_xsum_allreduce(sum, 2 * a->nr, a->comm));
+  AE_CHK(aeon_xsum_allreduce(sum, 5 * a->nr, a->comm));
+  double *lin = out + 2 * a->nr + (a->nr >= 2), *haw = lin + a->nr;
   for (int i = 0; i < a->nr; i++) {
     out[i] = aeon_xsum_value(&sum[i]) / (16 * PI);
     out[a->nr + i] = -aeon_xsum_value(&sum[a->nr + i]) / (2 * PI);
+    lin[i] = out[a->nr + i] + aeon_xsum_value(&sum[2 * a->nr + i]) / (16 * PI);
+    double A = aeon_xsum_value(&sum[3 * a->nr + i]);
+    haw[i] = sqrt(A / (16 * PI)) * (1 - aeon_xsum_value(&sum[4 * a->nr + i]) / (16 * PI));
   }
   if (a->nr >= 2) out[2 * a->nr] = extrapolate(a->nr, a->radius, out);
   return AEON_OK;

@@ -65,28 +65,35 @@ static const aeon_param_decl bssn_base_params[] = {
   {"bssn.fd_order", AEON_PT_INT, "4", 4, 4, NULL, "finite-difference order (4)", AEON_RESTART_FIXED},
   {"bssn.w_floor", AEON_PT_REAL, "1e-4", 0, 1, NULL, "floor of W where the rhs divides by it (punctures)",
    AEON_RESTART_CHANGEABLE},
+  {"bssn.rad_power", AEON_PT_REAL, "2", 0, 10, NULL,
+   "radiative faces also carry each variable's non-radiating part k / r^q with q = rad_power, measured at the "
+   "nearest interior point (NewRad-style; 0: plain Sommerfeld)", AEON_RESTART_CHANGEABLE},
   {"bssn.test_kick", AEON_PT_REAL, "0", AEON_NORANGE, NULL,
    "testing only: the first post-step hook with a growth bound adds this to W at one point (forced violation)",
    AEON_RESTART_CHANGEABLE},
 };
 
-#define FD(name, group, kind, comp, f0) {name, group, kind, comp, AEON_ROLE_EVOLVED, f0, 1.0, 1.0}
+/* Radiative data (f -> f0 + u(r - v t) / r^p): f0 the flat-space value, p the falloff of the stationary
+ * Schwarzschild/trumpet far field (W, gt, alpha, beta, B ~ 1/r; At, K, Gt, Theta ~ 1/r^2), v = 1 here and sqrt(2)
+ * for alpha and K under 1+log slicing (set in bssn_create). */
+#define FD(name, group, kind, comp, f0, p) {name, group, kind, comp, AEON_ROLE_EVOLVED, f0, p, 1.0}
 static const aeon_field_desc bssn_vars_desc[BSSN_NVAR] = {
-  FD("W", "W", AEON_TENSOR_SCALAR, 0, 1.0),
-  FD("gt_xx", "gt", AEON_TENSOR_DD_SYM, 0, 1.0), FD("gt_xy", "gt", AEON_TENSOR_DD_SYM, 1, 0.0),
-  FD("gt_xz", "gt", AEON_TENSOR_DD_SYM, 2, 0.0), FD("gt_yy", "gt", AEON_TENSOR_DD_SYM, 3, 1.0),
-  FD("gt_yz", "gt", AEON_TENSOR_DD_SYM, 4, 0.0), FD("gt_zz", "gt", AEON_TENSOR_DD_SYM, 5, 1.0),
-  FD("At_xx", "At", AEON_TENSOR_DD_SYM, 0, 0.0), FD("At_xy", "At", AEON_TENSOR_DD_SYM, 1, 0.0),
-  FD("At_xz", "At", AEON_TENSOR_DD_SYM, 2, 0.0), FD("At_yy", "At", AEON_TENSOR_DD_SYM, 3, 0.0),
-  FD("At_yz", "At", AEON_TENSOR_DD_SYM, 4, 0.0), FD("At_zz", "At", AEON_TENSOR_DD_SYM, 5, 0.0),
-  FD("K", "K", AEON_TENSOR_SCALAR, 0, 0.0),
-  FD("Gt_x", "Gt", AEON_TENSOR_U, 0, 0.0), FD("Gt_y", "Gt", AEON_TENSOR_U, 1, 0.0),
-  FD("Gt_z", "Gt", AEON_TENSOR_U, 2, 0.0),
-  FD("Theta", "Theta", AEON_TENSOR_SCALAR, 0, 0.0),
-  FD("alpha", "alpha", AEON_TENSOR_SCALAR, 0, 1.0),
-  FD("beta_x", "beta", AEON_TENSOR_U, 0, 0.0), FD("beta_y", "beta", AEON_TENSOR_U, 1, 0.0),
-  FD("beta_z", "beta", AEON_TENSOR_U, 2, 0.0),
-  FD("B_x", "B", AEON_TENSOR_U, 0, 0.0), FD("B_y", "B", AEON_TENSOR_U, 1, 0.0), FD("B_z", "B", AEON_TENSOR_U, 2, 0.0),
+  FD("W", "W", AEON_TENSOR_SCALAR, 0, 1.0, 1),
+  FD("gt_xx", "gt", AEON_TENSOR_DD_SYM, 0, 1.0, 1), FD("gt_xy", "gt", AEON_TENSOR_DD_SYM, 1, 0.0, 1),
+  FD("gt_xz", "gt", AEON_TENSOR_DD_SYM, 2, 0.0, 1), FD("gt_yy", "gt", AEON_TENSOR_DD_SYM, 3, 1.0, 1),
+  FD("gt_yz", "gt", AEON_TENSOR_DD_SYM, 4, 0.0, 1), FD("gt_zz", "gt", AEON_TENSOR_DD_SYM, 5, 1.0, 1),
+  FD("At_xx", "At", AEON_TENSOR_DD_SYM, 0, 0.0, 2), FD("At_xy", "At", AEON_TENSOR_DD_SYM, 1, 0.0, 2),
+  FD("At_xz", "At", AEON_TENSOR_DD_SYM, 2, 0.0, 2), FD("At_yy", "At", AEON_TENSOR_DD_SYM, 3, 0.0, 2),
+  FD("At_yz", "At", AEON_TENSOR_DD_SYM, 4, 0.0, 2), FD("At_zz", "At", AEON_TENSOR_DD_SYM, 5, 0.0, 2),
+  FD("K", "K", AEON_TENSOR_SCALAR, 0, 0.0, 2),
+  FD("Gt_x", "Gt", AEON_TENSOR_U, 0, 0.0, 2), FD("Gt_y", "Gt", AEON_TENSOR_U, 1, 0.0, 2),
+  FD("Gt_z", "Gt", AEON_TENSOR_U, 2, 0.0, 2),
+  FD("Theta", "Theta", AEON_TENSOR_SCALAR, 0, 0.0, 2),
+  FD("alpha", "alpha", AEON_TENSOR_SCALAR, 0, 1.0, 1),
+  FD("beta_x", "beta", AEON_TENSOR_U, 0, 0.0, 1), FD("beta_y", "beta", AEON_TENSOR_U, 1, 0.0, 1),
+  FD("beta_z", "beta", AEON_TENSOR_U, 2, 0.0, 1),
+  FD("B_x", "B", AEON_TENSOR_U, 0, 0.0, 1), FD("B_y", "B", AEON_TENSOR_U, 1, 0.0, 1),
+  FD("B_z", "B", AEON_TENSOR_U, 2, 0.0, 1),
 };
 #undef FD
 
@@ -208,7 +215,8 @@ static aeon_err bssn_create(const aeon_deck *deck, const aeon_mesh *m, aeon_phys
   if (!b->id) return AE_ERR(AEON_ERR_INTERNAL, "bssn.initial_data: unknown kind");
   AE_CHK(check_choices(deck, m, b));
   if (b->id->create) AE_CHK(b->id->create(deck, m, &b->idctx));
-  if (b->c.lapse == BSSN_LAPSE_1LOG) setup->vars[BSSN_ALPHA].rad_speed = sqrt(2.0);
+  if (b->c.lapse == BSSN_LAPSE_1LOG) setup->vars[BSSN_ALPHA].rad_speed = setup->vars[BSSN_K].rad_speed = sqrt(2.0);
+  setup->rad_extrap = aeon_deck_real(deck, "bssn.rad_power");
   AE_CHK(aeon_mem_alloc(sizeof(int[3]) * BSSN_NVAR, (void **)&b->parity));
   for (int v = 0; v < BSSN_NVAR; v++) AE_CHK(aeon_field_parity(&setup->vars[v], b->parity[v]));
   AE_CHK(bssn_analysis_create(deck, m, (const int (*)[3])b->parity, &b->ana));

@@ -17,6 +17,7 @@ struct aeon_boundary {
   const aeon_field_desc *desc;
   int (*parity)[3];
   double origin[3];
+  double extrap; /* q of the non-radiating part k / r^q (0: none) */
   const aeon_bc_ops *face[6];
 };
 
@@ -100,27 +101,43 @@ static double d1_edge(const aeon_mesh *m, const double *f, long p, int d, int i)
   return aeon_st_d1_2(f, p, s);
 }
 
-/* Outgoing radiation: d_t f = -v (x.grad f + p (f - f0)) / r with x measured from the centre. */
+/* The Sommerfeld rhs -v (x.grad f + p (f - f0)) / r of variable v at local point idx; *rp: its r. */
+static double sommerfeld(const aeon_boundary *b, const aeon_fields *u, int v, const int idx[3], double *rp) {
+  const aeon_mesh *m = b->m;
+  const aeon_field_desc *fd = &b->desc[v];
+  const double *q = aeon_var(u, v);
+  long p = aeon_idx(m, idx[0], idx[1], idx[2]);
+  double adv = 0, rr = 0;
+  for (int d = 0; d < 3; d++) {
+    double x = aeon_coord(m, d, idx[d]) - b->origin[d];
+    rr += x * x;
+    adv += x * (d1_edge(m, q, p, d, idx[d]) / (2.0 * m->dx[d]));
+  }
+  rr = sqrt(rr);
+  *rp = rr;
+  return -fd->rad_speed * (adv + fd->rad_falloff * (q[p] - fd->rad_value)) / rr;
+}
+
+/* Outgoing radiation: d_t f = -v (x.grad f + p (f - f0)) / r with x measured from the centre; with extrap = q > 0
+ * the non-radiating part k / r^q is added, k = r_i^q (dudt - Sommerfeld) at the nearest interior point i (the ghost's
+ * indices clamped to this patch's interior, whose rhs the stepper computed before the radiative ghosts'). */
 static void rhs_radiative(const aeon_boundary *b, double t, const aeon_fields *u, aeon_fields *dudt,
                           const aeon_box *box) {
+  (void)t;
   const aeon_mesh *m = b->m;
   for (int k = box->lo[2]; k < box->hi[2]; k++)
     for (int j = box->lo[1]; j < box->hi[1]; j++)
       for (int i = box->lo[0]; i < box->hi[0]; i++) {
-        int idx[3] = {i, j, k};
-        double x[3], rr = 0;
-        for (int d = 0; d < 3; d++) {
-          x[d] = aeon_coord(m, d, idx[d]) - b->origin[d];
-          rr += x[d] * x[d];
-        }
-        rr = sqrt(rr);
-        long p = aeon_idx(m, i, j, k);
+        int idx[3] = {i, j, k}, in[3];
+        for (int d = 0; d < 3; d++) in[d] = idx[d] < 0 ? 0 : idx[d] >= m->n[d] ? m->n[d] - 1 : idx[d];
+        long p = aeon_idx(m, i, j, k), pi = aeon_idx(m, in[0], in[1], in[2]);
         for (int v = 0; v < b->nvar; v++) {
-          const aeon_field_desc *fd = &b->desc[v];
-          const double *q = aeon_var(u, v);
-          double adv = 0;
-          for (int d = 0; d < 3; d++) adv += x[d] * (d1_edge(m, q, p, d, idx[d]) / (2.0 * m->dx[d]));
-          aeon_var(dudt, v)[p] = -fd->rad_speed * (adv + fd->rad_falloff * (q[p] - fd->rad_value)) / rr;
+          double r, ri, rhs = sommerfeld(b, u, v, idx, &r), q = b->extrap;
+          if (q > 0) {
+            double si = sommerfeld(b, u, v, in, &ri);
+            rhs += pow(ri / r, q) * (aeon_var(dudt, v)[pi] - si);
+          }
+          aeon_var(dudt, v)[p] = rhs;
         }
       }
 }
@@ -168,6 +185,8 @@ aeon_err aeon_boundary_create(const aeon_mesh *m, int nvar, const aeon_field_des
   *bp = b;
   return AEON_OK;
 }
+
+void aeon_boundary_set_extrap(aeon_boundary *b, double q) { b->extrap = q; }
 
 void aeon_boundary_destroy(aeon_boundary *b) {
   if (!b) return;

@@ -72,6 +72,7 @@ static aeon_err build_level(aeon_sim *s, aeon_level *L) {
   const aeon_physics_ops *p = s->phys;
   L->t = s->t;
   AE_CHK(aeon_boundary_create(&L->mesh, p->nvar, L->vars, s->origin, &L->bnd));
+  aeon_boundary_set_extrap(L->bnd, s->rad_extrap);
   AE_CHK(aeon_boundary_create(&L->mesh, p->naux, L->aux, s->origin, &L->aux_bnd));
   AE_CHK(aeon_mol_create(&L->mesh, p, s->self, s->rk, L->bnd, &s->timers, &L->mol));
   if (p->naux > 0) AE_CHK(aeon_fields_create(&L->mesh, p->naux, &L->auxf));
@@ -106,9 +107,10 @@ static aeon_err create_module(aeon_sim *s) {
   aeon_level *L = &s->lev[0];
   memcpy(L->vars, p->vars, sizeof(aeon_field_desc) * (size_t)p->nvar);
   if (p->naux) memcpy(L->aux, p->aux, sizeof(aeon_field_desc) * (size_t)p->naux);
-  aeon_phys_setup setup = {L->vars, p->nvar, L->aux, p->naux, {0, 0, 0}, 0, NULL};
+  aeon_phys_setup setup = {L->vars, p->nvar, L->aux, p->naux, {0, 0, 0}, 0, NULL, 0};
   AE_CHK(p->create(s->deck, &L->mesh, &setup, &s->self));
   memcpy(s->origin, setup.origin, sizeof s->origin);
+  s->rad_extrap = setup.rad_extrap;
   if (setup.nanalysis < 0 || setup.nanalysis > AEON_MAX_ANALYSIS || (setup.nanalysis && !p->analysis) ||
       (setup.nanalysis && !setup.analysis_names))
     return AE_ERR(AEON_ERR_INTERNAL, "physics '%s' announces %d analysis values (0 to %d, with an op and names)",

@@ -54,6 +54,7 @@ struct aeon_sim {
   aeon_level lev[AEON_MAX_LEVELS];
   int nlevels;
   double origin[3];                       /* centre of the radiative and Robin conditions (from the module) */
+  double rad_extrap;                      /* power of the radiative faces' non-radiating part (from the module) */
   const aeon_physics_ops *phys;
   void *self;
   const aeon_rk_method *rk;

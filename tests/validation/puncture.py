@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Figures and table of the single-puncture validation (tests/validation/puncture.sh).
 
-Usage: puncture.py RUNS_DIR OUT_DIR
-RUNS_DIR holds the long runs n<N>/ (to t = 50 M) and the short constraint runs c<N>/ (to t = 3 M, constraint norms
-in 2 < r < 5.5 M, before signals from the outer boundary at 10 M arrive), each with its norms.dat. Prints a Markdown
-report (lapse minimum, ADM masses, constraint norms and their convergence orders) and writes OUT_DIR/puncture_lapse.png, puncture_adm.png, puncture_ham.png. The table needs only the standard library."""
+Usage: puncture.py RUNS_DIR OUT_DIR [BOX]
+RUNS_DIR holds the long runs n<N>/ (to t = 50 M) and the short constraint runs c<N>/ (to t = 4.2 M, constraint norms
+in 2 < r < 8 M, before signals from the outer boundary arrive), each with its norms.dat; BOX is the octant's edge
+(default 16, the deck's). Prints a Markdown report (lapse at the puncture, ADM masses, constraint norms outside
+r = 2 M and their convergence orders) and writes OUT_DIR/puncture_lapse.png, puncture_adm.png, puncture_ham.png.
+The tables need only the standard library; the figures need matplotlib (Debian's python3-matplotlib)."""
 import glob
 import math
 import os
 import sys
+
+TIMES = (0, 2, 4, 6, 8, 10, 15, 20, 25, 30, 35, 40, 45, 50)
 
 
 def read(path):
@@ -41,45 +45,95 @@ def lapse(r):
     return 1.0 / r["max_inv_alpha"]
 
 
+def radii(rows):
+    """The ADM radii of the run (from the adm_mass_lin_r<R> columns), ascending."""
+    return sorted(float(k[len("adm_mass_lin_r"):].replace("p", ".")) for k in rows[0] if k.startswith("adm_mass_lin_r"))
+
+
+def col(prefix, R):
+    return prefix + ("%g" % R).replace(".", "p")
+
+
+def worst(rows, key, t0=0.0):
+    """max |value - 1| over the rows with t >= t0."""
+    return max(abs(r[key] - 1) for r in rows if r["t"] >= t0)
+
+
 def main():
     root, out = sys.argv[1], sys.argv[2]
+    L = float(sys.argv[3]) if len(sys.argv) > 3 else 16.0
     long_runs, short_runs = runs(root, "n"), runs(root, "c")
-    L = 10.0  # the deck's box [0, 10]^3
     print("## Single moving puncture: measured figures\n")
     for n, rows in long_runs.items():
-        print("### dx = %.4g M (grid %d^3, octant [0, 10]^3), reached t = %g M\n" % (L / n, n, rows[-1]["t"]))
-        print("| t/M | alpha_min | L2 ham (r > 2) | M_psi(r=4) | M_psi(r=8) | M_ADM(r=8) | M_ADM extrapolated |")
-        print("|---|---|---|---|---|---|---|")
-        for t in (0, 1, 2, 5, 10, 15, 20, 25, 30, 40, 50):
+        R = radii(rows)
+        Rout = R[-1]
+        print("### dx = %.4g M (grid %d^3, octant [0, %g]^3), reached t = %g M\n" % (L / n, n, L, rows[-1]["t"]))
+        print("| t/M | alpha at puncture | L2 H (r > 2 M) | M_H(r=%g) | M_H(r=%g) | M_ADM(r=%g) | M_lin(r=%g) | "
+              "M_psi(r=%g) |" % (R[0], Rout, Rout, Rout, Rout))
+        print("|---|---|---|---|---|---|---|---|")
+        for t in TIMES:
             r = at(rows, t)
             if r:
-                print("| %g | %.4f | %.3e | %.5f | %.5f | %.5f | %.5f |" % (
-                    r["t"], lapse(r), r["L2_ham_excl"], r["adm_mass_psi_r4"], r["adm_mass_psi_r8"], r["adm_mass_r8"],
-                    r["adm_mass_inf"]))
-        dev = max(abs(r["adm_mass_psi_r8"] - 1) for r in rows)
-        print("\nlargest |M_psi(r=8) - 1| over the run: %.3e; alpha_min range after t = 10: %s\n" % (
-            dev, ", ".join("%.4f" % v for v in (min(lapse(r) for r in rows if r["t"] >= 10),
-                                                  max(lapse(r) for r in rows if r["t"] >= 10)))
-            if rows[-1]["t"] >= 10 else "n/a"))
-    if len(short_runs) >= 2:
-        ns = list(short_runs)
-        print("### Hamiltonian constraint in 2 < r < 5.5 M (before the outer boundary's signals arrive)\n")
-        print("| t/M | " + " | ".join("L2 ham, dx = %.4g" % (L / n) for n in ns) + " | orders |")
+                print("| %.3g | %.4f | %.3e | %.6f | %.6f | %.5f | %.5f | %.5f |" % (
+                    r["t"], lapse(r), r["L2_ham_excl"], r[col("mass_hawking_r", R[0])], r[col("mass_hawking_r", Rout)],
+                    r[col("adm_mass_r", Rout)], r[col("adm_mass_lin_r", Rout)], r[col("adm_mass_psi_r", Rout)]))
+        late = [lapse(r) for r in rows if r["t"] >= 20]
+        print("\nmax over the run of |M_H(r) - 1|: %s; of |M_lin(r=%g) - 1|: %.3e (t <= 10: %.3e); lapse at the "
+              "puncture for t >= 20: %s\n" % (
+                  ", ".join("%.2e (r=%g)" % (worst(rows, col("mass_hawking_r", x)), x) for x in R), Rout,
+                  worst(rows, col("adm_mass_lin_r", Rout)),
+                  max(abs(r[col("adm_mass_lin_r", Rout)] - 1) for r in rows if r["t"] <= 10),
+                  "%.4f .. %.4f" % (min(late), max(late)) if late else "n/a"))
+    if len(long_runs) >= 2:
+        ns = list(long_runs)
+        R = radii(long_runs[ns[0]])
+        sep = " / "
+        print("### All resolutions (dx = %s M; the table of docs/validation.md)\n" % sep.join("%.4g" % (L / n) for n in ns))
+        print("| t/M | alpha at puncture | L2 H (r > 2 M) | M_H(r=%g) | M_H(r=%g) | M_lin(r=%g) | M_ADM(r=%g) |"
+              % (R[0], R[-1], R[-1], R[-1]))
+        print("|---|---|---|---|---|---|---|")
+        for t in TIMES:
+            r0 = at(long_runs[ns[0]], t, 0.4)
+            rs = [r0] + [at(long_runs[n], r0["t"], 0.1) for n in ns[1:]]
+            rs = [r for r in rs if r is not None]
+            f = lambda fmt, fn: sep.join(fmt % fn(r) for r in rs)
+            print("| %.3g | %s | %s | %s | %s | %s | %s |" % (
+                r0["t"], f("%.3f", lapse), f("%.1e", lambda r: r["L2_ham_excl"]),
+                f("%.4f", lambda r: r[col("mass_hawking_r", R[0])]), f("%.4f", lambda r: r[col("mass_hawking_r", R[-1])]),
+                f("%.3f", lambda r: r[col("adm_mass_lin_r", R[-1])]), f("%.3f", lambda r: r[col("adm_mass_r", R[-1])])))
+        print()
+        print("### Hamiltonian constraint outside r = 2 M (L2 over the octant), long runs\n")
+        print("| t/M | " + " | ".join("dx = %.4g" % (L / n) for n in ns) + " | order |")
         print("|---|" + "---|" * len(ns) + "---|")
-        for t in (0, 0.5, 1, 1.5, 2, 2.5, 3):
-            rs = [at(short_runs[n], t, 0.13) for n in ns]
+        for t in TIMES:
+            r0 = at(long_runs[ns[0]], t, 0.4)  # the coarse run's row nearest t, the others' at its time
+            rs = [r0] + [at(long_runs[n], r0["t"], 0.1) for n in ns[1:]]
             if any(r is None for r in rs):
                 continue
             e = [r["L2_ham_excl"] for r in rs]
             orders = [math.log(e[i] / e[i + 1]) / math.log(ns[i + 1] / ns[i]) for i in range(len(ns) - 1)]
-            print("| %s | " % "/".join("%.3g" % r["t"] for r in rs) + " | ".join("%.3e" % v for v in e) + " | " + ", ".join("%.2f" % o for o in orders)
-                  + " |")
+            print("| %.3g | " % rs[0]["t"] + " | ".join("%.3e" % v for v in e) + " | "
+                  + ", ".join("%.2f" % o for o in orders) + " |")
+        print()
+    if len(short_runs) >= 2:
+        ns = list(short_runs)
+        print("### Hamiltonian constraint in 2 < r < 8 M before the outer boundary's signals arrive (short runs)\n")
+        print("| t/M | " + " | ".join("dx = %.4g" % (L / n) for n in ns) + " | orders |")
+        print("|---|" + "---|" * len(ns) + "---|")
+        for t in (0, 0.7, 1.4, 2.1, 2.8, 3.5, 4.2):
+            rs = [at(short_runs[n], t, 0.05) for n in ns]
+            if any(r is None for r in rs):
+                continue
+            e = [r["L2_ham_excl"] for r in rs]
+            orders = [math.log(e[i] / e[i + 1]) / math.log(ns[i + 1] / ns[i]) for i in range(len(ns) - 1)]
+            print("| %s | " % "/".join("%.3g" % r["t"] for r in rs) + " | ".join("%.3e" % v for v in e) + " | "
+                  + ", ".join("%.2f" % o for o in orders) + " |")
         print()
     os.makedirs(out, exist_ok=True)
     import matplotlib  # python3-matplotlib (scripts/install-deps.sh); use /usr/bin/python3, not a pyenv shim
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    figs = (("puncture_lapse.png", "lapse minimum (at the puncture)", lambda r: lapse(r), False),
+    figs = (("puncture_lapse.png", "lapse at the puncture (nearest point)", lapse, False),
             ("puncture_ham.png", "L2 Hamiltonian constraint, r > 2 M", lambda r: r["L2_ham_excl"], True))
     for name, label, fn, logy in figs:
         fig, ax = plt.subplots(figsize=(7, 4))
@@ -94,17 +148,28 @@ def main():
         fig.tight_layout()
         fig.savefig(os.path.join(out, name), dpi=100)
         plt.close(fig)
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for n, rows in long_runs.items():
+    fig, axs = plt.subplots(1, 2, figsize=(12, 4.5))
+    styles = ("-", "--", ":", "-.")
+    for k, (n, rows) in enumerate(long_runs.items()):
         ts = [r["t"] for r in rows]
-        ax.plot(ts, [r["adm_mass_psi_r8"] for r in rows], label="M_psi(r=8), dx = %.3g" % (L / n))
-        ax.plot(ts, [r["adm_mass_inf"] for r in rows], "--", label="M_ADM extrapolated, dx = %.3g" % (L / n))
-    ax.axhline(1.0, color="k", lw=0.5)
-    ax.set_ylim(0.2, 1.5)
-    ax.set_xlabel("t / M")
-    ax.set_ylabel("ADM mass / M")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
+        for j, R in enumerate(radii(rows)):
+            axs[0].plot(ts, [r[col("mass_hawking_r", R)] - 1 for r in rows], styles[k % 4], color="C%d" % j,
+                        label="r = %g, dx = %.3g" % (R, L / n))
+            axs[1].plot(ts, [r[col("adm_mass_lin_r", R)] for r in rows], styles[k % 4], color="C%d" % j,
+                        label="M_lin(r=%g), dx = %.3g" % (R, L / n))
+        axs[1].plot(ts, [r[col("adm_mass_r", radii(rows)[-1])] for r in rows], styles[k % 4], color="k",
+                    label="M_ADM(r=%g), dx = %.3g" % (radii(rows)[-1], L / n))
+    axs[0].axhspan(-0.01, 0.01, color="k", alpha=0.08)
+    axs[0].set_ylim(-0.2, 0.2)
+    axs[0].set_ylabel("Hawking mass of the coordinate sphere - M")
+    axs[1].axhline(1.0, color="k", lw=0.5)
+    axs[1].axhspan(0.99, 1.01, color="k", alpha=0.08)
+    axs[1].set_ylim(0.7, 1.5)
+    axs[1].set_ylabel("ADM surface integrals / M")
+    for ax in axs:
+        ax.set_xlabel("t / M")
+        ax.legend(fontsize=7, ncol=2)
+        ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(os.path.join(out, "puncture_adm.png"), dpi=100)
     plt.close(fig)
