@@ -106,6 +106,7 @@ static const char *const bssn_diags[BSSN_NDIAG] = {"ham", "mom", "gam", "alpha",
 typedef struct bssn_tile {
   double T[BSSN_PTC_N][BSSN_CH];
   double R[BSSN_NVAR][BSSN_CH];
+  double D[2][BSSN_CH + 4]; /* y and z first differences of one variable, 2 points beyond the chunk (t_both) */
 } bssn_tile;
 
 typedef struct bssn {
@@ -315,12 +316,32 @@ __attribute__((noinline)) static void t_ko(const bssn_coef *c, const double *res
 static void t_first(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, long p0, int L) {
   for (int d = 0; d < 3; d++) t_d1(f, T[k0 + d], p0, L, c->s[d], c->d1[d]);
 }
-/* The six second derivatives of f into T[k0 + ab]. */
-static void t_second(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, long p0, int L) {
-  for (int a = 0; a < 3; a++) {
-    t_d2(f, T[k0 + bssn_sym(a, a)], p0, L, c->s[a], c->d2[a]);
-    for (int b = a + 1; b < 3; b++) t_d11(f, T[k0 + bssn_sym(a, b)], p0, L, c->s[a], c->s[b], c->d11[a + b - 1]);
+/* o[q] = d1_4 f along stride s (unscaled) at p0 - 2 + q, q < L + 4: a row of first differences with the margin
+ * the x stencil of the mixed derivatives reads */
+__attribute__((noinline)) static void t_d1row(const double *restrict f, double *restrict o, long p0, int L, long s) {
+  for (int q = 0; q < L + 4; q++) /* vectorised: checked by tests/vectorise */
+    o[q] = aeon_st_d1_4(f, p0 - 2 + q, s);
+}
+/* o[i] = sc * d1 (i + 2) and m[i] = sm * (the x stencil of aeon_st_d11_4 applied to d) from a t_d1row row d: the
+ * first derivative along d's stride and the mixed one along x and that stride, bit for bit as t_d1 and t_d11 */
+__attribute__((noinline)) static void t_from_row(const double *restrict d, double *restrict o, double *restrict m,
+                                                 int L, double sc, double sm) {
+  for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
+    o[i] = sc * d[i + 2];
+    m[i] = sm * (8.0 * (d[i + 3] - d[i + 1]) - (d[i + 4] - d[i]));
   }
+}
+/* The three first and six second derivatives of f into T[k1 + d] and T[k2 + ab]: the y and z first differences
+ * are computed once on a row 2 points wider than the chunk and give the xy and xz mixed derivatives too. */
+static void t_both(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], double (*D)[BSSN_CH + 4], int k1,
+                   int k2, long p0, int L) {
+  t_d1(f, T[k1], p0, L, 1, c->d1[0]);
+  for (int a = 0; a < 3; a++) t_d2(f, T[k2 + bssn_sym(a, a)], p0, L, c->s[a], c->d2[a]);
+  for (int d = 1; d < 3; d++) {
+    t_d1row(f, D[d - 1], p0, L, c->s[d]);
+    t_from_row(D[d - 1], T[k1 + d], T[k2 + bssn_sym(0, d)], L, c->d1[d], c->d11[d - 1]);
+  }
+  t_d11(f, T[k2 + bssn_sym(1, 2)], p0, L, c->s[1], c->s[2], c->d11[2]);
 }
 
 /* Stage 1: the stencil results of the chunk [p0, p0 + L) (cons: with d At, without advection and dissipation). */
@@ -328,24 +349,20 @@ static void tile_load(const bssn_coef *c, const bssn_in *in, long p0, int L, bss
   double(*T)[BSSN_CH] = t->T;
   const double *const *u = in->v;
   for (int v = 0; v < BSSN_NVAR; v++) t_copy(u[v], T[BSSN_O_U + v], p0, L);
-  t_first(c, u[BSSN_W], T, BSSN_O_DW, p0, L);
+  t_both(c, u[BSSN_W], T, t->D, BSSN_O_DW, BSSN_O_DDW, p0, L);
   t_first(c, u[BSSN_K], T, BSSN_O_DK, p0, L);
-  t_first(c, u[BSSN_ALPHA], T, BSSN_O_DAL, p0, L);
+  t_both(c, u[BSSN_ALPHA], T, t->D, BSSN_O_DAL, BSSN_O_DDAL, p0, L);
   if (c->ccz4) t_first(c, u[BSSN_THETA], T, BSSN_O_DTH, p0, L);
   else
     for (int d = 0; d < 3; d++) memset(T[BSSN_O_DTH + d], 0, sizeof T[0]);
   for (int m = 0; m < 6; m++) {
-    t_first(c, u[BSSN_GT_XX + m], T, BSSN_O_DGT + 3 * m, p0, L);
-    t_second(c, u[BSSN_GT_XX + m], T, BSSN_O_DDGT + 6 * m, p0, L);
+    t_both(c, u[BSSN_GT_XX + m], T, t->D, BSSN_O_DGT + 3 * m, BSSN_O_DDGT + 6 * m, p0, L);
     if (cons) t_first(c, u[BSSN_AT_XX + m], T, BSSN_O_DAT + 3 * m, p0, L);
   }
   for (int i = 0; i < 3; i++) {
     t_first(c, u[BSSN_GT_X + i], T, BSSN_O_DGH + 3 * i, p0, L);
-    t_first(c, u[BSSN_BETA_X + i], T, BSSN_O_DB + 3 * i, p0, L);
-    t_second(c, u[BSSN_BETA_X + i], T, BSSN_O_DDB + 6 * i, p0, L);
+    t_both(c, u[BSSN_BETA_X + i], T, t->D, BSSN_O_DB + 3 * i, BSSN_O_DDB + 6 * i, p0, L);
   }
-  t_second(c, u[BSSN_W], T, BSSN_O_DDW, p0, L);
-  t_second(c, u[BSSN_ALPHA], T, BSSN_O_DDAL, p0, L);
   if (cons) return;
   const double *bx = T[BSSN_O_U + BSSN_BETA_X], *by = T[BSSN_O_U + BSSN_BETA_Y], *bz = T[BSSN_O_U + BSSN_BETA_Z];
   for (int v = 0; v < BSSN_NVAR; v++) {
