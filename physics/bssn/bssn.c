@@ -301,17 +301,20 @@ __attribute__((noinline)) static void t_adv(const bssn_coef *c, const double *re
            bz[i] * (c2 * aeon_st_d1_up4s(f, p, s2, bz[i]));
   }
 }
-/* o[i] = sum_k ko[k] ko6_k f */
-__attribute__((noinline)) static void t_ko(const bssn_coef *c, const double *restrict f, double *restrict o, long p0,
-                                           int L) {
-  const double e0 = c->ko[0], e1 = c->ko[1], e2 = c->ko[2];
+/* t_adv into o and ok[i] = sum_k ko[k] ko6_k f in one pass over the points (both read the 7-point crosses of f) */
+__attribute__((noinline)) static void t_adv_ko(const bssn_coef *c, const double *restrict f,
+                                               const double *restrict bx, const double *restrict by,
+                                               const double *restrict bz, double *restrict o, double *restrict ok,
+                                               long p0, int L) {
+  const double c0 = c->d1[0], c1 = c->d1[1], c2 = c->d1[2], e0 = c->ko[0], e1 = c->ko[1], e2 = c->ko[2];
   const long s1 = c->s[1], s2 = c->s[2];
   for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
     const long p = p0 + i;
-    o[i] = e0 * aeon_st_ko6(f, p, 1) + e1 * aeon_st_ko6(f, p, s1) + e2 * aeon_st_ko6(f, p, s2);
+    o[i] = bx[i] * (c0 * aeon_st_d1_up4s(f, p, 1, bx[i])) + by[i] * (c1 * aeon_st_d1_up4s(f, p, s1, by[i])) +
+           bz[i] * (c2 * aeon_st_d1_up4s(f, p, s2, bz[i]));
+    ok[i] = e0 * aeon_st_ko6(f, p, 1) + e1 * aeon_st_ko6(f, p, s1) + e2 * aeon_st_ko6(f, p, s2);
   }
 }
-
 /* The three first derivatives of f into T[k0 + d]. */
 static void t_first(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, long p0, int L) {
   for (int d = 0; d < 3; d++) t_d1(f, T[k0 + d], p0, L, c->s[d], c->d1[d]);
@@ -366,8 +369,8 @@ static void tile_load(const bssn_coef *c, const bssn_in *in, long p0, int L, bss
   if (cons) return;
   const double *bx = T[BSSN_O_U + BSSN_BETA_X], *by = T[BSSN_O_U + BSSN_BETA_Y], *bz = T[BSSN_O_U + BSSN_BETA_Z];
   for (int v = 0; v < BSSN_NVAR; v++) {
-    t_adv(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], p0, L);
-    if (c->diss) t_ko(c, u[v], T[BSSN_O_KO + v], p0, L);
+    if (c->diss) t_adv_ko(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], T[BSSN_O_KO + v], p0, L);
+    else t_adv(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], p0, L);
   }
 }
 
