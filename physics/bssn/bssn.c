@@ -5,7 +5,8 @@
  *   initial_data: ADM point data of the kind -> W, gt, At, K, Gt^i (Gt^i from
  *     4th-order differences of gt, evaluated from the kind's point function so
  *     ghosts get them too) + optional rank-count independent hash noise;
- *   rhs: tiles of x rows, each point through bssn_rhs (bssn_point.h);
+ *   rhs: chunks of x rows (stencils into a tile, then bssn_algebra of bssn_point.h over it), rows in blocks
+ *     of TILE_J swept along z, the rows each plane reads first prefetched one plane ahead;
  *   diagnostics (fused into the rhs pass): constraints -> aux fields ham,
  *     mom_x..z and the norms ham, mom, gam, alpha, inv_alpha, err_gxx;
  *   post_step (bssn.ace): det(gt) = 1, tr(At) = 0, certificate = the largest
