@@ -265,7 +265,7 @@ static void bind(const aeon_fields *f, const double **in) {
  * into a local SoA tile T[k][i] (k: bssn_point.h's BSSN_O_* index), one loop per (field, operator), so each field
  * is read once per chunk; stage 2 runs bssn_algebra over the chunk's points (one vectorised loop) into R[v][i];
  * stage 3 copies R out. The device kernel calls the same bssn_load/bssn_algebra per point (bssn_rhs). */
-#define TILE_J 4
+#define TILE_J 8
 
 
 /* o[i] = f[p0 + i] */
