@@ -5,7 +5,8 @@
  *   initial_data: ADM point data of the kind -> W, gt, At, K, Gt^i (Gt^i from
  *     4th-order differences of gt, evaluated from the kind's point function so
  *     ghosts get them too) + optional rank-count independent hash noise;
- *   rhs: tiles of x rows, each point through bssn_rhs (bssn_point.h);
+ *   rhs: chunks of x rows (stencils into a tile, then bssn_algebra of bssn_point.h over it), rows in blocks
+ *     of TILE_J swept along z, the rows each plane reads first prefetched one plane ahead;
  *   diagnostics (fused into the rhs pass): constraints -> aux fields ham,
  *     mom_x..z and the norms ham, mom, gam, alpha, inv_alpha, err_gxx;
  *   post_step (bssn.ace): det(gt) = 1, tr(At) = 0, certificate = the largest
@@ -113,6 +114,7 @@ static const char *const bssn_diags[BSSN_NDIAG] = {"ham", "mom", "gam", "alpha",
 typedef struct bssn_tile {
   double T[BSSN_PTC_N][BSSN_CH];
   double R[BSSN_NVAR][BSSN_CH];
+  double D[2][BSSN_CH + 4]; /* y and z first differences of one variable, 2 points beyond the chunk (t_both) */
 } bssn_tile;
 
 typedef struct bssn {
@@ -271,7 +273,7 @@ static void bind(const aeon_fields *f, const double **in) {
  * into a local SoA tile T[k][i] (k: bssn_point.h's BSSN_O_* index), one loop per (field, operator), so each field
  * is read once per chunk; stage 2 runs bssn_algebra over the chunk's points (one vectorised loop) into R[v][i];
  * stage 3 copies R out. The device kernel calls the same bssn_load/bssn_algebra per point (bssn_rhs). */
-#define TILE_J 4
+#define TILE_J 8
 
 
 /* o[i] = f[p0 + i] */
@@ -296,7 +298,7 @@ __attribute__((noinline)) static void t_d11(const double *restrict f, double *re
   for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
     o[i] = sc * aeon_st_d11_4(f, p0 + i, s1, s2);
 }
-/* o[i] = sum_k beta^k d1[k] up4_k f */
+/* o[i] = sum_k beta^k d1[k] up4_k f (the points of the side beta^k selects blended first: one lopsided stencil) */
 __attribute__((noinline)) static void t_adv(const bssn_coef *c, const double *restrict f, const double *restrict bx,
                                             const double *restrict by, const double *restrict bz, double *restrict o,
                                             long p0, int L) {
@@ -304,31 +306,54 @@ __attribute__((noinline)) static void t_adv(const bssn_coef *c, const double *re
   const long s1 = c->s[1], s2 = c->s[2];
   for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
     const long p = p0 + i;
-    o[i] = bx[i] * (c0 * aeon_st_d1_up4(f, p, 1, bx[i])) + by[i] * (c1 * aeon_st_d1_up4(f, p, s1, by[i])) +
-           bz[i] * (c2 * aeon_st_d1_up4(f, p, s2, bz[i]));
+    o[i] = bx[i] * (c0 * aeon_st_d1_up4s(f, p, 1, bx[i])) + by[i] * (c1 * aeon_st_d1_up4s(f, p, s1, by[i])) +
+           bz[i] * (c2 * aeon_st_d1_up4s(f, p, s2, bz[i]));
   }
 }
-/* o[i] = sum_k ko[k] ko6_k f */
-__attribute__((noinline)) static void t_ko(const bssn_coef *c, const double *restrict f, double *restrict o, long p0,
-                                           int L) {
-  const double e0 = c->ko[0], e1 = c->ko[1], e2 = c->ko[2];
+/* t_adv into o and ok[i] = sum_k ko[k] ko6_k f in one pass over the points (both read the 7-point crosses of f) */
+__attribute__((noinline)) static void t_adv_ko(const bssn_coef *c, const double *restrict f,
+                                               const double *restrict bx, const double *restrict by,
+                                               const double *restrict bz, double *restrict o, double *restrict ok,
+                                               long p0, int L) {
+  const double c0 = c->d1[0], c1 = c->d1[1], c2 = c->d1[2], e0 = c->ko[0], e1 = c->ko[1], e2 = c->ko[2];
   const long s1 = c->s[1], s2 = c->s[2];
   for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
     const long p = p0 + i;
-    o[i] = e0 * aeon_st_ko6(f, p, 1) + e1 * aeon_st_ko6(f, p, s1) + e2 * aeon_st_ko6(f, p, s2);
+    o[i] = bx[i] * (c0 * aeon_st_d1_up4s(f, p, 1, bx[i])) + by[i] * (c1 * aeon_st_d1_up4s(f, p, s1, by[i])) +
+           bz[i] * (c2 * aeon_st_d1_up4s(f, p, s2, bz[i]));
+    ok[i] = e0 * aeon_st_ko6(f, p, 1) + e1 * aeon_st_ko6(f, p, s1) + e2 * aeon_st_ko6(f, p, s2);
   }
 }
-
 /* The three first derivatives of f into T[k0 + d]. */
 static void t_first(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, long p0, int L) {
   for (int d = 0; d < 3; d++) t_d1(f, T[k0 + d], p0, L, c->s[d], c->d1[d]);
 }
-/* The six second derivatives of f into T[k0 + ab]. */
-static void t_second(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, long p0, int L) {
-  for (int a = 0; a < 3; a++) {
-    t_d2(f, T[k0 + bssn_sym(a, a)], p0, L, c->s[a], c->d2[a]);
-    for (int b = a + 1; b < 3; b++) t_d11(f, T[k0 + bssn_sym(a, b)], p0, L, c->s[a], c->s[b], c->d11[a + b - 1]);
+/* o[q] = d1_4 f along stride s (unscaled) at p0 - 2 + q, q < L + 4: a row of first differences with the margin
+ * the x stencil of the mixed derivatives reads */
+__attribute__((noinline)) static void t_d1row(const double *restrict f, double *restrict o, long p0, int L, long s) {
+  for (int q = 0; q < L + 4; q++) /* vectorised: checked by tests/vectorise */
+    o[q] = aeon_st_d1_4(f, p0 - 2 + q, s);
+}
+/* o[i] = sc * d1 (i + 2) and m[i] = sm * (the x stencil of aeon_st_d11_4 applied to d) from a t_d1row row d: the
+ * first derivative along d's stride and the mixed one along x and that stride, bit for bit as t_d1 and t_d11 */
+__attribute__((noinline)) static void t_from_row(const double *restrict d, double *restrict o, double *restrict m,
+                                                 int L, double sc, double sm) {
+  for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
+    o[i] = sc * d[i + 2];
+    m[i] = sm * (8.0 * (d[i + 3] - d[i + 1]) - (d[i + 4] - d[i]));
   }
+}
+/* The three first and six second derivatives of f into T[k1 + d] and T[k2 + ab]: the y and z first differences
+ * are computed once on a row 2 points wider than the chunk and give the xy and xz mixed derivatives too. */
+static void t_both(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], double (*D)[BSSN_CH + 4], int k1,
+                   int k2, long p0, int L) {
+  t_d1(f, T[k1], p0, L, 1, c->d1[0]);
+  for (int a = 0; a < 3; a++) t_d2(f, T[k2 + bssn_sym(a, a)], p0, L, c->s[a], c->d2[a]);
+  for (int d = 1; d < 3; d++) {
+    t_d1row(f, D[d - 1], p0, L, c->s[d]);
+    t_from_row(D[d - 1], T[k1 + d], T[k2 + bssn_sym(0, d)], L, c->d1[d], c->d11[d - 1]);
+  }
+  t_d11(f, T[k2 + bssn_sym(1, 2)], p0, L, c->s[1], c->s[2], c->d11[2]);
 }
 
 /* Stage 1: the stencil results of the chunk [p0, p0 + L) (cons: with d At, without advection and dissipation). */
@@ -336,29 +361,25 @@ static void tile_load(const bssn_coef *c, const bssn_in *in, long p0, int L, bss
   double(*T)[BSSN_CH] = t->T;
   const double *const *u = in->v;
   for (int v = 0; v < BSSN_NVAR; v++) t_copy(u[v], T[BSSN_O_U + v], p0, L);
-  t_first(c, u[BSSN_W], T, BSSN_O_DW, p0, L);
+  t_both(c, u[BSSN_W], T, t->D, BSSN_O_DW, BSSN_O_DDW, p0, L);
   t_first(c, u[BSSN_K], T, BSSN_O_DK, p0, L);
-  t_first(c, u[BSSN_ALPHA], T, BSSN_O_DAL, p0, L);
+  t_both(c, u[BSSN_ALPHA], T, t->D, BSSN_O_DAL, BSSN_O_DDAL, p0, L);
   if (c->ccz4) t_first(c, u[BSSN_THETA], T, BSSN_O_DTH, p0, L);
   else
     for (int d = 0; d < 3; d++) memset(T[BSSN_O_DTH + d], 0, sizeof T[0]);
   for (int m = 0; m < 6; m++) {
-    t_first(c, u[BSSN_GT_XX + m], T, BSSN_O_DGT + 3 * m, p0, L);
-    t_second(c, u[BSSN_GT_XX + m], T, BSSN_O_DDGT + 6 * m, p0, L);
+    t_both(c, u[BSSN_GT_XX + m], T, t->D, BSSN_O_DGT + 3 * m, BSSN_O_DDGT + 6 * m, p0, L);
     if (cons) t_first(c, u[BSSN_AT_XX + m], T, BSSN_O_DAT + 3 * m, p0, L);
   }
   for (int i = 0; i < 3; i++) {
     t_first(c, u[BSSN_GT_X + i], T, BSSN_O_DGH + 3 * i, p0, L);
-    t_first(c, u[BSSN_BETA_X + i], T, BSSN_O_DB + 3 * i, p0, L);
-    t_second(c, u[BSSN_BETA_X + i], T, BSSN_O_DDB + 6 * i, p0, L);
+    t_both(c, u[BSSN_BETA_X + i], T, t->D, BSSN_O_DB + 3 * i, BSSN_O_DDB + 6 * i, p0, L);
   }
-  t_second(c, u[BSSN_W], T, BSSN_O_DDW, p0, L);
-  t_second(c, u[BSSN_ALPHA], T, BSSN_O_DDAL, p0, L);
   if (cons) return;
   const double *bx = T[BSSN_O_U + BSSN_BETA_X], *by = T[BSSN_O_U + BSSN_BETA_Y], *bz = T[BSSN_O_U + BSSN_BETA_Z];
   for (int v = 0; v < BSSN_NVAR; v++) {
-    t_adv(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], p0, L);
-    if (c->diss) t_ko(c, u[v], T[BSSN_O_KO + v], p0, L);
+    if (c->diss) t_adv_ko(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], T[BSSN_O_KO + v], p0, L);
+    else t_adv(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], p0, L);
   }
 }
 
@@ -405,6 +426,40 @@ __attribute__((noinline)) static void cons_chunk(const bssn_coef *c, const bssn_
   }
 }
 
+/* Prefetches the cache line at a (no fault). An asm statement: gcc deletes __builtin_prefetch loops as dead code. */
+static inline void prefetch_line(const double *a) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)a));
+#elif defined(__aarch64__) && defined(__GNUC__)
+  __asm__ volatile("prfm pldl1keep, %0" : : "Q"(*(const char *)a));
+#else
+  (void)a;
+#endif
+}
+
+/* Prefetches row j of plane k of every variable over the x range [i0 - R, i1 + R). */
+static void prefetch_row(const aeon_mesh *m, const bssn_in *in, int i0, int i1, int j, int k) {
+  const long p0 = aeon_idx(m, i0 - BSSN_RADIUS, j, k), n = (long)(i1 - i0) + 2 * BSSN_RADIUS;
+  for (int v = 0; v < BSSN_NVAR; v++) {
+    for (long q = 0; q < n; q += 8) prefetch_line(in->v[v] + p0 + q);
+    prefetch_line(in->v[v] + p0 + n - 1);
+  }
+}
+
+/* The rows of the variables that plane k of the row block [j0, j1) reads first (none of the planes before it
+ * did): its own rows at k + R (z stencils), the rows R beyond the block at k (y stencils) and the rows 1 and 2
+ * beyond it at k + 2 (yz mixed derivatives). Issued one plane ahead, so the plane's stencils find them in cache
+ * instead of waiting for each short row stream on its own. */
+static void prefetch_plane(const aeon_mesh *m, const bssn_in *in, const aeon_box *b, int j0, int j1, int k) {
+  for (int j = j0; j < j1; j++) prefetch_row(m, in, b->lo[0], b->hi[0], j, k + BSSN_RADIUS);
+  prefetch_row(m, in, b->lo[0], b->hi[0], j0 - BSSN_RADIUS, k);
+  prefetch_row(m, in, b->lo[0], b->hi[0], j1 - 1 + BSSN_RADIUS, k);
+  for (int d = 1; d <= 2; d++) {
+    prefetch_row(m, in, b->lo[0], b->hi[0], j0 - d, k + 2);
+    prefetch_row(m, in, b->lo[0], b->hi[0], j1 - 1 + d, k + 2);
+  }
+}
+
 static void bssn_rhs_box(void *self, const aeon_mesh *m, double t, const aeon_fields *f, aeon_fields *r,
                          const aeon_box *b) {
   (void)t;
@@ -417,12 +472,14 @@ static void bssn_rhs_box(void *self, const aeon_mesh *m, double t, const aeon_fi
   if (len <= 0) return;
   for (int j0 = b->lo[1]; j0 < b->hi[1]; j0 += TILE_J) {
     int j1 = j0 + TILE_J < b->hi[1] ? j0 + TILE_J : b->hi[1];
-    for (int k = b->lo[2]; k < b->hi[2]; k++)
+    for (int k = b->lo[2]; k < b->hi[2]; k++) {
+      if (k + 1 < b->hi[2]) prefetch_plane(m, &in, b, j0, j1, k + 1);
       for (int j = j0; j < j1; j++)
         for (long i0 = 0; i0 < len; i0 += BSSN_CH) {
           int L = (int)(len - i0 < BSSN_CH ? len - i0 : BSSN_CH);
           rhs_chunk(&s->c, &in, &out, aeon_idx(m, b->lo[0], j, k) + i0, L, s->tile);
         }
+    }
   }
 }
 

@@ -81,7 +81,7 @@ AEON_HD AEON_INLINE double bssn_d2(const bssn_coef *c, const double *f, long p, 
 /* beta^k d_k f with 4th-order lopsided (upwind) differences. */
 AEON_HD AEON_INLINE double bssn_adv(const bssn_coef *c, const double *f, long p, const double be[3]) {
   double a = 0.0;
-  for (int k = 0; k < 3; k++) a += be[k] * (c->d1[k] * aeon_st_d1_up4(f, p, c->s[k], be[k]));
+  for (int k = 0; k < 3; k++) a += be[k] * (c->d1[k] * aeon_st_d1_up4s(f, p, c->s[k], be[k]));
   return a;
 }
 /* Kreiss-Oliger dissipation (6th difference) summed over directions. */

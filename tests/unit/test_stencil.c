@@ -283,6 +283,12 @@ START_TEST(upwind_sides) {
   ck_assert(aeon_st_d1_up4(f, C, 1, 1.0) != aeon_st_d1_up4(f, C, 1, -1.0));
   ck_assert(aeon_st_d1_up4(f, C, 1, 1.0) == aeon_st_d1_lop4(f, C, 1));
   ck_assert(aeon_st_d1_up4(f, C, 1, -1.0) == -aeon_st_d1_lop4(f, C, -1));
+  for (long s = 1; s <= W; s += W - 1) /* the point-selecting form, bit for bit, both signs and beta = +-0 */
+    for (int q = 0; q < 4; q++) {
+      const double be = q == 0 ? 0.3 : q == 1 ? -0.3 : q == 2 ? 0.0 : -0.0;
+      const double a = aeon_st_d1_up4(f, C, s, be), b = aeon_st_d1_up4s(f, C, s, be);
+      ck_assert(memcmp(&a, &b, sizeof a) == 0);
+    }
   ck_assert(aeon_st_d1_up2(f, C, W, 0.5) == aeon_st_d1_fwd2(f, C, W));
   ck_assert(aeon_st_d1_up2(f, C, W, -0.5) == aeon_st_d1_bwd2(f, C, W));
 }
