@@ -2,7 +2,7 @@
 
 RUNS holds one directory per run, NAME_rhoR (R = 1, 2, 4) with NAME one of
   robust (and robust_ccz4), lin_x, lin_diag, gw_x, gw_x_k0, gw_x_ko, gw_diag, gw01_bssn, gw01_k0, gw01_ccz4,
-  gw01_ccz4k3, gw01_ko
+  gw01_ko
 plus NAME_rhoR.rc (the exit status of aeon run). Missing runs are skipped. Writes
 OUTDIR/awa_*.png and prints the Markdown tables on stdout.
 """
@@ -146,7 +146,7 @@ def report(root, outdir):
         fig.savefig(os.path.join(outdir, f"awa_{name}.png"), dpi=110)
         plt.close(fig)
     # gauge wave A = 0.1
-    big = [(n, runs(root, n)) for n in ("gw01_bssn", "gw01_k0", "gw01_ccz4", "gw01_ccz4k3", "gw01_ko")]
+    big = [(n, runs(root, n)) for n in ("gw01_bssn", "gw01_k0", "gw01_ccz4", "gw01_ko")]
     if any(rs for _, rs in big):
         md.append("\n**Gauge wave A = 0.1**: how far each run got\n")
         md.append("| run | rho | exit | t reached | L2 err gxx at t = 10 | at t = 100 | last L2 err gxx | last max ham |")
