@@ -310,7 +310,7 @@ START_TEST(gauge_wave_exact) {
         const double e1 = gw_residual(0.02, diag, ccz4, opt), e2 = gw_residual(0.01, diag, ccz4, opt);
         const double order = log2(e1 / e2);
         printf("gauge wave: order %.2f\n", order);
-        ck_assert_double_lt(e1, 2e-2);
+        ck_assert_double_lt(e1, 1e-5);
         ck_assert_msg(order > 3.7 && order < 4.5, "gauge-wave rhs error converges at order %.2f, expected 4", order);
       }
 }
