@@ -63,6 +63,12 @@ static const aeon_param_decl bssn_base_params[] = {
    "(0: no bound; needs bssn.ace: on)", AEON_RESTART_CHANGEABLE},
   {"bssn.ace_floor", AEON_PT_REAL, "1e-10", 0, 1e300, NULL,
    "the growth bound is ace_growth * max(previous max |H|, ace_floor)", AEON_RESTART_CHANGEABLE},
+  {"bssn.gamma_undiff", AEON_PT_ENUM, "computed", AEON_NORANGE, "computed|evolved",
+   "Gamma-tilde^i in the undifferentiated terms of the Ricci tensor and the shift terms: computed from gt "
+   "(gt^jk Gt^i_jk) or the evolved Gt^i", AEON_RESTART_CHANGEABLE},
+  {"bssn.k_hamiltonian", AEON_PT_REAL, "0", 0, 10, NULL,
+   "c: d_t K += c alpha H, the Hamiltonian constraint added to the K equation (0: BSSN's K equation; 1: ADM's "
+   "d_t K = -D^2 alpha + alpha (R + K^2))", AEON_RESTART_CHANGEABLE},
   {"bssn.fd_order", AEON_PT_INT, "4", 4, 4, NULL, "finite-difference order (4)", AEON_RESTART_FIXED},
   {"bssn.w_floor", AEON_PT_REAL, "1e-4", 0, 1, NULL, "floor of W where the rhs divides by it (punctures)",
    AEON_RESTART_CHANGEABLE},
@@ -206,6 +212,8 @@ static aeon_err bssn_create(const aeon_deck *deck, const aeon_mesh *m, aeon_phys
   b->c.kappa2 = b->c.ccz4 ? aeon_deck_real(deck, "bssn.kappa2") : 0.0;
   b->c.kappa3 = b->c.ccz4 ? aeon_deck_real(deck, "bssn.kappa3") : 0.0;
   b->c.wfloor = aeon_deck_real(deck, "bssn.w_floor");
+  b->c.gnd_evolved = strcmp(aeon_deck_string(deck, "bssn.gamma_undiff"), "evolved") == 0;
+  b->c.kham = aeon_deck_real(deck, "bssn.k_hamiltonian");
   set_coef(&b->c, m, aeon_deck_real(deck, "bssn.dissipation"));
   b->noise = aeon_deck_real(deck, "bssn.noise");
   b->seed = (uint64_t)aeon_deck_int(deck, "bssn.noise_seed");

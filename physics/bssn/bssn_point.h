@@ -43,6 +43,8 @@ typedef struct bssn_coef {
   double eta;      /* Gamma-driver damping */
   double kappa1, kappa2, kappa3; /* CCZ4 damping */
   double wfloor;   /* W is floored at this where the rhs divides by it */
+  int gnd_evolved; /* 1: the evolved Gt^i in the undifferentiated Gamma-tilde terms (Ricci, shift); 0: Gd^i */
+  double kham;     /* d_t K += kham alpha H (the Hamiltonian constraint added to the K equation; 0: BSSN's) */
 } bssn_coef;
 
 /* Pointers to the 25 variables (read) and their time derivatives (written), in bssn_vars.h order. */
@@ -175,6 +177,7 @@ typedef struct bssn_geom {
   double cl[3][3][3];       /* Gt_{k ij} = gt_kl Gt^l_ij */
   double ch[3][3][3];       /* Gt^k_ij */
   double Gd[3];             /* gt^jk Gt^i_jk */
+  double Gn[3];             /* the Gt^i of the undifferentiated terms: Gd, or Gh with coef.gnd_evolved */
   double W2R[3][3];         /* W^2 R_ij (physical Ricci tensor times W^2) */
   double R;                 /* physical Ricci scalar */
 } bssn_geom;
@@ -243,6 +246,7 @@ AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_geometry(const bssn_coef *c, con
       BSSN_UNROLL for (int j = 0; j < 3; j++) t += gu[i][j] * G->ch[k][i][j];
     }
     G->Gd[k] = t;
+    G->Gn[k] = c->gnd_evolved ? G->Gh[k] : t;
   }
   double trDDW = 0.0, dWdW = 0.0, DDW[3][3];
   BSSN_UNROLL for (int i = 0; i < 3; i++) {
@@ -275,7 +279,7 @@ AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_geometry(const bssn_coef *c, con
           r += Cu[k][m][i] * G->cl[j][k][m] + Cu[k][m][j] * G->cl[i][k][m] + G->ch[k][i][m] * Lu[k][m][j];
       }
       BSSN_UNROLL for (int k = 0; k < 3; k++)
-        r += 0.5 * (g[k][i] * dGh[j][k] + g[k][j] * dGh[i][k]) + 0.5 * G->Gd[k] * (G->cl[i][j][k] + G->cl[j][i][k]);
+        r += 0.5 * (g[k][i] * dGh[j][k] + g[k][j] * dGh[i][k]) + 0.5 * G->Gn[k] * (G->cl[i][j][k] + G->cl[j][i][k]);
       const double w = G->W * G->W * r + G->W * (DDW[i][j] + g[i][j] * trDDW) - 2.0 * g[i][j] * dWdW;
       G->W2R[i][j] = G->W2R[j][i] = w;
       R += (i == j ? 1.0 : 2.0) * gu[i][j] * w;
@@ -346,6 +350,7 @@ AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_algebra(const bssn_coef *c, cons
   }
   double dK = -lapal + al * (AA + G.Kt * G.Kt * (1.0 / 3.0));
   if (c->ccz4) dK += al * c->kappa1 * (1.0 - c->kappa2) * G.Th;
+  dK += c->kham * al * (G.R + 2.0 / 3.0 * G.Kt * G.Kt - AA); /* kham: + alpha H */
   r[BSSN_K * rld] = dK + BSSN_S(BSSN_O_ADV + BSSN_K);
   r[BSSN_W * rld] = W * (1.0 / 3.0) * (al * G.Kt - divb) + BSSN_S(BSSN_O_ADV + BSSN_W);
   r[BSSN_THETA * rld] =
@@ -355,14 +360,14 @@ AEON_HD AEON_INLINE BSSN_FORCE_INLINE void bssn_algebra(const bssn_coef *c, cons
   const double iW = 1.0 / G.Wf;
   double dG[3];
   BSSN_UNROLL for (int i = 0; i < 3; i++) {
-    double t = 2.0 / 3.0 * G.Gd[i] * divb;
+    double t = 2.0 / 3.0 * G.Gn[i] * divb;
     BSSN_UNROLL for (int j = 0; j < 3; j++) {
       double cA = 0.0;
       BSSN_UNROLL for (int k = 0; k < 3; k++) cA += G.ch[i][j][k] * Au[j][k];
       t += -2.0 * Au[i][j] * G.dal[j] +
            2.0 * al * (cA - 3.0 * Au[i][j] * G.dW[j] * iW - 2.0 / 3.0 * gu[i][j] * G.dKh[j]) +
            1.0 / 3.0 * gu[i][j] * (ddb[bssn_sym(j, 0)][0] + ddb[bssn_sym(j, 1)][1] + ddb[bssn_sym(j, 2)][2]) -
-           G.Gd[j] * db[j][i];
+           G.Gn[j] * db[j][i];
       BSSN_UNROLL for (int k = 0; k < 3; k++) t += gu[j][k] * ddb[bssn_sym(j, k)][i];
     }
     if (c->ccz4) {

@@ -6,12 +6,14 @@
 #   robust      robust stability: noise 1e-10/rho^2, dt = dx/2, harmonic slicing, to T_RS (1000)
 #   lin_x       linear wave A = 1e-8 along x, to T_LIN1D (1000), snapshots of W, gt_zz every t = 1
 #   lin_diag    linear wave, diagonal, to T_LIN2D (100)
-#   gw_x        gauge wave A = 0.01 along x, to T_GW1D (1000)
+#   gw_x        gauge wave A = 0.01 along x, to T_GW1D (1000) (the deck's bssn.k_hamiltonian: 1)
 #   gw_diag     gauge wave A = 0.01, diagonal, to T_GW2D (100)
-#   gw01_bssn   gauge wave A = 0.1 along x (BSSN), to T_GW01 (1000): when and how it fails
-#   gw01_ccz4   the same with CCZ4 (kappa1 = 0.1, the module's default damping)
-#   gw_x_ko, gw01_ko  gw_x and gw01_bssn with Kreiss-Oliger dissipation 0.1 (without it the gauge wave
-#               develops a high-frequency instability: docs/validation.md)
+#   gw_x_k0     gw_x with BSSN's own K equation (bssn.k_hamiltonian 0): fails (docs/validation.md)
+#   gw01_bssn   gauge wave A = 0.1 along x (BSSN, k_hamiltonian 1), to T_GW01 (1000): when and how it fails
+#   gw01_k0     the same with k_hamiltonian 0
+#   gw01_ccz4   the same with CCZ4 (kappa1 = 0.1, kappa3 = 0.5, k_hamiltonian 0)
+#   gw_x_ko, gw01_ko  gw_x_k0 and gw01_bssn with Kreiss-Oliger dissipation 0.1
+# (kappa3 multiplies only shift terms, so it changes nothing at zero shift: no case for it)
 # Not run by ctest (hours at rho = 4); tests/scripts/test_awa.sh is the CI-sized version.
 #
 # Usage: tests/validation/awa.sh [report] [BUILD_DIR]    (default: build; report: only the report)
@@ -27,7 +29,7 @@ if [ "${1:-}" = report ]; then only_report=1; shift; fi
 build="${1:-build}"
 runs="${AWA_RUNS:-runs/awa}"
 rhos="${AWA_RHOS:-1 2 4}"
-cases="${AWA_CASES:-robust lin_x lin_diag gw_x gw_x_ko gw_diag gw01_bssn gw01_ccz4 gw01_ko}"
+cases="${AWA_CASES:-robust lin_x lin_diag gw_x gw_x_k0 gw_x_ko gw_diag gw01_bssn gw01_k0 gw01_ccz4 gw01_ko}"
 par="${AWA_PAR:-2}" np="${AWA_NP:-1}" nicelevel="${AWA_NICE:-10}"
 py=/usr/bin/python3
 aeon="$(pwd)/$build/aeon"
@@ -49,12 +51,16 @@ line() {
     lin_diag) deck=awa_linear_wave_diag.yaml t=${T_LIN2D:-100} extra="--set grid.n=[$n1,$n1,4]" ;;
     gw_x) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000} extra="--set grid.n=[$n1,4,4]" ;;
     gw_diag) deck=awa_gauge_wave_diag.yaml t=${T_GW2D:-100} extra="--set grid.n=[$n1,$n1,4]" ;;
+    gw_x_k0) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000} extra="--set grid.n=[$n1,4,4] --set bssn.k_hamiltonian=0" ;;
     gw01_bssn) deck=awa_gauge_wave.yaml t=${T_GW01:-1000} extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1" ;;
-    gw_x_ko) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000} extra="--set grid.n=[$n1,4,4] --set bssn.dissipation=0.1" ;;
+    gw01_k0) deck=awa_gauge_wave.yaml t=${T_GW01:-1000}
+             extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1 --set bssn.k_hamiltonian=0" ;;
+    gw_x_ko) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000}
+             extra="--set grid.n=[$n1,4,4] --set bssn.dissipation=0.1 --set bssn.k_hamiltonian=0" ;;
     gw01_ko) deck=awa_gauge_wave.yaml t=${T_GW01:-1000}
              extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1 --set bssn.dissipation=0.1" ;;
     gw01_ccz4) deck=awa_gauge_wave.yaml t=${T_GW01:-1000}
-               extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1 --set bssn.formulation=ccz4" ;;
+               extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1 --set bssn.formulation=ccz4 --set bssn.k_hamiltonian=0" ;;
     *) echo "awa.sh: unknown case $c" >&2; return 1 ;;
   esac
   echo "$c $r inputs/$deck --set run.t_final=$t --set output.norms_every=$every $extra"
