@@ -6,7 +6,7 @@
  *   -> cycle on l + 1 (W: twice; F: an F-cycle then a V-cycle)
  *   -> ghost fill of u_{l+1}, u_l += trilinear prolongation -> post-smooth.
  * A gather level is a pass-through: its f and u move to rank 0 with the core's
- * redistribution (one Alltoallv), the next level (same size, on rank 0 alone)
+ * redistribution (aeon_redist), the next level (same size, on rank 0 alone)
  * cycles, and u comes back. The bottom level is solved by a dense LU made at
  * creation (LAPACKE, column-major: no work arrays per solve) or by smoothing
  * sweeps when too big. FMG restricts b to every level, solves the bottom,

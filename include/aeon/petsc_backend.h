@@ -11,7 +11,7 @@
  *              constant interpolation for the cell-centred grid), GAMG,
  *              hypre BoomerAMG, SOR, Jacobi; right-hand sides and solutions
  *              move between the layouts with the core's redistribution
- *              (aeon/layout.h), one Alltoallv each way.
+ *              (aeon/layout.h), each way.
  * Options set from the deck come first; PETSc options with the prefix
  * (default "aeon_", e.g. -aeon_ksp_type gmres -aeon_ksp_monitor) given to
  * aeon_petsc_initialize override them. Compiled only where CMake found PETSc;
