@@ -15,7 +15,8 @@ extern "C" {
 /* A 3D Cartesian process grid. Plain data; owned by whoever created it. */
 typedef struct aeon_par {
   MPI_Comm world;     /* the communicator the grid was built from (not owned) */
-  MPI_Comm cart;      /* Cartesian communicator (owned) */
+  MPI_Comm cart;      /* Cartesian communicator (owned); MPI_COMM_NULL in a plan (aeon check, run --dry-run), where a
+                       * module's create checks its parameters against the mesh but computes nothing and calls no MPI */
   MPI_Comm node;      /* ranks sharing this node (owned) */
   int rank, size;     /* rank and size in cart */
   int dims[3];        /* processes per dimension */

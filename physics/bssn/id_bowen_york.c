@@ -1,7 +1,8 @@
 /* Bowen-York puncture data as BSSN initial data (physics/initial_data, aeon/bowen_york.h):
  * create reads bssn.bowen_york (a list of {mass, position, momentum, spin}) and bssn.by_lapse, checks the
  * punctures against the mesh (robin or radiative faces only: symmetry faces would need mirror images of A_ij,
- * periodic ones make no sense), solves the Hamiltonian constraint for u on the evolution mesh itself (its patches,
+ * periodic ones make no sense; in a plan, aeon check, that is all it does: no communicator, nothing solved),
+ * solves the Hamiltonian constraint for u on the evolution mesh itself (its patches,
  * radiative faces taken as robin; Newton-Krylov-multigrid to 1e-10 of the source; a failed solve is an error
  * and the run does not start), reports the ADM and local masses on rank 0, and keeps u gathered onto every rank.
  * point() gives gamma_ij = psi^4 delta_ij, K_ij = psi^-2 A_ij (A_ij analytic), psi = 1 + sum m/(2r) + u with u
@@ -79,7 +80,8 @@ static aeon_err by_create(const aeon_deck *deck, const aeon_mesh *m, void **ctxp
     c->m = m;
     c->lapse_one = strcmp(aeon_deck_string(deck, "bssn.by_lapse"), "one") == 0;
     aeon_by_origin(c->n, c->p, c->origin);
-    e = solve_into(m, c);
+    /* A plan (aeon check) has no communicator: the punctures are checked against the mesh, nothing is solved. */
+    e = m->par->cart == MPI_COMM_NULL ? aeon_by_check(m, c->n, c->p, "bssn.bowen_york") : solve_into(m, c);
   }
   if (e) {
     by_destroy(c);

@@ -212,6 +212,7 @@ static aeon_err plan_parallel(aeon_sim *s, int ranks, int dims[3]) {
   AE_CHK(aeon_par_choose_dims(ranks, s->lev[0].mesh.N, dims));
   memcpy(s->par.dims, dims, sizeof s->par.dims); /* coordinates 0: the largest patch; no communicator */
   s->par.size = ranks;
+  s->par.world = s->par.cart = s->par.node = MPI_COMM_NULL; /* a plan: modules check, compute nothing (parallel.h) */
   AE_CHK(aeon_mesh_setup_patch(&s->lev[0].mesh, &s->par));
   AE_CHK(create_module(s));
   choose_dt(s);
