@@ -32,9 +32,9 @@ void ell_vx_restrict(const ell_grid *gf, const double *rf, const ell_grid *gc, d
         }
       double *restrict out = fc + aeon_idx(mc, 0, J, K);
       const long x0 = fo[0];
-      for (int I = 0; I < mc->n[0]; I++) {
-        long i = x0 + 2 * I;
-        out[I] = 0.25 * (t[i - 1] + t[i + 1]) + 0.5 * t[i];
+      for (int ic = 0; ic < mc->n[0]; ic++) { /* (not I: complex.h's macro in the fuzz build) */
+        long i = x0 + 2 * ic;
+        out[ic] = 0.25 * (t[i - 1] + t[i + 1]) + 0.5 * t[i];
       }
     }
 }
