@@ -227,21 +227,10 @@ int main(int argc, char **argv) {
     MPI_Finalize();
     return f.err != AEON_OK;
   }
-  const char *only = getenv("AEON_TEST_ONLY");
-  static const struct {
-    const char *name;
-    void (*fn)(void);
-  } tests[] = {{"brill_lindquist", test_brill_lindquist}, {"spinning", test_spinning}, {"binary", test_binary},
-               {"warm_and_ranks", test_warm_and_ranks},   {"bad_input", test_bad_input}};
-  for (int t = 0; t < 5; t++)
-    if (!only || strstr(tests[t].name, only)) {
-      double t1 = MPI_Wtime();
-      tests[t].fn();
-      if (rank == 0) printf("[%s: %.1f s]\n", tests[t].name, MPI_Wtime() - t1);
-    }
-  int all;
-  MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-  if (rank == 0) printf("%s (%d failures) in %.1f s\n", all ? "FAILED" : "OK", all, MPI_Wtime() - t0);
+  static const aeon_named_test tests[] = {{"brill_lindquist", test_brill_lindquist}, {"spinning", test_spinning},
+                                          {"binary", test_binary}, {"warm_and_ranks", test_warm_and_ranks},
+                                          {"bad_input", test_bad_input}};
+  int code = run_named(tests, 5, t0);
   MPI_Finalize();
-  return all != 0;
+  return code;
 }

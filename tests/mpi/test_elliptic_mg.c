@@ -414,23 +414,16 @@ int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   double t0 = MPI_Wtime();
-  const char *only = getenv("AEON_TEST_ONLY"); /* e.g. "fmg": run the tests whose name holds it */
-  static const struct {
-    const char *name;
-    void (*fn)(void);
-  } tests[] = {{"orders", test_orders},         {"factors", test_factors},
-               {"fmg", test_fmg},               {"rank_independence", test_rank_independence},
-               {"no_alloc_and_pc", test_no_alloc_and_pc}, {"bad_input", test_bad_input},
-               {"tiers", test_tiers},               {"deck", test_deck}};
-  for (int t = 0; t < 8; t++)
-    if (!only || strstr(tests[t].name, only)) {
-      double t1 = MPI_Wtime();
-      tests[t].fn();
-      if (rank == 0) printf("[%s: %.1f s]\n", tests[t].name, MPI_Wtime() - t1);
-    }
-  int all;
-  MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-  if (rank == 0) printf("%s (%d failures) in %.1f s\n", all ? "FAILED" : "OK", all, MPI_Wtime() - t0);
+  /* AEON_TEST_ONLY=fmg: run the tests whose name holds it */
+  static const aeon_named_test tests[] = {{"orders", test_orders},
+                                          {"factors", test_factors},
+                                          {"fmg", test_fmg},
+                                          {"rank_independence", test_rank_independence},
+                                          {"no_alloc_and_pc", test_no_alloc_and_pc},
+                                          {"bad_input", test_bad_input},
+                                          {"tiers", test_tiers},
+                                          {"deck", test_deck}};
+  int code = run_named(tests, 8, t0);
   MPI_Finalize();
-  return all != 0;
+  return code;
 }
