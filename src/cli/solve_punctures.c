@@ -12,6 +12,7 @@
 #include "aeon/memory.h"
 #include "aeon/sim.h"
 #include "cli/solve_punctures.h"
+#include "cli/solve_setup.h"
 
 typedef struct punct_run {
   char *text;
@@ -59,14 +60,7 @@ static aeon_err report(punct_run *r, int n, const aeon_by_puncture *p, const aeo
 
 static aeon_err run(MPI_Comm comm, punct_run *r, int quiet) {
   double t0 = MPI_Wtime();
-  AE_CHK(aeon_mesh_global_from_deck(r->deck, &r->m));
-  int periodic[3], dims[3];
-  long dl[3];
-  aeon_mesh_periodicity(&r->m, periodic);
-  aeon_deck_int3(r->deck, "parallel.dims", dl);
-  for (int d = 0; d < 3; d++) dims[d] = (int)dl[d];
-  AE_CHK(aeon_par_create(comm, dims, periodic, r->m.N, &r->par));
-  r->have_par = 1;
+  AE_CHK(aeon_elliptic_grid_from_deck(comm, r->deck, &r->m, &r->par, &r->have_par));
   AE_CHK(aeon_mesh_setup_patch(&r->m, &r->par));
   aeon_by_puncture p[AEON_BY_MAX];
   int n = 0;

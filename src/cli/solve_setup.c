@@ -82,6 +82,19 @@ static aeon_err backend(aeon_elliptic_setup *s, const char *petsc_args) {
   return e;
 }
 
+aeon_err aeon_elliptic_grid_from_deck(MPI_Comm comm, const aeon_deck *deck, aeon_mesh *m, aeon_par *par,
+                                      int *have_par) {
+  AE_CHK(aeon_mesh_global_from_deck(deck, m));
+  int periodic[3], dims[3];
+  long dl[3];
+  aeon_mesh_periodicity(m, periodic);
+  aeon_deck_int3(deck, "parallel.dims", dl);
+  for (int d = 0; d < 3; d++) dims[d] = (int)dl[d];
+  AE_CHK(aeon_par_create(comm, dims, periodic, m->N, par));
+  *have_par = 1;
+  return AEON_OK;
+}
+
 aeon_err aeon_elliptic_setup_create(MPI_Comm comm, const char *path, int nset, const char *const *sets,
                                     const char *petsc_args, aeon_elliptic_setup *s) {
   memset(s, 0, sizeof *s);
@@ -89,14 +102,7 @@ aeon_err aeon_elliptic_setup_create(MPI_Comm comm, const char *path, int nset, c
   AE_CHK(aeon_sim_read_deck(comm, path, &s->text, &len));
   AE_CHK(aeon_elliptic_paramset(&s->ps));
   AE_CHK(aeon_par_agree(comm, aeon_deck_load(s->text, len, path, s->ps, nset, sets, &s->deck)));
-  AE_CHK(aeon_mesh_global_from_deck(s->deck, &s->m));
-  int periodic[3], dims[3];
-  long dl[3];
-  aeon_mesh_periodicity(&s->m, periodic);
-  aeon_deck_int3(s->deck, "parallel.dims", dl);
-  for (int d = 0; d < 3; d++) dims[d] = (int)dl[d];
-  AE_CHK(aeon_par_create(comm, dims, periodic, s->m.N, &s->par));
-  s->have_par = 1;
+  AE_CHK(aeon_elliptic_grid_from_deck(comm, s->deck, &s->m, &s->par, &s->have_par));
   aeon_ell_centering centering;
   AE_CHK(aeon_ell_centering_from_deck(s->deck, &centering));
   if (centering == AEON_ELL_VERTEX) { /* grid.n counts nodes; the mesh holds the unknown ones */

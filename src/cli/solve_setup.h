@@ -41,6 +41,10 @@ int aeon_elliptic_deck_is(const char *text, size_t len, const char *name);
 /* Reads the deck (rank 0, broadcast), checks it with the --set overrides, builds mesh, model, right-hand side,
  * preconditioner and backend options (collective; every rank fails together). petsc_args: -aeon_ options from the
  * command line (NULL or "" none). */
+/* The global mesh (grid.*, boundary.*) and the process grid (parallel.dims) of an elliptic deck; *have_par = 1 once
+ * par exists (the caller destroys it). The patch is left to the caller (cell- or vertex-centred). */
+aeon_err aeon_elliptic_grid_from_deck(MPI_Comm comm, const aeon_deck *deck, aeon_mesh *m, aeon_par *par,
+                                      int *have_par);
 aeon_err aeon_elliptic_setup_create(MPI_Comm comm, const char *path, int nset, const char *const *sets,
                                     const char *petsc_args, aeon_elliptic_setup *s);
 /* Frees everything (safe after a partial set-up). */
