@@ -91,9 +91,11 @@ ln -s "$src/jobs" jobs
 export AEON=$aeon
 rows() { grep -v '^#' "$1/norms.dat" 2> /dev/null; }
 last_h5() { ls "$1"/fields_*.h5 | tail -1; }
-# deck [MAX_STEPS]: writes job.yaml, the pulse deck on a small grid, ending far away or at MAX_STEPS.
+# deck [MAX_STEPS]: writes job.yaml, the pulse deck on a small grid, ending at MAX_STEPS or else so far
+# away (t = 40000, the 1e6-step default cap: minutes even on a fast machine) that the job is still
+# running when the test signals or stops it.
 deck() {
-  sed -e "s/^  t_final: .*/  t_final: 400${1:+\n  max_steps: $1}/" -e 's/^  n: 40/  n: [20, 18, 16]/' \
+  sed -e "s/^  t_final: .*/  t_final: 40000${1:+\n  max_steps: $1}/" -e 's/^  n: 40/  n: [20, 18, 16]/' \
     -e 's/^  norms_every: .*/  norms_every: 2/' -e 's/^  fields_every: .*/  fields_every: 100000/' \
     "$src/inputs/wave_pulse.yaml" > job.yaml
 }
