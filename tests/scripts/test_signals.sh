@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh" "$@"
 deck=$src/inputs/wave_pulse.yaml
 # t_final is far away: every run below ends by its signal, never by reaching the end.
-common=(--set grid.n=[20,18,16] --set run.t_final=400 --set output.fields_every=100000 --set output.norms_every=2)
+common=(--set grid.n=[20,18,16] --set run.t_final=40000 --set output.fields_every=100000 --set output.norms_every=2)
 step=0
 rows() { grep -v '^#' "$1/norms.dat"; }
 last_h5() { ls "$1"/fields_*.h5 | tail -1; }
