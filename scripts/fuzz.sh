@@ -4,7 +4,9 @@
 # detection on a copy of tests/fuzz/corpus (the repository's seeds are never
 # modified). Fails if the fuzzer finds a crash, a leak, or a sanitizer error;
 # the input that did it is left in build-fuzz/fuzz-artifacts/.
-# Usage: scripts/fuzz.sh            (environment: AEON_FUZZ_SECONDS, AEON_FUZZ_BUILD_DIR)
+# AEON_FUZZ_BUILD_ONLY=1 only builds (scripts/test.sh does that right after its first stage, so that a source
+# clang cannot compile fails the suite early rather than after the sanitiser stage).
+# Usage: scripts/fuzz.sh            (environment: AEON_FUZZ_SECONDS, AEON_FUZZ_BUILD_DIR, AEON_FUZZ_BUILD_ONLY)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +18,7 @@ command -v clang >/dev/null || { echo "fuzz.sh: clang not found (scripts/install
 cmake -S "$root" -B "$build" -DAEON_FUZZ=ON -DCMAKE_C_COMPILER=clang \
   -DAEON_TESTS=OFF -DAEON_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" --target fuzz_deck -j "$(nproc)"
+if [ "${AEON_FUZZ_BUILD_ONLY:-0}" = 1 ]; then echo "fuzz.sh: fuzz_deck built (clang)"; exit 0; fi
 
 bin="$build/tests/fuzz/fuzz_deck"
 corpus="$build/fuzz-corpus/deck"

@@ -4,7 +4,8 @@
 #   2. gpu-compile: the kernel sources and the device check built with nvcc and hipcc (scripts/gpu-compile.sh),
 #      failing if a compiler is present and the build fails; run on a device where one is present
 #   3. build with -fsanitize=address,undefined, unit + MPI + CLI tests again
-#   4. the deck parser's libFuzzer target for AEON_FUZZ_SECONDS (default 60)
+#   4. the deck parser's libFuzzer target for AEON_FUZZ_SECONDS (default 60); its clang build runs right after
+#      stage 1, so that a source clang cannot compile fails early
 # Stages can be skipped: AEON_SKIP_GPU=1, AEON_SKIP_SANITIZE=1, AEON_SKIP_FUZZ=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,11 @@ echo "== stage 1: Release build and full test suite"
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-test -j "$JOBS"
 (cd build-test && ctest --output-on-failure -j 2 --timeout 900)
+
+if [ "${AEON_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== stage 1b: the fuzz target's clang build (fails early where clang cannot compile a source)"
+  AEON_FUZZ_BUILD_ONLY=1 bash scripts/fuzz.sh
+fi
 
 if [ "${AEON_SKIP_GPU:-0}" != 1 ]; then
   echo "== stage 2: gpu-compile (nvcc, hipcc)"
