@@ -111,7 +111,8 @@ aeon_err aeon_by_warm_load(aeon_by *by, aeon_tiers *tiers, const char *dir, aeon
   return e;
 }
 
-/* Rank 0: puts u (the global array g) with its descriptor into tier 1, writes the file and the receipt. */
+/* Rank 0: puts u (the global array g; NULL: nothing new to keep) with its descriptor into tier 1, writes the file
+ * and the receipt. */
 static aeon_err keep(aeon_by *by, aeon_tiers *tiers, const char *dir, const aeon_by_result *res,
                      const aeon_by_warm *w, aeon_receipts *log, const double *g, size_t npts) {
   aeon_tier_blob d;
@@ -123,7 +124,7 @@ static aeon_err keep(aeon_by *by, aeon_tiers *tiers, const char *dir, const aeon
   int64_t now[2] = {res->newton_its, res->ksp_its};
   memcpy(d.cold, w->match ? w->cold : now, sizeof d.cold);
   memcpy(d.made, now, sizeof d.made);
-  if (!(w->match == 2 && res->newton_its == 0)) { /* an exact reuse adds nothing */
+  if (g) {
     AE_CHK(aeon_tiers_blob_put(tiers, 1, key, &d, g, sizeof(double) * npts));
     if (path[0]) aeon_tiers_blob_save(tiers, key, path); /* a failed write only warns */
   }
@@ -144,7 +145,7 @@ aeon_err aeon_by_warm_store(aeon_by *by, aeon_tiers *tiers, const char *dir, con
   AE_MPI(MPI_Bcast(&has, 1, MPI_INT, 0, comm));
   if (!has) return AEON_OK;
   double *g = NULL;
-  AE_CHK(aeon_by_gather(by, &g));
+  if (!(w->match == 2 && res->newton_its == 0)) AE_CHK(aeon_by_gather(by, &g)); /* an exact reuse adds nothing */
   const aeon_mesh *m = &by->m;
   size_t npts = (size_t)m->N[0] * (size_t)m->N[1] * (size_t)m->N[2];
   aeon_err e = rank == 0 ? keep(by, tiers, dir ? dir : "", res, w, log, g, npts) : AEON_OK;

@@ -31,6 +31,7 @@ typedef struct punct_run {
   aeon_tiers *tiers;  /* rank 0, warm_start auto */
   aeon_by_warm warm;
   int warm_on;
+  double t_load, t_store; /* seconds of the warm-start look-up and of storing the solution */
 } punct_run;
 
 static aeon_err opts_from_deck(const aeon_deck *d, aeon_by_opts *o) {
@@ -56,6 +57,7 @@ static void print_warm(const punct_run *r, const aeon_by_result *res) {
            res->guess_dropped ? ", the guess was worse than u = 0 and dropped" : "", res->newton_its, res->ksp_its,
            (long long)w->cold[0], (long long)w->cold[1], (long long)w->cold[0] - res->newton_its,
            (long long)w->cold[1] - res->ksp_its);
+  printf("solve: warm start: look-up %.3f s, storing %.3f s\n", r->t_load, r->t_store);
   size_t n = aeon_receipts_count(r->log);
   printf("solve: receipts (%zu):\n", n);
   aeon_receipts_print(r->log, 0, n, stdout);
@@ -113,12 +115,18 @@ static aeon_err run(MPI_Comm comm, punct_run *r, int quiet) {
   r->warm_on = strcmp(aeon_deck_string(r->deck, "elliptic.warm_start"), "auto") == 0;
   if (r->warm_on) {
     AE_CHK(aeon_par_agree(comm, warm_state(r, dir, sizeof dir)));
+    double tw = MPI_Wtime();
     AE_CHK(aeon_by_warm_load(r->by, r->tiers, dir, &r->warm));
+    r->t_load = MPI_Wtime() - tw;
   }
   double t_setup = MPI_Wtime() - t0;
   aeon_by_result res;
   AE_CHK(aeon_by_solve(r->by, &res));
-  if (r->warm_on) AE_CHK(aeon_by_warm_store(r->by, r->tiers, dir, &res, &r->warm, r->log));
+  if (r->warm_on) {
+    double tw = MPI_Wtime();
+    AE_CHK(aeon_by_warm_store(r->by, r->tiers, dir, &res, &r->warm, r->log));
+    r->t_store = MPI_Wtime() - tw;
+  }
   if (quiet) return AEON_OK;
   return report(r, n, p, &res, t_setup, 0);
 }
