@@ -1,6 +1,7 @@
 /* Aeonic memory tiers: a fixed array of AEON_TIER_CAPACITY entry slots inside
  * the store, allocated once in aeon_tiers_create; no other call allocates
- * (receipts aside, which allocate once per chunk of the log).
+ * (receipts aside, which allocate once per chunk of the log, and a put with
+ * a payload).
  *
  * An entry may own a payload beside its value (aeon_tiers_put_payload: a
  * large value such as a warm-start field, copied into one allocation at put
