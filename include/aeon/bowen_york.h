@@ -144,10 +144,10 @@ double aeon_by_interp(const aeon_mesh *m, const double *global, const double ori
  * initial guess (match 2 when the punctures are the same, 1 when nearby). A blob of another layout or with a bad
  * digest is warned about and ignored (a cold start). Collective. */
 aeon_err aeon_by_warm_load(aeon_by *by, aeon_tiers *tiers, const char *dir, aeon_by_warm *w);
-/* After a solve: rank 0 stores u (gathered), the punctures' digest and the cold and actual Newton/Krylov counts in tier 1
- * of tiers under w->key and writes DIR/warm/KEY.blob (unless dir is ""); when w matched, appends a warm-start receipt
- * (key, cold, now, saved) to log (rank 0; may be NULL). An exact match that took no Newton step stores nothing new.
- * Collective. */
+/* After a solve: rank 0 stores u (gathered), the punctures' digest and the cold and actual Newton/Krylov counts in
+ * tier 1 of tiers under w->key and writes DIR/warm/KEY.blob (unless dir is ""); when w matched, appends a warm-start
+ * receipt (key, cold, now, saved) to log (rank 0; may be NULL). An exact match that took no Newton step stores
+ * nothing new. Collective. */
 aeon_err aeon_by_warm_store(aeon_by *by, aeon_tiers *tiers, const char *dir, const aeon_by_result *res,
                             const aeon_by_warm *w, aeon_receipts *log);
 

@@ -38,7 +38,7 @@ echo "cold: $(fig cold.log newton) Newton / $(fig cold.log krylov) Krylov; nearb
   bad "nearby: no saving"
 "$py" -c "import sys; a, b = map(float, sys.argv[1:]); sys.exit(abs(a - b) > 1e-8)" "$(fig near.log adm)" \
   "$(fig nearcold.log adm)" && ok "nearby: same ADM mass as cold" || bad "nearby mass differs"
-! grep -q "warm start" nearcold.log && [ ! -e offcache ] && ok "off (the default): no warm-start line, nothing written" ||
+! grep -q "warm start" nearcold.log && [ ! -e offcache ] && ok "off (the default): no warm-start line, no file" ||
   bad "off printed a warm start or wrote the cache"
 # corrupt blobs: each is warned about and never trusted (a cold start, then a good blob is written again)
 corrupt() {
