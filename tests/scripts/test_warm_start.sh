@@ -2,10 +2,11 @@
 # Warm starts of puncture data across runs (elliptic.warm_start: auto; docs/bowen_york.md), CI-sized: the
 # calibration binary at 24^3 on 2 ranks with a private cache directory (AEON_CACHE_DIR). A first run is cold and
 # writes DIR/warm/KEY.blob; a second run of the same deck reuses it (0 Newton steps, an "exact" warm-start receipt,
-# the same ADM mass); a nearby deck (other momenta) starts from it and takes fewer Krylov iterations than its cold
-# solve, with the same masses to 1e-8; a blob with a flipped payload byte and one of another box under
-# this key are each warned about and ignored (a cold start); elliptic.warm_start_dir moves the file; off (the
-# default) writes nothing and prints no warm-start line. 8 runs of aeon solve (cut files: test_tier_blob).
+# the same ADM mass), and so does a BSSN run of the same data (bssn.by_warm_start: auto); a nearby deck (other
+# momenta) starts from it and takes fewer Krylov iterations than its cold solve, with the same masses to 1e-8; a
+# blob with a flipped payload byte and one of another box under this key are each warned about and ignored (a
+# cold start); elliptic.warm_start_dir moves the file; off (the default) writes nothing and prints no warm-start
+# line. 9 runs of aeon (cut and re-keyed files: test_tier_blob).
 source "$(dirname "$0")/lib.sh" "$@"
 bin=$src/inputs/elliptic/punctures_binary.yaml
 export AEON_CACHE_DIR=$work/cache
@@ -28,6 +29,11 @@ solve > exact.log 2>&1 && grep -q "warm start: exact match" exact.log && [ "$(fi
   grep -q "warm-start.*exact: cold $(fig cold.log newton)/$(fig cold.log krylov) now 0/0" exact.log &&
   ok "second run: exact reuse, 0 Newton steps, receipt" || { bad "exact reuse"; cat exact.log; }
 [ "$(fig exact.log adm)" = "$(fig cold.log adm)" ] && ok "same ADM mass" || bad "ADM mass differs"
+list="[{mass: 0.483, position: [3.257, 0, 0], momentum: [0, 0.133, 0]}, {mass: 0.483, position: [-3.257, 0, 0], momentum: [0, -0.133, 0]}]"
+run 2 run "$src/inputs/bowen_york_puncture.yaml" --quiet --set grid.n=24 --set grid.xmin=-12 --set grid.xmax=12 \
+  --set "bssn.bowen_york=$list" --set bssn.by_warm_start=auto --set run.t_final=0.01 --set output.dir=bssn \
+  > bssn.log 2>&1 && grep -q "warm start exact by.n2.24x24x24.*: 0 Newton steps" bssn.log &&
+  ok "BSSN initial data: the same store (bssn.by_warm_start)" || { bad "BSSN warm start"; cat bssn.log; }
 solve --set "$near" > near.log 2>&1 && grep -q "warm start: nearby match" near.log &&
   grep -q "warm-start.*nearby" near.log || { bad "nearby warm start"; cat near.log; }
 AEON_CACHE_DIR=$work/offcache run 2 solve "$bin" --set grid.n=24 --set "$near" > nearcold.log 2>&1 ||
