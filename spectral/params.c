@@ -8,7 +8,8 @@ const aeon_param_decl aeon_spectral_params[] = {
    "FFTW planner effort; measured plans are cached as wisdom, wisdom-only refuses a shape the wisdom lacks",
    AEON_RESTART_CHANGEABLE},
   {"spectral.wisdom_file", AEON_PT_STRING, "", AEON_NORANGE, NULL,
-   "FFTW wisdom cache file; empty: $XDG_CACHE_HOME/aeon/fftw-wisdom or ~/.cache/aeon/fftw-wisdom; none: no file",
+   "FFTW wisdom cache file; empty: fftw-wisdom in $AEON_CACHE_DIR, $XDG_CACHE_HOME/aeon or ~/.cache/aeon; none: "
+   "no file",
    AEON_RESTART_CHANGEABLE},
   {"spectral.poisson_mean", AEON_PT_ENUM, "refuse", AEON_NORANGE, "refuse|subtract",
    "a Poisson right-hand side with a non-zero mean is refused, or solved with its mean removed",

@@ -14,22 +14,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aeon/cachedir.h"
 #include "aeon/memory.h"
 #include "spectral_internal.h"
 
 #define WISDOM_MAX (64L << 20) /* a larger file is not wisdom */
 
 aeon_err aeon_spectral_wisdom_path(const aeon_spectral_opts *opts, char *path, size_t cap) {
-  const char *f = opts ? opts->wisdom_file : NULL, *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-  int n;
-  if (f && strcmp(f, "none") == 0) n = snprintf(path, cap, "%s", "");
-  else if (f && f[0]) n = snprintf(path, cap, "%s", f);
-  else if (xdg && xdg[0] == '/') n = snprintf(path, cap, "%s/aeon/fftw-wisdom", xdg);
-  else if (home && home[0]) n = snprintf(path, cap, "%s/.cache/aeon/fftw-wisdom", home);
-  else n = snprintf(path, cap, "%s", "");
-  if (n < 0 || (size_t)n >= cap)
-    return AE_ERR(AEON_ERR_USER, "spectral: the wisdom file's path is longer than %zu characters", cap - 1);
-  return AEON_OK;
+  const char *f = opts ? opts->wisdom_file : NULL;
+  char dir[4096] = "";
+  if (f && f[0] && strcmp(f, "none") != 0) {
+    int n = snprintf(path, cap, "%s", f);
+    if (n < 0 || (size_t)n >= cap)
+      return AE_ERR(AEON_ERR_USER, "spectral: the wisdom file's path is longer than %zu characters", cap - 1);
+    return AEON_OK;
+  }
+  if (!f || !f[0]) AE_CHK(aeon_cache_dir(NULL, dir, sizeof dir)); /* the per-user cache directory */
+  return aeon_cache_path(dir, "fftw-wisdom", path, cap);
 }
 
 void aeon_spectral_forget_wisdom(void) { fftw_forget_wisdom(); }
@@ -78,36 +79,6 @@ aeon_err aeon_spectral_wisdom_load_(aeon_spectral *s) {
   return AEON_OK;
 }
 
-/* Creates the directories above path (like mkdir -p of its dirname). */
-static void make_parents(const char *path) {
-  char dir[4096];
-  snprintf(dir, sizeof dir, "%s", path);
-  for (char *p = dir + 1; *p; p++)
-    if (*p == '/') {
-      *p = 0;
-      mkdir(dir, 0755);
-      *p = '/';
-    }
-}
-
-/* Writes text to path through a temporary file and a rename (rank 0); returns 1 on success, else warns. */
-static int write_file(const char *path, const char *text) {
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-  make_parents(path);
-  FILE *fp = fopen(tmp, "wb");
-  size_t len = strlen(text);
-  int ok = fp && fwrite(text, 1, len, fp) == len;
-  if (fp) ok = (fclose(fp) == 0) && ok;
-  ok = ok && rename(tmp, path) == 0;
-  if (!ok) {
-    fprintf(stderr, "aeon: warning: cannot write FFTW wisdom file '%s' (%s): the next run plans again\n", path,
-            strerror(errno));
-    remove(tmp);
-  }
-  return ok;
-}
-
 aeon_err aeon_spectral_wisdom_save_(aeon_spectral *s) {
   char path[4096];
   AE_CHK(aeon_spectral_wisdom_path(&s->opts, path, sizeof path));
@@ -119,7 +90,7 @@ aeon_err aeon_spectral_wisdom_save_(aeon_spectral *s) {
   int ok = 0;
   if (s->rank == 0 && path[0]) {
     char *text = fftw_export_wisdom_to_string();
-    if (text) ok = write_file(path, text);
+    if (text) ok = aeon_cache_write(path, text, strlen(text), "FFTW wisdom file");
     free(text); /* FFTW's own allocation */
   }
   AE_MPI(MPI_Bcast(&ok, 1, MPI_INT, 0, s->comm));

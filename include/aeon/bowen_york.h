@@ -37,6 +37,8 @@
 #include "aeon/gvec.h"
 #include "aeon/krylov.h"
 #include "aeon/mesh.h"
+#include "aeon/receipts.h"
+#include "aeon/tiers.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -71,7 +73,16 @@ typedef struct aeon_by_result {
   double fnorm_start;  /* ||F|| of the initial guess */
   double fnorm;        /* ||F|| at the end */
   double seconds;      /* wall time of the solve (rank 0) */
+  int guess_dropped;   /* 1: the initial guess had a larger ||F|| than u = 0 (or psi <= 0) and Newton began at 0 */
 } aeon_by_result;
+
+/* A warm start from an earlier solve on the same grid (by_warm.c). Plain data. */
+typedef struct aeon_by_warm {
+  char key[AEON_TIER_KEY]; /* tier key: punctures count, grid shape, layout digest ("by.n2.64x64x64.1a2b3c4d") */
+  int match;               /* 0: nothing stored (a cold start); 1: nearby punctures (a warm start); 2: the same ones */
+  char source[8];          /* where it came from: "tiers", "file" or "" */
+  int64_t cold[2];         /* Newton steps and Krylov iterations of the cold solve that began the entry */
+} aeon_by_warm;
 
 /* Masses of a solved data set. */
 typedef struct aeon_by_masses {
@@ -128,6 +139,18 @@ aeon_err aeon_by_gather(aeon_by *by, double **global);
  * at the faces; outside the box of cell centres the value at the nearest such point scaled by r_near / r about
  * origin (the 1/r fall-off). */
 double aeon_by_interp(const aeon_mesh *m, const double *global, const double origin[3], const double x[3]);
+/* Looks up the solution stored for this grid and number of punctures: rank 0 looks in tiers (its store; other ranks
+ * may pass NULL), then in DIR/warm/KEY.blob (dir "": no file); a hit is broadcast and becomes u, the next solve's
+ * initial guess (match 2 when the punctures are the same, 1 when nearby). A blob of another layout or with a bad
+ * digest is warned about and ignored (a cold start). Collective. */
+aeon_err aeon_by_warm_load(aeon_by *by, aeon_tiers *tiers, const char *dir, aeon_by_warm *w);
+/* After a solve: rank 0 stores u (gathered), the punctures' digest and the cold and actual Newton/Krylov counts in
+ * tier 1 of tiers under w->key and writes DIR/warm/KEY.blob (unless dir is ""); when w matched, appends a warm-start
+ * receipt (key, cold, now, saved) to log (rank 0; may be NULL). An exact match that took no Newton step stores
+ * nothing new. Collective. */
+aeon_err aeon_by_warm_store(aeon_by *by, aeon_tiers *tiers, const char *dir, const aeon_by_result *res,
+                            const aeon_by_warm *w, aeon_receipts *log);
+
 /* The centre of the robin fall-off: the mass-weighted centre of the punctures. */
 void aeon_by_origin(int n, const aeon_by_puncture *p, double origin[3]);
 

@@ -37,7 +37,9 @@ typedef enum aeon_receipt_kind {
   AEON_RCPT_REGIME_SHIFT = 12,  /* the regime key changed (detail: why) */
   AEON_RCPT_SIGNAL = 13,        /* a signal asked for a checkpoint and exit */
   AEON_RCPT_FAULT = 14,         /* retries ran out: the run stops (detail: where) */
-  AEON_RCPT_FFT_PLAN = 15       /* an FFT plan was made (detail: shape, ranks, planner, wisdom hit or miss, seconds) */
+  AEON_RCPT_FFT_PLAN = 15,      /* an FFT plan was made (detail: shape, ranks, planner, wisdom hit or miss, seconds) */
+  AEON_RCPT_WARM_START = 16     /* a solve began from a stored value (detail: key, exact/nearby, cold, now, saved; wall: the
+                                   solve's seconds) */
   /* a coalesced run of quiet steps is a step-accepted receipt whose detail starts "steps A-B (N quiet)" */
 } aeon_receipt_kind;
 

@@ -50,7 +50,7 @@ typedef enum aeon_spectral_mean {
 /* Options of a plan. Zeroed: estimate, default wisdom file, refuse a non-zero mean, no tiers. */
 typedef struct aeon_spectral_opts {
   aeon_fft_effort effort;
-  const char *wisdom_file; /* NULL or "": $XDG_CACHE_HOME/aeon/fftw-wisdom (else ~/.cache/aeon/fftw-wisdom);
+  const char *wisdom_file; /* NULL or "": fftw-wisdom in the cache directory (aeon/cachedir.h);
                               "none": no file (wisdom kept in memory only) */
   aeon_spectral_mean mean; /* Poisson right-hand sides with a non-zero mean */
   aeon_tiers *tiers;       /* optional: the plan's record goes into Tier3 (key "fft.NXxNYxNZ.pP.E") */

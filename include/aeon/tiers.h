@@ -77,6 +77,48 @@ size_t aeon_tiers_serialized_size(const aeon_tiers *tiers);
 void aeon_tiers_serialize(const aeon_tiers *tiers, uint8_t *buf);
 /* Replaces tiers 1-3 with the entries in buf (len bytes); AEON_ERR_USER if buf is malformed. */
 aeon_err aeon_tiers_deserialize(aeon_tiers *tiers, const uint8_t *buf, size_t len);
+/* Stores like aeon_tiers_put, and a private copy of plen bytes at payload beside the value (a large value; freed with
+ * the entry; not serialised: an entry restored from a checkpoint has no payload). */
+aeon_err aeon_tiers_put_payload(aeon_tiers *tiers, int tier, const char *key, const void *value, size_t len,
+                                int64_t ttl, const void *payload, size_t plen);
+/* Sets *payload (owned by the store, valid until key changes) and *plen and returns 1 if key has a payload and may be
+ * served now (as aeon_tiers_get); else returns 0. */
+int aeon_tiers_payload(aeon_tiers *tiers, const char *key, const void **payload, size_t *plen);
+
+/* ---- large values with a descriptor (io/tier_blob.c): warm starts any module may stash ----
+ * The entry's value is the descriptor below (canonical little-endian, AEON_TIER_BLOB_DESC bytes); the payload sits
+ * beside it in the store and, for later runs, in a file (aeon/cachedir.h). A payload whose SHA-256, size or layout
+ * does not match its descriptor is never served: it is evicted with a warning on stderr. */
+
+#define AEON_TIER_BLOB_DESC 144 /* bytes of an encoded descriptor */
+
+/* What a large value is (plain data). */
+typedef struct aeon_tier_blob {
+  uint8_t params[32]; /* digest of the parameters it was made for (equal: an exact match) */
+  uint8_t layout[32]; /* digest of the payload's layout (grid shape, box, ordering): unequal means unusable */
+  uint8_t sha[32];    /* SHA-256 of the payload (set by aeon_tiers_blob_put) */
+  uint64_t bytes;     /* payload size (set by aeon_tiers_blob_put) */
+  int64_t cold[2];    /* the module's cost of making it from nothing (e.g. Newton steps, Krylov iterations) */
+  int64_t made[2];    /* the cost of making this payload (less than cold when it was itself warm-started) */
+} aeon_tier_blob;
+
+/* SHA-256 of n bytes into out. */
+void aeon_tier_digest(const void *data, size_t n, uint8_t out[32]);
+/* Stores a descriptor (its sha and bytes filled in here from the payload) and a copy of the payload under key. */
+aeon_err aeon_tiers_blob_put(aeon_tiers *tiers, int tier, const char *key, aeon_tier_blob *d, const void *payload,
+                             size_t bytes);
+/* Returns 1 and the descriptor and payload (owned by the store) if key is servable, holds a payload, its layout
+ * digest equals layout and the payload matches its size and SHA-256; a mismatch evicts the entry with a warning
+ * naming key and why; returns 0 otherwise. */
+int aeon_tiers_blob_get(aeon_tiers *tiers, const char *key, const uint8_t layout[32], aeon_tier_blob *d,
+                        const void **payload);
+/* Writes key's descriptor and payload to the file path ("AEONBLOB" | version | key | descriptor | payload) through a
+ * temporary file and a rename; returns 1, or 0 with a warning (no entry, no payload, or a write error). */
+int aeon_tiers_blob_save(aeon_tiers *tiers, const char *key, const char *path);
+/* Reads a file written by aeon_tiers_blob_save into tier under key: *st = 1 loaded, 0 no file, -1 a file that is not
+ * a blob of key of the size its descriptor says (warned, ignored). The payload's digest is checked at get. */
+aeon_err aeon_tiers_blob_load(aeon_tiers *tiers, int tier, const char *key, const char *path, int *st);
+
 /* Prints every entry (tier, key, size, regime, age, TTL, taint) one per line. */
 void aeon_tiers_print(const aeon_tiers *tiers, FILE *out);
 

@@ -7,7 +7,8 @@
  * and the run does not start), reports the ADM and local masses on rank 0, and keeps u gathered onto every rank.
  * point() gives gamma_ij = psi^4 delta_ij, K_ij = psi^-2 A_ij (A_ij analytic), psi = 1 + sum m/(2r) + u with u
  * interpolated at 4th order (tricubic, exact at the cell centres; the 1/r fall-off beyond the faces), beta = 0
- * and the lapse 1 or psi^-2. */
+ * and the lapse 1 or psi^-2. With bssn.by_warm_start: auto the solve starts from the solution stored for this grid
+ * (aeon/bowen_york.h: the cache directory's file, shared with `aeon solve`) and stores its own. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <mpi.h>
 
 #include "aeon/bowen_york.h"
+#include "aeon/cachedir.h"
 #include "aeon/memory.h"
 
 #include "bssn_id.h"
@@ -26,6 +28,7 @@ typedef struct by_ctx {
   double origin[3];
   double *u; /* the global solution */
   int lapse_one;
+  int warm; /* bssn.by_warm_start: auto */
 } by_ctx;
 
 static const aeon_param_decl by_params[] = {
@@ -40,6 +43,10 @@ static const aeon_param_decl by_params[] = {
     {"bssn.bowen_york[].spin", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "spin S_i", AEON_RESTART_FIXED},
     {"bssn.by_lapse", AEON_PT_ENUM, "precollapsed", AEON_NORANGE, "one|precollapsed",
      "initial_data bowen_york: lapse 1 or psi^-2", AEON_RESTART_FIXED},
+    {"bssn.by_warm_start", AEON_PT_ENUM, "off", AEON_NORANGE, "off|auto",
+     "initial_data bowen_york: auto: Newton starts from the u stored for this grid and punctures count (the cache "
+     "directory's warm/ file, shared with aeon solve's elliptic.warm_start) and stores the new one; off: from u = 0",
+     AEON_RESTART_CHANGEABLE},
 };
 
 static void by_destroy(void *ctxv) {
@@ -49,14 +56,38 @@ static void by_destroy(void *ctxv) {
   aeon_mem_free(c);
 }
 
+/* The solve, from a stored u when c->warm (a tier store of its own on rank 0; the file in the cache directory). */
+static aeon_err solve_warm(aeon_by *by, const by_ctx *c, aeon_by_result *r, aeon_by_warm *w) {
+  memset(w, 0, sizeof *w);
+  if (!c->warm) return aeon_by_solve(by, r);
+  int rank;
+  MPI_Comm_rank(c->m->par->cart, &rank);
+  char dir[4096];
+  aeon_tiers *tiers = NULL;
+  aeon_err e = aeon_cache_dir(NULL, dir, sizeof dir);
+  if (!e && rank == 0) e = aeon_tiers_create(NULL, &tiers);
+  e = aeon_par_agree(c->m->par->cart, e);
+  if (!e) e = aeon_by_warm_load(by, tiers, dir, w);
+  if (!e) e = aeon_by_solve(by, r);
+  if (!e) e = aeon_by_warm_store(by, tiers, dir, r, w, NULL);
+  aeon_tiers_destroy(tiers);
+  if (e) return aeon_error_trace(e, __FILE__, __LINE__, __func__);
+  if (rank == 0)
+    printf("bowen_york: warm start %s %s: %d Newton steps, %ld Krylov iterations (cold: %lld, %lld)\n",
+           w->match == 2 ? "exact" : w->match ? "nearby" : "none stored for", w->key, r->newton_its, r->ksp_its,
+           (long long)(w->match ? w->cold[0] : r->newton_its), (long long)(w->match ? w->cold[1] : r->ksp_its));
+  return AEON_OK;
+}
+
 static aeon_err solve_into(const aeon_mesh *m, by_ctx *c) {
   aeon_by_opts o;
   aeon_by_opts_default(&o);
   aeon_by *by = NULL;
   aeon_by_result r;
   aeon_by_masses M;
+  aeon_by_warm w;
   aeon_err e = aeon_by_create(m, c->n, c->p, &o, "bssn.bowen_york", &by);
-  if (!e) e = aeon_by_solve(by, &r);
+  if (!e) e = solve_warm(by, c, &r, &w);
   if (!e) e = aeon_by_masses_compute(by, &M);
   if (!e) e = aeon_by_gather(by, &c->u);
   aeon_by_destroy(by);
@@ -79,6 +110,7 @@ static aeon_err by_create(const aeon_deck *deck, const aeon_mesh *m, void **ctxp
   if (!e) {
     c->m = m;
     c->lapse_one = strcmp(aeon_deck_string(deck, "bssn.by_lapse"), "one") == 0;
+    c->warm = strcmp(aeon_deck_string(deck, "bssn.by_warm_start"), "auto") == 0;
     aeon_by_origin(c->n, c->p, c->origin);
     /* A plan (aeon check) has no communicator: the punctures are checked against the mesh, nothing is solved. */
     e = m->par->cart == MPI_COMM_NULL ? aeon_by_check(m, c->n, c->p, "bssn.bowen_york") : solve_into(m, c);

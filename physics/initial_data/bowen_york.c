@@ -283,7 +283,8 @@ static aeon_err newton(aeon_by *by, aeon_by_result *res) {
   AE_CHK(residual(by, &by->u, &by->F, &by->c, &bad));
   AE_CHK(norm(by, &by->F, &fn));
   res->fnorm_start = fn;
-  if (bad || !isfinite(fn)) { /* a bad initial guess: start from zero */
+  if (bad || !isfinite(fn) || fn > res->fnorm0) { /* a bad initial guess (worse than zero): start from zero */
+    res->guess_dropped = 1;
     AE_CHK(aeon_gvec_const(0.0, &by->u));
     AE_CHK(residual(by, &by->u, &by->F, &by->c, &bad));
     AE_CHK(norm(by, &by->F, &fn));

@@ -22,6 +22,13 @@ const aeon_param_decl aeon_by_params[] = {
    "problem punctures: Newton steps at most (then an error)", AEON_RESTART_CHANGEABLE},
   {"elliptic.newton_monitor", AEON_PT_BOOL, "false", AEON_NORANGE, NULL,
    "problem punctures: one line per Newton step (residual norm, Krylov iterations)", AEON_RESTART_CHANGEABLE},
+  {"elliptic.warm_start", AEON_PT_ENUM, "off", AEON_NORANGE, "off|auto",
+   "problem punctures: auto: start Newton from the solution stored for this grid and punctures count (tier 1 and "
+   "the cache file; the same punctures: reused if the residual passes) and store the new one; off: always from u = 0 "
+   "(bit-for-bit reproducible, nothing written)", AEON_RESTART_CHANGEABLE},
+  {"elliptic.warm_start_dir", AEON_PT_STRING, "", AEON_NORANGE, NULL,
+   "problem punctures: directory of the warm-start files (DIR/warm/KEY.blob); empty: $AEON_CACHE_DIR, "
+   "$XDG_CACHE_HOME/aeon or ~/.cache/aeon; none: kept in memory only", AEON_RESTART_CHANGEABLE},
 };
 const int aeon_by_nparams = (int)(sizeof aeon_by_params / sizeof aeon_by_params[0]);
 

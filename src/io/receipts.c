@@ -293,6 +293,7 @@ static const char *known_name(int32_t kind) {
     [AEON_RCPT_SIGNAL] = "signal",
     [AEON_RCPT_FAULT] = "fault",
     [AEON_RCPT_FFT_PLAN] = "fft-plan",
+    [AEON_RCPT_WARM_START] = "warm-start",
   };
   return kind >= 0 && (size_t)kind < sizeof names / sizeof names[0] ? names[kind] : NULL;
 }

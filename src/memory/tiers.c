@@ -1,6 +1,12 @@
 /* Aeonic memory tiers: a fixed array of AEON_TIER_CAPACITY entry slots inside
  * the store, allocated once in aeon_tiers_create; no other call allocates
- * (receipts aside, which allocate once per chunk of the log).
+ * (receipts aside, which allocate once per chunk of the log, and a put with
+ * a payload).
+ *
+ * An entry may own a payload beside its value (aeon_tiers_put_payload: a
+ * large value such as a warm-start field, copied into one allocation at put
+ * and freed when the entry goes); payloads are not serialised, so an entry
+ * restored from a checkpoint has none.
  *
  * A key is unique in the whole store. Each slot also has a put sequence
  * number, kept beside the entries, that says which entry is oldest when a full
@@ -29,6 +35,8 @@ struct aeon_tiers {
   uint64_t next_seq;       /* sequence number of the next put */
   uint64_t seq[AEON_TIER_CAPACITY];
   aeon_tier_entry slot[AEON_TIER_CAPACITY];
+  void *payload[AEON_TIER_CAPACITY]; /* owned payload of the entry, or NULL */
+  size_t payload_len[AEON_TIER_CAPACITY];
 };
 
 /* Appends a receipt of kind with the clock's step/t/dt/wall, if the store has a log. */
@@ -46,6 +54,9 @@ __attribute__((format(printf, 3, 4))) static aeon_err note(aeon_tiers *tt, aeon_
 }
 
 static void clear_slot(aeon_tiers *tt, int i) {
+  aeon_mem_free(tt->payload[i]);
+  tt->payload[i] = NULL;
+  tt->payload_len[i] = 0;
   memset(&tt->slot[i], 0, sizeof tt->slot[i]);
   tt->slot[i].tier = -1;
   tt->seq[i] = 0;
@@ -99,7 +110,11 @@ aeon_err aeon_tiers_create(aeon_receipts *receipts, aeon_tiers **tiers) {
   return AEON_OK;
 }
 
-void aeon_tiers_destroy(aeon_tiers *tiers) { aeon_mem_free(tiers); }
+void aeon_tiers_destroy(aeon_tiers *tiers) {
+  if (!tiers) return;
+  for (int i = 0; i < AEON_TIER_CAPACITY; i++) aeon_mem_free(tiers->payload[i]);
+  aeon_mem_free(tiers);
+}
 
 void aeon_tiers_set_clock(aeon_tiers *tiers, const aeon_tier_clock *clock) { tiers->clock = *clock; }
 
@@ -131,23 +146,59 @@ static aeon_err make_room(aeon_tiers *tt, const char *key, int *at) {
   return evict_slot(tt, victim, "store full");
 }
 
-aeon_err aeon_tiers_put(aeon_tiers *tiers, int tier, const char *key, const void *value, size_t len,
-                        int64_t ttl) {
+/* Puts the entry with an owned copy of payload (plen bytes; none when plen is 0). */
+static aeon_err put_entry(aeon_tiers *tiers, int tier, const char *key, const void *value, size_t len, int64_t ttl,
+                          const void *payload, size_t plen) {
   AE_CHK(check_put(tier, key, value, len, ttl));
+  void *copy = NULL; /* copied first: payload may be the one about to be freed */
+  if (plen) {
+    if (!payload) return AE_ERR(AEON_ERR_INTERNAL, "tier put %s: payload of %zu bytes at NULL", key, plen);
+    AE_CHK(aeon_mem_alloc(plen, &copy));
+    memcpy(copy, payload, plen);
+  }
   /* built aside first: key and value may point into the entry that is about to be evicted */
   aeon_tier_entry e = {.tier = tier, .len = (uint32_t)len, .regime = tiers->clock.regime,
                        .put_tick = tiers->clock.tick, .ttl = tier == 2 ? ttl : 0};
   memcpy(e.key, key, strlen(key) + 1);
   if (len) memcpy(e.value, value, len);
   int at = find(tiers, key);
-  if (at >= 0)
-    AE_CHK(evict_slot(tiers, at, "replaced"));
-  else
-    AE_CHK(make_room(tiers, e.key, &at));
+  aeon_err err = at >= 0 ? evict_slot(tiers, at, "replaced") : make_room(tiers, e.key, &at);
+  if (err) {
+    aeon_mem_free(copy);
+    return aeon_error_trace(err, __FILE__, __LINE__, __func__);
+  }
   tiers->slot[at] = e;
   tiers->seq[at] = tiers->next_seq++;
-  AE_CHK(note(tiers, AEON_RCPT_TIER_PUT, "tier %d put %s (%zu bytes)", tier, e.key, len));
+  tiers->payload[at] = copy;
+  tiers->payload_len[at] = plen;
+  if (plen) AE_CHK(note(tiers, AEON_RCPT_TIER_PUT, "tier %d put %s (%zu bytes + payload %zu)", tier, e.key, len, plen));
+  else AE_CHK(note(tiers, AEON_RCPT_TIER_PUT, "tier %d put %s (%zu bytes)", tier, e.key, len));
   return AEON_OK;
+}
+
+aeon_err aeon_tiers_put(aeon_tiers *tiers, int tier, const char *key, const void *value, size_t len,
+                        int64_t ttl) {
+  return put_entry(tiers, tier, key, value, len, ttl, NULL, 0);
+}
+
+aeon_err aeon_tiers_put_payload(aeon_tiers *tiers, int tier, const char *key, const void *value, size_t len,
+                                int64_t ttl, const void *payload, size_t plen) {
+  return put_entry(tiers, tier, key, value, len, ttl, payload, plen);
+}
+
+int aeon_tiers_payload(aeon_tiers *tiers, const char *key, const void **payload, size_t *plen) {
+  *payload = NULL;
+  *plen = 0;
+  int i = find(tiers, key);
+  if (i < 0 || !tiers->payload[i]) return 0;
+  if (expired(tiers, &tiers->slot[i])) {
+    evict_slot(tiers, i, "ttl expired");
+    return 0;
+  }
+  if (!servable(tiers, &tiers->slot[i])) return 0;
+  *payload = tiers->payload[i];
+  *plen = tiers->payload_len[i];
+  return 1;
 }
 
 int aeon_tiers_get(aeon_tiers *tiers, const char *key, void *out, size_t cap, size_t *len) {
@@ -367,6 +418,7 @@ aeon_err aeon_tiers_deserialize(aeon_tiers *tiers, const uint8_t *buf, size_t le
     AE_CHK(decode_entry(buf, len, &at, k, &e)); /* cannot fail: validated */
     int i = find(tiers, e.key); /* a tier-0 entry of the same key gives way */
     if (i < 0) i = oldest(tiers, -1);
+    else clear_slot(tiers, i);
     tiers->slot[i] = e;
     tiers->seq[i] = tiers->next_seq++;
   }

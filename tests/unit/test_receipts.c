@@ -133,7 +133,8 @@ START_TEST(kind_names) {
   ck_assert_str_eq(aeon_receipt_kind_name(AEON_RCPT_FAULT), "fault");
   ck_assert_str_eq(aeon_receipt_kind_name(0), "unknown");
   ck_assert_str_eq(aeon_receipt_kind_name(AEON_RCPT_FFT_PLAN), "fft-plan");
-  ck_assert_str_eq(aeon_receipt_kind_name(16), "unknown");
+  ck_assert_str_eq(aeon_receipt_kind_name(AEON_RCPT_WARM_START), "warm-start");
+  ck_assert_str_eq(aeon_receipt_kind_name(17), "unknown");
   ck_assert_str_eq(aeon_receipt_kind_name(-3), "unknown");
 }
 END_TEST
