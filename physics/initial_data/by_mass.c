@@ -141,6 +141,11 @@ aeon_err aeon_by_masses_compute(aeon_by *by, aeon_by_masses *out) {
       const double *up = by_row(&by->u, j, k), *wp = by_row(&by->w, j, k), *ap = by_row(&by->aa, j, k);
       for (int i = 0; i < m->n[0]; i++) aeon_xsum_add(&acc, ap[i] * pow(1 + up[i] + wp[i], -7) * vol);
     }
+  for (long q = 0; q < by->fine.ncell; q++) { /* aa is 0 at their centres */
+    double s;
+    by_fine_source(&by->fine, q, *by_at(&by->u, by->fine.cell[q]), &s, NULL);
+    aeon_xsum_add(&acc, s * vol);
+  }
   AE_CHK(aeon_xsum_allreduce(&acc, 1, m->par->cart));
   double ibox = aeon_xsum_value(&acc), msum = 0;
   for (int q = 0; q < by->n; q++) msum += by->p[q].m;
