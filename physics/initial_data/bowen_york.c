@@ -1,8 +1,9 @@
 /* Bowen-York puncture data: the Newton-Krylov-multigrid solve of the
  * Hamiltonian constraint for the regular part u (see aeon/bowen_york.h).
  * create: punctures checked -> private mesh copy with robin faces -> analytic
- * fields at the cell centres (w = sum m/(2r), aa = A.A/8; near a puncture the
- * cell average of the source instead, by_source.c) -> operator
+ * fields at the cell centres (w = sum m/(2r), aa = A.A/8 corrected so that the
+ * source is the cell average; near a puncture a sub-cell quadrature, by_source.c)
+ * -> operator
  * L = -lap (laplacian2, robin about the mass centre) -> preconditioner: a
  * multigrid hierarchy of -lap + c_0(x) (helmholtz, c_0 = c at u = 0,
  * evaluated analytically on every level) -> GMRES on J = L + c.
@@ -159,7 +160,7 @@ static aeon_err fill_fields(aeon_by *by, int *any) {
       for (int i = 0; i < m->n[0]; i++) {
         double x[3] = {aeon_coord(m, 0, i), aeon_coord(m, 1, j), aeon_coord(m, 2, k)};
         wp[i] = aeon_by_psi_singular(by->n, by->p, x);
-        ap[i] = by_aa(by->n, by->p, x);
+        ap[i] = by_cell_aa(by, x, m->dx);
         loc |= ap[i] != 0;
       }
     }

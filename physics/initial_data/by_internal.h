@@ -36,6 +36,9 @@ struct aeon_by {
 static inline double *by_row(const aeon_gvec *x, int j, int k) { return x->data + x->base + j * x->sy + k * x->sz; }
 /* A.A / 8 of the punctures at x. */
 double by_aa(int n, const aeon_by_puncture *p, const double x[3]);
+/* aa at a cell centre x (edges h) such that aa (1 + w(x))^-7 is the cell's 2^3-point Gauss average of the source at
+ * u = 0. */
+double by_cell_aa(const aeon_by *by, const double x[3], const double h[3]);
 /* Builds by->fine for the current punctures and zeroes aa at the centres of its cells (after aa is filled). */
 aeon_err by_fine_build(aeon_by *by);
 /* Frees the fine cells. */

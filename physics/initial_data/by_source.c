@@ -10,7 +10,13 @@
  * each with 3^3 Gauss-Legendre points; the points keep aa times their share of
  * the cell volume and 1 + w; aa at such a cell's centre is set to 0 so the
  * centre sample drops out. source: sum_q a_q (p_q + u)^-7 with u the cell's
- * value (its derivative 7 sum a_q (p_q + u)^-8 for the Jacobian). */
+ * value (its derivative 7 sum a_q (p_q + u)^-8 for the Jacobian). Every other
+ * cell: aa at its centre is replaced by by_cell_aa, the 2^3-point Gauss
+ * average of the source at u = 0 times (1 + w)^7 at the centre, so that
+ * aa (1 + w + u)^-7 is the cell average to O(h^4) at u = 0 (the midpoint
+ * sample's O(h^2) error, (h^2/24) lap source, is -5.9e-5 (h/0.25)^2 in the
+ * spinning puncture's ADM mass from the cells just beyond 2 m) and to O(h^2)
+ * times the slow variation of ((1 + w) / (1 + w + u))^7 otherwise. */
 #include <math.h>
 #include <string.h>
 
@@ -60,8 +66,10 @@ static void visit(walk *wk, const double c[3], double e, double vol, int depth) 
       for (int c0 = 0; c0 < 3; c0++) {
         double x[3] = {c[0] + 0.5 * e * gl3x[c0], c[1] + 0.5 * e * gl3x[c1], c[2] + 0.5 * e * gl3x[c2]};
         double wt = vol * gl3w[c0] * gl3w[c1] * gl3w[c2] / 8;
-        wk->a[wk->n] = wt * by_aa(wk->by->n, wk->by->p, x);
-        wk->p[wk->n] = 1 + aeon_by_psi_singular(wk->by->n, wk->by->p, x);
+        double a = wt * by_aa(wk->by->n, wk->by->p, x), pp = 1 + aeon_by_psi_singular(wk->by->n, wk->by->p, x);
+        int at_puncture = !isfinite(a) || !isfinite(pp); /* the source vanishes there */
+        wk->a[wk->n] = at_puncture ? 0 : a;
+        wk->p[wk->n] = at_puncture ? 1 : pp;
         wk->n++;
       }
 }
@@ -121,6 +129,17 @@ aeon_err by_fine_build(aeon_by *by) {
   pass(by, f, &wk);
   f->npoint = wk.n;
   return AEON_OK;
+}
+
+double by_cell_aa(const aeon_by *by, const double x[3], const double h[3]) {
+  static const double g = 0.2886751345948129; /* 1 / (2 sqrt 3): the 2-point Gauss nodes at +-g h */
+  double avg = 0;
+  for (int c = 0; c < 8; c++) {
+    double y[3] = {x[0] + (c & 1 ? g : -g) * h[0], x[1] + (c & 2 ? g : -g) * h[1], x[2] + (c & 4 ? g : -g) * h[2]};
+    double v = by_aa(by->n, by->p, y) * pow(1 + aeon_by_psi_singular(by->n, by->p, y), -7);
+    avg += isfinite(v) ? v / 8 : 0; /* a puncture on a node: the source vanishes there */
+  }
+  return avg * pow(1 + aeon_by_psi_singular(by->n, by->p, x), 7);
 }
 
 int by_fine_source(const by_fine *f, long c, double u, double *src, double *dsrc) {
