@@ -83,8 +83,9 @@ static int is_near(const aeon_by *by, const double x[3]) {
   return 0;
 }
 
-/* One pass over this rank's cells: counts (f->cell NULL) or fills the near cells and their points. */
-static void pass(aeon_by *by, by_fine *f, walk *wk) {
+/* One pass over this rank's cells: counts (f->cell NULL) or fills the near cells and their points; returns the
+ * number of near cells. */
+static long pass(aeon_by *by, by_fine *f, walk *wk) {
   const aeon_mesh *m = &by->m;
   const aeon_gvec *v = &by->aa;
   long nc = 0;
@@ -103,7 +104,7 @@ static void pass(aeon_by *by, by_fine *f, walk *wk) {
         nc++;
       }
   if (f->cell) f->start[nc] = wk->n;
-  f->ncell = nc;
+  return nc;
 }
 
 void by_fine_free(by_fine *f) {
@@ -118,15 +119,14 @@ aeon_err by_fine_build(aeon_by *by) {
   by_fine *f = &by->fine;
   by_fine_free(f);
   walk wk = {.by = by, .h = fmax(fmax(by->m.dx[0], by->m.dx[1]), by->m.dx[2])};
-  pass(by, f, &wk);
-  long nc = f->ncell, np = wk.n;
+  long nc = pass(by, f, &wk), np = wk.n; /* f stays empty (ncell 0) until it is filled */
   AE_CHK(aeon_mem_alloc(sizeof(long) * (size_t)(nc + 1), (void **)&f->cell));
   AE_CHK(aeon_mem_alloc(sizeof(long) * (size_t)(nc + 1), (void **)&f->start));
   AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)(np + 1), (void **)&f->a));
   AE_CHK(aeon_mem_alloc(sizeof(double) * (size_t)(np + 1), (void **)&f->p));
   wk.a = f->a;
   wk.p = f->p;
-  pass(by, f, &wk);
+  f->ncell = pass(by, f, &wk);
   f->npoint = wk.n;
   return AEON_OK;
 }
