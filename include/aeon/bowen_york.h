@@ -17,6 +17,12 @@
  * grows, or the iteration limit is an AEON_ERR_NUMERIC and the solution is
  * zeroed: no garbage is handed on.
  *
+ * The source of each cell is its cell average (finite volumes): within 2 m_i
+ * of puncture i by an adaptive sub-cell Gauss quadrature in u, elsewhere by a
+ * 2^3-point Gauss average at u = 0 carried as a corrected aa at the centre;
+ * this makes the ADM mass converge at 2nd order (a centre sample of the
+ * spinning puncture's source, peaked at r = m/12, did not).
+ *
  * The grid is a mesh (aeon/mesh.h, cell-centred) whose outer faces are robin
  * (radiative faces are treated as robin; periodic, symmetry and dirichlet faces
  * are refused); punctures must lie inside the box, off the cell centres, and

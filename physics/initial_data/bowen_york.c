@@ -1,7 +1,9 @@
 /* Bowen-York puncture data: the Newton-Krylov-multigrid solve of the
  * Hamiltonian constraint for the regular part u (see aeon/bowen_york.h).
  * create: punctures checked -> private mesh copy with robin faces -> analytic
- * fields at the cell centres (w = sum m/(2r), aa = A.A/8) -> operator
+ * fields at the cell centres (w = sum m/(2r), aa = A.A/8 corrected so that the
+ * source is the cell average; near a puncture a sub-cell quadrature, by_source.c)
+ * -> operator
  * L = -lap (laplacian2, robin about the mass centre) -> preconditioner: a
  * multigrid hierarchy of -lap + c_0(x) (helmholtz, c_0 = c at u = 0,
  * evaluated analytically on every level) -> GMRES on J = L + c.
@@ -158,12 +160,12 @@ static aeon_err fill_fields(aeon_by *by, int *any) {
       for (int i = 0; i < m->n[0]; i++) {
         double x[3] = {aeon_coord(m, 0, i), aeon_coord(m, 1, j), aeon_coord(m, 2, k)};
         wp[i] = aeon_by_psi_singular(by->n, by->p, x);
-        ap[i] = by_aa(by->n, by->p, x);
+        ap[i] = by_cell_aa(by, x, m->dx);
         loc |= ap[i] != 0;
       }
     }
   AE_MPI(MPI_Allreduce(&loc, any, 1, MPI_INT, MPI_LOR, m->par->cart));
-  return AEON_OK;
+  return aeon_par_agree(m->par->cart, by_fine_build(by));
 }
 
 static aeon_err make_vectors(aeon_by *by) {
@@ -230,6 +232,7 @@ void aeon_by_destroy(aeon_by *by) {
   aeon_gvec *v[] = {&by->u, &by->w, &by->aa, &by->c, &by->F, &by->du, &by->ut, &by->rhs};
   for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) aeon_gvec_destroy(v[i]);
   aeon_ell_op_destroy(by->L);
+  by_fine_free(&by->fine);
   aeon_mem_free(by);
 }
 
@@ -261,6 +264,13 @@ static aeon_err residual(aeon_by *by, aeon_gvec *u, aeon_gvec *F, aeon_gvec *c, 
         if (cp) cp[i] = 7 * ap[i] * ip7 * ip;
       }
     }
+  for (long q = 0; q < by->fine.ncell; q++) { /* the cells near a puncture: the cell average of the source */
+    double s, ds;
+    long o = by->fine.cell[q];
+    b |= by_fine_source(&by->fine, q, *by_at(u, o), &s, &ds);
+    *by_at(F, o) -= s;
+    if (c) *by_at(c, o) = ds;
+  }
   AE_MPI(MPI_Allreduce(&b, bad, 1, MPI_INT, MPI_LOR, m->par->cart));
   return AEON_OK;
 }

@@ -1,8 +1,10 @@
 /* Masses of solved Bowen-York data (aeon/bowen_york.h) and u off the grid.
  * ADM mass: M = sum m_i + (1/2pi) int aa psi^-7 dV over all space (Gauss's law
  * on -lap u = aa psi^-7 with u -> C/r, M = sum m_i + 2C). The box's part is the
- * exact sum of the cell values times the cell volume (discretely the flux of
- * the solution through the faces); the rest, outside the box, by Gauss-Legendre
+ * exact sum of the cells' sources (cell averages: the corrected centre value,
+ * or the fine cells' sub-cell quadrature, by_source.c) times the cell volume
+ * (discretely the flux of the solution through the faces); the rest, outside
+ * the box, by Gauss-Legendre
  * quadrature over six pyramids o + t v (v on a face, t in (1, inf), s = 1/t,
  * dV = D t^2 dt dy dz) of the analytic aa with psi = 1 + w + C/|x - o|, C fixed
  * by iterating M. Local masses from u interpolated at the punctures. gather:
@@ -141,6 +143,11 @@ aeon_err aeon_by_masses_compute(aeon_by *by, aeon_by_masses *out) {
       const double *up = by_row(&by->u, j, k), *wp = by_row(&by->w, j, k), *ap = by_row(&by->aa, j, k);
       for (int i = 0; i < m->n[0]; i++) aeon_xsum_add(&acc, ap[i] * pow(1 + up[i] + wp[i], -7) * vol);
     }
+  for (long q = 0; q < by->fine.ncell; q++) { /* aa is 0 at their centres */
+    double s;
+    by_fine_source(&by->fine, q, *by_at(&by->u, by->fine.cell[q]), &s, NULL);
+    aeon_xsum_add(&acc, s * vol);
+  }
   AE_CHK(aeon_xsum_allreduce(&acc, 1, m->par->cart));
   double ibox = aeon_xsum_value(&acc), msum = 0;
   for (int q = 0; q < by->n; q++) msum += by->p[q].m;
