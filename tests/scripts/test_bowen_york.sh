@@ -5,7 +5,7 @@
 # spinning puncture's convergence is tests/mpi/test_bowen_york.c's); the hand-over to BSSN
 # (inputs/bowen_york_puncture.yaml, bssn.initial_data: bowen_york) at n = 24 and 32: runs to t = 0.1, every
 # value finite, and the Hamiltonian constraint outside r = 1.5 at t = 0 falls by at least 1.7x (2nd order:
-# (32/24)^2 = 1.78; measured ~2.6). Refusals naming the key: a puncture outside the grid, two at one place, a
+# (32/24)^2 = 1.78; measured 2.96). Refusals naming the key: a puncture outside the grid, two at one place, a
 # non-positive mass, a symmetry face.
 source "$(dirname "$0")/lib.sh" "$@"
 ell=$src/inputs/elliptic
