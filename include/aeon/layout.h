@@ -8,7 +8,9 @@
  * redistribution plan moves nvar variables from one layout to another in
  * point-to-point messages of whole z planes (about 2 MiB each), packing,
  * transfer and unpacking overlapped; the data on each side is a plain strided view
- * (aeon_array), so ghosted mesh fields and compact slabs both work. */
+ * (aeon_array), so ghosted mesh fields and compact slabs both work. A permuted
+ * plan moves into a layout whose axes are a permutation of the source's (FFTW's
+ * arrays in another order): a cache-tiled transpose where the boxes match. */
 #ifndef AEON_LAYOUT_H
 #define AEON_LAYOUT_H
 
