@@ -15,11 +15,14 @@
  * their errors against the manufactured solution (mean removed). Times are wall
  * seconds and CPU seconds of the process (max over ranks; the CPU figure is the
  * one a loaded machine disturbs least). Prints one JSON object per line.
- * Usage: mpirun -n P bench_spectral [N ...] [--reps R] [--planner estimate|measure|patient] [--grid xy|x|auto]
- * [--bare-huge] [--no-mg]. Default N = 128, R = 9, planner measure, grid xy: the process grid splits x and y (z whole),
- * and the plan takes y slabs where that keeps more points in place (on 2 ranks a 1 x 2 x 1 grid: nothing moves
- * between ranks); x: x split only, so the redistribution moves (P-1)/P of the points each way; auto: Aeon's
- * automatic grid. --bare-huge: the bare transforms' buffer from a huge-page pool like Aeon's slab buffers, instead
+ * Usage: mpirun -n P bench_spectral [N ...] [--reps R] [--planner estimate|measure|patient]
+ * [--grid xy|x|y|z|auto] [--slabs auto|x|y|z] [--bare-huge] [--no-mg]. Default N = 128, R = 9, planner measure,
+ * grid xy: the process grid splits x and y (z whole; on 2 ranks 1 x 2 x 1); x, y, z: that direction split only;
+ * auto: Aeon's automatic grid (1 x 1 x 2 on 2 ranks). The plan's slabs follow the split (--slabs auto: FFTW's array
+ * order (z, y, x), (y, z, x) or, for x blocks, (x, z, y), so a one-direction split moves nothing between ranks);
+ * --slabs z|y|x forces an order (x blocks with z slabs: (P-1)/P of the points change rank each way, the case
+ * before the order followed the split). The bare transforms are FFTW-MPI's N x N x N r2c + c2r of a cube, the same
+ * plan shape whatever the order (printed as "order"). --bare-huge: the bare transforms' buffer from a huge-page pool like Aeon's slab buffers, instead
  * of fftw_alloc (separates the effect of huge pages from the rest). Wisdom in the user's cache file. */
 #include <math.h>
 #include <stdio.h>
@@ -140,14 +143,15 @@ static void mg_teardown(mg_case *c) {
   if (c->f.data) aeon_fields_destroy(&c->f);
 }
 
-/* Process grids: x and y split (z whole), x split only, or Aeon's automatic grid. */
-enum { GRID_XY = 0, GRID_X = 1, GRID_AUTO = 2 };
+/* Process grids: x and y split (z whole), one direction split only, or Aeon's automatic grid. */
+enum { GRID_XY = 0, GRID_X = 1, GRID_AUTO = 2, GRID_Y = 3, GRID_Z = 4 };
 
-static void bench(long n, int reps, aeon_fft_effort effort, int grid) {
+static void bench(long n, int reps, aeon_fft_effort effort, int grid, aeon_fft_slabs slabs) {
   static const unsigned flags_of[] = {FFTW_ESTIMATE, FFTW_MEASURE, FFTW_PATIENT, FFTW_EXHAUSTIVE, FFTW_MEASURE};
   static const char *names[] = {"estimate", "measure", "patient", "exhaustive", "wisdom-only"};
   const long N[3] = {n, n, n};
-  const int dims[3] = {0, grid == GRID_X ? 1 : 0, grid == GRID_AUTO ? 0 : 1}, periodic[3] = {1, 1, 1};
+  static const int grid_dims[5][3] = {{0, 0, 1}, {0, 1, 1}, {0, 0, 0}, {1, 0, 1}, {1, 1, 0}};
+  const int *dims = grid_dims[grid], periodic[3] = {1, 1, 1};
   aeon_mesh m;
   aeon_par par;
   memset(&m, 0, sizeof m);
@@ -157,7 +161,7 @@ static void bench(long n, int reps, aeon_fft_effort effort, int grid) {
     aeon_error_print(stderr, 1);
     return;
   }
-  aeon_spectral_opts opts = {effort, NULL, AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
+  aeon_spectral_opts opts = {effort, NULL, AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}, slabs};
   aeon_spectral *s = NULL;
   if (aeon_spectral_create_mesh(&m, &opts, &s)) {
     aeon_error_print(stderr, 1);
@@ -189,16 +193,20 @@ static void bench(long n, int reps, aeon_fft_effort effort, int grid) {
   double bare_plan = tmax(MPI_Wtime() - tp);
   for (ptrdiff_t p = 0; p < 2 * alloc; p++) buf[p] = sin(0.001 * (double)p);
 
-  /* the redistribution alone, both ways, on slabs along the plan's direction (FFTW's counts are those of a cube) */
+  /* the redistribution alone, both ways, onto FFTW's slabs in the plan's array order (the slab layout's x, y, z are
+   * the mesh's order[2], order[1], order[0]; FFTW's counts are those of a cube) */
   aeon_layout *block = NULL, *slab = NULL;
   aeon_redist *there = NULL, *back = NULL;
+  const int to_fftw[3] = {info.order[2], info.order[1], info.order[0]};
+  int to_mesh[3];
+  for (int c = 0; c < 3; c++) to_mesh[to_fftw[c]] = c;
   aeon_layout_from_mesh(&m, &block);
-  aeon_layout_slabs_local(aeon_layout_comm(block), N, info.slab_dir, (long)n0, (long)s0, &slab);
-  aeon_redist_create(block, slab, 1, &there);
-  aeon_redist_create(slab, block, 1, &back);
+  aeon_layout_slabs_local(aeon_layout_comm(block), N, 2, (long)n0, (long)s0, &slab);
+  aeon_redist_create_perm(block, slab, to_fftw, 1, &there);
+  aeon_redist_create_perm(slab, block, to_mesh, 1, &back);
   aeon_array sv = aeon_array_compact(slab, 1, buf);
-  sv.sy = info.slab_dir == 2 ? 2 * (n / 2 + 1) : 2 * (n / 2 + 1) * n;
-  sv.sz = info.slab_dir == 2 ? sv.sy * n : 2 * (n / 2 + 1);
+  sv.sy = 2 * (n / 2 + 1);
+  sv.sz = sv.sy * n;
 
   double *t_bare = malloc(sizeof(double) * (size_t)reps), *t_solve = malloc(sizeof(double) * (size_t)reps);
   double *t_redist = malloc(sizeof(double) * (size_t)reps), cpu[4] = {1e30, 1e30, 1e30, 1e30}, c, w, fft_best = 1e30;
@@ -253,9 +261,11 @@ static void bench(long n, int reps, aeon_fft_effort effort, int grid) {
   }
   if (rank == 0 && !e) {
     printf("{\"bench\":\"spectral_plan\",\"n\":%ld,\"ranks\":%d,\"grid\":\"%dx%dx%d\",\"planner\":\"%s\","
-           "\"slabs\":\"%c\",\"bare_buffer\":\"%s\",\"plan_s\":%.4f,\"create_s\":%.4f,\"wisdom_file\":\"%s\",\"wisdom\":\"%s\",\"wisdom_saved\":%d,"
+           "\"slabs\":\"%c\",\"order\":\"(%c,%c,%c)\",\"bare\":\"%ld^3 r2c+c2r, transposed, in place (same shape)\","
+           "\"to_slab_sent\":%ld,\"bare_buffer\":\"%s\",\"plan_s\":%.4f,\"create_s\":%.4f,\"wisdom_file\":\"%s\",\"wisdom\":\"%s\",\"wisdom_saved\":%d,"
            "\"bare_plan_s\":%.4f}\n",
            n, size, par.dims[0], par.dims[1], par.dims[2], names[effort], "xyz"[info.slab_dir],
+           "xyz"[info.order[0]], "xyz"[info.order[1]], "xyz"[info.order[2]], n, info.to_slab.sent,
            bare_huge ? "huge-page pool" : "fftw_alloc", info.plan_seconds, info.setup_seconds,
            info.wisdom_loaded > 0 ? "read" : info.wisdom_loaded < 0 ? "corrupt" : "absent",
            info.wisdom_hit == 1 ? "hit" : info.wisdom_hit == 0 ? "miss" : "none", info.wisdom_saved, bare_plan);
@@ -303,11 +313,17 @@ int main(int argc, char **argv) {
   long ns[8];
   int nn = 0, reps = 9, grid = GRID_XY;
   aeon_fft_effort effort = AEON_FFT_MEASURE;
+  aeon_fft_slabs slabs = AEON_FFT_SLABS_AUTO;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) reps = atoi(argv[++i]);
     else if (strcmp(argv[i], "--grid") == 0 && i + 1 < argc) {
       const char *g = argv[++i];
-      grid = strcmp(g, "auto") == 0 ? GRID_AUTO : strcmp(g, "x") == 0 ? GRID_X : GRID_XY;
+      grid = strcmp(g, "auto") == 0 ? GRID_AUTO : strcmp(g, "x") == 0 ? GRID_X : strcmp(g, "y") == 0 ? GRID_Y
+             : strcmp(g, "z") == 0 ? GRID_Z : GRID_XY;
+    } else if (strcmp(argv[i], "--slabs") == 0 && i + 1 < argc) {
+      const char *g = argv[++i];
+      slabs = g[0] == 'x' ? AEON_FFT_SLABS_X : g[0] == 'y' ? AEON_FFT_SLABS_Y : g[0] == 'z' ? AEON_FFT_SLABS_Z
+              : AEON_FFT_SLABS_AUTO;
     }
     else if (strcmp(argv[i], "--bare-huge") == 0) bare_huge = 1;
     else if (strcmp(argv[i], "--no-mg") == 0) no_mg = 1;
@@ -319,7 +335,7 @@ int main(int argc, char **argv) {
   }
   if (!nn) ns[nn++] = 128;
   if (reps < 1) reps = 1;
-  for (int i = 0; i < nn; i++) bench(ns[i], reps, effort, grid);
+  for (int i = 0; i < nn; i++) bench(ns[i], reps, effort, grid, slabs);
   MPI_Finalize();
   return 0;
 }

@@ -1,7 +1,8 @@
 /* A cache of spectral plans owned by the caller (a simulation keeps one): get
  * returns the plan already made for the same block layout (global shape and
- * every rank's box), box lengths, symmetries, planner effort and mean policy, and makes
- * and keeps a new one otherwise. Layouts are replicated, so every rank takes
+ * every rank's box: the automatic FFTW array order follows from it), box
+ * lengths, symmetries, planner effort, mean policy and slab choice (so the
+ * key holds the array order), and makes and keeps a new one otherwise. Layouts are replicated, so every rank takes
  * the same branch. Destroying the cache destroys its plans. */
 #include <string.h>
 
@@ -33,7 +34,8 @@ static int matches(const aeon_spectral *s, const aeon_layout *block, const doubl
   int cmp = MPI_UNEQUAL;
   MPI_Comm_compare(s->comm, aeon_layout_comm(block), &cmp);
   return (cmp == MPI_IDENT || cmp == MPI_CONGRUENT) && aeon_layout_equal(s->block, block) &&
-         memcmp(s->L, L, sizeof s->L) == 0 && s->opts.effort == o->effort && s->opts.mean == o->mean;
+         memcmp(s->L, L, sizeof s->L) == 0 && s->opts.effort == o->effort && s->opts.mean == o->mean &&
+         s->opts.slabs == o->slabs;
 }
 
 aeon_err aeon_spectral_cache_get(aeon_spectral_cache *c, const aeon_layout *block, const double L[3],

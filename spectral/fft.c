@@ -1,7 +1,11 @@
 /* Spectral plans and transforms. Create (once per shape and decomposition):
- * copy the caller's block layout, ask FFTW-MPI for its transposed slab counts
- * (real slabs along z, coefficient slabs along y), build the slab layout from
- * them and one aeon_redist each way, make slab buffer 0, read and broadcast
+ * copy the caller's block layout, choose FFTW's array order -- the slab
+ * (distributed) direction keeping most points in place: (z, y, x), (y, z, x)
+ * or, for blocks split along x, (x, z, y) -- ask FFTW-MPI for its transposed
+ * slab counts (real slabs along the first, coefficient slabs along the
+ * second), build the slab layout from them in FFTW's order and one permuted
+ * aeon_redist each way (for (x, z, y) a local x-y transpose where the blocks
+ * are the slabs, no MPI), make slab buffer 0, read and broadcast
  * the wisdom, plan the in-place r2c (transposed out) and c2r (transposed in)
  * transforms -- or, when a direction is reflection-symmetric, r2r transforms
  * (cosine/sine there, half-complex where periodic) -- trying wisdom alone
@@ -18,15 +22,15 @@
 
 static const unsigned effort_flags[] = {FFTW_ESTIMATE, FFTW_MEASURE, FFTW_PATIENT, FFTW_EXHAUSTIVE, FFTW_MEASURE};
 
-/* The padded real view of slab buffer b (FFTW's in-place r2c rows hold 2 * nxc doubles). */
+/* The padded real view of slab buffer b in FFTW's order (the slab layout's x, y, z are in, od, axis; in-place r2c
+ * rows hold 2 * nxc doubles). */
 static aeon_array slab_view(const aeon_spectral *s, int b) {
   aeon_array a;
   memset(&a, 0, sizeof a);
   a.data = s->buf[b];
   a.nvar = 1;
-  long row = s->r2r ? s->N[0] : 2 * (long)s->nxc; /* FFTW's array is [N[axis]][N[od]][row] */
-  a.sy = s->axis == 2 ? row : row * s->N[2];
-  a.sz = s->axis == 2 ? row * s->N[1] : row;
+  a.sy = s->r2r ? s->N[s->in] : 2 * (long)s->nxc; /* FFTW's array is [N[axis]][N[od]][row] */
+  a.sz = a.sy * s->N[s->od];
   a.box = aeon_layout_my_box(s->slab);
   return a;
 }
@@ -105,21 +109,21 @@ static aeon_err check_shape(const aeon_layout *block, const long N[3], const dou
 static int make_plans(aeon_spectral *s, unsigned flags) {
   double *b = s->buf[0];
   if (s->r2r) {
-    fftw_r2r_kind fk[3], ik[3]; /* FFTW's order: axis, od, x */
-    const int dir[3] = {s->axis, s->od, 0};
+    fftw_r2r_kind fk[3], ik[3]; /* FFTW's order: axis, od, in */
+    const int dir[3] = {s->axis, s->od, s->in};
     for (int q = 0; q < 3; q++) {
       int sy = s->sym[dir[q]];
       fk[q] = sy == 0 ? FFTW_R2HC : sy > 0 ? FFTW_REDFT10 : FFTW_RODFT10;
       ik[q] = sy == 0 ? FFTW_HC2R : sy > 0 ? FFTW_REDFT01 : FFTW_RODFT01;
     }
-    s->fwd = fftw_mpi_plan_r2r_3d(s->N[s->axis], s->N[s->od], s->N[0], b, b, s->comm, fk[0], fk[1], fk[2],
+    s->fwd = fftw_mpi_plan_r2r_3d(s->N[s->axis], s->N[s->od], s->N[s->in], b, b, s->comm, fk[0], fk[1], fk[2],
                                   flags | FFTW_MPI_TRANSPOSED_OUT);
-    s->inv = fftw_mpi_plan_r2r_3d(s->N[s->axis], s->N[s->od], s->N[0], b, b, s->comm, ik[0], ik[1], ik[2],
+    s->inv = fftw_mpi_plan_r2r_3d(s->N[s->axis], s->N[s->od], s->N[s->in], b, b, s->comm, ik[0], ik[1], ik[2],
                                   flags | FFTW_MPI_TRANSPOSED_IN);
   } else {
-    s->fwd = fftw_mpi_plan_dft_r2c_3d(s->N[s->axis], s->N[s->od], s->N[0], b, (fftw_complex *)b, s->comm,
+    s->fwd = fftw_mpi_plan_dft_r2c_3d(s->N[s->axis], s->N[s->od], s->N[s->in], b, (fftw_complex *)b, s->comm,
                                       flags | FFTW_MPI_TRANSPOSED_OUT);
-    s->inv = fftw_mpi_plan_dft_c2r_3d(s->N[s->axis], s->N[s->od], s->N[0], (fftw_complex *)b, b, s->comm,
+    s->inv = fftw_mpi_plan_dft_c2r_3d(s->N[s->axis], s->N[s->od], s->N[s->in], (fftw_complex *)b, b, s->comm,
                                       flags | FFTW_MPI_TRANSPOSED_IN);
   }
   if (s->fwd && s->inv) return 1;
@@ -179,14 +183,25 @@ static aeon_err kept_points(const aeon_spectral *s, int dir, double *kept) {
   return AEON_OK;
 }
 
-/* Chooses the slab direction, z or y (x stays contiguous), that leaves more points where the blocks hold them
- * (ties: z), so a decomposition split along one of them redistributes without communicating. */
+/* Chooses FFTW's array order: the slab direction the options name or else the one, of z, y, x, that leaves most
+ * points where the blocks hold them (ties: z, then y: x contiguous needs no transpose), so a decomposition split
+ * along one direction redistributes without communicating. Slabs along z or y keep x contiguous: (z, y, x),
+ * (y, z, x); slabs along x make y contiguous: (x, z, y), so that the block -> slab move transposes x and y within
+ * each z plane. */
 static aeon_err choose_axis(aeon_spectral *s) {
-  double kz, ky;
-  AE_CHK(kept_points(s, 2, &kz));
-  AE_CHK(kept_points(s, 1, &ky));
-  s->axis = ky > kz ? 1 : 2;
-  s->od = 3 - s->axis;
+  static const int order[3][3] = {{0, 2, 1}, {1, 2, 0}, {2, 1, 0}}; /* by slab direction */
+  int axis = 2;
+  if (s->opts.slabs != AEON_FFT_SLABS_AUTO) axis = 3 - (int)s->opts.slabs;
+  else {
+    double best = -1, kept = 0;
+    for (int d = 2; d >= 0; d--) {
+      AE_CHK(kept_points(s, d, &kept));
+      if (kept > best) best = kept, axis = d;
+    }
+  }
+  s->axis = order[axis][0];
+  s->od = order[axis][1];
+  s->in = order[axis][2];
   return AEON_OK;
 }
 
@@ -198,17 +213,25 @@ static aeon_err setup(aeon_spectral *s, const aeon_layout *block) {
   aeon_box mine = aeon_layout_my_box(block);
   AE_CHK(aeon_layout_create(s->comm, s->N, &mine, 0, &s->block));
   AE_CHK(choose_axis(s));
-  s->nxc = s->N[0] / 2 + 1;
-  s->nxk = s->r2r ? s->N[0] : s->nxc;
+  s->nxc = s->N[s->in] / 2 + 1;
+  s->nxk = s->r2r ? s->N[s->in] : s->nxc;
   s->alloc_local = fftw_mpi_local_size_3d_transposed(s->N[s->axis], s->N[s->od], s->nxk, s->comm, &s->local_n0,
                                                      &s->local_0_start, &s->local_n1, &s->local_1_start);
   s->nloc = (long)s->local_n1 * s->N[s->axis] * (long)s->nxk;
   s->info.slab_dir = s->axis;
+  s->info.order[0] = s->axis;
+  s->info.order[1] = s->od;
+  s->info.order[2] = s->in;
   s->info.local_slab = (long)s->local_n0;
   s->info.local_kslab = (long)s->local_n1;
-  AE_CHK(aeon_layout_slabs_local(s->comm, s->N, s->axis, (long)s->local_n0, (long)s->local_0_start, &s->slab));
-  AE_CHK(aeon_redist_create(s->block, s->slab, 1, &s->to_slab));
-  AE_CHK(aeon_redist_create(s->slab, s->block, 1, &s->from_slab));
+  /* the slab layout in FFTW's order: its x, y, z are Aeon's in, od, axis */
+  const int to_fftw[3] = {s->in, s->od, s->axis};
+  int to_aeon[3];
+  for (int c = 0; c < 3; c++) to_aeon[to_fftw[c]] = c;
+  const long Nf[3] = {s->N[s->in], s->N[s->od], s->N[s->axis]};
+  AE_CHK(aeon_layout_slabs_local(s->comm, Nf, 2, (long)s->local_n0, (long)s->local_0_start, &s->slab));
+  AE_CHK(aeon_redist_create_perm(s->block, s->slab, to_fftw, 1, &s->to_slab));
+  AE_CHK(aeon_redist_create_perm(s->slab, s->block, to_aeon, 1, &s->from_slab));
   s->info.to_slab = aeon_redist_get_info(s->to_slab);
   AE_CHK(aeon_par_agree(s->comm, aeon_spectral_buffer_(s, 0)));
   if (s->opts.effort != AEON_FFT_ESTIMATE) AE_CHK(aeon_spectral_wisdom_load_(s));
@@ -229,6 +252,8 @@ aeon_err aeon_spectral_create(const aeon_layout *block, const double L[3], const
   AE_CHK(check_shape(block, N, L));
   if (opts && ((int)opts->effort < 0 || opts->effort > AEON_FFT_WISDOM_ONLY))
     return AE_ERR(AEON_ERR_USER, "spectral: unknown planner effort %d", (int)opts->effort);
+  if (opts && ((int)opts->slabs < 0 || opts->slabs > AEON_FFT_SLABS_X))
+    return AE_ERR(AEON_ERR_USER, "spectral: unknown slab choice %d (0 auto, 1 z, 2 y, 3 x)", (int)opts->slabs);
   fftw_mpi_init(); /* idempotent */
   aeon_spectral *s;
   AE_CHK(aeon_mem_alloc(sizeof *s, (void **)&s));
@@ -330,7 +355,7 @@ aeon_err aeon_spectral_inverse(aeon_spectral *s, aeon_array *f) {
 
 aeon_spectral_kview aeon_spectral_coeffs(aeon_spectral *s) {
   aeon_spectral_kview v = {s->r2r ? NULL : s->buf[0], (long)s->nxc, s->od, s->axis, s->N[s->axis],
-                           (long)s->local_1_start, (long)s->local_n1, s->kx, s->ky, s->kz};
+                           (long)s->local_1_start, (long)s->local_n1, s->kx, s->ky, s->kz, s->in};
   return v;
 }
 

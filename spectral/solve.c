@@ -60,7 +60,8 @@ static double sum_squares(const double *restrict v, long n) {
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
-/* Multiplies one k-space row of n coefficients (w doubles each) by scale / (kx[i]^2 + kk): the Poisson multiplier
+/* Multiplies one k-space row of n coefficients (w doubles each) by scale / (kx[i]^2 + kk) (kx: the row direction's
+ * wave numbers): the Poisson multiplier
  * computed on the fly (a division is cheaper than reading a table of one double per coefficient). The caller
  * leaves out a zero wave number (kk = 0 and kx[0] = 0). */
 static void poisson_row(double *restrict row, const double *restrict kx, double kk, long n, int w, double scale) {
@@ -81,7 +82,7 @@ static void poisson_row(double *restrict row, const double *restrict kx, double 
  * (while the inverse transform runs) and tests them with mean_test. */
 static void poisson_kspace(aeon_spectral *s, double acc[2]) {
   double *c = s->buf[0], sq = 0;
-  const double *k[3] = {s->kx, s->ky, s->kz};
+  const double *k[3] = {s->kx, s->ky, s->kz}, *ki = k[s->in];
   const long nx = (long)s->nxk, nm = s->N[s->axis], rowd = s->w * nx;
   const double scale = -s->inv_norm;
   acc[0] = s->local_1_start == 0 && s->nloc > 0 ? c[0] : 0;
@@ -90,9 +91,9 @@ static void poisson_kspace(aeon_spectral *s, double acc[2]) {
     for (long m = 0; m < nm; m++) {
       double *row = c + (ol * nm + m) * rowd, kk = ko * ko + k[s->axis][m] * k[s->axis][m];
       sq += sum_squares(row, rowd);
-      int zero = kk == 0 && s->kx[0] == 0; /* the k = 0 coefficient: phi has zero mean */
+      int zero = kk == 0 && ki[0] == 0; /* the k = 0 coefficient: phi has zero mean */
       for (int r = 0; r < s->w * zero; r++) row[r] = 0;
-      poisson_row(row + s->w * zero, s->kx + zero, kk, nx - zero, s->w, scale);
+      poisson_row(row + s->w * zero, ki + zero, kk, nx - zero, s->w, scale);
     }
   }
   acc[1] = sq;
@@ -161,7 +162,7 @@ static void times_ik(const aeon_spectral *s, int d, const double *src, double *d
   for (long ol = 0; ol < (long)s->local_n1; ol++)
     for (long m = 0; m < s->N[s->axis]; m++)
       for (long i = 0; i < (long)s->nxc; i++, p++) {
-        double kd = (d == 0 ? ko[i] : d == s->od ? ko[ol + (long)s->local_1_start] : ko[m]) * scale;
+        double kd = (d == s->in ? ko[i] : d == s->od ? ko[ol + (long)s->local_1_start] : ko[m]) * scale;
         double re = -kd * src[2 * p + 1], im = kd * src[2 * p];
         dst[2 * p] = add ? dst[2 * p] + re : re;
         dst[2 * p + 1] = add ? dst[2 * p + 1] + im : im;
@@ -204,9 +205,9 @@ aeon_err aeon_spectral_project(aeon_spectral *s, const aeon_array *v, aeon_array
     kv[s->od] = ko[s->od][ol + (long)s->local_1_start];
     for (long m = 0; m < s->N[s->axis]; m++) {
       kv[s->axis] = ko[s->axis][m];
-      double ky = kv[1], kz = kv[2];
       for (long i = 0; i < (long)s->nxc; i++, p++) {
-        double kx = s->kxo[i], w = s->proj[p];
+        kv[s->in] = ko[s->in][i];
+        double kx = kv[0], ky = kv[1], kz = kv[2], w = s->proj[p];
         for (int r = 0; r < 2; r++) {
           double dot = (kx * c0[2 * p + r] + ky * c1[2 * p + r] + kz * c2[2 * p + r]) * w;
           c0[2 * p + r] = (c0[2 * p + r] - kx * dot) * inv_n;
@@ -250,7 +251,8 @@ aeon_err aeon_spectral_bands(aeon_spectral *s, const aeon_array *f, int nband, d
     for (long m = 0; m < s->N[s->axis]; m++)
       for (long i = 0; i < (long)s->nxc; i++, p++) {
         if (s->k2[p] == 0) continue;
-        int twice = i > 0 && !(s->N[0] % 2 == 0 && i == s->N[0] / 2); /* the r2c half holds its mirror too */
+        long ni = s->N[s->in];
+        int twice = i > 0 && !(ni % 2 == 0 && i == ni / 2); /* the r2c half holds its mirror too */
         double e = (c[2 * p] * c[2 * p] + c[2 * p + 1] * c[2 * p + 1]) * 0.5 * inv_n * inv_n * (twice ? 2 : 1);
         int b = 0;
         while (b < nband - 1 && s->k2[p] >= edge[b]) b++;

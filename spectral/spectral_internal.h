@@ -17,22 +17,26 @@ struct aeon_spectral {
   long N[3];                 /* Aeon order: x fastest */
   double L[3];
   aeon_spectral_opts opts;
-  aeon_layout *block, *slab; /* the caller's decomposition (a copy) and FFTW's real slabs along z */
-  aeon_redist *to_slab, *from_slab; /* one variable each way */
-  ptrdiff_t nxc;             /* N[0] / 2 + 1 complex points per row */
+  aeon_layout *block, *slab; /* the caller's decomposition (a copy) and FFTW's real slabs, in FFTW's order: the
+                                slab layout's x, y, z are Aeon's directions in, od, axis */
+  aeon_redist *to_slab, *from_slab; /* one variable each way, permuted (a local transpose when in != x) */
+  ptrdiff_t nxc;             /* N[in] / 2 + 1 complex points per row */
   int sym[3];                /* per direction: 0 periodic, +1 even (cosine), -1 odd (sine) */
-  int axis, od;              /* the slab direction (2: z, 1: y; FFTW's n0) and the other one (FFTW's n1): k-space
-                                holds od planes local_1_start.. outermost, then all axis planes, then x */
+  int axis, od, in;          /* FFTW's dimensions n0, n1, n2 as Aeon directions: the slab direction (distributed,
+                                slowest), the middle one and the contiguous one (halved by r2c). Orders: (z, y, x),
+                                (y, z, x), (x, z, y). k-space holds od planes local_1_start.. outermost, then all axis
+                                planes, then rows along in */
   int r2r;                   /* 1 if some direction is symmetric: real-to-real in every direction (half-complex where periodic) */
   int w;                     /* doubles per coefficient: 2 (complex) or 1 (real-to-real) */
-  ptrdiff_t nxk;             /* coefficients per x row: nxc (complex) or N[0] (real-to-real) */
+  ptrdiff_t nxk;             /* coefficients per row: nxc (complex) or N[in] (real-to-real) */
   double inv_norm;           /* 1 / the factor a forward + inverse pair multiplies by (N, 2N per symmetric direction) */
   ptrdiff_t local_n0, local_0_start, local_n1, local_1_start, alloc_local; /* FFTW's counts (complex) */
   long nloc;                 /* coefficients of this rank's transposed slab: local_n1 * N[axis] * nxk */
   double *buf[SPEC_NBUF];    /* 2 * alloc_local doubles each, in place: real padded slab <-> complex slab */
   aeon_pagepool *pool[SPEC_NBUF]; /* the buffers' mappings (transparent huge pages where the kernel gives them) */
   fftw_plan fwd, inv;
-  double *kx, *ky, *kz;      /* angular wave numbers (nxk, N[1], N[2]); for real-to-real the eigen wave numbers */
+  double *kx, *ky, *kz;      /* angular wave numbers (N[0], N[1], N[2] entries; rows along `in` use the first nxk);
+                                for real-to-real the eigen wave numbers */
   double *kxo, *kyo, *kzo;   /* the same with the Nyquist mode set to zero (first derivatives) */
   double *k2;                /* |k|^2 per local coefficient */
   double *proj;              /* 1 / |k_odd|^2 per local coefficient, 0 where k_odd = 0 */

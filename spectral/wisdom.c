@@ -103,8 +103,8 @@ void aeon_spectral_tier_record_(aeon_spectral *s) {
   if (!s->opts.tiers) return;
   struct {
     double plan_seconds;
-    int32_t wisdom_hit, effort, ranks, reserved;
-  } rec = {s->info.plan_seconds, s->info.wisdom_hit, (int32_t)s->opts.effort, s->size, 0};
+    int32_t wisdom_hit, effort, ranks, slab_dir; /* slab_dir: FFTW's first (distributed) direction */
+  } rec = {s->info.plan_seconds, s->info.wisdom_hit, (int32_t)s->opts.effort, s->size, s->axis};
   char key[AEON_TIER_KEY];
   snprintf(key, sizeof key, "fft.%ldx%ldx%ld.p%d.%s", s->N[0], s->N[1], s->N[2], s->size, names[s->opts.effort]);
   aeon_tiers_put(s->opts.tiers, 3, key, &rec, sizeof rec, 0); /* a full bank only loses this record */

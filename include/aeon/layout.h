@@ -8,7 +8,9 @@
  * redistribution plan moves nvar variables from one layout to another in
  * point-to-point messages of whole z planes (about 2 MiB each), packing,
  * transfer and unpacking overlapped; the data on each side is a plain strided view
- * (aeon_array), so ghosted mesh fields and compact slabs both work. */
+ * (aeon_array), so ghosted mesh fields and compact slabs both work. A permuted
+ * plan moves into a layout whose axes are a permutation of the source's (FFTW's
+ * arrays in another order): a cache-tiled transpose where the boxes match. */
 #ifndef AEON_LAYOUT_H
 #define AEON_LAYOUT_H
 
@@ -102,6 +104,12 @@ aeon_array aeon_array_compact(const aeon_layout *L, int nvar, double *data);
 /* Plans moving nvar variables from layout `from` to layout `to` (collective): refuses layouts with different
  * global boxes or communicators. Points owned in both are moved; a point unowned in `from` is left untouched. */
 aeon_err aeon_redist_create(const aeon_layout *from, const aeon_layout *to, int nvar, aeon_redist **r);
+/* Plans moving nvar variables from layout `from` to a layout `to` whose axes are a permutation of from's
+ * (collective): to's direction c is from's direction perm[c], so from's point p is to's point q with
+ * q[c] = p[perm[c]] (e.g. perm = {1, 2, 0} puts from's x slowest and y fastest: a local transpose where the
+ * boxes match). Refuses what aeon_redist_create refuses and a perm that is not a permutation of 0, 1, 2. */
+aeon_err aeon_redist_create_perm(const aeon_layout *from, const aeon_layout *to, const int perm[3], int nvar,
+                                 aeon_redist **r);
 /* Moves the data (collective): packs src message by message, sends, unpacks into dst as messages arrive, copies the
  * part this rank keeps directly; allocates nothing, exact copy; no MPI when no rank sends to another.
  * src->box and dst->box must be this rank's boxes of `from` and `to`; src and dst must not overlap in memory. */

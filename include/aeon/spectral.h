@@ -1,8 +1,10 @@
 /* Spectral solves on periodic boxes with FFTW-MPI. A plan (aeon_spectral) is
- * made once per (shape, decomposition, planner effort): FFTW's slabs along z
- * (its slowest index), an aeon_redist each way between the caller's block
- * layout and the slabs (so any mesh decomposition works, ranks without a slab
- * included), in-place real-to-complex and complex-to-real plans with the
+ * made once per (shape, decomposition, planner effort): FFTW's slabs along the
+ * direction that keeps most points of the decomposition in place (FFTW's
+ * array order follows it: (z, y, x), (y, z, x) or (x, z, y), slowest first),
+ * a permuted aeon_redist each way between the caller's block layout and the
+ * slabs (a local transpose where the blocks are the slabs; any mesh
+ * decomposition works, ranks without a slab included), in-place real-to-complex and complex-to-real plans with the
  * transposed k-space layout (no transpose back), and the k-space tables
  * (k^2, Poisson multiplier, projection factors, 2/3 dealiasing mask). FFTW
  * wisdom is read from a per-user cache file by rank 0 and broadcast, gathered
@@ -47,7 +49,15 @@ typedef enum aeon_spectral_mean {
   AEON_SPECTRAL_MEAN_SUBTRACT = 1 /* solve with the mean removed (the k = 0 mode is dropped) */
 } aeon_spectral_mean;
 
-/* Options of a plan. Zeroed: estimate, default wisdom file, refuse a non-zero mean, no tiers. */
+/* Which direction FFTW's slabs (its distributed, slowest array index) take. */
+typedef enum aeon_fft_slabs {
+  AEON_FFT_SLABS_AUTO = 0, /* the one keeping most points of the block layout on their rank (ties: z, y, x) */
+  AEON_FFT_SLABS_Z = 1,    /* FFTW's array (z, y, x): x contiguous (no transpose) */
+  AEON_FFT_SLABS_Y = 2,    /* (y, z, x): x contiguous */
+  AEON_FFT_SLABS_X = 3     /* (x, z, y): y contiguous (the block <-> slab moves transpose x and y locally) */
+} aeon_fft_slabs;
+
+/* Options of a plan. Zeroed: estimate, default wisdom file, refuse a non-zero mean, no tiers, automatic slabs. */
 typedef struct aeon_spectral_opts {
   aeon_fft_effort effort;
   const char *wisdom_file; /* NULL or "": fftw-wisdom in the cache directory (aeon/cachedir.h);
@@ -58,6 +68,7 @@ typedef struct aeon_spectral_opts {
                               transforms of cell-centred data, as a mesh with symmetry faces on both sides holds).
                               aeon_spectral_create_mesh sets 0 where the faces are periodic and, where both are
                               symmetry faces, takes the sign given here (0 meaning even) */
+  aeon_fft_slabs slabs;    /* slab direction and FFTW array order (AUTO: from the block layout) */
 } aeon_spectral_opts;
 
 /* What planning cost and found (same on every rank). */
@@ -68,23 +79,28 @@ typedef struct aeon_spectral_info {
   int wisdom_loaded;     /* 1: the wisdom file was read; 0: absent or "none"; -1: unreadable/corrupt, ignored */
   int wisdom_saved;      /* 1: the wisdom file was (re)written by this create (after a miss, or after a hit from
                             wisdom already in memory, e.g. a checkpoint's, when the file was absent or corrupt) */
-  int slab_dir;          /* direction of the real slabs: 2 (z) or 1 (y), whichever keeps more points in place */
+  int slab_dir;          /* direction of the real slabs: 2 (z), 1 (y) or 0 (x), by default whichever keeps most
+                            points in place */
+  int order[3];          /* FFTW's array dimensions as directions, slowest first: (2, 1, 0), (1, 2, 0) or (0, 2, 1) */
   long local_slab;       /* slab_dir planes of this rank's real slab (may be 0) */
-  long local_kslab;      /* planes of this rank's transposed coefficient slab (may be 0), along the other of y, z */
+  long local_kslab;      /* planes of this rank's transposed coefficient slab (may be 0), along order[1] */
   aeon_redist_info to_slab; /* what one block -> slab move sends, receives and keeps on this rank */
 } aeon_spectral_info;
 
 /* This rank's part of the k-space coefficients of a periodic plan (c is NULL for a cosine/sine plan), as FFTW-MPI's
- * transposed output holds them: the coefficient of x index i, index o along direction `outer` and m along `middle`
- * is c[2 * (((o - o0) * nmiddle + m) * nxc + i)] + i * the next double, for 0 <= i < nxc, 0 <= m < nmiddle,
- * o0 <= o < o0 + nouter_local. Forward transforms are unnormalised. */
+ * transposed output holds them: the coefficient of index i along direction `inner` (the one halved by the
+ * real-to-complex transform), o along `outer` and m along `middle` is c[2 * (((o - o0) * nmiddle + m) * nxc + i)]
+ * + i * the next double, for 0 <= i < nxc, 0 <= m < nmiddle, o0 <= o < o0 + nouter_local. Forward transforms are
+ * unnormalised. */
 typedef struct aeon_spectral_kview {
   double *c;                /* interleaved (re, im) */
-  long nxc;                 /* N[0] / 2 + 1 */
-  int outer, middle;        /* directions of the distributed and the middle index: (1, 2) or (2, 1) */
+  long nxc;                 /* N[inner] / 2 + 1 */
+  int outer, middle;        /* directions of the distributed and the middle index: (outer, middle, inner) is
+                               (1, 2, 0), (2, 1, 0) or (2, 0, 1) */
   long nmiddle;             /* N[middle] */
   long o0, nouter_local;    /* this rank's planes along `outer` */
-  const double *kx, *ky, *kz; /* angular wave numbers 2 pi m / L (kx: nxc entries; ky, kz: N[1], N[2]) */
+  const double *kx, *ky, *kz; /* angular wave numbers 2 pi m / L (N[0], N[1], N[2] entries) */
+  int inner;                /* direction of the contiguous index i */
 } aeon_spectral_kview;
 
 /* The parameters of this module (spectral.*). */
@@ -113,7 +129,8 @@ aeon_spectral_info aeon_spectral_get_info(const aeon_spectral *s);
 /* Returns the plan's block layout (owned by the plan). */
 const aeon_layout *aeon_spectral_layout(const aeon_spectral *s);
 
-/* Opaque cache of plans, owned by the caller: one plan per (layout, box lengths, effort, mean policy). */
+/* Opaque cache of plans, owned by the caller: one plan per (layout, box lengths, symmetries, effort, mean policy,
+ * slab choice). */
 typedef struct aeon_spectral_cache aeon_spectral_cache;
 /* Creates an empty plan cache (no MPI). */
 aeon_err aeon_spectral_cache_create(aeon_spectral_cache **c);

@@ -1,7 +1,9 @@
 /* ranks: 1 2 3 4 */
 /* Spectral plans and solves on FFTW-MPI. On mesh decompositions of a non-cubic
- * box that differ from FFTW's slabs (x blocks; z blocks split unlike FFTW's
- * ceil(N/P) block), y blocks (the plan takes y slabs) and the automatic grid: forward + inverse returns the
+ * box: x blocks (the plan takes x slabs, FFTW order (x, z, y): a local
+ * transpose, nothing sent), y blocks (y slabs), z blocks split unlike FFTW's
+ * ceil(N/P) block, x-y blocks, the automatic grid, and each forced slab
+ * direction against blocks it does not match (permuted moves with messages): forward + inverse returns the
  * input to 1e-14; a manufactured periodic Poisson and Helmholtz solution to
  * 1e-12; the gradient and Laplacian of a band-limited field to 1e-12; the
  * projection has spectral divergence at round-off and is idempotent; the 2/3
@@ -140,8 +142,11 @@ static double single_mode(const double x[3], const double L[3], int v) {
   return 2.0 * sin(TWO_PI * band_mode * x[0] / L[0] + 0.4);
 }
 
-/* Round trip, solves and derivatives on one decomposition. */
-static void test_decomposition(const long N[3], const int dims[3], const char *name, int must_differ) {
+/* Round trip, solves and derivatives on one decomposition with the given slab choice; moves: 1 the blocks must
+ * differ from the slabs (some rank sends), -1 they must be the slabs (nothing sent: a local copy or transpose), 0
+ * either; want_dir: the slab direction the plan must take (-1: any). */
+static void test_decomposition(const long N[3], const int dims[3], aeon_fft_slabs slabs, const char *name, int moves,
+                               int want_dir) {
   aeon_mesh m;
   aeon_par par;
   if (!make_mesh(N, dims, &m, &par)) {
@@ -149,7 +154,7 @@ static void test_decomposition(const long N[3], const int dims[3], const char *n
     return;
   }
   aeon_spectral *s = NULL;
-  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}, slabs};
   if (!ok(aeon_spectral_create_mesh(&m, &opts, &s))) {
     CHECK(0, "%s: create", name);
     aeon_par_destroy(&par);
@@ -159,7 +164,11 @@ static void test_decomposition(const long N[3], const int dims[3], const char *n
   int slab_differs = 0, any;
   slab_differs = info.to_slab.sent > 0;
   MPI_Allreduce(&slab_differs, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  CHECK(size == 1 || !must_differ || any, "%s: the mesh decomposition equals FFTW's slabs: nothing is tested", name);
+  CHECK(size == 1 || moves <= 0 || any, "%s: the mesh decomposition equals FFTW's slabs: nothing is tested", name);
+  CHECK(moves >= 0 || !any, "%s: the blocks are FFTW's slabs, yet %ld doubles were sent on this rank", name,
+        info.to_slab.sent);
+  CHECK(want_dir < 0 || info.slab_dir == want_dir, "%s: slabs along %c, want %c", name, "xyz"[info.slab_dir],
+        "xyz"[want_dir < 0 ? 0 : want_dir]);
   aeon_fields f, g;
   aeon_fields_create(&m, 4, &f);
   aeon_fields_create(&m, 4, &g);
@@ -223,9 +232,11 @@ static void test_decomposition(const long N[3], const int dims[3], const char *n
           "%s: mode %d: band %d holds %.17g (want 1), others %.3e", name, modes[t], want_band[t], E[want_band[t]], rest);
   }
   if (rank == 0)
-    printf("%-22s %ldx%ldx%ld, %d ranks, %c slabs, planes on rank 0: %ld, sent %ld: round trip %.2e, Poisson %.2e, Helmholtz %.2e, "
-           "gradient %.2e, Laplacian %.2e, div after projection %.2e, idempotence %.2e, dealias %.2e\n",
-           name, N[0], N[1], N[2], size, "xyz"[info.slab_dir], info.local_slab, info.to_slab.sent, e_rt, e_p, e_h, e_g, e_l, div1, idem, e_d);
+    printf("%-26s %ldx%ldx%ld, %d ranks, FFTW order (%c,%c,%c), planes on rank 0: %ld, sent %ld: round trip %.2e, "
+           "Poisson %.2e, Helmholtz %.2e, gradient %.2e, Laplacian %.2e, div after projection %.2e, idempotence %.2e, "
+           "dealias %.2e\n",
+           name, N[0], N[1], N[2], size, "xyz"[info.order[0]], "xyz"[info.order[1]], "xyz"[info.order[2]],
+           info.local_slab, info.to_slab.sent, e_rt, e_p, e_h, e_g, e_l, div1, idem, e_d);
   aeon_fields_destroy(&f);
   aeon_fields_destroy(&g);
   aeon_spectral_destroy(s);
@@ -267,7 +278,7 @@ static void test_wisdom(const char *dir) {
   snprintf(path, sizeof path, "%s/cache/aeon/fftw-wisdom", dir);
   aeon_tiers *tiers = NULL;
   CHECK(ok(aeon_tiers_create(NULL, &tiers)), "tiers");
-  aeon_spectral_opts opts = {AEON_FFT_MEASURE, path, AEON_SPECTRAL_MEAN_REFUSE, tiers, {0, 0, 0}};
+  aeon_spectral_opts opts = {AEON_FFT_MEASURE, path, AEON_SPECTRAL_MEAN_REFUSE, tiers, {0, 0, 0}, AEON_FFT_SLABS_AUTO};
   aeon_spectral_info run[3];
   const char *what[3] = {"first run", "second run", "corrupt file"};
   for (int r = 0; r < 3; r++) {
@@ -338,7 +349,7 @@ static void test_loom(const char *dir) {
   aeon_mesh m;
   aeon_par par;
   if (!make_mesh(N, dims, &m, &par)) return;
-  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}, AEON_FFT_SLABS_AUTO};
   aeon_spectral *s = NULL;
   aeon_tiers *tiers = NULL;
   aeon_loom *l = NULL;
@@ -399,7 +410,7 @@ static void test_refusals(void) {
   aeon_mesh m;
   aeon_par par;
   if (!make_mesh(N, dims, &m, &par)) return;
-  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}, AEON_FFT_SLABS_AUTO};
   aeon_spectral *s = NULL;
   m.bc[3] = AEON_BC_SYMMETRY;
   expect_user(aeon_spectral_create_mesh(&m, &opts, &s), "neither periodic nor reflection-symmetric in y (boundary.yhi = symmetry)", "non-periodic");
@@ -451,6 +462,42 @@ static double sym_helm_fn(const double x[3], const double L[3], int v) {
 }
 static double one_fn(const double x[3], const double L[3], int v) { return 1.0; }
 
+/* Cosine x, periodic y, sine z with FFTW's array in the given order (slabs): round trip, Poisson, Helmholtz,
+ * Laplacian, the refusals of a cosine/sine plan. */
+static void symmetric_case(aeon_mesh *m, aeon_fft_slabs slabs, aeon_array *a, aeon_array *o) {
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, -1}, slabs};
+  aeon_spectral *s = NULL;
+  if (!ok(aeon_spectral_create_mesh(m, &opts, &s))) {
+    CHECK(0, "symmetric plan");
+    return;
+  }
+  aeon_spectral_info in = aeon_spectral_get_info(s);
+  fill(m, a, 1, rough_fn);
+  CHECK(ok(aeon_spectral_forward(s, a)) && ok(aeon_spectral_inverse(s, o)), "symmetric transforms");
+  double e_rt = rel_diff(o, a, 1);
+  CHECK(e_rt <= 1e-14, "symmetric round trip error %.3e > 1e-14", e_rt);
+  fill(m, a, 1, sym_lap_fn);
+  CHECK(ok(aeon_spectral_poisson(s, a, o)), "symmetric poisson");
+  double e_p = rel_err(m, o, 1, sym_fn);
+  CHECK(e_p <= 1e-12, "symmetric Poisson error %.3e > 1e-12", e_p);
+  fill(m, a, 1, sym_helm_fn);
+  CHECK(ok(aeon_spectral_helmholtz(s, 3.0, 0.25, a, o)), "symmetric helmholtz");
+  double e_h = rel_err(m, o, 1, sym_fn);
+  CHECK(e_h <= 1e-12, "symmetric Helmholtz error %.3e > 1e-12", e_h);
+  fill(m, a, 1, sym_fn);
+  CHECK(ok(aeon_spectral_laplacian(s, a, o)), "symmetric laplacian");
+  double e_l = rel_err(m, o, 1, sym_lap_fn);
+  CHECK(e_l <= 1e-12, "symmetric Laplacian error %.3e > 1e-12", e_l);
+  CHECK(aeon_spectral_coeffs(s).c == NULL, "a cosine/sine plan has no complex coefficients");
+  expect_user(aeon_spectral_gradient(s, a, o), "needs a periodic box; this plan uses cosine/sine transforms (symmetry "
+              "faces in xz)", "gradient on a symmetric plan");
+  aeon_spectral_destroy(s);
+  if (rank == 0)
+    printf("cosine x, periodic y, sine z %ldx%ldx%ld, %d ranks, FFTW order (%c,%c,%c): round trip %.2e, Poisson %.2e, "
+           "Helmholtz %.2e, Laplacian %.2e\n", m->N[0], m->N[1], m->N[2], size, "xyz"[in.order[0]],
+           "xyz"[in.order[1]], "xyz"[in.order[2]], e_rt, e_p, e_h, e_l);
+}
+
 static void test_symmetric(void) {
   const long N[3] = {12, 10, 9};
   const int dims[3] = {0, 0, 0};
@@ -458,40 +505,13 @@ static void test_symmetric(void) {
   aeon_par par;
   if (!make_mesh(N, dims, &m, &par)) return;
   m.bc[0] = m.bc[1] = m.bc[4] = m.bc[5] = AEON_BC_SYMMETRY;
-  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, -1}};
-  aeon_spectral *s = NULL;
-  if (!ok(aeon_spectral_create_mesh(&m, &opts, &s))) {
-    CHECK(0, "symmetric plan");
-    aeon_par_destroy(&par);
-    return;
-  }
   aeon_fields f, g;
   aeon_fields_create(&m, 3, &f);
   aeon_fields_create(&m, 3, &g);
   aeon_array a = aeon_array_of_fields(&m, &f), o = aeon_array_of_fields(&m, &g);
-  fill(&m, &a, 1, rough_fn);
-  CHECK(ok(aeon_spectral_forward(s, &a)) && ok(aeon_spectral_inverse(s, &o)), "symmetric transforms");
-  double e_rt = rel_diff(&o, &a, 1);
-  CHECK(e_rt <= 1e-14, "symmetric round trip error %.3e > 1e-14", e_rt);
-  fill(&m, &a, 1, sym_lap_fn);
-  CHECK(ok(aeon_spectral_poisson(s, &a, &o)), "symmetric poisson");
-  double e_p = rel_err(&m, &o, 1, sym_fn);
-  CHECK(e_p <= 1e-12, "symmetric Poisson error %.3e > 1e-12", e_p);
-  fill(&m, &a, 1, sym_helm_fn);
-  CHECK(ok(aeon_spectral_helmholtz(s, 3.0, 0.25, &a, &o)), "symmetric helmholtz");
-  double e_h = rel_err(&m, &o, 1, sym_fn);
-  CHECK(e_h <= 1e-12, "symmetric Helmholtz error %.3e > 1e-12", e_h);
-  fill(&m, &a, 1, sym_fn);
-  CHECK(ok(aeon_spectral_laplacian(s, &a, &o)), "symmetric laplacian");
-  double e_l = rel_err(&m, &o, 1, sym_lap_fn);
-  CHECK(e_l <= 1e-12, "symmetric Laplacian error %.3e > 1e-12", e_l);
-  CHECK(aeon_spectral_coeffs(s).c == NULL, "a cosine/sine plan has no complex coefficients");
-  expect_user(aeon_spectral_gradient(s, &a, &o), "needs a periodic box; this plan uses cosine/sine transforms (symmetry "
-              "faces in xz)", "gradient on a symmetric plan");
-  aeon_spectral_destroy(s);
-  if (rank == 0)
-    printf("cosine x, periodic y, sine z %ldx%ldx%ld, %d ranks: round trip %.2e, Poisson %.2e, Helmholtz %.2e, "
-           "Laplacian %.2e\n", N[0], N[1], N[2], size, e_rt, e_p, e_h, e_l);
+  for (int q = AEON_FFT_SLABS_AUTO; q <= AEON_FFT_SLABS_X; q++) symmetric_case(&m, (aeon_fft_slabs)q, &a, &o);
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, -1}, 0};
+  aeon_spectral *s = NULL;
   /* even in x and z: a k = 0 mode exists, so a constant right-hand side is refused */
   opts.sym[2] = 1;
   CHECK(ok(aeon_spectral_create_mesh(&m, &opts, &s)), "even plan");
@@ -536,7 +556,7 @@ static void test_field_parity(void) {
   double err[2] = {0, 0};
   const aeon_field_desc *desc[2] = {&kxz, &scalar};
   for (int q = 0; q < 2; q++) {
-    aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_SUBTRACT, NULL, {0, 0, 0}};
+    aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_SUBTRACT, NULL, {0, 0, 0}, AEON_FFT_SLABS_AUTO};
     aeon_spectral *s = NULL;
     CHECK(ok(aeon_spectral_sym_from_field(desc[q], &opts)), "parity of %s", desc[q]->name);
     CHECK(opts.sym[0] == (q ? 1 : -1) && opts.sym[1] == 1 && opts.sym[2] == (q ? 1 : -1),
@@ -584,7 +604,8 @@ static void test_deck(void) {
   aeon_paramset_destroy(ps);
 }
 
-/* The plan cache: the same shape and options give the same plan; another option, another plan. */
+/* The plan cache: the same shape and options give the same plan; another option (mean policy, slab direction),
+ * another plan; an unknown slab choice is refused. */
 static void test_cache(void) {
   const long N[3] = {8, 6, 10};
   const int dims[3] = {0, 0, 0};
@@ -593,7 +614,7 @@ static void test_cache(void) {
   if (!make_mesh(N, dims, &m, &par)) return;
   aeon_spectral_cache *c = NULL;
   aeon_spectral *s1 = NULL, *s2 = NULL, *s3 = NULL;
-  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}};
+  aeon_spectral_opts opts = {AEON_FFT_ESTIMATE, "none", AEON_SPECTRAL_MEAN_REFUSE, NULL, {0, 0, 0}, AEON_FFT_SLABS_AUTO};
   CHECK(ok(aeon_spectral_cache_create(&c)) && ok(aeon_spectral_cache_get_mesh(c, &m, &opts, &s1)) &&
             ok(aeon_spectral_cache_get_mesh(c, &m, &opts, &s2)),
         "cache get");
@@ -601,6 +622,15 @@ static void test_cache(void) {
   CHECK(ok(aeon_spectral_cache_get_mesh(c, &m, &opts, &s3)), "cache get, other options");
   CHECK(s1 && s1 == s2 && s3 && s3 != s1, "cache: plans %p %p %p (want the first two equal, the third new)",
         (void *)s1, (void *)s2, (void *)s3);
+  aeon_spectral *s4 = NULL, *s5 = NULL;
+  opts.slabs = AEON_FFT_SLABS_X; /* another FFTW array order: another plan */
+  CHECK(ok(aeon_spectral_cache_get_mesh(c, &m, &opts, &s4)) && ok(aeon_spectral_cache_get_mesh(c, &m, &opts, &s5)),
+        "cache get, x slabs");
+  CHECK(s4 && s4 == s5 && s4 != s3 && s4 != s1 && aeon_spectral_get_info(s4).slab_dir == 0,
+        "cache: the x-slab plan %p %p must be new and kept", (void *)s4, (void *)s5);
+  opts.slabs = (aeon_fft_slabs)7;
+  expect_user(aeon_spectral_cache_get_mesh(c, &m, &opts, &s5), "unknown slab choice 7", "cache: bad slab choice");
+  opts.slabs = AEON_FFT_SLABS_AUTO;
   m.bc[0] = AEON_BC_RADIATIVE;
   expect_user(aeon_spectral_cache_get_mesh(c, &m, &opts, &s3), "boundary.xlo = radiative", "cache: non-periodic");
   aeon_spectral_cache_destroy(c);
@@ -614,10 +644,21 @@ int main(int argc, char **argv) {
   aeon_mem_stats start = aeon_mem_get_stats();
   const long N[3] = {20, 16, 18}, Nz[3] = {20, 16, 10}, Nodd[3] = {15, 12, 9};
   const int xonly[3] = {0, 1, 1}, yonly[3] = {1, 0, 1}, zonly[3] = {1, 1, 0}, automatic[3] = {0, 0, 0};
-  test_decomposition(N, xonly, "x blocks", 1);             /* no rank's block is a y or z slab */
-  test_decomposition(N, yonly, "y blocks", 0);             /* y slabs chosen: 16 planes 8,8 / 6,5,5 / 4,4,4,4 */
-  test_decomposition(Nz, zonly, "z blocks unlike FFTW", size > 2); /* 10 planes: 4,3,3 / 3,3,2,2 vs FFTW 4,4,2 / 3,3,3,1 */
-  test_decomposition(Nodd, automatic, "odd sizes", 0);
+  const int xy[3] = {0, 0, 1};
+  const int one = size == 1, x = one ? -1 : 0, y = one ? -1 : 1; /* on one rank every order keeps all: z wins */
+  /* x blocks: 20 planes 10,10 / 7,7,6 / 5,5,5,5 as FFTW splits them: x slabs, FFTW order (x, z, y), a local transpose */
+  test_decomposition(N, xonly, AEON_FFT_SLABS_AUTO, "x blocks", -1, x);
+  /* y blocks: 16 planes 8,8 / 6,5,5 / 4,4,4,4 against FFTW's 8,8 / 6,6,4 / 4,4,4,4: y slabs, order (y, z, x) */
+  test_decomposition(N, yonly, AEON_FFT_SLABS_AUTO, "y blocks", size == 3 ? 0 : -1, y);
+  test_decomposition(Nz, zonly, AEON_FFT_SLABS_AUTO, "z blocks unlike FFTW", size > 2, -1); /* 10 planes: 4,3,3 / 3,3,2,2 vs FFTW 4,4,2 / 3,3,3,1 */
+  test_decomposition(Nodd, automatic, AEON_FFT_SLABS_AUTO, "odd sizes", 0, -1);
+  test_decomposition(N, xy, AEON_FFT_SLABS_AUTO, "xy blocks", 0, -1);
+  /* every forced order against blocks it does not match: permuted moves with messages */
+  test_decomposition(N, xonly, AEON_FFT_SLABS_Z, "x blocks, z slabs", 1, 2);
+  test_decomposition(N, yonly, AEON_FFT_SLABS_X, "y blocks, x slabs", 1, 0);
+  test_decomposition(Nz, zonly, AEON_FFT_SLABS_X, "z blocks, x slabs", 1, 0);
+  test_decomposition(Nodd, xonly, AEON_FFT_SLABS_Y, "odd sizes, x blocks, y slabs", 1, 1);
+  test_decomposition(Nodd, zonly, AEON_FFT_SLABS_X, "odd sizes, z blocks, x slabs", 1, 0);
   char dir[256];
   temp_dir(dir);
   CHECK(dir[0], "temporary directory");
