@@ -15,7 +15,8 @@
 #   gw01_ccz4   the same with CCZ4 (kappa1 = 0.1, kappa3 = 0.5, k_hamiltonian 0)
 #   gw_x_ko, gw01_ko  gw_x_k0 and gw01_bssn with Kreiss-Oliger dissipation 0.1
 # (kappa3 multiplies only shift terms, so it changes nothing at zero shift: no case for it)
-# Not run by ctest (hours at rho = 4); tests/scripts/test_awa.sh is the CI-sized version.
+# Not run by ctest (1D cases, one point in y and z: up to ~25 min at rho = 4 on a shared core; the diagonal
+# ones ~1 h at rho = 2 to t = 100, ~6 h at rho = 4); tests/scripts/test_awa.sh is the CI-sized version.
 #
 # Usage: tests/validation/awa.sh [report] [BUILD_DIR]    (default: build; report: only the report)
 # Environment: AWA_RUNS (default runs/awa), AWA_RHOS ("1 2 4"), AWA_CASES (all of the above),
