@@ -120,13 +120,14 @@ def report(root, outdir):
             amp = float(param(d, "bssn.wave_amplitude"))
             wl = float(param(d, "bssn.wave_length", "1"))
             res = np.array([gzz_error(p, amp, wl) for p in snapshots(d)])
-            ax[0].plot(res[:, 0], res[:, 3] / amp, label=f"rho = {r}")
-            ax[1].semilogy(res[:, 0], res[:, 1] * r**4, label=f"rho = {r}")
+            line = ax[0].plot(res[:, 0], res[:, 3] / amp, label=f"rho = {r}: max |gamma_zz - 1|")[0]
+            ax[0].plot(res[:, 0], res[:, 5] / amp, "--", color=line.get_color(), label=f"rho = {r}: wave mode")
+            ax[1].semilogy(res[:, 0], np.abs(res[:, 6]) * r**4, label=f"rho = {r}")
             md.append(f"- rho = {r}: t = {res[-1, 0]:g}, amplitude {res[-1, 3] / amp:.6f} A "
                       f"(at t = 0: {res[0, 3] / amp:.6f} A), wave mode {res[-1, 5] / amp:.6f} A, x-average "
                       f"{res[-1, 4] / amp:+.3e} A, L2 error {res[-1, 1]:.3e}")
-        ax[0].set_xlabel("t"), ax[0].set_ylabel("max |gamma_zz - 1| / A"), ax[0].legend()
-        ax[1].set_xlabel("t"), ax[1].set_ylabel(r"L2 error of gamma_zz $\times \rho^4$"), ax[1].legend()
+        ax[0].set_xlabel("t"), ax[0].set_ylabel("amplitude / A"), ax[0].legend()
+        ax[1].set_xlabel("t"), ax[1].set_ylabel(r"phase error of the wave mode $\times \rho^4$"), ax[1].legend()
         fig.suptitle("AwA linear wave along x")
         fig.tight_layout()
         fig.savefig(os.path.join(outdir, "awa_lin_x.png"), dpi=110)
