@@ -7,7 +7,11 @@
  * starts every send and receive, then copies the self links; finish waits and
  * unpacks into the w ghost layers. A direction in which a rank wraps around
  * onto itself (a periodic direction with one rank) is a direct copy from
- * interior to ghosts. Directions along which a patch is on a physical
+ * interior to ghosts. A thin direction (fewer than w points: periodic and not
+ * split, as aeon_mesh_setup_patch ensures) takes no part in the messages; finish
+ * fills its ghosts last by wrapping its own points as often as needed (with one
+ * point every ghost is that point), over the other directions' filled ranges.
+ * Directions along which a patch is on a physical
  * (non-periodic) face have no neighbour; the ghosts of radiative faces are part
  * of the evolved state (whatever w) and travel inside the face messages of the
  * other directions. */
@@ -35,6 +39,7 @@ struct aeon_exchange {
   MPI_Comm comm;      /* this plan's own duplicate of the Cartesian communicator (its tag space) */
   int nvar_total;     /* variables of the field sets the plan accepts */
   int width;          /* ghost layers exchanged */
+  int thin[3];        /* 1: fewer than width points in this direction, ghosts filled by wrap_thin */
   int nlinks, nself;
   link_t link[NDIR];
   self_link self[NDIR];
@@ -94,6 +99,7 @@ static size_t plan_links(aeon_exchange *ex) {
       for (int ox = -1; ox <= 1; ox++) {
         int o[3] = {ox, oy, oz}, back[3] = {-ox, -oy, -oz};
         if (!ox && !oy && !oz) continue;
+        if ((ox && ex->thin[0]) || (oy && ex->thin[1]) || (oz && ex->thin[2])) continue;
         int peer = aeon_par_neighbor(m->par, o);
         if (peer == MPI_PROC_NULL) continue;
         if (peer == m->par->rank) {
@@ -143,6 +149,7 @@ static aeon_err alloc_plan(const aeon_mesh *m, int nvar_total, int nsel, const i
   ex->nsel = nsel;
   for (int i = 0; i < 2 * NDIR; i++) ex->req[i] = MPI_REQUEST_NULL;
   for (int s = 0; s < nsel; s++) ex->var[s] = vars ? vars[s] : s;
+  for (int d = 0; d < 3; d++) ex->thin[d] = m->n[d] < width;
   size_t total = plan_links(ex);
   aeon_err e = aeon_mem_alloc(sizeof(double) * (total ? total : 1), (void **)&ex->buffers);
   if (e) {
@@ -225,10 +232,40 @@ aeon_err aeon_exchange_start(aeon_exchange *ex, const aeon_fields *f) {
   return AEON_OK;
 }
 
+/* Fills the w ghost layers of the thin direction d from its n[d] own points (layer l from layer l mod n[d]),
+ * over the ranges of the other directions that the messages filled (their w layers or evolved ghosts). */
+static void wrap_thin(const aeon_exchange *ex, aeon_fields *f, int d) {
+  const aeon_mesh *m = ex->m;
+  const int w = ex->width, n = m->n[d];
+  const long stride = d == 0 ? 1 : d == 1 ? m->sy : m->sz;
+  aeon_box b; /* the rows copied: layer 0 of d (shifted to each layer below), the filled range of the others */
+  for (int e = 0; e < 3; e++) {
+    b.lo[e] = m->evolved.lo[e] < -w ? m->evolved.lo[e] : -w;
+    b.hi[e] = m->evolved.hi[e] > m->n[e] + w ? m->evolved.hi[e] : m->n[e] + w;
+  }
+  b.lo[d] = 0;
+  b.hi[d] = 1;
+  const size_t row = (size_t)(b.hi[0] - b.lo[0]) * sizeof(double);
+  for (int v = 0; v < ex->nsel; v++) {
+    double *u = aeon_var(f, ex->var[v]);
+    for (int l = -w; l < n + w; l++) {
+      if (l == 0) l = n; /* the ghost layers only */
+      const long to = l * stride, from = (long)(((l % n) + n) % n) * stride;
+      for (int k = b.lo[2]; k < b.hi[2]; k++)
+        for (int j = b.lo[1]; j < b.hi[1]; j++) {
+          double *p = u + aeon_idx(m, b.lo[0], j, k);
+          memcpy(p + to, p + from, row);
+        }
+    }
+  }
+}
+
 aeon_err aeon_exchange_finish(aeon_exchange *ex, aeon_fields *f) {
   if (ex->nlinks) AE_MPI(MPI_Waitall(2 * ex->nlinks, ex->req, MPI_STATUSES_IGNORE));
   if (f->nvar != ex->nvar_total)
     return AE_ERR(AEON_ERR_INTERNAL, "exchange planned for %d variables, given %d", ex->nvar_total, f->nvar);
   for (int i = 0; i < ex->nlinks; i++) copy_box(ex, &ex->link[i].recv, ex->link[i].rbuf, f->data, f->stride, 0);
+  for (int d = 0; d < 3; d++)
+    if (ex->thin[d]) wrap_thin(ex, f, d);
   return AEON_OK;
 }

@@ -7,7 +7,8 @@
 
 #define BC_CHOICES "periodic|symmetry|radiative|dirichlet|robin"
 const aeon_param_decl aeon_mesh_params[] = {
-  {"grid.n", AEON_PT_INT3, "32", 4, 1e6, NULL, "global points per direction (cell centred)", AEON_RESTART_FIXED},
+  {"grid.n", AEON_PT_INT3, "32", 1, 1e6, NULL,
+   "global points per direction (cell centred; at least grid.ghost unless periodic on one rank)", AEON_RESTART_FIXED},
   {"grid.xmin", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "lower corner of the box", AEON_RESTART_FIXED},
   {"grid.xmax", AEON_PT_REAL3, "1", AEON_NORANGE, NULL, "upper corner of the box", AEON_RESTART_FIXED},
   {"grid.ghost", AEON_PT_INT, "3", 3, 8, NULL, "ghost layers on each side of a patch", AEON_RESTART_FIXED},
@@ -71,11 +72,14 @@ aeon_err aeon_mesh_setup_patch(aeon_mesh *m, const aeon_par *par) {
   int g = m->ghost;
   for (int d = 0; d < 3; d++) {
     split(m->N[d], par->dims[d], par->coords[d], &m->n[d], &m->off[d]);
-    if (m->N[d] / par->dims[d] < g)
+    /* A periodic direction on one rank may be thinner than the ghosts: the exchange wraps it (exchange.c). */
+    int wraps = par->dims[d] == 1 && m->bc[2 * d] == AEON_BC_PERIODIC;
+    if (m->N[d] / par->dims[d] < g && !wraps)
       return AE_ERR(AEON_ERR_USER,
                     "grid.n[%d] = %ld is too small for %d ranks in %c with %d ghost layers "
-                    "(each patch needs at least %d points; use fewer ranks in %c via parallel.dims)",
-                    d, m->N[d], par->dims[d], axis[d], g, g, axis[d]);
+                    "(each patch needs at least %d points unless %c is periodic on one rank; "
+                    "use fewer ranks in %c via parallel.dims)",
+                    d, m->N[d], par->dims[d], axis[d], g, g, axis[d], axis[d]);
     m->physical[2 * d] = par->coords[d] == 0 && m->bc[2 * d] != AEON_BC_PERIODIC;
     m->physical[2 * d + 1] = par->coords[d] == par->dims[d] - 1 && m->bc[2 * d + 1] != AEON_BC_PERIODIC;
     m->valid.lo[d] = -g;

@@ -6,7 +6,9 @@
  * in flight at once (started in opposite orders on even and odd ranks, finished
  * in reverse) give exactly what the full exchange gives for their variables and
  * layers and leave every other ghost untouched; bad widths and variable indices
- * are refused with their message. */
+ * are refused with their message. Thin periodic directions (fewer points than
+ * the ghost width, one rank across them: 1 and 2 points) wrap as often as
+ * needed; a thin direction that is split over ranks or not periodic is refused. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +25,7 @@ static int source(const aeon_mesh *m, const int p[3], long g[3], double *sign, i
     long x = m->off[d] + p[d];
     if (x < 0 || x >= m->N[d]) {
       aeon_bc bc = m->bc[2 * d + (x >= m->N[d])];
-      if (bc == AEON_BC_PERIODIC) x = (x + m->N[d]) % m->N[d];
+      if (bc == AEON_BC_PERIODIC) x = (x % m->N[d] + m->N[d]) % m->N[d];
       else if (bc == AEON_BC_SYMMETRY) {
         x = x < 0 ? -1 - x : 2 * m->N[d] - 1 - x;
         *sign *= par[v][d];
@@ -129,7 +131,7 @@ static double full_value(const aeon_mesh *m, const int p[3], int v) {
     g[d] = m->off[d] + p[d];
     if (p[d] >= 0 && p[d] < m->n[d]) continue;
     if (m->physical[side] && m->bc[side] == AEON_BC_SYMMETRY) return SENTINEL;
-    if (!m->physical[side]) g[d] = (g[d] + m->N[d]) % m->N[d];
+    if (!m->physical[side]) g[d] = (g[d] % m->N[d] + m->N[d]) % m->N[d];
   }
   return fval(g[0], g[1], g[2], v);
 }
@@ -273,6 +275,52 @@ static int check_refusals(MPI_Comm comm, const long N[3], const aeon_bc bc[6]) {
   return all;
 }
 
+/* A patch set-up that must be refused with AEON_ERR_USER and the given message (on every rank). */
+static int refused_mesh(MPI_Comm comm, const long N[3], const aeon_bc bc[6], const int dims[3], const char *msg) {
+  aeon_mesh m;
+  aeon_par par;
+  memset(&m, 0, sizeof m);
+  for (int d = 0; d < 3; d++) {
+    m.N[d] = N[d];
+    m.xmax[d] = 1;
+    m.dx[d] = 1.0 / N[d];
+  }
+  m.ghost = 3;
+  memcpy(m.bc, bc, sizeof m.bc);
+  int periodic[3];
+  aeon_mesh_periodicity(&m, periodic);
+  if (aeon_par_create(comm, dims, periodic, N, &par)) {
+    aeon_error_print(stderr, 1);
+    return 1;
+  }
+  aeon_err e = aeon_mesh_setup_patch(&m, &par);
+  int fail = !(e == AEON_ERR_USER && strcmp(aeon_error_message(), msg) == 0);
+  if (fail) fprintf(stderr, "expected refusal \"%s\", got code %d \"%s\"\n", msg, (int)e, aeon_error_message());
+  aeon_error_clear();
+  aeon_par_destroy(&par);
+  int all;
+  MPI_Allreduce(&fail, &all, 1, MPI_INT, MPI_MAX, comm);
+  return all;
+}
+
+/* Thin periodic directions: 1 point in y and 2 in z (periodic box) or 1 in y (mixed box), with ranks along x or z;
+ * then the refusals of a thin direction split over ranks or not periodic. */
+static int check_thin(MPI_Comm comm, int size, const aeon_bc per[6], const aeon_bc mix[6]) {
+  const long Np[3] = {13, 1, 2}, Nm[3] = {13, 1, 12}, Nz[3] = {13, 12, 2};
+  const int alongx[3] = {size, 1, 1}, alongz[3] = {1, 1, size}, alongy[3] = {1, size, 1};
+  int fail = check_case(comm, Np, per, alongx) | check_case(comm, Nm, mix, alongz);
+  fail |= check_plans(comm, Np, per, alongx, 3) | check_plans(comm, Nm, mix, alongz, 3);
+  char msg[256];
+  snprintf(msg, sizeof msg,
+           "grid.n[1] = 1 is too small for %d ranks in y with 3 ghost layers (each patch needs at least 3 points "
+           "unless y is periodic on one rank; use fewer ranks in y via parallel.dims)", size);
+  if (size > 1) fail |= refused_mesh(comm, Nm, mix, alongy, msg);
+  fail |= refused_mesh(comm, Nz, mix, alongx,
+                       "grid.n[2] = 2 is too small for 1 ranks in z with 3 ghost layers (each patch needs at least 3 "
+                       "points unless z is periodic on one rank; use fewer ranks in z via parallel.dims)");
+  return fail;
+}
+
 int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   int size;
@@ -298,6 +346,7 @@ int main(int argc, char **argv) {
     fail |= check_plans(MPI_COMM_WORLD, N4, bcs[b], alongz, 3);
   }
   fail |= check_refusals(MPI_COMM_WORLD, N, mix);
+  fail |= check_thin(MPI_COMM_WORLD, size, per, mix);
   int rank;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   if (rank == 0) printf("%s\n", fail ? "FAIL" : "PASS exchange");

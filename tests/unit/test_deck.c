@@ -28,7 +28,7 @@ static const aeon_param_decl decls[] = {
     {"physics", AEON_PT_ENUM, NULL, AEON_NORANGE, "wave", "physics module", FIXED},
     {"run.t_final", AEON_PT_REAL, "1.0", 0, 1e300, NULL, "final time", CHANGE},
     {"run.max_steps", AEON_PT_INT, "1000000", 0, 1e15, NULL, "step limit", CHANGE},
-    {"grid.n", AEON_PT_INT3, "32", 4, 1000000, NULL, "cells per direction", FIXED},
+    {"grid.n", AEON_PT_INT3, "32", 1, 1000000, NULL, "cells per direction", FIXED},
     {"grid.xmin", AEON_PT_REAL3, "0", AEON_NORANGE, NULL, "lower corner", FIXED},
     {"grid.xmax", AEON_PT_REAL3, "1", AEON_NORANGE, NULL, "upper corner", FIXED},
     {"grid.ghost", AEON_PT_INT, "3", 3, 8, NULL, "ghost cells", FIXED},
@@ -175,7 +175,7 @@ START_TEST(paramset_print_tables) {
   ck_assert_ptr_nonnull(strstr(buf, "range/choices"));
   ck_assert_ptr_nonnull(strstr(buf, "restart"));
   ck_assert_ptr_nonnull(strstr(buf, "(required)"));
-  ck_assert_ptr_nonnull(strstr(buf, "[4, 1e+06]"));
+  ck_assert_ptr_nonnull(strstr(buf, "[1, 1e+06]"));
   ck_assert_ptr_nonnull(strstr(buf, "periodic|symmetry|radiative"));
   ck_assert_ptr_nonnull(strstr(buf, "changeable"));
   ck_assert(strstr(buf, "boundary.xhi") < strstr(buf, "wave.width"));
@@ -187,7 +187,7 @@ START_TEST(paramset_print_tables) {
   aeon_paramset_print(ps, f, 1);
   fclose(f);
   ck_assert_ptr_eq(strstr(buf, "| key | type | default | range/choices | restart | doc |\n| --- |"), buf);
-  ck_assert_ptr_nonnull(strstr(buf, "| `grid.n` | int3 | `32` | [4, 1e+06] | fixed | cells per direction |"));
+  ck_assert_ptr_nonnull(strstr(buf, "| `grid.n` | int3 | `32` | [1, 1e+06] | fixed | cells per direction |"));
   ck_assert_ptr_nonnull(strstr(buf, "periodic\\|symmetry\\|radiative"));
   ck_assert_ptr_nonnull(strstr(buf, "| `physics` | enum | (required) |"));
   free(buf);
@@ -393,7 +393,7 @@ static const bad_case bad_cases[] = {
     {"time: {cfl: 2.5}\n", NULL, "t.yaml:1:13: time.cfl: value 2.5 is out of range [1e-06, 1]"},
     {"time: {cfl: 0}\n", NULL, "time.cfl: value 0 is out of range [1e-06, 1]"},
     {"grid: {ghost: 2}\n", NULL, "grid.ghost: value 2 is out of range [3, 8]"},
-    {"grid: {n: [16, 2, 16]}\n", NULL, "t.yaml:1:16: grid.n: value 2 is out of range [4, 1e+06]"},
+    {"grid: {n: [16, 0, 16]}\n", NULL, "t.yaml:1:16: grid.n: value 0 is out of range [1, 1e+06]"},
     {"wave: {k: [0, -1001, 0]}\n", NULL, "wave.k: value -1001 is out of range [-1000, 1000]"},
     {"boundary: {xlo: open}\n", NULL,
      "t.yaml:1:17: boundary.xlo: expected one of periodic|symmetry|radiative, got 'open'"},

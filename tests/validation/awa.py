@@ -6,7 +6,10 @@ Usage:
                                                  runs of resolution rho, 2 rho, 4 rho ..., and the orders
                                                  log2(e(rho)/e(2 rho)); prints one line "order <o1> <o2> ..."
   awa.py linerr DIR [T]                         error of gamma_zz (linear wave along x) in the snapshot nearest
-                                                 T (default: the last): prints "linerr t L2 max amplitude"
+                                                 T (default: the last): prints "linerr t L2 max amplitude mean
+                                                 wave phase" (amplitude: max |gamma_zz - 1|; mean: the x-average
+                                                 of gamma_zz - 1; wave: the amplitude of its wave mode
+                                                 exp(2 pi i (x - t)/d); phase: that mode's phase error, radians)
   awa.py linorder T DIR1 DIR2 [DIR3 ...]       the same for several resolutions, with the orders
   awa.py growth DIR [COLUMN]                     fit of log(COLUMN) (default max_ham) against t and against
                                                  log t over the second half of the run: prints
@@ -59,7 +62,9 @@ def snapshots(d):
 
 
 def gzz_error(path, amp, wl):
-    """(t, L2, max, amplitude) of gamma_zz - exact in one snapshot of a linear wave along x."""
+    """(t, L2, max, amplitude, mean, wave, phase) of gamma_zz - exact in one snapshot of a linear wave along x:
+    amplitude max |gamma_zz - 1|, mean the average of gamma_zz - 1 (the zero mode), wave and phase the
+    amplitude and phase error of the wave mode (exact: A and 0)."""
     import h5py
     with h5py.File(path) as f:
         t = float(f.attrs["time"])
@@ -69,7 +74,11 @@ def gzz_error(path, amp, wl):
         dx = f["/levels/0/grid"].attrs["dx"]
     exact = 1.0 - amp * np.sin(2 * np.pi * (x - t) / wl)
     e = gzz - exact[None, None, :]
-    return t, math.sqrt(float(np.sum(e**2)) * float(np.prod(dx))), float(np.abs(e).max()), float(np.abs(gzz - 1).max())
+    dev = (gzz - 1).mean(axis=(0, 1))
+    ph = 2 * np.pi * (x - t) / wl
+    s, c = -2 * float(np.mean(dev * np.sin(ph))), 2 * float(np.mean(dev * np.cos(ph)))
+    return (t, math.sqrt(float(np.sum(e**2)) * float(np.prod(dx))), float(np.abs(e).max()), float(np.abs(gzz - 1).max()),
+            float(dev.mean()), math.hypot(s, c), math.atan2(c, s))
 
 
 def linerr(d, t=None):

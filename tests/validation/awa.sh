@@ -3,7 +3,8 @@
 # at rho = 1, 2, 4 (dx = 1/(50 rho)), from the decks inputs/awa_*.yaml, then the tables and figures of
 # docs/validation.md's AwA section (tests/validation/awa.py report -> docs/validation/awa_*.png).
 # Runs (each NAME_rhoR in the runs directory, its exit status in NAME_rhoR.rc):
-#   robust      robust stability: noise 1e-10/rho^2, dt = dx/2, harmonic slicing, to T_RS (1000)
+#   robust      robust stability: noise 1e-10/rho^2, dt = dx/2, harmonic slicing, to T_RS (1000); AwA's 1D
+#               variant (one point in y and z, as every case here); robust_3d: 4 x 4 points in y, z (16x the cost)
 #   lin_x       linear wave A = 1e-8 along x, to T_LIN1D (1000), snapshots of W, gt_zz every t = 1
 #   lin_diag    linear wave, diagonal, to T_LIN2D (100)
 #   gw_x        gauge wave A = 0.01 along x, to T_GW1D (1000) (the deck's bssn.k_hamiltonian: 1)
@@ -14,7 +15,8 @@
 #   gw01_ccz4   the same with CCZ4 (kappa1 = 0.1, kappa3 = 0.5, k_hamiltonian 0)
 #   gw_x_ko, gw01_ko  gw_x_k0 and gw01_bssn with Kreiss-Oliger dissipation 0.1
 # (kappa3 multiplies only shift terms, so it changes nothing at zero shift: no case for it)
-# Not run by ctest (hours at rho = 4); tests/scripts/test_awa.sh is the CI-sized version.
+# Not run by ctest (1D cases, one point in y and z: up to ~25 min at rho = 4 on a shared core; the diagonal
+# ones ~1 h at rho = 2 to t = 100, ~6 h at rho = 4); tests/scripts/test_awa.sh is the CI-sized version.
 #
 # Usage: tests/validation/awa.sh [report] [BUILD_DIR]    (default: build; report: only the report)
 # Environment: AWA_RUNS (default runs/awa), AWA_RHOS ("1 2 4"), AWA_CASES (all of the above),
@@ -43,24 +45,26 @@ line() {
   local every=$((200 * r))           # norms every t = 1 at dt = dx/4
   case $c in
     robust) deck=awa_robust_stability.yaml t=${T_RS:-1000} every=$((100 * r))
+            extra="--set bssn.noise=$("$py" -c "print(1e-10/$r**2)") --set grid.n=[$n1,1,1]" ;;
+    robust_3d) deck=awa_robust_stability.yaml t=${T_RS:-1000} every=$((100 * r))
             extra="--set bssn.noise=$("$py" -c "print(1e-10/$r**2)") --set grid.n=[$n1,4,4]" ;;
     robust_ccz4) deck=awa_robust_stability.yaml t=${T_RS:-1000} every=$((100 * r))
-            extra="--set bssn.noise=$("$py" -c "print(1e-10/$r**2)") --set grid.n=[$n1,4,4] --set bssn.formulation=ccz4" ;;
+            extra="--set bssn.noise=$("$py" -c "print(1e-10/$r**2)") --set grid.n=[$n1,1,1] --set bssn.formulation=ccz4" ;;
     lin_x) deck=awa_linear_wave.yaml t=${T_LIN1D:-1000}
-           extra="--set grid.n=[$n1,4,4] --set output.fields=[W,gt_zz] --set output.fields_every=$every" ;;
-    lin_diag) deck=awa_linear_wave_diag.yaml t=${T_LIN2D:-100} extra="--set grid.n=[$n1,$n1,4]" ;;
-    gw_x) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000} extra="--set grid.n=[$n1,4,4]" ;;
-    gw_diag) deck=awa_gauge_wave_diag.yaml t=${T_GW2D:-100} extra="--set grid.n=[$n1,$n1,4]" ;;
-    gw_x_k0) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000} extra="--set grid.n=[$n1,4,4] --set bssn.k_hamiltonian=0" ;;
-    gw01_bssn) deck=awa_gauge_wave.yaml t=${T_GW01:-1000} extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1" ;;
+           extra="--set grid.n=[$n1,1,1] --set output.fields=[W,gt_zz] --set output.fields_every=$every" ;;
+    lin_diag) deck=awa_linear_wave_diag.yaml t=${T_LIN2D:-100} extra="--set grid.n=[$n1,$n1,1]" ;;
+    gw_x) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000} extra="--set grid.n=[$n1,1,1]" ;;
+    gw_diag) deck=awa_gauge_wave_diag.yaml t=${T_GW2D:-100} extra="--set grid.n=[$n1,$n1,1]" ;;
+    gw_x_k0) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000} extra="--set grid.n=[$n1,1,1] --set bssn.k_hamiltonian=0" ;;
+    gw01_bssn) deck=awa_gauge_wave.yaml t=${T_GW01:-1000} extra="--set grid.n=[$n1,1,1] --set bssn.wave_amplitude=0.1" ;;
     gw01_k0) deck=awa_gauge_wave.yaml t=${T_GW01:-1000}
-             extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1 --set bssn.k_hamiltonian=0" ;;
+             extra="--set grid.n=[$n1,1,1] --set bssn.wave_amplitude=0.1 --set bssn.k_hamiltonian=0" ;;
     gw_x_ko) deck=awa_gauge_wave.yaml t=${T_GW1D:-1000}
-             extra="--set grid.n=[$n1,4,4] --set bssn.dissipation=0.1 --set bssn.k_hamiltonian=0" ;;
+             extra="--set grid.n=[$n1,1,1] --set bssn.dissipation=0.1 --set bssn.k_hamiltonian=0" ;;
     gw01_ko) deck=awa_gauge_wave.yaml t=${T_GW01:-1000}
-             extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1 --set bssn.dissipation=0.1" ;;
+             extra="--set grid.n=[$n1,1,1] --set bssn.wave_amplitude=0.1 --set bssn.dissipation=0.1" ;;
     gw01_ccz4) deck=awa_gauge_wave.yaml t=${T_GW01:-1000}
-               extra="--set grid.n=[$n1,4,4] --set bssn.wave_amplitude=0.1 --set bssn.formulation=ccz4 --set bssn.k_hamiltonian=0" ;;
+               extra="--set grid.n=[$n1,1,1] --set bssn.wave_amplitude=0.1 --set bssn.formulation=ccz4 --set bssn.k_hamiltonian=0" ;;
     *) echo "awa.sh: unknown case $c" >&2; return 1 ;;
   esac
   echo "$c $r inputs/$deck --set run.t_final=$t --set output.norms_every=$every $extra"

@@ -107,18 +107,27 @@ def report(root, outdir):
         for t in times:
             vals = [linerr(d, t)[1] for _, d in rs]
             md.append(f"| {t:g} | " + " | ".join(fmt(v) for v in vals) + " | " + ", ".join(fo(o) for o in orders(vals)) + " |")
+        md.append("\nPhase error of the wave mode (radians; the x-average of gamma_zz - 1 left out):\n")
+        md.append("| t | " + " | ".join(f"rho = {r}" for r, _ in rs) + " | orders |")
+        md.append("| --- " * (len(rs) + 2) + "|")
+        for t in (1, 10, 100, 1000):
+            got = [linerr(d, t) for _, d in rs]
+            vals = [abs(g[6]) if abs(g[0] - t) < 0.5 else float("nan") for g in got]
+            md.append(f"| {t:g} | " + " | ".join(fmt(v) for v in vals) + " | " + ", ".join(fo(o) for o in orders(vals)) + " |")
         fig, ax = plt.subplots(1, 2, figsize=(11, 4.2))
-        md.append("\nAmplitude max |gamma_zz - 1| relative to A:\n")
+        md.append("\nAmplitude max |gamma_zz - 1| relative to A, and its parts (wave mode, x-average):\n")
         for r, d in rs:
             amp = float(param(d, "bssn.wave_amplitude"))
             wl = float(param(d, "bssn.wave_length", "1"))
             res = np.array([gzz_error(p, amp, wl) for p in snapshots(d)])
-            ax[0].plot(res[:, 0], res[:, 3] / amp, label=f"rho = {r}")
-            ax[1].semilogy(res[:, 0], res[:, 1] * r**4, label=f"rho = {r}")
+            line = ax[0].plot(res[:, 0], res[:, 3] / amp, label=f"rho = {r}: max |gamma_zz - 1|")[0]
+            ax[0].plot(res[:, 0], res[:, 5] / amp, "--", color=line.get_color(), label=f"rho = {r}: wave mode")
+            ax[1].semilogy(res[:, 0], np.abs(res[:, 6]) * r**4, label=f"rho = {r}")
             md.append(f"- rho = {r}: t = {res[-1, 0]:g}, amplitude {res[-1, 3] / amp:.6f} A "
-                      f"(at t = 0: {res[0, 3] / amp:.6f} A), L2 error {res[-1, 1]:.3e}")
-        ax[0].set_xlabel("t"), ax[0].set_ylabel("max |gamma_zz - 1| / A"), ax[0].legend()
-        ax[1].set_xlabel("t"), ax[1].set_ylabel(r"L2 error of gamma_zz $\times \rho^4$"), ax[1].legend()
+                      f"(at t = 0: {res[0, 3] / amp:.6f} A), wave mode {res[-1, 5] / amp:.6f} A, x-average "
+                      f"{res[-1, 4] / amp:+.3e} A, L2 error {res[-1, 1]:.3e}")
+        ax[0].set_xlabel("t"), ax[0].set_ylabel("amplitude / A"), ax[0].legend()
+        ax[1].set_xlabel("t"), ax[1].set_ylabel(r"phase error of the wave mode $\times \rho^4$"), ax[1].legend()
         fig.suptitle("AwA linear wave along x")
         fig.tight_layout()
         fig.savefig(os.path.join(outdir, "awa_lin_x.png"), dpi=110)
