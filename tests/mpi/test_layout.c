@@ -37,22 +37,29 @@ static void fill(const aeon_array *a) {
 }
 
 /* Returns the number of points of an array's box not holding fval bit for bit (summed over ranks). */
-static long count_wrong(const aeon_array *a, const char *what) {
+static long count_wrong_perm(const aeon_array *a, const int *perm, const char *what) {
   const aeon_box *b = &a->box;
   long bad = 0;
   for (int v = 0; v < a->nvar; v++)
     for (int k = b->lo[2]; k < b->hi[2]; k++)
       for (int j = b->lo[1]; j < b->hi[1]; j++)
         for (int i = b->lo[0]; i < b->hi[0]; i++) {
-          double got = *aeon_array_at(a, v, i, j, k);
-          if (!bits_equal(got, fval(i, j, k, v)) && bad++ < 3)
+          const int q[3] = {i, j, k};
+          int p[3] = {i, j, k};
+          if (perm)
+            for (int c = 0; c < 3; c++) p[perm[c]] = q[c];
+          double got = *aeon_array_at(a, v, i, j, k), want = fval(p[0], p[1], p[2], v);
+          if (!bits_equal(got, want) && bad++ < 3)
             fprintf(stderr, "rank %d %s: (%d,%d,%d) var %d holds %.17g, want %.17g\n", rank, what, i, j, k, v, got,
-                    fval(i, j, k, v));
+                    want);
         }
   long all;
   MPI_Allreduce(&bad, &all, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
   return all;
 }
+
+/* The points of a (in a's own coordinates) that do not hold fval of the same global index. */
+static long count_wrong(const aeon_array *a, const char *what) { return count_wrong_perm(a, NULL, what); }
 
 static int ok(aeon_err e) {
   if (e) aeon_error_print(stderr, 1);
@@ -72,9 +79,11 @@ static int make_mesh(const long N[3], int zdims, aeon_mesh *m, aeon_par *par) {
   return ok(aeon_par_create(MPI_COMM_WORLD, dims, periodic, N, par)) && ok(aeon_mesh_setup_patch(m, par));
 }
 
-/* Moves a's data to layout `to` and back into b (reset to the sentinel first); checks both ends. */
-static void round_trip(const char *name, const aeon_layout *block, const aeon_layout *to, const aeon_fields *fa,
-                       aeon_fields *fb, const aeon_mesh *m) {
+/* Moves a's data to layout `to` and back into b (reset to the sentinel first); checks both ends. With perm,
+ * to's axis c is the block's axis perm[c] (a permuted redistribution): the point q of `to` must hold the block's
+ * point p with p[perm[c]] = q[c]. */
+static void round_trip_with(const char *name, const aeon_layout *block, const aeon_layout *to, const int *perm,
+                            const aeon_fields *fa, aeon_fields *fb, const aeon_mesh *m) {
   for (size_t p = 0; p < fb->stride * NVAR; p++) fb->data[p] = SENTINEL;
   aeon_box tb = aeon_layout_my_box(to);
   double *mid = NULL;
@@ -82,70 +91,46 @@ static void round_trip(const char *name, const aeon_layout *block, const aeon_la
   aeon_array src = aeon_array_of_fields(m, (aeon_fields *)fa), dst = aeon_array_of_fields(m, fb);
   aeon_array slab = aeon_array_compact(to, NVAR, mid);
   aeon_redist *there = NULL, *back = NULL;
-  CHECK(ok(aeon_redist_create(block, to, NVAR, &there)) && ok(aeon_redist_create(to, block, NVAR, &back)),
-        "%s: plans", name);
+  int inv[3] = {0, 1, 2};
+  if (perm)
+    for (int c = 0; c < 3; c++) inv[perm[c]] = c;
+  aeon_err e1 = perm ? aeon_redist_create_perm(block, to, perm, NVAR, &there)
+                     : aeon_redist_create(block, to, NVAR, &there);
+  aeon_err e2 = perm ? aeon_redist_create_perm(to, block, inv, NVAR, &back)
+                     : aeon_redist_create(to, block, NVAR, &back);
+  CHECK(ok(e1) && ok(e2), "%s: plans", name);
   if (there && back) {
     CHECK(ok(aeon_redist_apply(there, &src, &slab)), "%s: apply there", name);
-    long wrong = count_wrong(&slab, name);
+    long wrong = count_wrong_perm(&slab, perm, name);
     CHECK(wrong == 0, "%s: %ld points at the wrong global index", name, wrong);
     CHECK(ok(aeon_redist_apply(back, &slab, &dst)), "%s: apply back", name);
     int same = memcmp(fa->data, fb->data, sizeof(double) * fa->stride * NVAR) == 0, all;
     MPI_Allreduce(&same, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     CHECK(all, "%s: round trip is not bit-exact (or touched ghosts/padding)", name);
+    aeon_redist_info in = aeon_redist_get_info(there);
     if (rank == 0)
-      printf("round trip block -> %-28s -> block: %d owners, %ld wrong, %s\n", name, aeon_layout_owners(to), wrong,
-             all ? "bit-exact" : "DIFFERENT");
+      printf("round trip block -> %-28s -> block: %d owners, sent %ld on rank 0, %ld wrong, %s\n", name,
+             aeon_layout_owners(to), in.sent, wrong, all ? "bit-exact" : "DIFFERENT");
   }
   aeon_redist_destroy(there);
   aeon_redist_destroy(back);
   aeon_mem_free(mid);
 }
 
-/* Block -> slabs of the box with its axes permuted (to's axis c is the block's perm[c]) -> block, checked as
- * round_trip does: the slab array's point q holds the value of the block's point p with p[perm[c]] = q[c]. */
+static void round_trip(const char *name, const aeon_layout *block, const aeon_layout *to, const aeon_fields *fa,
+                       aeon_fields *fb, const aeon_mesh *m) {
+  round_trip_with(name, block, to, NULL, fa, fb, m);
+}
+
+/* Block -> slabs of the box with its axes permuted (to's axis c is the block's perm[c]) -> block. */
 static void round_trip_perm(const int perm[3], const aeon_layout *block, const aeon_fields *fa, aeon_fields *fb,
                             const aeon_mesh *m) {
   const long Np[3] = {m->N[perm[0]], m->N[perm[1]], m->N[perm[2]]};
-  int inv[3];
-  for (int c = 0; c < 3; c++) inv[perm[c]] = c;
   aeon_layout *to = NULL;
+  char name[48];
+  snprintf(name, sizeof name, "axes (%d,%d,%d) slabs", perm[0], perm[1], perm[2]);
   CHECK(ok(aeon_layout_slabs(MPI_COMM_WORLD, Np, 2, &to)), "permuted slabs");
-  for (size_t p = 0; p < fb->stride * NVAR; p++) fb->data[p] = SENTINEL;
-  aeon_box tb = aeon_layout_my_box(to);
-  double *mid = NULL;
-  aeon_mem_alloc(sizeof(double) * (size_t)(aeon_box_size(&tb) * NVAR + 1), (void **)&mid);
-  aeon_array src = aeon_array_of_fields(m, (aeon_fields *)fa), dst = aeon_array_of_fields(m, fb);
-  aeon_array slab = aeon_array_compact(to, NVAR, mid);
-  aeon_redist *there = NULL, *back = NULL;
-  CHECK(ok(aeon_redist_create_perm(block, to, perm, NVAR, &there)) &&
-            ok(aeon_redist_create_perm(to, block, inv, NVAR, &back)),
-        "perm (%d,%d,%d): plans", perm[0], perm[1], perm[2]);
-  if (there && back) {
-    CHECK(ok(aeon_redist_apply(there, &src, &slab)), "perm: apply there");
-    long bad = 0, wrong;
-    for (int v = 0; v < NVAR; v++)
-      for (int k = tb.lo[2]; k < tb.hi[2]; k++)
-        for (int j = tb.lo[1]; j < tb.hi[1]; j++)
-          for (int i = tb.lo[0]; i < tb.hi[0]; i++) {
-            const int q[3] = {i, j, k};
-            int p[3];
-            for (int c = 0; c < 3; c++) p[perm[c]] = q[c];
-            bad += !bits_equal(*aeon_array_at(&slab, v, i, j, k), fval(p[0], p[1], p[2], v));
-          }
-    MPI_Allreduce(&bad, &wrong, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
-    CHECK(wrong == 0, "perm (%d,%d,%d): %ld points at the wrong index", perm[0], perm[1], perm[2], wrong);
-    CHECK(ok(aeon_redist_apply(back, &slab, &dst)), "perm: apply back");
-    int same = memcmp(fa->data, fb->data, sizeof(double) * fa->stride * NVAR) == 0, all;
-    MPI_Allreduce(&same, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    CHECK(all, "perm (%d,%d,%d): round trip is not bit-exact (or touched ghosts/padding)", perm[0], perm[1], perm[2]);
-    aeon_redist_info in = aeon_redist_get_info(there);
-    if (rank == 0)
-      printf("round trip block -> axes (%d,%d,%d) slabs -> block: sent %ld on rank 0, %ld wrong, %s\n", perm[0],
-             perm[1], perm[2], in.sent, wrong, all ? "bit-exact" : "DIFFERENT");
-  }
-  aeon_redist_destroy(there);
-  aeon_redist_destroy(back);
-  aeon_mem_free(mid);
+  if (to) round_trip_with(name, block, to, perm, fa, fb, m);
   aeon_layout_destroy(to);
 }
 
