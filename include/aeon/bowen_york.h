@@ -157,6 +157,12 @@ aeon_err aeon_by_warm_load(aeon_by *by, aeon_tiers *tiers, const char *dir, aeon
 aeon_err aeon_by_warm_store(aeon_by *by, aeon_tiers *tiers, const char *dir, const aeon_by_result *res,
                             const aeon_by_warm *w, aeon_receipts *log);
 
+/* Room for a warm-start receipt's detail. */
+#define AEON_BY_WARM_DETAIL 192
+/* Writes the warm-start receipt's detail (key, exact/nearby, cold, now, saved) into buf; returns 0 (and "") when
+ * w did not match (a cold start: no receipt). */
+int aeon_by_warm_detail(const aeon_by_warm *w, const aeon_by_result *res, char *buf, size_t cap);
+
 /* The centre of the robin fall-off: the mass-weighted centre of the punctures. */
 void aeon_by_origin(int n, const aeon_by_puncture *p, double origin[3]);
 

@@ -26,6 +26,10 @@ typedef struct aeon_phys_setup {
   const char *const *analysis_names; /* their names (owned by the module, valid until destroy) */
   double rad_extrap;     /* > 0: radiative faces add the non-radiating part k / r^rad_extrap of each variable's rhs,
                           * measured at the nearest interior point (aeon_boundary_set_extrap); 0 (default): plain */
+  int receipt_kind;      /* > 0: a receipt of what create did (e.g. a warm start of its initial data), which the run
+                          * appends to its log once the log exists (rank 0); 0 (default): none */
+  char receipt[200];     /* its detail */
+  double receipt_wall;   /* its wall time in seconds */
 } aeon_phys_setup;
 
 /* Most values a module's analysis op may write per call. */

@@ -225,6 +225,8 @@ static aeon_err bssn_create(const aeon_deck *deck, const aeon_mesh *m, aeon_phys
   if (!b->id) return AE_ERR(AEON_ERR_INTERNAL, "bssn.initial_data: unknown kind");
   AE_CHK(check_choices(deck, m, b));
   if (b->id->create) AE_CHK(b->id->create(deck, m, &b->idctx));
+  if (b->id->receipt)
+    setup->receipt_kind = b->id->receipt(b->idctx, setup->receipt, sizeof setup->receipt, &setup->receipt_wall);
   if (b->c.lapse == BSSN_LAPSE_1LOG) setup->vars[BSSN_ALPHA].rad_speed = setup->vars[BSSN_K].rad_speed = sqrt(2.0);
   setup->rad_extrap = aeon_deck_real(deck, "bssn.rad_power");
   AE_CHK(aeon_mem_alloc(sizeof(int[3]) * BSSN_NVAR, (void **)&b->parity));

@@ -36,6 +36,8 @@ typedef struct bssn_id_ops {
   void (*destroy)(void *ctx);
   /* The ADM data at time t and point x (global coordinates). */
   void (*point)(const void *ctx, double t, const double x[3], bssn_adm *out);
+  /* Optional: a receipt of what create did (kind, detail, wall) for the run's log; returns 0 for none. */
+  int (*receipt)(const void *ctx, char *detail, size_t cap, double *wall);
 } bssn_id_ops;
 
 /* The kinds built in (id_list.c), NULL-terminated. */

@@ -29,6 +29,8 @@ typedef struct by_ctx {
   double *u; /* the global solution */
   int lapse_one;
   int warm; /* bssn.by_warm_start: auto */
+  char receipt[AEON_BY_WARM_DETAIL]; /* the warm start's receipt detail (rank 0; "" after a cold start) */
+  double receipt_wall;               /* the solve's wall time */
 } by_ctx;
 
 static const aeon_param_decl by_params[] = {
@@ -57,7 +59,7 @@ static void by_destroy(void *ctxv) {
 }
 
 /* The solve, from a stored u when c->warm (a tier store of its own on rank 0; the file in the cache directory). */
-static aeon_err solve_warm(aeon_by *by, const by_ctx *c, aeon_by_result *r, aeon_by_warm *w) {
+static aeon_err solve_warm(aeon_by *by, by_ctx *c, aeon_by_result *r, aeon_by_warm *w) {
   memset(w, 0, sizeof *w);
   if (!c->warm) return aeon_by_solve(by, r);
   int rank;
@@ -72,6 +74,8 @@ static aeon_err solve_warm(aeon_by *by, const by_ctx *c, aeon_by_result *r, aeon
   if (!e) e = aeon_by_warm_store(by, tiers, dir, r, w, NULL);
   aeon_tiers_destroy(tiers);
   if (e) return aeon_error_trace(e, __FILE__, __LINE__, __func__);
+  aeon_by_warm_detail(w, r, c->receipt, sizeof c->receipt); /* the run's log records it (by_receipt) */
+  c->receipt_wall = r->seconds;
   if (rank == 0)
     printf("bowen_york: warm start %s %s: %d Newton steps, %ld Krylov iterations (cold: %lld, %lld)\n",
            w->match == 2 ? "exact" : w->match ? "nearby" : "none stored for", w->key, r->newton_its, r->ksp_its,
@@ -136,6 +140,15 @@ static void by_point(const void *ctxv, double t, const double x[3], bssn_adm *ou
   out->alpha = c->lapse_one ? 1.0 : 1.0 / psi2;
 }
 
+/* The warm start's receipt for the run's log (none after a cold start or without bssn.by_warm_start). */
+static int by_receipt(const void *ctx, char *detail, size_t cap, double *wall) {
+  const by_ctx *c = ctx;
+  if (!c->receipt[0]) return 0;
+  snprintf(detail, cap, "%s", c->receipt);
+  *wall = c->receipt_wall;
+  return AEON_RCPT_WARM_START;
+}
+
 const bssn_id_ops bssn_id_bowen_york = {
     .name = "bowen_york",
     .doc = "Bowen-York punctures with momenta and spins (bssn.bowen_york), the Hamiltonian constraint solved on the "
@@ -147,4 +160,5 @@ const bssn_id_ops bssn_id_bowen_york = {
     .create = by_create,
     .destroy = by_destroy,
     .point = by_point,
+    .receipt = by_receipt,
 };

@@ -128,13 +128,19 @@ static aeon_err keep(aeon_by *by, aeon_tiers *tiers, const char *dir, const aeon
     AE_CHK(aeon_tiers_blob_put(tiers, 1, key, &d, g, sizeof(double) * npts));
     if (path[0]) aeon_tiers_blob_save(tiers, key, path); /* a failed write only warns */
   }
-  if (w->match && log)
-    AE_CHK(aeon_receipts_append(log, AEON_RCPT_WARM_START, 0, 0, 0, res->seconds,
-                                "%s %s: cold %lld/%lld now %d/%ld saved %lld/%lld", key,
-                                w->match == 2 ? "exact" : "nearby", (long long)w->cold[0], (long long)w->cold[1],
-                                res->newton_its, res->ksp_its, (long long)(w->cold[0] - res->newton_its),
-                                (long long)(w->cold[1] - res->ksp_its)));
+  char detail[AEON_BY_WARM_DETAIL];
+  if (aeon_by_warm_detail(w, res, detail, sizeof detail) && log)
+    AE_CHK(aeon_receipts_append(log, AEON_RCPT_WARM_START, 0, 0, 0, res->seconds, "%s", detail));
   return AEON_OK;
+}
+
+int aeon_by_warm_detail(const aeon_by_warm *w, const aeon_by_result *res, char *buf, size_t cap) {
+  if (cap) buf[0] = '\0';
+  if (!w->match) return 0;
+  snprintf(buf, cap, "%s %s: cold %lld/%lld now %d/%ld saved %lld/%lld", w->key, w->match == 2 ? "exact" : "nearby",
+           (long long)w->cold[0], (long long)w->cold[1], res->newton_its, res->ksp_its,
+           (long long)(w->cold[0] - res->newton_its), (long long)(w->cold[1] - res->ksp_its));
+  return 1;
 }
 
 aeon_err aeon_by_warm_store(aeon_by *by, aeon_tiers *tiers, const char *dir, const aeon_by_result *res,

@@ -107,10 +107,11 @@ static aeon_err create_module(aeon_sim *s) {
   aeon_level *L = &s->lev[0];
   memcpy(L->vars, p->vars, sizeof(aeon_field_desc) * (size_t)p->nvar);
   if (p->naux) memcpy(L->aux, p->aux, sizeof(aeon_field_desc) * (size_t)p->naux);
-  aeon_phys_setup setup = {L->vars, p->nvar, L->aux, p->naux, {0, 0, 0}, 0, NULL, 0};
+  aeon_phys_setup setup = {.vars = L->vars, .nvar = p->nvar, .aux = L->aux, .naux = p->naux};
   AE_CHK(p->create(s->deck, &L->mesh, &setup, &s->self));
   memcpy(s->origin, setup.origin, sizeof s->origin);
   s->rad_extrap = setup.rad_extrap;
+  s->mod_setup = setup;
   if (setup.nanalysis < 0 || setup.nanalysis > AEON_MAX_ANALYSIS || (setup.nanalysis && !p->analysis) ||
       (setup.nanalysis && !setup.analysis_names))
     return AE_ERR(AEON_ERR_INTERNAL, "physics '%s' announces %d analysis values (0 to %d, with an op and names)",
@@ -167,6 +168,10 @@ aeon_err aeon_sim_create(MPI_Comm comm, const char *text, size_t len, const char
   if (!s->opt.no_files) AE_CHK(aeon_par_agree(comm, aeon_sim_output_open(s, s->restarted)));
   if (!s->opt.quiet) AE_CHK(aeon_par_report(&s->par, s->log));
   aeon_sim_receipt(s, AEON_RCPT_RUN_START, "%s on %d ranks from step %ld", name, s->par.size, s->step);
+  const aeon_phys_setup *ms = &s->mod_setup; /* a receipt the module made before the log existed */
+  if (ms->receipt_kind > 0 && s->receipts)
+    AE_CHK(aeon_receipts_append(s->receipts, (aeon_receipt_kind)ms->receipt_kind, s->step, s->t, s->dt, ms->receipt_wall,
+                                "%s", ms->receipt));
   AE_CHK(aeon_par_agree(comm, aeon_sim_spectral_setup(s)));
   s->rcpt_file_ok = !s->opt.no_files;
   return AEON_OK;

@@ -55,6 +55,7 @@ struct aeon_sim {
   int nlevels;
   double origin[3];                       /* centre of the radiative and Robin conditions (from the module) */
   double rad_extrap;                      /* power of the radiative faces' non-radiating part (from the module) */
+  aeon_phys_setup mod_setup;              /* what the module's create reported (its receipt goes into the log) */
   const aeon_physics_ops *phys;
   void *self;
   const aeon_rk_method *rk;

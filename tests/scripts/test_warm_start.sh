@@ -2,7 +2,7 @@
 # Warm starts of puncture data across runs (elliptic.warm_start: auto; docs/bowen_york.md), CI-sized: the
 # calibration binary at 24^3 on 2 ranks with a private cache directory (AEON_CACHE_DIR). A first run is cold and
 # writes DIR/warm/KEY.blob; a second run of the same deck reuses it (0 Newton steps, an "exact" warm-start receipt,
-# the same ADM mass), and so does a BSSN run of the same data (bssn.by_warm_start: auto); a nearby deck (other
+# the same ADM mass), and so does a BSSN run of the same data (bssn.by_warm_start: auto, its warm-start receipt in the run's log); a nearby deck (other
 # momenta) starts from it and takes fewer Krylov iterations than its cold solve, with the same masses to 1e-8; a
 # blob with a flipped payload byte and one of another box under this key are each warned about and ignored (a
 # cold start); elliptic.warm_start_dir moves the file; off (the default) writes nothing and prints no warm-start
@@ -34,6 +34,10 @@ run 2 run "$src/inputs/bowen_york_puncture.yaml" --quiet --set grid.n=24 --set g
   --set "bssn.bowen_york=$list" --set bssn.by_warm_start=auto --set run.t_final=0.01 --set output.dir=bssn \
   > bssn.log 2>&1 && grep -q "warm start exact by.n2.24x24x24.*: 0 Newton steps" bssn.log &&
   ok "BSSN initial data: the same store (bssn.by_warm_start)" || { bad "BSSN warm start"; cat bssn.log; }
+"$aeon" inspect "$(ls bssn/checkpoints/chk_*.h5 | tail -1)" --all > bssn.inspect 2>&1 &&
+  grep -E "warm-start +step 0 " bssn.inspect | grep -q "by.n2.24x24x24.* exact: cold $(fig cold.log newton)/" &&
+  ok "BSSN run: the warm-start receipt is in the run's log (aeon inspect)" ||
+  { bad "BSSN run: no warm-start receipt in its checkpoint"; grep -i -E "warm|run-start" bssn.inspect; }
 solve --set "$near" > near.log 2>&1 && grep -q "warm start: nearby match" near.log &&
   grep -q "warm-start.*nearby" near.log || { bad "nearby warm start"; cat near.log; }
 AEON_CACHE_DIR=$work/offcache run 2 solve "$bin" --set grid.n=24 --set "$near" > nearcold.log 2>&1 ||
