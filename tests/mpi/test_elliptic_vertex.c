@@ -251,13 +251,11 @@ int main(int argc, char **argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   double t0 = MPI_Wtime();
-  test_orders();
-  test_factors();
-  test_fmg_dirichlet();
-  test_bad_input();
-  int all;
-  MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-  if (rank == 0) printf("%s (%d failures) in %.1f s\n", all ? "FAILED" : "OK", all, MPI_Wtime() - t0);
+  const aeon_named_test tests[] = {{"orders", test_orders},
+                                   {"factors", test_factors},
+                                   {"fmg_dirichlet", test_fmg_dirichlet},
+                                   {"bad_input", test_bad_input}};
+  int rc = run_named(tests, (int)(sizeof tests / sizeof tests[0]), t0);
   MPI_Finalize();
-  return all != 0;
+  return rc;
 }
