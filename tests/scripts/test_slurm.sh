@@ -107,7 +107,11 @@ wait_for() {
   bad "$what: not within $((n / 5)) s"
   return 1
 }
-running_with_rows() { [ "$(jstate $1 JobState)" = RUNNING ] && [ "$(rows $2 | wc -l)" -ge 3 ]; }
+# Slurm may show a started job as CONFIGURING for a while (until its node reports it ready): the rows
+# written by aeon are the proof that it runs.
+running_with_rows() {
+  case $(jstate $1 JobState) in RUNNING | CONFIGURING) [ "$(rows $2 | wc -l)" -ge 3 ] ;; *) return 1 ;; esac
+}
 pending_after_requeue() { [ "$(jstate $1 JobState)" = PENDING ] && [ "$(jstate $1 Restarts)" = 1 ]; }
 ended() { case $(jstate $1 JobState) in COMPLETED | FAILED | CANCELLED | TIMEOUT) return 0 ;; esac; return 1; }
 
@@ -126,6 +130,9 @@ if wait_for "job $j running with norms rows" 120 running_with_rows $j runA; then
       { bad "job $j: log after the signal"; cat jobA.out; }
     end=$((s + 10))
     deck $end # the continued job ends 10 steps after the stop
+    # slurmd revokes the old credential of job $j at the requeue and refuses ("Job credential revoked")
+    # a new one made within the same second (the 120 s requeue delay normally covers this): wait 2 s.
+    sleep 2
     scontrol update JobId=$j StartTime=now
     if wait_for "requeued job $j finished" 120 ended $j; then
       st=$(jstate $j JobState) ex=$(jstate $j ExitCode)
