@@ -134,23 +134,46 @@ static void round_trip_perm(const int perm[3], const aeon_layout *block, const a
   aeon_layout_destroy(to);
 }
 
+/* A mesh of N points, source and target fields (the source filled, the target all sentinel) and the mesh's layout:
+ * what the round-trip tests start from. */
+typedef struct rt_fixture {
+  aeon_mesh m;
+  aeon_par par;
+  aeon_fields fa, fb;
+  aeon_layout *block;
+} rt_fixture;
+
+static int rt_setup(const long N[3], rt_fixture *F) {
+  if (!make_mesh(N, 1, &F->m, &F->par)) {
+    CHECK(0, "mesh");
+    return 0;
+  }
+  aeon_fields_create(&F->m, NVAR, &F->fa);
+  aeon_fields_create(&F->m, NVAR, &F->fb);
+  for (size_t p = 0; p < F->fa.stride * NVAR; p++) F->fa.data[p] = SENTINEL;
+  aeon_array a = aeon_array_of_fields(&F->m, &F->fa);
+  fill(&a);
+  F->block = NULL;
+  CHECK(ok(aeon_layout_from_mesh(&F->m, &F->block)), "layout from mesh");
+  return 1;
+}
+
+static void rt_teardown(rt_fixture *F) {
+  aeon_layout_destroy(F->block);
+  aeon_fields_destroy(&F->fa);
+  aeon_fields_destroy(&F->fb);
+  aeon_par_destroy(&F->par);
+}
+
 /* Block <-> slabs (3 directions), an explicit slab split, agglomerated layouts. */
 static void test_round_trips(void) {
   const long N[3] = {14, 10, 6};
-  aeon_mesh m;
-  aeon_par par;
-  if (!make_mesh(N, 1, &m, &par)) {
-    CHECK(0, "mesh");
-    return;
-  }
-  aeon_fields fa, fb;
-  aeon_fields_create(&m, NVAR, &fa);
-  aeon_fields_create(&m, NVAR, &fb);
-  for (size_t p = 0; p < fa.stride * NVAR; p++) fa.data[p] = SENTINEL;
-  aeon_array a = aeon_array_of_fields(&m, &fa);
-  fill(&a);
-  aeon_layout *block = NULL, *to = NULL;
-  CHECK(ok(aeon_layout_from_mesh(&m, &block)), "layout from mesh");
+  rt_fixture F;
+  if (!rt_setup(N, &F)) return;
+  const aeon_layout *block = F.block;
+  aeon_fields *fa = &F.fa, *fb = &F.fb;
+  const aeon_mesh *m = &F.m;
+  aeon_layout *to = NULL;
   CHECK(aeon_layout_owners(block) == size, "mesh layout: %d owners on %d ranks", aeon_layout_owners(block), size);
   char name[64];
   for (int dir = 0; dir < 3; dir++) {
@@ -169,38 +192,35 @@ static void test_round_trips(void) {
           "slabs_local %d equals slabs", dir);
     aeon_layout_destroy(same);
     snprintf(name, sizeof name, "slabs along %c", "xyz"[dir]);
-    round_trip(name, block, to, &fa, &fb, &m);
+    round_trip(name, block, to, fa, fb, m);
     aeon_layout_destroy(to);
   }
   /* an explicit, uneven slab split along z: rank r gets the mesh-style share */
   long q = N[2] / size, rem = N[2] % size, start = rank * q + (rank < rem ? rank : rem);
   CHECK(ok(aeon_layout_slabs_local(MPI_COMM_WORLD, N, 2, q + (rank < rem), start, &to)), "explicit slabs");
-  round_trip("explicit slabs along z", block, to, &fa, &fb, &m);
+  round_trip("explicit slabs along z", block, to, fa, fb, m);
   aeon_layout_destroy(to);
   /* two owners (ranks 0 and size-1) */
   aeon_box two = {{0, 0, 0}, {0, 0, 0}};
   if (rank == 0 || rank == size - 1) two = (aeon_box){{rank ? 5 : 0, 0, 0}, {rank || size == 1 ? 14 : 5, 10, 6}};
   CHECK(ok(aeon_layout_create(MPI_COMM_WORLD, N, &two, 0, &to)), "two-owner layout");
-  round_trip("two owners", block, to, &fa, &fb, &m);
+  round_trip("two owners", block, to, fa, fb, m);
   aeon_layout_destroy(to);
   /* the agglomerated coarse layout at the fine resolution: N/2 is odd, so one owner */
   aeon_layout *coarse = NULL;
   CHECK(ok(aeon_layout_coarsen(block, 1, &coarse)) && ok(aeon_layout_refine(coarse, &to)), "refine(coarsen)");
   CHECK(aeon_layout_owners(to) == 1, "refine(coarsen) of 14x10x6: %d owners", aeon_layout_owners(to));
-  round_trip("refine(coarsen(block))", block, to, &fa, &fb, &m);
+  round_trip("refine(coarsen(block))", block, to, fa, fb, m);
   aeon_layout_destroy(to);
   aeon_layout_destroy(coarse);
   static const int perms[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
-  for (int p = 0; p < 6; p++) round_trip_perm(perms[p], block, &fa, &fb, &m);
+  for (int p = 0; p < 6; p++) round_trip_perm(perms[p], block, fa, fb, m);
   const int notperm[3] = {0, 0, 2};
   aeon_redist *bad = NULL;
   aeon_err e = aeon_redist_create_perm(block, block, notperm, 1, &bad);
   CHECK(e == AEON_ERR_USER && strstr(aeon_error_message(), "not a permutation") && !bad, "perm (0,0,2) refused");
   aeon_error_clear();
-  aeon_layout_destroy(block);
-  aeon_fields_destroy(&fa);
-  aeon_fields_destroy(&fb);
-  aeon_par_destroy(&par);
+  rt_teardown(&F);
 }
 
 /* Pieces big enough to travel in several messages (about 2 MiB each, cut at z planes): on 2 ranks the x-split blocks
@@ -209,36 +229,22 @@ static void test_round_trips(void) {
 static void test_many_messages(void) {
   if (size > 2) return;
   const long N[3] = {96, 64, 64};
-  aeon_mesh m;
-  aeon_par par;
-  if (!make_mesh(N, 1, &m, &par)) {
-    CHECK(0, "mesh");
-    return;
-  }
-  aeon_fields fa, fb;
-  aeon_fields_create(&m, NVAR, &fa);
-  aeon_fields_create(&m, NVAR, &fb);
-  for (size_t p = 0; p < fa.stride * NVAR; p++) fa.data[p] = SENTINEL;
-  aeon_array a = aeon_array_of_fields(&m, &fa);
-  fill(&a);
-  aeon_layout *block = NULL, *to = NULL;
-  CHECK(ok(aeon_layout_from_mesh(&m, &block)), "layout from mesh");
+  rt_fixture F;
+  if (!rt_setup(N, &F)) return;
+  aeon_layout *to = NULL;
   for (int dir = 1; dir < 3; dir++) {
     CHECK(ok(aeon_layout_slabs(MPI_COMM_WORLD, N, dir, &to)), "slabs %d", dir);
     aeon_redist *r = NULL;
-    CHECK(ok(aeon_redist_create(block, to, NVAR, &r)), "plan");
+    CHECK(ok(aeon_redist_create(F.block, to, NVAR, &r)), "plan");
     aeon_redist_info info = aeon_redist_get_info(r);
     if (size == 2 && dir == 2)
       CHECK(info.sent == 48L * 64 * 32 * NVAR && info.peers_out == 1, "2 ranks: sent %ld doubles to %d peers",
             info.sent, info.peers_out);
     aeon_redist_destroy(r);
-    round_trip(dir == 1 ? "big: slabs along y" : "big: slabs along z", block, to, &fa, &fb, &m);
+    round_trip(dir == 1 ? "big: slabs along y" : "big: slabs along z", F.block, to, &F.fa, &F.fb, &F.m);
     aeon_layout_destroy(to);
   }
-  aeon_layout_destroy(block);
-  aeon_fields_destroy(&fa);
-  aeon_fields_destroy(&fb);
-  aeon_par_destroy(&par);
+  rt_teardown(&F);
 }
 
 /* Checks, independently of the library, that the owners' boxes tile the global box exactly; returns owners. */
