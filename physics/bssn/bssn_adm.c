@@ -6,19 +6,21 @@
 #include "bssn_adm.h"
 #include "bssn_point.h"
 
+/* Determinant of a symmetric 3x3 matrix given as 6 components (xx, xy, xz, yy, yz, zz). */
+double bssn_sym_det(const double g[6]) {
+  return g[0] * (g[3] * g[5] - g[4] * g[4]) - g[1] * (g[1] * g[5] - g[4] * g[2]) + g[2] * (g[1] * g[4] - g[3] * g[2]);
+}
+
 /* Conformal metric gt = det(g)^(-1/3) g of ADM metric g (6 components); returns W = det(g)^(-1/6). */
 double bssn_conformal_metric(const double g[6], double gt[6]) {
-  double det = g[0] * (g[3] * g[5] - g[4] * g[4]) - g[1] * (g[1] * g[5] - g[4] * g[2]) +
-               g[2] * (g[1] * g[4] - g[3] * g[2]);
-  double W = pow(det, -1.0 / 6.0);
+  double W = pow(bssn_sym_det(g), -1.0 / 6.0);
   for (int m = 0; m < 6; m++) gt[m] = W * W * g[m];
   return W;
 }
 
 /* Inverse of a symmetric 3x3 matrix given as 6 components. */
 void bssn_sym_inverse(const double g[6], double gu[6]) {
-  double det = g[0] * (g[3] * g[5] - g[4] * g[4]) - g[1] * (g[1] * g[5] - g[4] * g[2]) +
-               g[2] * (g[1] * g[4] - g[3] * g[2]);
+  double det = bssn_sym_det(g);
   gu[0] = (g[3] * g[5] - g[4] * g[4]) / det;
   gu[1] = (g[2] * g[4] - g[1] * g[5]) / det;
   gu[2] = (g[1] * g[4] - g[2] * g[3]) / det;

@@ -7,6 +7,8 @@
 
 /* Writes gt = det(g)^(-1/3) g for an ADM metric g (6 components) and returns W = det(g)^(-1/6). */
 double bssn_conformal_metric(const double g[6], double gt[6]);
+/* The determinant of a symmetric 3x3 matrix (6 components: xx, xy, xz, yy, yz, zz). */
+double bssn_sym_det(const double g[6]);
 /* Writes the inverse of a symmetric 3x3 matrix (6 components). */
 void bssn_sym_inverse(const double g[6], double gu[6]);
 /* The 25 BSSN variables at x and time t from the ADM data of kind id (context ctx); Gt^i from 4th-order differences

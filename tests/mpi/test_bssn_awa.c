@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../physics/bssn/bssn_adm.h"
 #include "../../physics/bssn/bssn_id.h"
 #include "../../physics/bssn/bssn_vars.h"
 #include "aeon/sim.h"
@@ -47,20 +48,6 @@ static aeon_sim *make_sim(const char *deck) {
   return sim;
 }
 
-static double det3(const double g[6]) {
-  return g[0] * (g[3] * g[5] - g[4] * g[4]) - g[1] * (g[1] * g[5] - g[4] * g[2]) + g[2] * (g[1] * g[4] - g[3] * g[2]);
-}
-
-static void inv3(const double g[6], double u[6]) {
-  double det = det3(g);
-  u[0] = (g[3] * g[5] - g[4] * g[4]) / det;
-  u[1] = (g[2] * g[4] - g[1] * g[5]) / det;
-  u[2] = (g[1] * g[4] - g[2] * g[3]) / det;
-  u[3] = (g[0] * g[5] - g[2] * g[2]) / det;
-  u[4] = (g[1] * g[2] - g[0] * g[4]) / det;
-  u[5] = (g[0] * g[3] - g[1] * g[1]) / det;
-}
-
 static int sym(int i, int j) {
   static const int idx[3][3] = {{0, 1, 2}, {1, 3, 4}, {2, 4, 5}};
   return idx[i][j];
@@ -72,8 +59,8 @@ static void bssn_vars(const bssn_id_ops *id, const void *ctx, double t, const do
   bssn_adm a;
   id->point(ctx, t, x, &a);
   double gu[6];
-  inv3(a.g, gu);
-  double W = pow(det3(a.g), -1.0 / 6.0), K = 0;
+  bssn_sym_inverse(a.g, gu);
+  double W = pow(bssn_sym_det(a.g), -1.0 / 6.0), K = 0;
   for (int i = 0; i < 3; i++)
     for (int j = 0; j < 3; j++) K += gu[sym(i, j)] * a.k[sym(i, j)];
   memset(v, 0, sizeof(double) * BSSN_NVAR);
