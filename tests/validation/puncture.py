@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Figures and table of the single-puncture validation (tests/validation/puncture.sh).
 
-Usage: puncture.py RUNS_DIR OUT_DIR [BOX]
+Usage: puncture.py RUNS_DIR OUT_DIR [BOX [NAME]]
 RUNS_DIR holds the long runs n<N>/ (to t = 50 M) and the short constraint runs c<N>/ (to t = 4.2 M, constraint norms
 in 2 < r < 8 M, before signals from the outer boundary arrive), each with its norms.dat; BOX is the octant's edge
-(default 16, the deck's). Prints a Markdown report (lapse at the puncture, ADM masses, constraint norms outside
-r = 2 M and their convergence orders) and writes OUT_DIR/puncture_lapse.png, puncture_adm.png, puncture_ham.png.
+(default 16, the deck's); NAME prefixes the figures' file names (default puncture). Prints a Markdown report (lapse at the puncture, ADM masses, constraint norms outside
+r = 2 M and their convergence orders) and writes OUT_DIR/NAME_lapse.png, NAME_adm.png, NAME_ham.png.
 The tables need only the standard library; the figures need matplotlib (Debian's python3-matplotlib)."""
 import glob
 import math
@@ -62,6 +62,7 @@ def worst(rows, key, t0=0.0):
 def main():
     root, out = sys.argv[1], sys.argv[2]
     L = float(sys.argv[3]) if len(sys.argv) > 3 else 16.0
+    name = sys.argv[4] if len(sys.argv) > 4 else "puncture"
     long_runs, short_runs = runs(root, "n"), runs(root, "c")
     print("## Single moving puncture: measured figures\n")
     for n, rows in long_runs.items():
@@ -133,9 +134,9 @@ def main():
     import matplotlib  # python3-matplotlib (scripts/install-deps.sh); use /usr/bin/python3, not a pyenv shim
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    figs = (("puncture_lapse.png", "lapse at the puncture (nearest point)", lapse, False),
-            ("puncture_ham.png", "L2 Hamiltonian constraint, r > 2 M", lambda r: r["L2_ham_excl"], True))
-    for name, label, fn, logy in figs:
+    figs = ((name + "_lapse.png", "lapse at the puncture (nearest point)", lapse, False),
+            (name + "_ham.png", "L2 Hamiltonian constraint, r > 2 M", lambda r: r["L2_ham_excl"], True))
+    for png, label, fn, logy in figs:
         fig, ax = plt.subplots(figsize=(7, 4))
         for n, rows in long_runs.items():
             ax.plot([r["t"] for r in rows], [fn(r) for r in rows], label="dx = %.3g M" % (L / n))
@@ -146,7 +147,7 @@ def main():
         ax.legend()
         ax.grid(alpha=0.3)
         fig.tight_layout()
-        fig.savefig(os.path.join(out, name), dpi=100)
+        fig.savefig(os.path.join(out, png), dpi=100)
         plt.close(fig)
     fig, axs = plt.subplots(1, 2, figsize=(12, 4.5))
     styles = ("-", "--", ":", "-.")
@@ -171,9 +172,9 @@ def main():
         ax.legend(fontsize=7, ncol=2)
         ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(os.path.join(out, "puncture_adm.png"), dpi=100)
+    fig.savefig(os.path.join(out, name + "_adm.png"), dpi=100)
     plt.close(fig)
-    print("wrote %s/puncture_lapse.png, puncture_adm.png, puncture_ham.png" % out)
+    print("wrote %s/%s_lapse.png, %s_adm.png, %s_ham.png" % (out, name, name, name))
     return 0
 
 

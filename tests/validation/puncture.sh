@@ -7,7 +7,8 @@
 # report (Markdown: lapse at the puncture, ADM masses, constraint norms and orders; saved as RUNS/report.md) and writes
 # docs/validation/puncture_*.png (needs matplotlib).
 # Usage: tests/validation/puncture.sh [BUILD_DIR]    (default: build)
-# Environment: AEON_VALIDATION_DIR (default runs/validation/puncture), AEON_NP (ranks per run, default 2),
+# Environment: PUNCTURE_DECK (default inputs/puncture_single.yaml, BSSN; inputs/puncture_ccz4.yaml is the same run
+#   under CCZ4), AEON_VALIDATION_DIR (default runs/validation/<deck name>), AEON_NP (ranks per run, default 2),
 #   PUNCTURE_N (long runs' grid points per direction, default "40 48"), PUNCTURE_NC (short runs', default
 #   "32 40 48"), PUNCTURE_T (default 50), PYTHON (default /usr/bin/python3).
 # Cost: 9.2e7 (n = 40) and 1.9e8 (n = 48) point-rhs evaluations (RK4, dt = 0.35 dx: 358 and 429 steps), 2.4e7 for
@@ -16,11 +17,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build="${1:-build}"
-runs="${AEON_VALIDATION_DIR:-runs/validation/puncture}"
+deck="${PUNCTURE_DECK:-inputs/puncture_single.yaml}"
+name=$(basename "$deck" .yaml)
+name=${name/#puncture_single/puncture}  # the figures: docs/validation/<name>_*.png
+runs="${AEON_VALIDATION_DIR:-runs/validation/$name}"
 np="${AEON_NP:-2}"
 py="${PYTHON:-/usr/bin/python3}"
 aeon="$build/aeon"
-deck=inputs/puncture_single.yaml
 mkdir -p "$runs"
 for n in ${PUNCTURE_N:-40 48}; do  # dt = 5.6 M / n: norms every ~0.7 M
   mpirun --oversubscribe -n "$np" "$aeon" run "$deck" --quiet --force --set grid.n="$n" \
@@ -31,4 +34,4 @@ for n in ${PUNCTURE_NC:-32 40 48}; do  # dt = 5.6 M / n: norms every 0.7 M, the 
     --set bssn.diag_max_radius=8 --set output.norms_every=$((n / 8)) --set checkpoint.at_end=false \
     --set output.dir="$runs/c$n"
 done
-"$py" tests/validation/puncture.py "$runs" docs/validation | tee "$runs/report.md"
+"$py" tests/validation/puncture.py "$runs" docs/validation 16 "$name" | tee "$runs/report.md"
