@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # A single moving puncture, CI-sized: inputs/puncture_single.yaml (BSSN) and inputs/puncture_ccz4.yaml (CCZ4), each
-# coarse (octant [0, 16]^3 at dx = 2/3, lapse starting at 1 so that its collapse shows) to t = 4.2 M on 2 ranks:
-# the lapse minimum (at the puncture) falls monotonically below 0.9, every norms.dat value stays finite, the ADM masses (conformal flux and its linearisation
-# about the conformal metric at r = 6, 8, 10, 12, the 1/r extrapolation of the ADM integrals) are within 1e-2 of
-# M = 1 at t = 0 and, the Hawking masses of the spheres, over the whole run (the checks of the t = 50 M validation at
-# early times; M_lin leaves 1e-2 by t = 4 M here, where the lapse starts at 1); the ADM integral at r = 8 is
-# (1 + 1/16)^3 to 1e-2 (its finite-radius value for Brill-Lindquist data); the Hamiltonian constraint outside r = 2 M
-# is below its whole-grid norm. Refusals naming the key: a negative mass, a puncture outside the grid, two at one
-# place, periodic faces, an ADM radius that leaves the grid.
+# coarse (octant [0, 16]^3 at dx = 2/3, lapse starting at 1 so that its collapse shows) to t = 4.2 M on 2 ranks: the
+# lapse minimum (at the puncture) falls monotonically below 0.9, every norms.dat value stays finite, the ADM masses
+# (conformal flux and its linearisation about the conformal metric at r = 6, 8, 10, 12, the 1/r extrapolation of the
+# ADM integrals) are within 1e-2 of M = 1 at t = 0 and, the Hawking masses of the spheres, over the whole run (the
+# checks of the t = 50 M validation at early times; M_lin leaves 1e-2 by t = 4 M here, where the lapse starts at 1);
+# the ADM integral at r = 8 is (1 + 1/16)^3 to 1e-2 (its finite-radius value for Brill-Lindquist data); the
+# Hamiltonian constraint outside r = 2 M is below its whole-grid norm. Refusals naming the key: a negative mass, a
+# puncture outside the grid, two at one place, periodic faces, an ADM radius that leaves the grid.
 source "$(dirname "$0")/lib.sh" "$@"
 # check DECK NAME: the coarse run of DECK and the checks of its norms.dat.
 check() {
