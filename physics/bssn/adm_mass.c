@@ -16,6 +16,7 @@
 #include "aeon/reduce.h"
 
 #include "adm_mass.h"
+#include "bssn_adm.h"
 #include "bssn_vars.h"
 
 #define NOFF 12 /* offset points per node: k = 0..2 (direction) x {-2h, -h, +h, +2h} */
@@ -180,22 +181,14 @@ static void node_integrands(const double *v, const double n[3], double h, double
   *cf = dpsi[0] * n[0] + dpsi[1] * n[1] + dpsi[2] * n[2];
 }
 
-/* The inverse gu and determinant of a symmetric 3x3 g (xx, xy, xz, yy, yz, zz). */
-static double sym_inv(const double g[6], double gu[6]) {
-  gu[0] = g[3] * g[5] - g[4] * g[4], gu[1] = g[2] * g[4] - g[1] * g[5], gu[2] = g[1] * g[4] - g[2] * g[3];
-  gu[3] = g[0] * g[5] - g[2] * g[2], gu[4] = g[1] * g[2] - g[0] * g[4], gu[5] = g[0] * g[3] - g[1] * g[1];
-  double det = g[0] * gu[0] + g[1] * gu[1] + g[2] * gu[2];
-  for (int c = 0; c < 6; c++) gu[c] /= det;
-  return det;
-}
-
 /* At one point with values p (NV) and position x relative to the centre: sqrt(det gamma) (*sg), the norm
  * N = |grad r|_gamma (*N) and the flux vector V^i = sqrt(gamma) gamma^ij n_j / N of the unit normal s (n = x/|x|). */
 static void normal_flux(const double *p, const double x[3], double *sg, double *N, double V[3]) {
   static const int sym[3][3] = {{0, 1, 2}, {1, 3, 4}, {2, 4, 5}};
   double g[6], gu[6], w2 = p[0] * p[0], r = sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]), n[3];
   for (int c = 0; c < 6; c++) g[c] = p[1 + c] / w2;
-  *sg = sqrt(sym_inv(g, gu));
+  bssn_sym_inverse(g, gu);
+  *sg = sqrt(bssn_sym_det(g));
   for (int d = 0; d < 3; d++) n[d] = x[d] / r;
   double nn = 0;
   for (int i = 0; i < 3; i++)
@@ -224,7 +217,7 @@ static void hawking_integrands(const double *v, const double x[3], double h, dou
   double sg, N, V[3], g[6], gu[6], w2 = c[0] * c[0];
   normal_flux(c, x, &sg, &N, V);
   for (int q = 0; q < 6; q++) g[q] = c[1 + q] / w2;
-  sym_inv(g, gu);
+  bssn_sym_inverse(g, gu);
   double s[3], KK = 0; /* s^i = V^i / sqrt(gamma); K_ij s^i s^j with K_ij = (At_ij + gt_ij K / 3) / W^2 */
   for (int i = 0; i < 3; i++) s[i] = V[i] / sg;
   for (int i = 0; i < 3; i++)

@@ -546,8 +546,7 @@ static void bssn_diagnostics(void *self, const aeon_mesh *m, double t, const aeo
 static void ace_point(aeon_fields *u, long p, double *ddet, double *dtr) {
   double g[6], A[6], gu[6];
   for (int m = 0; m < 6; m++) g[m] = aeon_var(u, BSSN_GT_XX + m)[p], A[m] = aeon_var(u, BSSN_AT_XX + m)[p];
-  double det = g[0] * (g[3] * g[5] - g[4] * g[4]) - g[1] * (g[1] * g[5] - g[4] * g[2]) +
-               g[2] * (g[1] * g[4] - g[3] * g[2]);
+  double det = bssn_sym_det(g);
   *ddet = fabs(det - 1.0);
   double sc = 1.0 / cbrt(det);
   for (int m = 0; m < 6; m++) g[m] *= sc;
