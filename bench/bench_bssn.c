@@ -7,7 +7,8 @@
  *   "bssn_step": with --breakdown N under mpirun -n 2: a few whole RK4 steps at N^3 points per rank (1+log,
  *     Gamma-driver, KO, ACE with a growth bound) and the share of step time in rhs, exchange, boundary and the ACE
  *     hook, from the simulation's timer table (max over ranks).
- * Usage: bench_bssn [N ...] [--breakdown N] [--steps S]. The machine may be loaded: compare ratios. */
+ * --order 6: the same at bssn.fd_order 6 (grid.ghost 4).
+ * Usage: bench_bssn [N ...] [--breakdown N] [--steps S] [--order 4|6]. The machine may be loaded: compare ratios. */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,11 +54,12 @@ static double dgemm_rate(double *cpu_rate) {
   return rate;
 }
 
-/* Flops per point of the kernel, counted by the bssn_flops program (formulation 0 bssn, 1 ccz4), or -1. */
-static double counted_flops(int ccz4) {
+/* Flops per point of the kernel, counted by the bssn_flops program (formulation 0 bssn, 1 ccz4; order 4 or 6), or
+ * -1. */
+static double counted_flops(int ccz4, int order) {
 #ifdef AEON_BSSN_FLOPS_EXE
   char cmd[1100];
-  snprintf(cmd, sizeof cmd, "%s %s", AEON_BSSN_FLOPS_EXE, ccz4 ? "ccz4" : "bssn");
+  snprintf(cmd, sizeof cmd, "%s %s %d", AEON_BSSN_FLOPS_EXE, ccz4 ? "ccz4" : "bssn", order);
   FILE *p = popen(cmd, "r");
   double f = -1;
   if (p) {
@@ -66,20 +68,21 @@ static double counted_flops(int ccz4) {
   }
   return f;
 #else
-  (void)ccz4;
+  (void)ccz4, (void)order;
   return -1;
 #endif
 }
 
-static aeon_sim *make(MPI_Comm comm, int n, int size, const char *formulation, const char *extra) {
+static aeon_sim *make(MPI_Comm comm, int n, int size, const char *formulation, int order, const char *extra) {
   char gn[64], dims[64], form[64];
   snprintf(gn, sizeof gn, "grid.n=[%d,%d,%d]", n * size, n, n);
   snprintf(dims, sizeof dims, "parallel.dims=[%d,1,1]", size);
   snprintf(form, sizeof form, "bssn.formulation=%s", formulation);
   char deck[512];
   snprintf(deck, sizeof deck,
-           "physics: bssn\ngrid: {xmin: -0.5, xmax: 0.5}\nbssn: {noise: 1e-10, dissipation: 0.1%s}\n"
-           "run: {t_final: 1e9}\n", extra);
+           "physics: bssn\ngrid: {xmin: -0.5, xmax: 0.5, ghost: %d}\n"
+           "bssn: {noise: 1e-10, dissipation: 0.1, fd_order: %d%s}\nrun: {t_final: 1e9}\n",
+           order == 6 ? 4 : 3, order, extra);
   const char *sets[] = {gn, dims, form};
   aeon_sim_options opt = {.no_files = 1, .quiet = 1};
   aeon_sim *sim = NULL;
@@ -91,9 +94,9 @@ static aeon_sim *make(MPI_Comm comm, int n, int size, const char *formulation, c
   return sim;
 }
 
-/* Point-RHS rate of one formulation at n^3 points (rank 0 alone). */
-static int bench_rhs(int n, const char *formulation, double dgemm, double dgemm_cpu) {
-  aeon_sim *sim = make(MPI_COMM_SELF, n, 1, formulation, "");
+/* Point-RHS rate of one formulation at n^3 points and finite-difference order `order` (rank 0 alone). */
+static int bench_rhs(int n, const char *formulation, int order, double dgemm, double dgemm_cpu) {
+  aeon_sim *sim = make(MPI_COMM_SELF, n, 1, formulation, order, "");
   if (!sim) return 1;
   const aeon_mesh *m = &sim->lev[0].mesh;
   aeon_fields r;
@@ -115,11 +118,12 @@ static int bench_rhs(int n, const char *formulation, double dgemm, double dgemm_
     if (tc / calls < bestc) bestc = tc / calls;
   }
   double pts = (double)n * n * n, rate = pts / best, ratec = pts / bestc;
-  double flops = counted_flops(strcmp(formulation, "ccz4") == 0);
-  printf("{\"bench\": \"bssn_rhs\", \"formulation\": \"%s\", \"n_per_rank\": %d, \"point_rhs_per_s_per_core\": %.4g, "
+  double flops = counted_flops(strcmp(formulation, "ccz4") == 0, order);
+  printf("{\"bench\": \"bssn_rhs\", \"formulation\": \"%s\", \"fd_order\": %d, \"n_per_rank\": %d, "
+         "\"point_rhs_per_s_per_core\": %.4g, "
          "\"point_rhs_per_cpu_s\": %.4g, \"flops_per_point\": %.0f, \"gflops\": %.3f, \"dgemm_fraction\": %.4f, "
          "\"dgemm_fraction_cpu\": %.4f}\n",
-         formulation, n, rate, ratec, flops, flops > 0 ? rate * flops * 1e-9 : -1,
+         formulation, order, n, rate, ratec, flops, flops > 0 ? rate * flops * 1e-9 : -1,
          flops > 0 && dgemm > 0 ? rate * flops / dgemm : -1,
          flops > 0 && dgemm_cpu > 0 ? ratec * flops / dgemm_cpu : -1);
   fflush(stdout);
@@ -136,8 +140,8 @@ static double timer_total(const aeon_timers *t, const char *prefix) {
 }
 
 /* Whole RK4 steps at n^3 points per rank on every rank: the timer breakdown. */
-static int bench_step(int n, int steps, int size, int rank) {
-  aeon_sim *sim = make(MPI_COMM_WORLD, n, size, "bssn", ", ace_growth: 1e6");
+static int bench_step(int n, int steps, int order, int size, int rank) {
+  aeon_sim *sim = make(MPI_COMM_WORLD, n, size, "bssn", order, ", ace_growth: 1e6");
   if (!sim) return 1;
   if (aeon_sim_step(sim)) { /* warm-up */
     aeon_error_print(stderr, 1);
@@ -156,10 +160,11 @@ static int bench_step(int n, int steps, int size, int rank) {
   for (int i = 0; i < 5; i++) after[i] = timer_total(tm, parts[i]) - before[i];
   MPI_Reduce(after, mx, 5, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
   if (rank == 0)
-    printf("{\"bench\": \"bssn_step\", \"n_per_rank\": %d, \"ranks\": %d, \"steps\": %d, \"step_s\": %.4g, "
+    printf("{\"bench\": \"bssn_step\", \"fd_order\": %d, \"n_per_rank\": %d, \"ranks\": %d, \"steps\": %d, "
+           "\"step_s\": %.4g, "
            "\"rhs_fraction\": %.4f, \"exchange_fraction\": %.4f, \"boundary_fraction\": %.4f, "
            "\"ace_fraction\": %.4f, \"point_steps_per_s_per_core\": %.4g}\n",
-           n, size, steps, mx[0] / steps, mx[1] / mx[0], mx[2] / mx[0], mx[3] / mx[0], mx[4] / mx[0],
+           order, n, size, steps, mx[0] / steps, mx[1] / mx[0], mx[2] / mx[0], mx[3] / mx[0], mx[4] / mx[0],
            (double)n * n * n * steps / mx[0]);
   fflush(stdout);
   aeon_sim_destroy(sim);
@@ -169,16 +174,18 @@ static int bench_step(int n, int steps, int size, int rank) {
 int main(int argc, char **argv) {
   aeon_mpi_preinit();
   MPI_Init(&argc, &argv);
-  int rank, size, ns[8], nn = 0, breakdown = 0, steps = 3;
+  int rank, size, ns[8], nn = 0, breakdown = 0, steps = 3, order = 4;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--steps") == 0 && i + 1 < argc) steps = atoi(argv[++i]);
     else if (strcmp(argv[i], "--breakdown") == 0 && i + 1 < argc) breakdown = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--order") == 0 && i + 1 < argc && (atoi(argv[i + 1]) == 4 || atoi(argv[i + 1]) == 6))
+      order = atoi(argv[++i]);
     else if (nn < 8 && atoi(argv[i]) >= 8) ns[nn++] = atoi(argv[i]);
     else {
       if (rank == 0) fprintf(stderr, "bench_bssn: bad argument '%s' (usage: bench_bssn [N ...] [--breakdown N] "
-                                     "[--steps S])\n", argv[i]);
+                                     "[--steps S] [--order 4|6])\n", argv[i]);
       MPI_Finalize();
       return 2;
     }
@@ -187,10 +194,11 @@ int main(int argc, char **argv) {
   int fail = 0;
   if (nn > 0 && rank == 0) {
     double dgc = 0, dg = dgemm_rate(&dgc);
-    for (int i = 0; i < nn; i++) fail |= bench_rhs(ns[i], "bssn", dg, dgc) | bench_rhs(ns[i], "ccz4", dg, dgc);
+    for (int i = 0; i < nn; i++)
+      fail |= bench_rhs(ns[i], "bssn", order, dg, dgc) | bench_rhs(ns[i], "ccz4", order, dg, dgc);
   }
   MPI_Barrier(MPI_COMM_WORLD);
-  if (breakdown) fail |= bench_step(breakdown, steps, size, rank);
+  if (breakdown) fail |= bench_step(breakdown, steps, order, size, rank);
   MPI_Finalize();
   return fail;
 }

@@ -75,11 +75,11 @@ static void set_timers(aeon_mol *mol, aeon_timers *timers) {
   mol->t_diag = aeon_timer_id(timers, "diagnostics (fused)");
 }
 
-aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void *self, const aeon_rk_method *rk,
-                         const aeon_boundary *bnd, aeon_timers *timers, aeon_mol **molp) {
-  if (phys->stencil_radius > m->ghost)
-    return AE_ERR(AEON_ERR_USER, "physics '%s' needs grid.ghost >= %d (deck has %d)", phys->name,
-                  phys->stencil_radius, m->ghost);
+aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void *self, int radius,
+                         const aeon_rk_method *rk, const aeon_boundary *bnd, aeon_timers *timers, aeon_mol **molp) {
+  if (radius <= 0) radius = phys->stencil_radius;
+  if (radius > m->ghost)
+    return AE_ERR(AEON_ERR_USER, "physics '%s' needs grid.ghost >= %d (deck has %d)", phys->name, radius, m->ghost);
   aeon_mol *mol = NULL;
   AE_CHK(aeon_mem_alloc(sizeof *mol, (void **)&mol));
   *molp = mol;
@@ -91,7 +91,7 @@ aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void 
   AE_CHK(alloc_sets(mol));
   AE_CHK(aeon_exchange_create(m, phys->nvar, &mol->ex));
   aeon_box interior = aeon_mesh_interior(m);
-  mol->core = aeon_mesh_core(m, phys->stencil_radius);
+  mol->core = aeon_mesh_core(m, radius);
   mol->nshell = aeon_box_subtract(&interior, &mol->core, mol->shell);
   mol->nrad = aeon_box_subtract(&m->evolved, &interior, mol->rad);
   set_timers(mol, timers);

@@ -30,6 +30,8 @@ typedef struct aeon_phys_setup {
                           * appends to its log once the log exists (rank 0); 0 (default): none */
   char receipt[200];     /* its detail */
   double receipt_wall;   /* its wall time in seconds */
+  int stencil_radius;    /* points this instance's rhs reads on each side, when its parameters change it (e.g. a
+                          * higher finite-difference order); 0 (default): the ops table's stencil_radius */
 } aeon_phys_setup;
 
 /* Most values a module's analysis op may write per call. */
@@ -64,7 +66,8 @@ typedef struct aeon_physics_ops {
   const aeon_field_desc *aux;     /* their descriptors (written to snapshots by name, see output.fields) */
   int ndiag;                      /* diagnostics: each reported as an L2 and a max norm */
   const char *const *diag_names;
-  int stencil_radius;             /* points the rhs reads on each side (<= grid.ghost) */
+  int stencil_radius;             /* points the rhs reads on each side (<= grid.ghost; create may raise it through
+                                     aeon_phys_setup.stencil_radius) */
   int linear;                     /* 1 if rhs and rhs_radiative are linear (or affine) in u: the evolution operator of
                                      aeon_sim_linop is then F itself, exact, not a finite-difference Jacobian */
   int fuse_diagnostics;           /* 1: diagnostics read u only at the box's own points, so the stepper may accumulate

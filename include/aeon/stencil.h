@@ -21,7 +21,7 @@
  *
  * Upwind (advection) derivatives for a term beta d_x f (BSSN's shift advection):
  * for beta >= 0 the 4th-order lopsided stencil reads p-s .. p+3s, mirrored to
- * p-3s .. p+s for beta < 0 (2nd order: p .. p+2s, mirrored). The _up functions
+ * p-3s .. p+s for beta < 0 (2nd order: p .. p+2s; 6th order: p-2s .. p+4s; mirrored). The _up functions
  * evaluate both sides and select one by the sign of beta with a bit mask
  * (aeon_st_select), which keeps a loop over points free of branches: gcc
  * vectorises it (a ?: of two computed doubles it does not, under its default
@@ -64,6 +64,8 @@ typedef enum aeon_st_kind {
   X(D1_LOP4, AEON_ST_FIRST, 4, 1, 3, 12.0)       \
   X(D1_UP2, AEON_ST_FIRST, 2, 2, 2, 2.0)         \
   X(D1_UP4, AEON_ST_FIRST, 4, 3, 3, 12.0)        \
+  X(D1_LOP6, AEON_ST_FIRST, 6, 2, 4, 60.0)       \
+  X(D1_UP6, AEON_ST_FIRST, 6, 4, 4, 60.0)        \
   X(KO4, AEON_ST_KO, 4, 2, 2, 1.0)               \
   X(KO6, AEON_ST_KO, 6, 3, 3, 1.0)               \
   X(KO8, AEON_ST_KO, 8, 4, 4, 1.0)
@@ -98,6 +100,8 @@ enum {
 #define AEON_ST_D1_LOP4_DIV 12.0
 #define AEON_ST_D1_UP2_DIV 2.0
 #define AEON_ST_D1_UP4_DIV 12.0
+#define AEON_ST_D1_LOP6_DIV 60.0
+#define AEON_ST_D1_UP6_DIV 60.0
 
 /* One row of the operator table. */
 typedef struct aeon_st_info {
@@ -219,6 +223,16 @@ AEON_HD AEON_INLINE double aeon_st_d1_up4s(const double *f, long p, long s, doub
   return aeon_st_select(up, r, -r);
 }
 
+/* 6th-order lopsided first derivative reading p-2s .. p+4s, times 60h (s < 0 mirrors it, as lop4). */
+AEON_HD AEON_INLINE double aeon_st_d1_lop6(const double *f, long p, long s) {
+  return 2.0 * f[p - 2 * s] - 24.0 * f[p - s] - 35.0 * f[p] + 80.0 * f[p + s] - 30.0 * f[p + 2 * s] +
+         8.0 * f[p + 3 * s] - f[p + 4 * s];
+}
+/* 6th-order upwind (lopsided) first derivative: p-2s .. p+4s if beta >= 0, else p-4s .. p+2s; times 60h. */
+AEON_HD AEON_INLINE double aeon_st_d1_up6(const double *f, long p, long s, double beta) {
+  return aeon_st_select(beta >= 0.0, aeon_st_d1_lop6(f, p, s), -aeon_st_d1_lop6(f, p, -s));
+}
+
 /* ---- Kreiss-Oliger dissipation (-1)^(r+1) delta^(2r) f / 2^(2r): times eps/h ---- */
 
 /* 4th-order (r = 2) dissipation: -delta^4 f / 16. */
@@ -256,6 +270,8 @@ AEON_HD AEON_INLINE double aeon_st_apply(aeon_st_op op, const double *f, long p,
   case AEON_ST_D1_LOP4: return aeon_st_d1_lop4(f, p, s);
   case AEON_ST_D1_UP2: return aeon_st_d1_up2(f, p, s, beta);
   case AEON_ST_D1_UP4: return aeon_st_d1_up4(f, p, s, beta);
+  case AEON_ST_D1_LOP6: return aeon_st_d1_lop6(f, p, s);
+  case AEON_ST_D1_UP6: return aeon_st_d1_up6(f, p, s, beta);
   case AEON_ST_KO4: return aeon_st_ko4(f, p, s);
   case AEON_ST_KO6: return aeon_st_ko6(f, p, s);
   case AEON_ST_KO8: return aeon_st_ko8(f, p, s);

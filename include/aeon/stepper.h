@@ -59,9 +59,10 @@ double aeon_rk_max_stable_dt(const aeon_rk_method *m, int n, const double *re, c
 typedef struct aeon_mol aeon_mol;
 
 /* Creates the integrator: state, stage and rhs fields, and the ghost-exchange plan (all allocated here, once); the
- * boundary service (built from the module's descriptors) fills the ghosts of physical faces and evolves radiative ones. */
-aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void *self, const aeon_rk_method *rk,
-                         const aeon_boundary *bnd, aeon_timers *timers, aeon_mol **mol);
+ * boundary service (built from the module's descriptors) fills the ghosts of physical faces and evolves radiative ones.
+ * radius: the points the module instance's rhs reads on each side (<= grid.ghost; 0: phys->stencil_radius). */
+aeon_err aeon_mol_create(const aeon_mesh *m, const aeon_physics_ops *phys, void *self, int radius,
+                         const aeon_rk_method *rk, const aeon_boundary *bnd, aeon_timers *timers, aeon_mol **mol);
 /* Frees the integrator and its fields. */
 void aeon_mol_destroy(aeon_mol *mol);
 /* Returns the evolved state (ghosts valid after aeon_mol_fill_ghosts or initial data). */

@@ -3,10 +3,12 @@
  *     inconsistent choices naming the key, creates the initial-data kind
  *     (bssn_id.h) and the rhs constants (bssn_point.h);
  *   initial_data: ADM point data of the kind -> W, gt, At, K, Gt^i (Gt^i from
- *     4th-order differences of gt, evaluated from the kind's point function so
+ *     differences of gt of the rhs's order, evaluated from the kind's point function so
  *     ghosts get them too) + optional rank-count independent hash noise;
  *   rhs: chunks of x rows (stencils into a tile, then bssn_algebra of bssn_point.h over it), rows in blocks
- *     of TILE_J swept along z, the rows each plane reads first prefetched one plane ahead;
+ *     of TILE_J swept along z, the rows each plane reads first prefetched one plane ahead; at 4th order the
+ *     stencils of a chunk are vectorised loops per (field, operator), at 6th order (bssn.fd_order) they are
+ *     bssn_load per point (the device kernel's path);
  *   diagnostics (fused into the rhs pass): constraints -> aux fields ham,
  *     mom_x..z and the norms ham, mom, gam, alpha, inv_alpha, err_gxx;
  *   post_step (bssn.ace): det(gt) = 1, tr(At) = 0, certificate = the largest
@@ -69,7 +71,9 @@ static const aeon_param_decl bssn_base_params[] = {
   {"bssn.k_hamiltonian", AEON_PT_REAL, "0", 0, 10, NULL,
    "c: d_t K += c alpha H, the Hamiltonian constraint added to the K equation (0: BSSN's K equation; 1: ADM's "
    "d_t K = -D^2 alpha + alpha (R + K^2))", AEON_RESTART_CHANGEABLE},
-  {"bssn.fd_order", AEON_PT_INT, "4", 4, 4, NULL, "finite-difference order (4)", AEON_RESTART_FIXED},
+  {"bssn.fd_order", AEON_PT_INT, "4", 4, 6, NULL,
+   "finite-difference order: 4 or 6 (centred and lopsided differences; Kreiss-Oliger with the 6th or 8th "
+   "difference; 6 reads 4 points on each side: grid.ghost >= 4)", AEON_RESTART_FIXED},
   {"bssn.w_floor", AEON_PT_REAL, "1e-4", 0, 1, NULL, "floor of W where the rhs divides by it (punctures)",
    AEON_RESTART_CHANGEABLE},
   {"bssn.rad_power", AEON_PT_REAL, "2", 0, 10, NULL,
@@ -150,17 +154,21 @@ static void bssn_destroy(void *self) {
   aeon_mem_free(b);
 }
 
-/* The rhs constants of mesh m. */
-static void set_coef(bssn_coef *c, const aeon_mesh *m, double eps) {
+/* The rhs constants of mesh m at finite-difference order `order` (4 or 6). */
+static void set_coef(bssn_coef *c, const aeon_mesh *m, int order, double eps) {
+  const double n1 = order == 6 ? AEON_ST_D1_6_DIV : AEON_ST_D1_4_DIV;
+  const double n2 = order == 6 ? AEON_ST_D2_6_DIV : AEON_ST_D2_4_DIV;
+  const double n11 = order == 6 ? AEON_ST_D11_6_DIV : AEON_ST_D11_4_DIV;
+  c->order = order;
   c->s[0] = 1, c->s[1] = m->sy, c->s[2] = m->sz;
   for (int d = 0; d < 3; d++) {
-    c->d1[d] = 1.0 / (12.0 * m->dx[d]);
-    c->d2[d] = 1.0 / (12.0 * m->dx[d] * m->dx[d]);
+    c->d1[d] = 1.0 / (n1 * m->dx[d]);
+    c->d2[d] = 1.0 / (n2 * m->dx[d] * m->dx[d]);
     c->ko[d] = eps / m->dx[d];
   }
-  c->d11[0] = 1.0 / (144.0 * m->dx[0] * m->dx[1]);
-  c->d11[1] = 1.0 / (144.0 * m->dx[0] * m->dx[2]);
-  c->d11[2] = 1.0 / (144.0 * m->dx[1] * m->dx[2]);
+  c->d11[0] = 1.0 / (n11 * m->dx[0] * m->dx[1]);
+  c->d11[1] = 1.0 / (n11 * m->dx[0] * m->dx[2]);
+  c->d11[2] = 1.0 / (n11 * m->dx[1] * m->dx[2]);
   c->diss = eps > 0;
 }
 
@@ -186,6 +194,11 @@ static aeon_err check_choices(const aeon_deck *deck, const aeon_mesh *m, const b
   if (b->c.shift == BSSN_SHIFT_ZERO && differs_from_default(deck, "bssn.eta"))
     return AE_ERR(AEON_ERR_USER, "%s: bssn.eta damps the Gamma-driver's B^i, but bssn.shift is zero (no B^i is "
                   "evolved): set bssn.shift: gamma_driver or remove bssn.eta", fn);
+  if (b->c.order != 4 && b->c.order != 6)
+    return AE_ERR(AEON_ERR_USER, "%s: bssn.fd_order = %d: the finite-difference order is 4 or 6", fn, b->c.order);
+  if (b->c.order == 6 && m->ghost < BSSN_RADIUS6)
+    return AE_ERR(AEON_ERR_USER, "%s: bssn.fd_order: 6 reads %d points on each side, but grid.ghost is %d: set "
+                  "grid.ghost: %d", fn, BSSN_RADIUS6, m->ghost, BSSN_RADIUS6);
   if (!b->ace && b->ace_growth > 0)
     return AE_ERR(AEON_ERR_USER, "%s: bssn.ace_growth = %g needs bssn.ace: on (the bound is checked by the ACE hook)",
                   fn, b->ace_growth);
@@ -214,7 +227,7 @@ static aeon_err bssn_create(const aeon_deck *deck, const aeon_mesh *m, aeon_phys
   b->c.wfloor = aeon_deck_real(deck, "bssn.w_floor");
   b->c.gnd_evolved = strcmp(aeon_deck_string(deck, "bssn.gamma_undiff"), "evolved") == 0;
   b->c.kham = aeon_deck_real(deck, "bssn.k_hamiltonian");
-  set_coef(&b->c, m, aeon_deck_real(deck, "bssn.dissipation"));
+  set_coef(&b->c, m, (int)aeon_deck_int(deck, "bssn.fd_order"), aeon_deck_real(deck, "bssn.dissipation"));
   b->noise = aeon_deck_real(deck, "bssn.noise");
   b->seed = (uint64_t)aeon_deck_int(deck, "bssn.noise_seed");
   b->ace = aeon_deck_bool(deck, "bssn.ace");
@@ -229,6 +242,7 @@ static aeon_err bssn_create(const aeon_deck *deck, const aeon_mesh *m, aeon_phys
     setup->receipt_kind = b->id->receipt(b->idctx, setup->receipt, sizeof setup->receipt, &setup->receipt_wall);
   if (b->c.lapse == BSSN_LAPSE_1LOG) setup->vars[BSSN_ALPHA].rad_speed = setup->vars[BSSN_K].rad_speed = sqrt(2.0);
   setup->rad_extrap = aeon_deck_real(deck, "bssn.rad_power");
+  setup->stencil_radius = b->c.order == 6 ? BSSN_RADIUS6 : BSSN_RADIUS;
   AE_CHK(aeon_mem_alloc(sizeof(int[3]) * BSSN_NVAR, (void **)&b->parity));
   for (int v = 0; v < BSSN_NVAR; v++) AE_CHK(aeon_field_parity(&setup->vars[v], b->parity[v]));
   AE_CHK(bssn_analysis_create(deck, m, (const int (*)[3])b->parity, &b->ana));
@@ -259,7 +273,7 @@ static aeon_err bssn_initial(void *self, const aeon_mesh *m, double t, aeon_fiel
     for (int j = bx->lo[1]; j < bx->hi[1]; j++)
       for (int i = bx->lo[0]; i < bx->hi[0]; i++) {
         double x[3] = {aeon_coord(m, 0, i), aeon_coord(m, 1, j), aeon_coord(m, 2, k)}, v[BSSN_NVAR];
-        bssn_adm_to_bssn(b->id, b->idctx, t, x, m->dx, v);
+        bssn_adm_to_bssn(b->id, b->idctx, t, x, m->dx, b->c.order, v);
         long p = aeon_idx(m, i, j, k);
         if (b->noise > 0) {
           long gi[3] = {m->off[0] + i, m->off[1] + j, m->off[2] + k};
@@ -370,6 +384,10 @@ static void t_both(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], do
 static void tile_load(const bssn_coef *c, const bssn_in *in, long p0, int L, bssn_tile *t, int cons) {
   double(*T)[BSSN_CH] = t->T;
   const double *const *u = in->v;
+  if (c->order == 6) { /* the per-point loads of bssn_point.h (not vectorised) */
+    for (int i = 0; i < L; i++) bssn_load(c, in, p0 + i, &T[0][i], BSSN_CH, cons);
+    return;
+  }
   for (int v = 0; v < BSSN_NVAR; v++) t_copy(u[v], T[BSSN_O_U + v], p0, L);
   t_both(c, u[BSSN_W], T, t->D, BSSN_O_DW, BSSN_O_DDW, p0, L);
   t_first(c, u[BSSN_K], T, BSSN_O_DK, p0, L);
@@ -639,9 +657,10 @@ static int spec_samples(const aeon_mesh *m, int d, double *s) {
 }
 
 /* Linearised about flat space (alpha = 1, beta = 0) every sector is a wave system built on the 4th-order
- * Laplacian, whose symbol is -L = -sum (4 s_d + 4/3 s_d^2) / h_d^2 (s_d = sin^2(theta_d/2)): eigenvalues
- * +-i v sqrt(L) with v = 1 (metric, harmonic lapse, Gamma-driver shift) and v = sqrt(2) (1+log lapse), plus the
- * damped modes -eta (B^i) and -kappa1 (2 + kappa2) (Theta), all shifted by KO6's symbol -sum eps/h_d s_d^3. */
+ * Laplacian, whose symbol is -L = -sum (4 s_d + 4/3 s_d^2) / h_d^2 (s_d = sin^2(theta_d/2); the 6th-order one adds
+ * 32/45 s_d^3): eigenvalues +-i v sqrt(L) with v = 1 (metric, harmonic lapse, Gamma-driver shift) and v = sqrt(2)
+ * (1+log lapse), plus the damped modes -eta (B^i) and -kappa1 (2 + kappa2) (Theta), all shifted by the
+ * dissipation's symbol: KO6's -sum eps/h_d s_d^3 (KO8's s_d^4 at 6th order). */
 static int bssn_spectrum(void *self, const aeon_mesh *m, int max, double *re, double *im) {
   const bssn *b = self;
   double sv[3][SPEC_S + 1];
@@ -654,8 +673,9 @@ static int bssn_spectrum(void *self, const aeon_mesh *m, int max, double *re, do
       for (int r = 0; r < ns[2]; r++) {
         double s[3] = {sv[0][a], sv[1][q], sv[2][r]}, L = 0, diss = 0;
         for (int d = 0; d < 3; d++) {
-          L += (4.0 * s[d] + 4.0 / 3.0 * s[d] * s[d]) / (m->dx[d] * m->dx[d]);
-          diss += b->c.ko[d] * s[d] * s[d] * s[d];
+          const double six = b->c.order == 6;
+          L += (4.0 * s[d] + 4.0 / 3.0 * s[d] * s[d] + six * 32.0 / 45.0 * s[d] * s[d] * s[d]) / (m->dx[d] * m->dx[d]);
+          diss += b->c.ko[d] * s[d] * s[d] * s[d] * (six ? s[d] : 1.0);
         }
         if (n < max) re[n] = -diss, im[n] = sqrt(L), n++;
         if (v > 1 && n < max) re[n] = -diss, im[n] = v * sqrt(L), n++;

@@ -1,6 +1,7 @@
 /* ADM -> BSSN conversion at a point, shared by the module's initial data (bssn.c) and the tests:
  * the kind's ADM data (bssn_id.h) -> W, gt, At, K (Theta = 0), lapse, shift, B = 0, and Gt^i from
- * 4th-order differences of the data's conformal metric with the grid spacing (so ghosts get them too). */
+ * centred differences (the rhs's order) of the data's conformal metric with the grid spacing (so ghosts get them
+ * too). */
 #include <math.h>
 
 #include "bssn_adm.h"
@@ -29,9 +30,9 @@ void bssn_sym_inverse(const double g[6], double gu[6]) {
   gu[5] = (g[0] * g[3] - g[1] * g[1]) / det;
 }
 
-/* The BSSN variables at x from the kind's ADM data (Gt^i by 4th-order differences of gt with spacing dx). */
+/* The BSSN variables at x from the kind's ADM data (Gt^i by differences of gt of the given order with spacing dx). */
 void bssn_adm_to_bssn(const bssn_id_ops *id, const void *ctx, double t, const double x[3], const double dx[3],
-                      double v[BSSN_NVAR]) {
+                      int order, double v[BSSN_NVAR]) {
   bssn_adm a;
   id->point(ctx, t, x, &a);
   double gt[6], gu[6], gtu[6];
@@ -49,19 +50,24 @@ void bssn_adm_to_bssn(const bssn_id_ops *id, const void *ctx, double t, const do
   v[BSSN_THETA] = 0.0;
   v[BSSN_ALPHA] = a.alpha;
   for (int i = 0; i < 3; i++) v[BSSN_BETA_X + i] = a.beta[i], v[BSSN_B_X + i] = 0.0;
-  /* Gt^i = gt^il gt^jk Gt_{l jk}, with d_k gt_ij by 4th-order differences of the data's gt */
+  /* Gt^i = gt^il gt^jk Gt_{l jk}, with d_k gt_ij by centred differences of the data's gt: s[r - 1] and s[3 + r - 1]
+   * hold gt at x -+ r dx_k, combined in pairs as aeon/stencil.h's d1_4 and d1_6 */
+  const int nr = order == 6 ? 3 : 2;
   double dg[3][6];
   for (int k = 0; k < 3; k++) {
-    double s[4][6];
-    static const double off[4] = {-2, -1, 1, 2};
-    for (int q = 0; q < 4; q++) {
+    double s[6][6];
+    for (int q = 0; q < 2 * nr; q++) {
       double y[3] = {x[0], x[1], x[2]};
       bssn_adm aq;
-      y[k] += off[q] * dx[k];
+      y[k] += (q < nr ? -(q + 1) : q - nr + 1) * dx[k];
       id->point(ctx, t, y, &aq);
-      bssn_conformal_metric(aq.g, s[q]);
+      bssn_conformal_metric(aq.g, s[q < nr ? q : 3 + q - nr]);
     }
-    for (int m = 0; m < 6; m++) dg[k][m] = (8.0 * (s[2][m] - s[1][m]) - (s[3][m] - s[0][m])) / (12.0 * dx[k]);
+    for (int m = 0; m < 6; m++) {
+      const double d1 = s[3][m] - s[0][m], d2 = s[4][m] - s[1][m];
+      dg[k][m] = nr == 3 ? (45.0 * d1 - 9.0 * d2 + (s[5][m] - s[2][m])) / (60.0 * dx[k])
+                         : (8.0 * d1 - d2) / (12.0 * dx[k]);
+    }
   }
   bssn_sym_inverse(gt, gtu);
   for (int i = 0; i < 3; i++) {

@@ -1,11 +1,11 @@
 /* The BSSN/CCZ4 right-hand side and constraints at one grid point, on the
  * operators of aeon/stencil.h, for host C17 and device (CUDA/HIP) code alike.
  * Data flow: bssn_geometry reads the variables of bssn_vars.h at linear index p
- * and their centred 4th-order derivatives and forms the conformal inverse metric,
+ * and their centred 4th-order (or, with coef.order 6, 6th-order) derivatives and forms the conformal inverse metric,
  * Christoffel symbols and W^2 times the physical Ricci tensor (the part the
  * rhs and the constraints share); bssn_rhs adds the lapse and shift terms, the
- * gauge, the 4th-order lopsided advection along beta and 6th-difference
- * Kreiss-Oliger dissipation and writes all 25 time derivatives at p;
+ * gauge, the lopsided advection along beta (4th order; 6th) and Kreiss-Oliger dissipation (6th difference;
+ * 8th) and writes all 25 time derivatives at p;
  * bssn_constraints writes the Hamiltonian, momentum and Gamma constraints.
  * The equations are written out in docs/bssn.md. Conventions:
  *   gamma_ij = gt_ij / W^2, A_ij (physical trace-free) = At_ij / W^2,
@@ -22,8 +22,10 @@
 #include "aeon/stencil.h"
 #include "bssn_vars.h"
 
-/* Stencil radius of the rhs (lopsided advection and KO6 read 3 points on each side). */
+/* Stencil radius of the rhs at 4th order (lopsided advection and KO6 read 3 points on each side) and at 6th order
+ * (lopsided advection and KO8 read 4). */
 #define BSSN_RADIUS 3
+#define BSSN_RADIUS6 4
 
 enum { BSSN_LAPSE_1LOG = 0, BSSN_LAPSE_HARMONIC = 1, BSSN_LAPSE_GEODESIC = 2 };
 enum { BSSN_SHIFT_GAMMA_DRIVER = 0, BSSN_SHIFT_ZERO = 1 };
@@ -31,9 +33,10 @@ enum { BSSN_SHIFT_GAMMA_DRIVER = 0, BSSN_SHIFT_ZERO = 1 };
 /* Per-mesh constants of the rhs (plain data: passed to kernels by value). */
 typedef struct bssn_coef {
   long s[3];       /* strides of x, y, z */
-  double d1[3];    /* 1 / (12 h_d) */
-  double d2[3];    /* 1 / (12 h_d^2) */
-  double d11[3];   /* 1 / (144 h_a h_b) for xy, xz, yz */
+  int order;       /* finite-difference order: 6, or 4 (any other value) */
+  double d1[3];    /* 1 / (12 h_d) (order 6: 1 / (60 h_d)) */
+  double d2[3];    /* 1 / (12 h_d^2) (order 6: 1 / (180 h_d^2)) */
+  double d11[3];   /* 1 / (144 h_a h_b) for xy, xz, yz (order 6: 1 / (3600 h_a h_b)) */
   double ko[3];    /* eps / h_d (Kreiss-Oliger) */
   int ccz4;        /* 1: CCZ4 (Theta evolved) */
   int lapse;       /* BSSN_LAPSE_* */
@@ -70,24 +73,30 @@ AEON_HD AEON_INLINE int bssn_sym(int i, int j) {
   return lo * (5 - lo) / 2 + hi;
 }
 
-/* Centred 4th-order d f / d x_d at p. */
+/* Centred d f / d x_d at p (4th or 6th order). */
 AEON_HD AEON_INLINE double bssn_d1(const bssn_coef *c, const double *f, long p, int d) {
-  return c->d1[d] * aeon_st_d1_4(f, p, c->s[d]);
+  return c->d1[d] * (c->order == 6 ? aeon_st_d1_6(f, p, c->s[d]) : aeon_st_d1_4(f, p, c->s[d]));
 }
-/* Centred 4th-order d^2 f / dx_a dx_b at p (mirror-exact pair forms). */
+/* Centred d^2 f / dx_a dx_b at p (4th or 6th order; mirror-exact pair forms). */
 AEON_HD AEON_INLINE double bssn_d2(const bssn_coef *c, const double *f, long p, int a, int b) {
-  if (a == b) return c->d2[a] * aeon_st_d2_4p(f, p, c->s[a]);
+  if (a == b) return c->d2[a] * (c->order == 6 ? aeon_st_d2_6(f, p, c->s[a]) : aeon_st_d2_4p(f, p, c->s[a]));
   const int lo = a < b ? a : b, hi = a < b ? b : a;
-  return c->d11[lo + hi - 1] * aeon_st_d11_4(f, p, c->s[lo], c->s[hi]);
+  return c->d11[lo + hi - 1] * (c->order == 6 ? aeon_st_d11_6(f, p, c->s[lo], c->s[hi])
+                                              : aeon_st_d11_4(f, p, c->s[lo], c->s[hi]));
 }
-/* beta^k d_k f with 4th-order lopsided (upwind) differences. */
+/* beta^k d_k f with lopsided (upwind) differences (4th or 6th order). */
 AEON_HD AEON_INLINE double bssn_adv(const bssn_coef *c, const double *f, long p, const double be[3]) {
   double a = 0.0;
-  for (int k = 0; k < 3; k++) a += be[k] * (c->d1[k] * aeon_st_d1_up4s(f, p, c->s[k], be[k]));
+  for (int k = 0; k < 3; k++)
+    a += be[k] * (c->d1[k] * (c->order == 6 ? aeon_st_d1_up6(f, p, c->s[k], be[k])
+                                            : aeon_st_d1_up4s(f, p, c->s[k], be[k])));
   return a;
 }
-/* Kreiss-Oliger dissipation (6th difference) summed over directions. */
+/* Kreiss-Oliger dissipation summed over directions: the 6th difference (order 4), the 8th (order 6). */
 AEON_HD AEON_INLINE double bssn_ko(const bssn_coef *c, const double *f, long p) {
+  if (c->order == 6)
+    return c->ko[0] * aeon_st_ko8(f, p, c->s[0]) + c->ko[1] * aeon_st_ko8(f, p, c->s[1]) +
+           c->ko[2] * aeon_st_ko8(f, p, c->s[2]);
   return c->ko[0] * aeon_st_ko6(f, p, c->s[0]) + c->ko[1] * aeon_st_ko6(f, p, c->s[1]) +
          c->ko[2] * aeon_st_ko6(f, p, c->s[2]);
 }

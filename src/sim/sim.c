@@ -74,7 +74,7 @@ static aeon_err build_level(aeon_sim *s, aeon_level *L) {
   AE_CHK(aeon_boundary_create(&L->mesh, p->nvar, L->vars, s->origin, &L->bnd));
   aeon_boundary_set_extrap(L->bnd, s->rad_extrap);
   AE_CHK(aeon_boundary_create(&L->mesh, p->naux, L->aux, s->origin, &L->aux_bnd));
-  AE_CHK(aeon_mol_create(&L->mesh, p, s->self, s->rk, L->bnd, &s->timers, &L->mol));
+  AE_CHK(aeon_mol_create(&L->mesh, p, s->self, s->mod_setup.stencil_radius, s->rk, L->bnd, &s->timers, &L->mol));
   if (p->naux > 0) AE_CHK(aeon_fields_create(&L->mesh, p->naux, &L->auxf));
   aeon_mol_set_max_abs(L->mol, aeon_deck_real(s->deck, "faults.max_abs"));
   return p->initial_data(s->self, &L->mesh, s->t, aeon_mol_state(L->mol));

@@ -164,7 +164,9 @@ static void test_bad_input(int rank) {
     {"bssn.eta=-1", "bssn.eta"},
     {"bssn.ace=off", "bssn.ace_growth = 3 needs bssn.ace: on"},
     {"time.cfl=0.9", "stability limit"},
-    {"bssn.fd_order=6", "bssn.fd_order"},
+    {"bssn.fd_order=6", "bssn.fd_order: 6 reads 4 points on each side, but grid.ghost is 3: set grid.ghost: 4"},
+    {"bssn.fd_order=5", "bssn.fd_order = 5: the finite-difference order is 4 or 6"},
+    {"bssn.fd_order=8", "bssn.fd_order"},
   };
   for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
     const char *sets[3] = {cases[c].set, "bssn.eta=1", "bssn.ace_growth=3"};

@@ -135,9 +135,11 @@ START_TEST(one_sided_and_upwind_orders) {
     check_order(AEON_ST_D1_FWD2, dir, 0, 2);
     check_order(AEON_ST_D1_BWD2, dir, 0, 2);
     check_order(AEON_ST_D1_LOP4, dir, 0, 4);
+    check_order(AEON_ST_D1_LOP6, dir, 0, 6);
     for (int sg = 0; sg < 2; sg++) {
       check_order(AEON_ST_D1_UP2, dir, signs[sg], 2);
       check_order(AEON_ST_D1_UP4, dir, signs[sg], 4);
+      check_order(AEON_ST_D1_UP6, dir, signs[sg], 6);
     }
   }
 }
@@ -253,15 +255,18 @@ START_TEST(radius_table) {
     }
   }
   ck_assert_int_eq(AEON_ST_R_D1_UP4, 3);
+  ck_assert_int_eq(AEON_ST_R_D1_UP6, 4);
   ck_assert_int_eq(AEON_ST_R_KO8, 4);
   ck_assert_int_eq(AEON_ST_R_D1_FWD2, 2);
 }
 END_TEST
 
-/* beta >= 0 reads p-s .. p+3s (4th order) and p .. p+2s (2nd), beta < 0 the mirror; the two sides differ. */
+/* beta >= 0 reads p-s .. p+3s (4th order), p .. p+2s (2nd) and p-2s .. p+4s (6th), beta < 0 the mirror; the two
+ * sides differ. */
 START_TEST(upwind_sides) {
-  struct { aeon_st_op op; int back, ahead; } t[] = {{AEON_ST_D1_UP2, 0, 2}, {AEON_ST_D1_UP4, 1, 3}};
-  for (int q = 0; q < 2; q++)
+  struct { aeon_st_op op; int back, ahead; } t[] = {{AEON_ST_D1_UP2, 0, 2}, {AEON_ST_D1_UP4, 1, 3},
+                                                    {AEON_ST_D1_UP6, 2, 4}};
+  for (int q = 0; q < 3; q++)
     for (int sg = 0; sg < 2; sg++) {
       double f[W * W];
       const double par[3] = {1.3, 0.7, 0.4};
@@ -283,6 +288,9 @@ START_TEST(upwind_sides) {
   ck_assert(aeon_st_d1_up4(f, C, 1, 1.0) != aeon_st_d1_up4(f, C, 1, -1.0));
   ck_assert(aeon_st_d1_up4(f, C, 1, 1.0) == aeon_st_d1_lop4(f, C, 1));
   ck_assert(aeon_st_d1_up4(f, C, 1, -1.0) == -aeon_st_d1_lop4(f, C, -1));
+  ck_assert(aeon_st_d1_up6(f, C, 1, 1.0) != aeon_st_d1_up6(f, C, 1, -1.0));
+  ck_assert(aeon_st_d1_up6(f, C, W, 1.0) == aeon_st_d1_lop6(f, C, W));
+  ck_assert(aeon_st_d1_up6(f, C, W, -1.0) == -aeon_st_d1_lop6(f, C, -W));
   for (long s = 1; s <= W; s += W - 1) /* the point-selecting form, bit for bit, both signs and beta = +-0 */
     for (int q = 0; q < 4; q++) {
       const double be = q == 0 ? 0.3 : q == 1 ? -0.3 : q == 2 ? 0.0 : -0.0;
