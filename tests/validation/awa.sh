@@ -16,7 +16,7 @@
 #   gw_x_ko, gw01_ko  gw_x_k0 and gw01_bssn with Kreiss-Oliger dissipation 0.1
 # (kappa3 multiplies only shift terms, so it changes nothing at zero shift: no case for it)
 # Not run by ctest (1D cases, one point in y and z: up to ~25 min at rho = 4 on a shared core; the diagonal
-# ones ~1 h at rho = 2 to t = 100, ~6 h at rho = 4); tests/scripts/test_awa.sh is the CI-sized version.
+# ones ~30 min at rho = 2 to t = 100 on one rank, ~65 min at rho = 4 on two: AWA_NP=2); tests/scripts/test_awa.sh is the CI-sized version.
 #
 # Usage: tests/validation/awa.sh [report] [BUILD_DIR]    (default: build; report: only the report)
 # Environment: AWA_RUNS (default runs/awa), AWA_RHOS ("1 2 4"), AWA_CASES (all of the above),
