@@ -6,9 +6,8 @@
  *     differences of gt of the rhs's order, evaluated from the kind's point function so
  *     ghosts get them too) + optional rank-count independent hash noise;
  *   rhs: chunks of x rows (stencils into a tile, then bssn_algebra of bssn_point.h over it), rows in blocks
- *     of TILE_J swept along z, the rows each plane reads first prefetched one plane ahead; at 4th order the
- *     stencils of a chunk are vectorised loops per (field, operator), at 6th order (bssn.fd_order) they are
- *     bssn_load per point (the device kernel's path);
+ *     of TILE_J swept along z, the rows each plane reads first prefetched one plane ahead (the stencils of a
+ *     chunk are vectorised loops per (field, operator), at 4th or 6th order: bssn.fd_order);
  *   diagnostics (fused into the rhs pass): constraints -> aux fields ham,
  *     mom_x..z and the norms ham, mom, gam, alpha, inv_alpha, err_gxx;
  *   post_step (bssn.ace): det(gt) = 1, tr(At) = 0, certificate = the largest
@@ -304,23 +303,51 @@ static void bind(const aeon_fields *f, const double **in) {
 __attribute__((noinline)) static void t_copy(const double *restrict f, double *restrict o, long p0, int L) {
   memcpy(o, f + p0, sizeof(double) * (size_t)L);
 }
-/* o[i] = sc * d1_4 f along stride s */
+/* o[i] = sc * d1_4 f (six: d1_6) along stride s */
 __attribute__((noinline)) static void t_d1(const double *restrict f, double *restrict o, long p0, int L, long s,
-                                           double sc) {
-  for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
-    o[i] = sc * aeon_st_d1_4(f, p0 + i, s);
+                                           double sc, int six) {
+  if (six)
+    for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+      o[i] = sc * aeon_st_d1_6(f, p0 + i, s);
+  else
+    for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+      o[i] = sc * aeon_st_d1_4(f, p0 + i, s);
 }
-/* o[i] = sc * d2_4 f along stride s (mirror-exact form) */
+/* o[i] = sc * d2_4 f (six: d2_6) along stride s (mirror-exact forms) */
 __attribute__((noinline)) static void t_d2(const double *restrict f, double *restrict o, long p0, int L, long s,
-                                           double sc) {
-  for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
-    o[i] = sc * aeon_st_d2_4p(f, p0 + i, s);
+                                           double sc, int six) {
+  if (six)
+    for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+      o[i] = sc * aeon_st_d2_6(f, p0 + i, s);
+  else
+    for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+      o[i] = sc * aeon_st_d2_4p(f, p0 + i, s);
 }
-/* o[i] = sc * d11_4 f along strides s1 < s2 */
+/* o[i] = sc * d11_4 f (six: d11_6) along strides s1 < s2 */
 __attribute__((noinline)) static void t_d11(const double *restrict f, double *restrict o, long p0, int L, long s1,
-                                            long s2, double sc) {
-  for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
-    o[i] = sc * aeon_st_d11_4(f, p0 + i, s1, s2);
+                                            long s2, double sc, int six) {
+  if (six)
+    for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+      o[i] = sc * aeon_st_d11_6(f, p0 + i, s1, s2);
+  else
+    for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+      o[i] = sc * aeon_st_d11_4(f, p0 + i, s1, s2);
+}
+/* 6th order: o[i] = sum_k beta^k d1[k] up6_k f, and with ok, ok[i] = sum_k ko[k] ko8_k f */
+__attribute__((noinline)) static void t_adv6_ko8(const bssn_coef *c, const double *restrict f,
+                                                 const double *restrict bx, const double *restrict by,
+                                                 const double *restrict bz, double *restrict o, double *restrict ok,
+                                                 long p0, int L) {
+  const double c0 = c->d1[0], c1 = c->d1[1], c2 = c->d1[2], e0 = c->ko[0], e1 = c->ko[1], e2 = c->ko[2];
+  const long s1 = c->s[1], s2 = c->s[2];
+  for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
+    const long p = p0 + i;
+    o[i] = bx[i] * (c0 * aeon_st_d1_up6(f, p, 1, bx[i])) + by[i] * (c1 * aeon_st_d1_up6(f, p, s1, by[i])) +
+           bz[i] * (c2 * aeon_st_d1_up6(f, p, s2, bz[i]));
+  }
+  if (ok)
+    for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+      ok[i] = e0 * aeon_st_ko8(f, p0 + i, 1) + e1 * aeon_st_ko8(f, p0 + i, s1) + e2 * aeon_st_ko8(f, p0 + i, s2);
 }
 /* o[i] = sum_k beta^k d1[k] up4_k f (the points of the side beta^k selects blended first: one lopsided stencil) */
 __attribute__((noinline)) static void t_adv(const bssn_coef *c, const double *restrict f, const double *restrict bx,
@@ -350,7 +377,7 @@ __attribute__((noinline)) static void t_adv_ko(const bssn_coef *c, const double 
 }
 /* The three first derivatives of f into T[k0 + d]. */
 static void t_first(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], int k0, long p0, int L) {
-  for (int d = 0; d < 3; d++) t_d1(f, T[k0 + d], p0, L, c->s[d], c->d1[d]);
+  for (int d = 0; d < 3; d++) t_d1(f, T[k0 + d], p0, L, c->s[d], c->d1[d], c->order == 6);
 }
 /* o[q] = d1_4 f along stride s (unscaled) at p0 - 2 + q, q < L + 4: a row of first differences with the margin
  * the x stencil of the mixed derivatives reads */
@@ -371,23 +398,27 @@ __attribute__((noinline)) static void t_from_row(const double *restrict d, doubl
  * are computed once on a row 2 points wider than the chunk and give the xy and xz mixed derivatives too. */
 static void t_both(const bssn_coef *c, const double *f, double (*T)[BSSN_CH], double (*D)[BSSN_CH + 4], int k1,
                    int k2, long p0, int L) {
-  t_d1(f, T[k1], p0, L, 1, c->d1[0]);
-  for (int a = 0; a < 3; a++) t_d2(f, T[k2 + bssn_sym(a, a)], p0, L, c->s[a], c->d2[a]);
+  const int six = c->order == 6;
+  for (int a = 0; a < 3; a++) t_d2(f, T[k2 + bssn_sym(a, a)], p0, L, c->s[a], c->d2[a], six);
+  if (six) { /* every first and mixed derivative on its own */
+    t_first(c, f, T, k1, p0, L);
+    t_d11(f, T[k2 + bssn_sym(0, 1)], p0, L, 1, c->s[1], c->d11[0], 1);
+    t_d11(f, T[k2 + bssn_sym(0, 2)], p0, L, 1, c->s[2], c->d11[1], 1);
+    t_d11(f, T[k2 + bssn_sym(1, 2)], p0, L, c->s[1], c->s[2], c->d11[2], 1);
+    return;
+  }
+  t_d1(f, T[k1], p0, L, 1, c->d1[0], 0);
   for (int d = 1; d < 3; d++) {
     t_d1row(f, D[d - 1], p0, L, c->s[d]);
     t_from_row(D[d - 1], T[k1 + d], T[k2 + bssn_sym(0, d)], L, c->d1[d], c->d11[d - 1]);
   }
-  t_d11(f, T[k2 + bssn_sym(1, 2)], p0, L, c->s[1], c->s[2], c->d11[2]);
+  t_d11(f, T[k2 + bssn_sym(1, 2)], p0, L, c->s[1], c->s[2], c->d11[2], 0);
 }
 
 /* Stage 1: the stencil results of the chunk [p0, p0 + L) (cons: with d At, without advection and dissipation). */
 static void tile_load(const bssn_coef *c, const bssn_in *in, long p0, int L, bssn_tile *t, int cons) {
   double(*T)[BSSN_CH] = t->T;
   const double *const *u = in->v;
-  if (c->order == 6) { /* the per-point loads of bssn_point.h (not vectorised) */
-    for (int i = 0; i < L; i++) bssn_load(c, in, p0 + i, &T[0][i], BSSN_CH, cons);
-    return;
-  }
   for (int v = 0; v < BSSN_NVAR; v++) t_copy(u[v], T[BSSN_O_U + v], p0, L);
   t_both(c, u[BSSN_W], T, t->D, BSSN_O_DW, BSSN_O_DDW, p0, L);
   t_first(c, u[BSSN_K], T, BSSN_O_DK, p0, L);
@@ -406,7 +437,8 @@ static void tile_load(const bssn_coef *c, const bssn_in *in, long p0, int L, bss
   if (cons) return;
   const double *bx = T[BSSN_O_U + BSSN_BETA_X], *by = T[BSSN_O_U + BSSN_BETA_Y], *bz = T[BSSN_O_U + BSSN_BETA_Z];
   for (int v = 0; v < BSSN_NVAR; v++) {
-    if (c->diss) t_adv_ko(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], T[BSSN_O_KO + v], p0, L);
+    if (c->order == 6) t_adv6_ko8(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], c->diss ? T[BSSN_O_KO + v] : NULL, p0, L);
+    else if (c->diss) t_adv_ko(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], T[BSSN_O_KO + v], p0, L);
     else t_adv(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], p0, L);
   }
 }
