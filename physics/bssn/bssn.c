@@ -333,46 +333,39 @@ __attribute__((noinline)) static void t_d11(const double *restrict f, double *re
     for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
       o[i] = sc * aeon_st_d11_4(f, p0 + i, s1, s2);
 }
-/* 6th order: o[i] = sum_k beta^k d1[k] up6_k f, and with ok, ok[i] = sum_k ko[k] ko8_k f */
-__attribute__((noinline)) static void t_adv6_ko8(const bssn_coef *c, const double *restrict f,
-                                                 const double *restrict bx, const double *restrict by,
-                                                 const double *restrict bz, double *restrict o, double *restrict ok,
-                                                 long p0, int L) {
-  const double c0 = c->d1[0], c1 = c->d1[1], c2 = c->d1[2], e0 = c->ko[0], e1 = c->ko[1], e2 = c->ko[2];
-  const long s1 = c->s[1], s2 = c->s[2];
-  for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
-    const long p = p0 + i;
-    o[i] = bx[i] * (c0 * aeon_st_d1_up6(f, p, 1, bx[i])) + by[i] * (c1 * aeon_st_d1_up6(f, p, s1, by[i])) +
-           bz[i] * (c2 * aeon_st_d1_up6(f, p, s2, bz[i]));
-  }
-  if (ok)
-    for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
-      ok[i] = e0 * aeon_st_ko8(f, p0 + i, 1) + e1 * aeon_st_ko8(f, p0 + i, s1) + e2 * aeon_st_ko8(f, p0 + i, s2);
+/* sum_k beta^k d1[k] upwind_k f at p: 4th order with the points of the side beta^k selects blended first (one
+ * lopsided stencil), or 6th order (six). */
+__attribute__((always_inline)) static inline double adv_point(const double *restrict f, long p, long s1, long s2,
+                                                              double bx, double by, double bz, const double cd[3],
+                                                              int six) {
+  if (six)
+    return bx * (cd[0] * aeon_st_d1_up6(f, p, 1, bx)) + by * (cd[1] * aeon_st_d1_up6(f, p, s1, by)) +
+           bz * (cd[2] * aeon_st_d1_up6(f, p, s2, bz));
+  return bx * (cd[0] * aeon_st_d1_up4s(f, p, 1, bx)) + by * (cd[1] * aeon_st_d1_up4s(f, p, s1, by)) +
+         bz * (cd[2] * aeon_st_d1_up4s(f, p, s2, bz));
 }
-/* o[i] = sum_k beta^k d1[k] up4_k f (the points of the side beta^k selects blended first: one lopsided stencil) */
-__attribute__((noinline)) static void t_adv(const bssn_coef *c, const double *restrict f, const double *restrict bx,
-                                            const double *restrict by, const double *restrict bz, double *restrict o,
-                                            long p0, int L) {
-  const double c0 = c->d1[0], c1 = c->d1[1], c2 = c->d1[2];
-  const long s1 = c->s[1], s2 = c->s[2];
-  for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
-    const long p = p0 + i;
-    o[i] = bx[i] * (c0 * aeon_st_d1_up4s(f, p, 1, bx[i])) + by[i] * (c1 * aeon_st_d1_up4s(f, p, s1, by[i])) +
-           bz[i] * (c2 * aeon_st_d1_up4s(f, p, s2, bz[i]));
-  }
-}
-/* t_adv into o and ok[i] = sum_k ko[k] ko6_k f in one pass over the points (both read the 7-point crosses of f) */
+/* o[i] = the advection term of f, and unless ok is NULL ok[i] = sum_k ko[k] KO_k f (KO6; 6th order: KO8); at 4th
+ * order both in one pass over the points (both read the 7-point crosses of f) */
 __attribute__((noinline)) static void t_adv_ko(const bssn_coef *c, const double *restrict f,
                                                const double *restrict bx, const double *restrict by,
                                                const double *restrict bz, double *restrict o, double *restrict ok,
                                                long p0, int L) {
-  const double c0 = c->d1[0], c1 = c->d1[1], c2 = c->d1[2], e0 = c->ko[0], e1 = c->ko[1], e2 = c->ko[2];
+  const double e0 = c->ko[0], e1 = c->ko[1], e2 = c->ko[2];
   const long s1 = c->s[1], s2 = c->s[2];
-  for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
-    const long p = p0 + i;
-    o[i] = bx[i] * (c0 * aeon_st_d1_up4s(f, p, 1, bx[i])) + by[i] * (c1 * aeon_st_d1_up4s(f, p, s1, by[i])) +
-           bz[i] * (c2 * aeon_st_d1_up4s(f, p, s2, bz[i]));
-    ok[i] = e0 * aeon_st_ko6(f, p, 1) + e1 * aeon_st_ko6(f, p, s1) + e2 * aeon_st_ko6(f, p, s2);
+  if (c->order == 6) {
+    for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+      o[i] = adv_point(f, p0 + i, s1, s2, bx[i], by[i], bz[i], c->d1, 1);
+    if (ok)
+      for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+        ok[i] = e0 * aeon_st_ko8(f, p0 + i, 1) + e1 * aeon_st_ko8(f, p0 + i, s1) + e2 * aeon_st_ko8(f, p0 + i, s2);
+  } else if (ok) {
+    for (int i = 0; i < L; i++) { /* vectorised: checked by tests/vectorise */
+      o[i] = adv_point(f, p0 + i, s1, s2, bx[i], by[i], bz[i], c->d1, 0);
+      ok[i] = e0 * aeon_st_ko6(f, p0 + i, 1) + e1 * aeon_st_ko6(f, p0 + i, s1) + e2 * aeon_st_ko6(f, p0 + i, s2);
+    }
+  } else {
+    for (int i = 0; i < L; i++) /* vectorised: checked by tests/vectorise */
+      o[i] = adv_point(f, p0 + i, s1, s2, bx[i], by[i], bz[i], c->d1, 0);
   }
 }
 /* The three first derivatives of f into T[k0 + d]. */
@@ -437,9 +430,7 @@ static void tile_load(const bssn_coef *c, const bssn_in *in, long p0, int L, bss
   if (cons) return;
   const double *bx = T[BSSN_O_U + BSSN_BETA_X], *by = T[BSSN_O_U + BSSN_BETA_Y], *bz = T[BSSN_O_U + BSSN_BETA_Z];
   for (int v = 0; v < BSSN_NVAR; v++) {
-    if (c->order == 6) t_adv6_ko8(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], c->diss ? T[BSSN_O_KO + v] : NULL, p0, L);
-    else if (c->diss) t_adv_ko(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], T[BSSN_O_KO + v], p0, L);
-    else t_adv(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], p0, L);
+    t_adv_ko(c, u[v], bx, by, bz, T[BSSN_O_ADV + v], c->diss ? T[BSSN_O_KO + v] : NULL, p0, L);
   }
 }
 
